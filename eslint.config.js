@@ -1,0 +1,91 @@
+// ESLint: typescript-eslint's recommended rules plus the boundaries of our architecture.
+// - services never import each other (business facts cross services only as Avro schemas);
+// - a service's domain/ imports no I/O library (it is pure rules);
+// - process.env is read only in config files (typed, validated, fail-fast configuration).
+const js = require('@eslint/js');
+const tseslint = require('typescript-eslint');
+const globals = require('globals');
+
+const SERVICES = ['auction-ingest', 'catalog', 'ordering', 'billing', 'notifier'];
+const IO_LIBRARIES = [
+  'kafkajs',
+  '@kafkajs/*',
+  '@mikro-orm/*',
+  'express',
+  'pg',
+  'axios',
+  '@aws-sdk/*',
+  'pdfkit',
+  'node-cron',
+  'node:fs',
+  'node:http',
+  'node:https',
+  'node:net',
+  'node:child_process',
+  'fs',
+  'http',
+  'https',
+  '@marketbill/messaging',
+];
+
+module.exports = tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.stack/**', 'schemas/src/generated.ts', 'bench/out/**', 'coverage/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration in config.ts only.' }],
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    files: ['**/config.ts', 'tools/**', 'bench/**', '**/*.test.ts', 'jest.config.js', 'eslint.config.js', '**/*.mts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  ...SERVICES.flatMap((service) => {
+    const otherServices = {
+      group: SERVICES.filter((s) => s !== service).flatMap((s) => [`@marketbill/${s}`, `@marketbill/${s}/*`, `**/${s}/src/**`]),
+      message: 'Services never import each other: share facts through Avro schemas (@marketbill/schemas).',
+    };
+    return [
+      {
+        files: [`services/${service}/src/**/*.ts`],
+        rules: { 'no-restricted-imports': ['error', { patterns: [otherServices] }] },
+      },
+      {
+        files: [`services/${service}/src/domain/**/*.ts`],
+        ignores: ['**/*.test.ts'],
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              patterns: [
+                otherServices,
+                { group: IO_LIBRARIES, message: 'domain/ holds pure rules: no I/O libraries.' },
+                {
+                  group: ['**/data-access/**', '**/entry-points/**', '**/clients/**', '**/use-cases/**'],
+                  message: 'domain/ depends on nothing else in the service.',
+                },
+              ],
+            },
+          ],
+        },
+      },
+    ];
+  }),
+  {
+    files: ['packages/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/services/**', '@marketbill/ordering', '@marketbill/catalog', '@marketbill/billing', '@marketbill/notifier', '@marketbill/auction-ingest'], message: 'packages/ are plumbing: they import nothing from services/.' }] }],
+    },
+  },
+);
