@@ -1,0 +1,26 @@
+import { TOPICS, type TopicEvents } from './generated';
+
+export * from './generated';
+
+/** A topic that has a schema in this package. */
+export type TopicName = keyof TopicEvents;
+
+/** The settings and schema of one topic. */
+export type TopicSpec = (typeof TOPICS)[TopicName];
+
+/** Registry subject of a topic's values (topic-name strategy). */
+export function subjectOf(topic: string): string {
+  return `${topic}-value`;
+}
+
+/** The dead-letter topic of a topic. */
+export function deadLetterTopicOf(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+/** Every topic name. */
+export const TOPIC_NAMES = Object.keys(TOPICS) as TopicName[];
+
+export function isTopicName(value: string): value is TopicName {
+  return Object.prototype.hasOwnProperty.call(TOPICS, value);
+}
