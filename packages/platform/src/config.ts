@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * Typed, validated, fail-fast configuration.
+ *
+ * Each service declares one zod object whose keys are environment variable names, each with
+ * `.describe()`, and maps it to its own nested config with `.transform()`. The service's
+ * `config.ts` is the only place that reads `process.env` (ESLint enforces it); this module never does.
+ * A process with a missing or malformed setting stops before it opens a single connection, and the
+ * error names every bad key at once.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Parses `env` with `schema`; throws {@link ConfigError} listing every problem. */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
+  // Empty strings mean "not set": `FOO=` in a dotenv file must fall back to the default.
+  const cleaned: Env = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') cleaned[key] = value;
+  }
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  }
+  return result.data;
+}
+
+/** A TCP port. */
+export const port = () => z.coerce.number().int().min(0).max(65535);
+
+/** A boolean written as true/false/1/0/yes/no. */
+export const flag = () =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** A positive integer (counts, milliseconds). */
+export const positiveInt = () => z.coerce.number().int().positive();
+
+/** Comma-separated list. */
+export const list = () =>
+  z.string().transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+/**
+ * Settings every service shares, as environment variable names. Spread into a service's schema:
+ * `z.object({ ...platformEnv, ...messagingEnv, MY_KEY: ... })`.
+ */
+export const platformEnv = {
+  APP_ENV: z
+    .enum(['local', 'test', 'staging', 'production'])
+    .default('local')
+    .describe('Deployment environment; outside production external side effects are restricted (e.g. SMS allow-list).'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Minimum log level.'),
+  HTTP_HOST: z.string().default('0.0.0.0').describe('Interface the HTTP server binds.'),
+  DATABASE_URL: z.url().describe('Postgres connection URL; the service uses its own schema inside this database.'),
+  DATABASE_POOL_MAX: positiveInt().default(10).describe('Maximum connections in the service’s pool.'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url()
+    .optional()
+    .describe('OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); unset = traces are not exported.'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional().describe('OTLP/HTTP base endpoint; /v1/traces is appended. Used when the traces endpoint is unset.'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt().default(15_000).describe('How long a graceful shutdown may take before the process exits anyway.'),
+  MIGRATE_ON_START: flag()
+    .default(true)
+    .describe('Apply pending database migrations at start (replicas serialise on a lock). Set false where a migration Job runs them.'),
+} as const;
+
+/** Settings of the messaging platform (Kafka and the schema registry). */
+export const messagingEnv = {
+  KAFKA_BROKERS: list().describe('Comma-separated Kafka bootstrap brokers (host:port).'),
+  KAFKA_CLIENT_ID: z.string().optional().describe('Kafka client id; defaults to the service name.'),
+  SCHEMA_REGISTRY_URL: z.url().describe('Confluent-compatible schema registry base URL (Apicurio: …/apis/ccompat/v7).'),
+  KAFKA_TOPIC_PARTITIONS: positiveInt().optional().describe('Partitions for topics this service creates; unset = the count in schemas/topics.json.'),
+  KAFKA_REPLICATION_FACTOR: positiveInt().default(1).describe('Replication factor for topics this service creates.'),
+  KAFKA_TOPIC_PREFIX: z.string().default('').describe('Prefix of physical topic names and registry subjects (tests and shared dev clusters); empty in production.'),
+} as const;
+
+/** Documentation rows (`key`, `description`, `default`) of an env schema object, for READMEs. */
+export function describeEnv(shape: Record<string, z.ZodType>): Array<{ key: string; description: string; default?: unknown }> {
+  return Object.entries(shape).map(([key, schema]) => {
+    const def = (schema as unknown as { _zod?: { def?: { defaultValue?: unknown } } })._zod?.def?.defaultValue;
+    return { key, description: schema.description ?? '', ...(def === undefined ? {} : { default: def }) };
+  });
+}
+
+/** The parsed shared settings, as {@link toRuntimeConfig} arranges them. */
+export interface RuntimeConfig {
+  service: string;
+  appEnv: 'local' | 'test' | 'staging' | 'production';
+  logLevel: string;
+  http: { host: string; port: number };
+  database: { url: string; schema: string; poolMax: number; migrateOnStart: boolean };
+  kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number | undefined; replicationFactor: number };
+  schemaRegistryUrl: string;
+  telemetry: { tracesEndpoint: string | undefined };
+  shutdownTimeoutMs: number;
+}
+
+type PlatformValues = z.output<z.ZodObject<typeof platformEnv>> & z.output<z.ZodObject<typeof messagingEnv>>;
+
+/**
+ * Arranges the shared settings of a parsed env object into a {@link RuntimeConfig}. The service
+ * supplies its HTTP port and schema (each service has its own defaults).
+ */
+export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpPort: number; databaseSchema: string }): RuntimeConfig {
+  const tracesEndpoint =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
+  return {
+    service,
+    appEnv: e.APP_ENV,
+    logLevel: e.LOG_LEVEL,
+    http: { host: e.HTTP_HOST, port: own.httpPort },
+    database: { url: e.DATABASE_URL, schema: own.databaseSchema, poolMax: e.DATABASE_POOL_MAX, migrateOnStart: e.MIGRATE_ON_START },
+    kafka: {
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID ?? service,
+      topicPrefix: e.KAFKA_TOPIC_PREFIX,
+      partitions: e.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+    },
+    schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
+    telemetry: { tracesEndpoint },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}

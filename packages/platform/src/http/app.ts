@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { Health } from '../health';
+import { notFoundHandler, problemHandler } from './problem';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  health: Health;
+  /** Maximum JSON body size (default 1 MB). */
+  bodyLimit?: string;
+  /** Express `trust proxy` setting, for the client address behind an ingress. */
+  trustProxy?: boolean | number | string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Accepts a well-formed `X-Request-Id` from the caller (so one id spans services) or makes one. */
+const requestId: RequestHandler = (req, res, next) => {
+  const given = req.get('x-request-id');
+  const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+  res.locals.requestId = id;
+  res.setHeader('X-Request-Id', id);
+  next();
+};
+
+function accessLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      if (req.path.startsWith('/health/')) return;
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const fields = {
+        requestId: res.locals.requestId,
+        method: req.method,
+        path: req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.path,
+        status: res.statusCode,
+        durationMs: Math.round(durationMs * 10) / 10,
+      };
+      if (res.statusCode >= 500) logger.error(fields, 'request completed');
+      else logger.info(fields, 'request completed');
+    });
+    next();
+  };
+}
+
+/**
+ * An Express app with the plumbing every service shares: request ids, access log, JSON parsing
+ * with a size limit, no `X-Powered-By`, and the health routes. Add routers, then call
+ * {@link finishHttpApp} to add the 404 and problem+json handlers last.
+ */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
+  app.use(options.health.router);
+  app.use(requestId);
+  app.use(accessLog(options.logger));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+  return app;
+}
+
+/** Adds the catch-all 404 and the problem+json error handler. Call after every router. */
+export function finishHttpApp(app: Express, logger: Logger): Express {
+  app.use(notFoundHandler);
+  app.use(problemHandler(logger));
+  return app;
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  url: string;
+  /** Stops accepting connections and waits for in-flight requests (idle keep-alives closed at once). */
+  close(): Promise<void>;
+}
+
+/** Listens on `host:port` (port 0 = any free port, for tests). */
+export function listen(app: Express, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      // Node's defaults close keep-alive sockets after 5 s; behind a load balancer that keeps them
+      // longer this causes sporadic 502s, so keep them a little longer than common LB idle timeouts.
+      server.keepAliveTimeout = 65_000;
+      server.headersTimeout = 66_000;
+      const address = server.address() as AddressInfo;
+      const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+      resolve({
+        server,
+        port: address.port,
+        url: `http://${shownHost}:${address.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,81 @@
+import { context, propagation, trace, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type SpanExporter, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+
+export interface TelemetryOptions {
+  serviceName: string;
+  serviceVersion?: string;
+  /** OTLP/HTTP traces endpoint; without it spans are still made (ids in logs, context in headers) but not exported. */
+  tracesEndpoint?: string;
+  /** Extra processors, e.g. a SimpleSpanProcessor over an InMemorySpanExporter in tests. */
+  spanProcessors?: SpanProcessor[];
+  /** Auto-instrument http, express and pg (default true). Tests that only need context leave it off. */
+  instrument?: boolean;
+}
+
+export interface Telemetry {
+  provider: TracerProvider;
+  /** Exports what is buffered and stops. */
+  shutdown(): Promise<void>;
+}
+
+let started: Telemetry | undefined;
+
+/**
+ * Starts OpenTelemetry tracing: W3C trace context, an async-local-storage context manager, OTLP/HTTP
+ * export in batches, and auto-instrumentation of http, express and pg. Kafka spans are made by
+ * `@marketbill/messaging` itself, because the outbox relay publishes on behalf of the request that
+ * wrote the row, a parent that the kafkajs auto-instrumentation cannot know.
+ *
+ * Call it before express or pg are first required (the instrumentations patch them on load): the
+ * service's `main.ts` imports only its config and this module, then loads the rest dynamically.
+ * Calling it twice returns the first instance.
+ */
+export function startTelemetry(options: TelemetryOptions): Telemetry {
+  if (started) return started;
+  const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+  if (options.tracesEndpoint) {
+    const exporter: SpanExporter = new OTLPTraceExporter({ url: options.tracesEndpoint });
+    processors.push(new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1_000 }));
+  }
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: options.serviceName,
+      ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
+    }),
+    spanProcessors: processors,
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+  trace.setGlobalTracerProvider(provider as unknown as ApiTracerProvider);
+  if (options.instrument ?? true) {
+    registerInstrumentations({
+      tracerProvider: provider as unknown as ApiTracerProvider,
+      instrumentations: [
+        new HttpInstrumentation({
+          ignoreIncomingRequestHook: (req) => (req.url ?? '').startsWith('/health/'),
+        }),
+        new ExpressInstrumentation(),
+        new PgInstrumentation({ requireParentSpan: true }),
+      ],
+    });
+  }
+  started = {
+    provider,
+    shutdown: async () => {
+      await provider.forceFlush();
+      await provider.shutdown();
+    },
+  };
+  return started;
+}
