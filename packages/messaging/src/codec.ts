@@ -1,0 +1,134 @@
+import { AppError, UnavailableError } from '@marketbill/platform';
+import { TOPICS, type TopicEvents, type TopicName } from '@marketbill/schemas';
+import { Type } from 'avsc';
+import type { RegistryClient } from './registry';
+import type { TopicNaming } from './topic-naming';
+
+/** An event does not match its topic's schema: a programmer error in the producing code. */
+export class InvalidEventError extends AppError {
+  static forTopic(topic: string, paths: string[]): InvalidEventError {
+    return new InvalidEventError({
+      code: 'invalid-event',
+      message: `The ${topic} event does not match its schema at: ${paths.join(', ') || '(root)'}`,
+      details: { topic, paths },
+    });
+  }
+}
+
+/** A message could not be decoded (not our wire format, unknown schema id, corrupt bytes). */
+export class UndecodableMessageError extends AppError {
+  static because(topic: string, cause: unknown): UndecodableMessageError {
+    return new UndecodableMessageError({
+      code: 'undecodable-message',
+      message: `A message on ${topic} could not be decoded: ${cause instanceof Error ? cause.message : String(cause)}`,
+      cause,
+    });
+  }
+}
+
+export interface EventCodec {
+  /** Throws {@link InvalidEventError} when `event` does not match the topic's schema. */
+  assertValid<T extends TopicName>(topic: T, event: TopicEvents[T]): void;
+  /** Avro in the Confluent wire format (magic byte, schema id, body); registers the schema on first use. */
+  encode<T extends TopicName>(topic: T, event: TopicEvents[T]): Promise<Buffer>;
+  /** Decodes with the writer's schema and resolves into the schema this code was built with. */
+  decode<T extends TopicName>(topic: T, value: Buffer): Promise<TopicEvents[T]>;
+  /** Registers the schemas of these topics now (at start-up, so the first publish is not slower). */
+  register(topics: TopicName[]): Promise<void>;
+}
+
+const types = new Map<TopicName, Type>();
+
+/** The avsc type of a topic's schema (parsed once per process). */
+export function avroTypeOf(topic: TopicName): Type {
+  let type = types.get(topic);
+  if (!type) {
+    type = Type.forSchema(JSON.parse(TOPICS[topic].schema));
+    types.set(topic, type);
+  }
+  return type;
+}
+
+/** Confluent wire format: magic byte 0, then the schema id as a big-endian int32, then the Avro body. */
+const MAGIC = 0;
+const HEADER_BYTES = 5;
+
+export function createEventCodec(registry: RegistryClient, naming: TopicNaming): EventCodec {
+  const ids = new Map<TopicName, Promise<number>>();
+  // Reading needs the writer's schema (by id, from the registry) resolved into ours; both are cached
+  // so a message costs one Avro decode, not a schema parse.
+  const readers = new Map<string, Promise<((body: Buffer) => unknown)>>();
+
+  function idOf(topic: TopicName): Promise<number> {
+    let id = ids.get(topic);
+    if (!id) {
+      id = registry.register(naming.subject(topic), TOPICS[topic].schema);
+      // A failed registration (registry down) must be tried again next time, not cached.
+      id.catch(() => ids.delete(topic));
+      ids.set(topic, id);
+    }
+    return id;
+  }
+
+  function readerFor(topic: TopicName, schemaId: number): Promise<(body: Buffer) => unknown> {
+    const cacheKey = `${topic}:${schemaId}`;
+    let reader = readers.get(cacheKey);
+    if (!reader) {
+      reader = (async () => {
+        const ours = avroTypeOf(topic);
+        let writer: Type;
+        try {
+          writer = (await registry.client.getSchema(schemaId)) as unknown as Type;
+        } catch (error) {
+          const status = (error as { status?: number }).status;
+          if (status !== undefined && status >= 400 && status < 500) throw UndecodableMessageError.because(topic, error);
+          throw UnavailableError.dependency('schema-registry', error);
+        }
+        if (writer.equals(ours)) return (body: Buffer) => ours.fromBuffer(body);
+        let resolver: ReturnType<Type['createResolver']>;
+        try {
+          resolver = ours.createResolver(writer);
+        } catch (error) {
+          throw UndecodableMessageError.because(topic, error);
+        }
+        return (body: Buffer) => ours.fromBuffer(body, resolver);
+      })();
+      reader.catch(() => readers.delete(cacheKey));
+      readers.set(cacheKey, reader);
+    }
+    return reader;
+  }
+
+  const codec: EventCodec = {
+    assertValid(topic, event) {
+      const paths: string[] = [];
+      if (!avroTypeOf(topic).isValid(event, { errorHook: (path) => paths.push(path.join('.')) })) {
+        throw InvalidEventError.forTopic(topic, paths);
+      }
+    },
+    async encode(topic, event) {
+      codec.assertValid(topic, event);
+      const id = await idOf(topic);
+      const body = avroTypeOf(topic).toBuffer(event);
+      const header = Buffer.allocUnsafe(HEADER_BYTES);
+      header.writeUInt8(MAGIC, 0);
+      header.writeInt32BE(id, 1);
+      return Buffer.concat([header, body]);
+    },
+    async decode(topic, value) {
+      if (!Buffer.isBuffer(value) || value.length < HEADER_BYTES || value.readUInt8(0) !== MAGIC) {
+        throw UndecodableMessageError.because(topic, new Error('not in the registry wire format'));
+      }
+      const read = await readerFor(topic, value.readInt32BE(1));
+      try {
+        return read(value.subarray(HEADER_BYTES)) as TopicEvents[typeof topic];
+      } catch (error) {
+        throw UndecodableMessageError.because(topic, error);
+      }
+    },
+    async register(topics) {
+      await Promise.all(topics.map((t) => idOf(t)));
+    },
+  };
+  return codec;
+}

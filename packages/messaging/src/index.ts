@@ -1,0 +1,22 @@
+export { createKafka, createProducer, type KafkaOptions } from './kafka';
+export { createTopicNaming, type TopicNaming } from './topic-naming';
+export { ensureTopics } from './topics';
+export { createRegistryClient, SchemaIncompatibleError, COMPATIBILITY, type RegistryClient } from './registry';
+export { createEventCodec, avroTypeOf, InvalidEventError, UndecodableMessageError, type EventCodec } from './codec';
+export { publish, OutboxMessageSchema, type OutboxMessage } from './outbox';
+export { messagingMigrations, outboxChannel } from './migrations';
+export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayStatus } from './relay';
+export {
+  createSubscriber,
+  isTransient,
+  on,
+  type EventHandler,
+  type HandlerContext,
+  type Subscriber,
+  type SubscriberOptions,
+  type Subscription,
+  type TypedSubscription,
+} from './subscriber';
+export { headersToCarrier } from './tracing';
+export { checkCompatibility } from './schema-compatibility';
+export { createMessaging, type Messaging, type MessagingOptions } from './messaging';

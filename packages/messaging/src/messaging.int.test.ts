@@ -1,0 +1,358 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { context, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import { AppError, createLogger, createOrm, migrate, type Orm } from '@marketbill/platform';
+import { startTelemetry } from '@marketbill/platform/telemetry';
+import type { OrderUpdated } from '@marketbill/schemas';
+import { dropSchema, query, readTopic, stackEnv, uniqueName, uniqueTopicPrefix, waitFor } from '@marketbill/testing';
+import {
+  checkCompatibility,
+  createMessaging,
+  createOutboxRelay,
+  createRegistryClient,
+  messagingMigrations,
+  on,
+  OutboxMessageSchema,
+  publish,
+  SchemaIncompatibleError,
+  type Messaging,
+  type Subscription,
+} from './index';
+
+// Spans of this file's process, in memory, to prove one trace spans producer and consumer.
+const spans = new InMemorySpanExporter();
+startTelemetry({ serviceName: 'messaging-test', spanProcessors: [new SimpleSpanProcessor({ exporter: spans })], instrument: false });
+
+const env = stackEnv();
+const logger = createLogger({ service: 'messaging-test', level: 'silent' });
+let schema: string;
+let orm: Orm;
+let running: Messaging[] = [];
+
+// Every test gets its own schema (hence its own outbox, inbox and relay lock) and its own topics.
+beforeEach(async () => {
+  schema = uniqueName('msg');
+  orm = await createOrm({ url: env.DATABASE_URL, schema, entities: [OutboxMessageSchema], migrations: messagingMigrations });
+  await migrate(orm, env.DATABASE_URL);
+  await orm.em.getConnection().execute(`create table "${schema}".received (
+    seq bigint generated always as identity primary key, group_id text not null, event_id uuid not null, order_id text not null, version int not null)`);
+  await orm.em.getConnection().execute(`create table "${schema}".orders (order_id text primary key, version int not null)`);
+});
+
+afterEach(async () => {
+  for (const m of running) await m.stop().catch(() => undefined);
+  running = [];
+  await orm.close();
+  await dropSchema(env.DATABASE_URL, schema);
+});
+
+function orderEvent(orderId: string, version: number, memo: string | null = null): OrderUpdated {
+  const party = (name: string) => ({ id: randomUUID(), name, phone: '01012345678' });
+  return {
+    eventId: randomUUID(),
+    occurredAt: Date.now(),
+    change: 'PRICES_SET',
+    order: {
+      orderId,
+      orderNumber: `261125-${String(version).padStart(6, '0')}`,
+      version,
+      status: 'PLACED',
+      placement: 'MANUAL',
+      placedAt: Date.now(),
+      saleDay: '2026-11-25',
+      retailer: party('꽃담플라워'),
+      wholesaler: party('양재꽃상회'),
+      memo,
+      fulfilment: { method: 'PICKUP', state: 'PENDING', address: null },
+      lines: [],
+      priceState: 'UNPRICED',
+      total: 0,
+      pricedAt: null,
+    },
+  };
+}
+
+/** Writes a state change and its event in one transaction, as a service does. */
+async function writeOrderChange(event: OrderUpdated): Promise<void> {
+  await orm.em.fork().transactional(async (em) => {
+    await em.getConnection().execute(
+      `insert into "${schema}".orders (order_id, version) values (?, ?) on conflict (order_id) do update set version = excluded.version`,
+      [event.order.orderId, event.order.version],
+      'run',
+      em.getTransactionContext(),
+    );
+    publish(em, 'order.updated', event.order.orderId, event);
+  });
+}
+
+/** A handler that records what it received, in the same transaction as the inbox entry. */
+function recordingHandler(group: string, behaviour: (event: OrderUpdated) => void = () => undefined): Subscription {
+  return on('order.updated', async (event, ctx) => {
+    behaviour(event);
+    await ctx.em
+      .getConnection()
+      .execute(
+        `insert into "${schema}".received (group_id, event_id, order_id, version) values (?, ?, ?, ?)`,
+        [group, event.eventId, event.order.orderId, event.order.version],
+        'run',
+        ctx.em.getTransactionContext(),
+      );
+  });
+}
+
+async function startMessaging(service: string, prefix: string, subscriptions: Subscription[], extra: Partial<Parameters<typeof createMessaging>[0]> = {}) {
+  const messaging = createMessaging({
+    service,
+    brokers: env.KAFKA_BROKERS.split(','),
+    schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
+    databaseUrl: env.DATABASE_URL,
+    orm,
+    logger,
+    publishes: ['order.updated'],
+    subscriptions,
+    topicPrefix: prefix,
+    partitions: 3,
+    initialRetryDelayMs: 20,
+    ...extra,
+  });
+  running.push(messaging);
+  await messaging.start();
+  return messaging;
+}
+
+async function received(group: string) {
+  return query<{ event_id: string; order_id: string; version: number }>(
+    env.DATABASE_URL,
+    `select event_id, order_id, version from "${schema}".received where group_id = $1 order by seq`,
+    [group],
+  );
+}
+
+jest.setTimeout(90_000);
+
+describe('messaging platform against the real stack', () => {
+  it('When services write events through the outbox, then each reaches the consumer once and in order per key', async () => {
+    const group = uniqueName('svc');
+    const messaging = await startMessaging(group, uniqueTopicPrefix(), [recordingHandler(group)]);
+    const orders = Array.from({ length: 5 }, () => randomUUID());
+    for (let version = 1; version <= 6; version++) {
+      await Promise.all(orders.map((id) => writeOrderChange(orderEvent(id, version))));
+    }
+
+    const rows = await waitFor(async () => ((await received(group)).length >= 30 ? received(group) : undefined), {
+      description: '30 events consumed',
+    });
+    expect(rows).toHaveLength(30);
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(30);
+    for (const id of orders) {
+      expect(rows.filter((r) => r.order_id === id).map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    }
+    await messaging.relay.drained();
+    const [{ pending }] = (await query<{ pending: string }>(env.DATABASE_URL, `select count(*) as pending from "${schema}".outbox`)) as [{ pending: string }];
+    expect(Number(pending)).toBe(0);
+  });
+
+  it('When a message is delivered twice, then the second delivery changes nothing', async () => {
+    const group = uniqueName('svc');
+    const prefix = uniqueTopicPrefix();
+    const messaging = await startMessaging(group, prefix, [recordingHandler(group)]);
+    const event = orderEvent(randomUUID(), 1);
+    await writeOrderChange(event);
+    await waitFor(async () => (await received(group)).length === 1, { description: 'first delivery' });
+
+    // Redeliver the very bytes Kafka holds, as a producer retry or a replay would.
+    const reader = await readTopic(messaging.kafka, `${prefix}order.updated`);
+    const [original] = await reader.waitForCount(1);
+    await reader.stop();
+    await messaging.producer.send({ topic: `${prefix}order.updated`, messages: [{ key: original!.key, value: original!.value, headers: original!.headers }] });
+
+    await waitFor(() => messaging.subscriber!.stats().duplicates >= 1, { description: 'the duplicate to be seen' });
+    expect(await received(group)).toHaveLength(1);
+  });
+
+  it('When a poisoned message arrives, then it lands in the DLQ with the reason and the next message is still processed', async () => {
+    const group = uniqueName('svc');
+    const prefix = uniqueTopicPrefix();
+    let failedOnce = false;
+    const messaging = await startMessaging(group, prefix, [
+      recordingHandler(group, (event) => {
+        if (event.order.memo === 'refuse') {
+          throw new AppError({ code: 'order-refused', message: 'this order is refused by the handler' });
+        }
+        if (event.order.memo === 'bug') (undefined as unknown as { x: number }).x.toFixed();
+        if (event.order.memo === 'flaky' && !failedOnce) {
+          failedOnce = true;
+          throw new AppError({ code: 'database-busy', message: 'try again', retriable: true });
+        }
+      }),
+    ]);
+    const topic = `${prefix}order.updated`;
+    const key = randomUUID();
+    await messaging.producer.send({ topic, messages: [{ key, value: Buffer.from('not avro at all') }] });
+    await writeOrderChange(orderEvent(key, 1, 'refuse'));
+    await writeOrderChange(orderEvent(key, 2, 'bug'));
+    await writeOrderChange(orderEvent(key, 3, 'flaky'));
+    await writeOrderChange(orderEvent(key, 4));
+
+    const rows = await waitFor(async () => ((await received(group)).length >= 2 ? received(group) : undefined), {
+      description: 'the good events after the poisoned ones',
+    });
+    expect(rows.map((r) => r.version)).toEqual([3, 4]);
+
+    const dlq = await readTopic(messaging.kafka, `${topic}.dlq`);
+    const dead = await dlq.waitForCount(3);
+    await dlq.stop();
+    const byCode = Object.fromEntries(dead.map((m) => [m.headers['dlq-error-code'], m]));
+    expect(Object.keys(byCode).sort()).toEqual(['handler-failed', 'order-refused', 'undecodable-message']);
+    expect(byCode['undecodable-message']!.value!.toString()).toBe('not avro at all');
+    expect(byCode['order-refused']!.headers['dlq-reason']).toContain('refused by the handler');
+    expect(byCode['handler-failed']!.headers['dlq-attempts']).toBe('1'); // a bug is never retried
+    for (const m of dead) {
+      expect(m.headers['dlq-consumer-group']).toBe(group);
+      expect(m.headers['dlq-original-topic']).toBe(topic);
+      expect(m.key).toBe(key);
+    }
+    expect(messaging.subscriber!.stats()).toMatchObject({ processed: 2, deadLettered: 3 });
+    expect(messaging.subscriber!.stats().retried).toBeGreaterThanOrEqual(1);
+  });
+
+  it('When the relay stops part-way and a new one starts, then nothing is lost or duplicated downstream', async () => {
+    const group = uniqueName('svc');
+    const prefix = uniqueTopicPrefix();
+    // The consumer side only; relays are started by hand below.
+    const consumer = await startMessaging(group, prefix, [recordingHandler(group)]);
+    await consumer.relay.stop();
+
+    const events = Array.from({ length: 200 }, (_, i) => orderEvent(randomUUID(), 1 + (i % 3)));
+    for (const e of events) await writeOrderChange(e);
+
+    const relayOptions = {
+      databaseUrl: env.DATABASE_URL,
+      schema,
+      producer: consumer.producer,
+      codec: consumer.codec,
+      naming: consumer.naming,
+      logger,
+      service: group,
+      batchSize: 10,
+    };
+    const first = createOutboxRelay(relayOptions);
+    first.start();
+    await waitFor(() => first.status().published >= 50, { description: 'the first relay to publish some events' });
+    await first.stop();
+    expect(first.status().published).toBeLessThan(200);
+
+    // A crash after Kafka acknowledged but before the rows were deleted: put 20 sent events back.
+    const sent = events.slice(0, 20);
+    await orm.em.fork().transactional(async (em) => {
+      for (const e of sent) publish(em, 'order.updated', e.order.orderId, e);
+    });
+
+    const second = createOutboxRelay(relayOptions);
+    second.start();
+    try {
+      const rows = await waitFor(async () => ((await received(group)).length >= 200 ? received(group) : undefined), {
+        timeoutMs: 60_000,
+        description: 'all 200 events downstream',
+      });
+      await second.drained();
+      await waitFor(() => consumer.subscriber!.stats().duplicates >= 20, { description: 'the resent events to be dropped' });
+      const again = await received(group);
+      expect(again).toHaveLength(200);
+      expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(events.map((e) => e.eventId)));
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('When two relays run on one schema, then only one publishes', async () => {
+    const group = uniqueName('svc');
+    const messaging = await startMessaging(group, uniqueTopicPrefix(), []);
+    const other = createOutboxRelay({
+      databaseUrl: env.DATABASE_URL,
+      schema,
+      producer: messaging.producer,
+      codec: messaging.codec,
+      naming: messaging.naming,
+      logger,
+      service: group,
+      standbyIntervalMs: 50,
+    });
+    other.start();
+    try {
+      await waitFor(() => messaging.relay.status().active || other.status().active, { description: 'one relay active' });
+      // Give the standby several chances to (wrongly) take over.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect([messaging.relay.status().active, other.status().active].filter(Boolean)).toHaveLength(1);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('When a request writes an event, then one trace spans the request, the publish and the consumer', async () => {
+    const group = uniqueName('svc');
+    const prefix = uniqueTopicPrefix();
+    let handlerTraceId: string | undefined;
+    await startMessaging(group, prefix, [
+      recordingHandler(group, () => {
+        handlerTraceId = trace.getActiveSpan()?.spanContext().traceId;
+      }),
+    ]);
+    const tracer = trace.getTracer('test');
+    const root = tracer.startSpan('POST /v1/orders');
+    const event = orderEvent(randomUUID(), 1);
+    await context.with(trace.setSpan(context.active(), root), () => writeOrderChange(event));
+    root.end();
+    const traceId = root.spanContext().traceId;
+
+    await waitFor(async () => (await received(group)).length === 1, { description: 'the event consumed' });
+    const inTrace = await waitFor(() => {
+      const found = spans.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+      return found.some((s) => s.name.endsWith('process')) ? found : undefined;
+    });
+    const publishSpan = inTrace.find((s) => s.name === `${prefix}order.updated publish`);
+    const processSpan = inTrace.find((s) => s.name === `${prefix}order.updated process`);
+    expect(publishSpan?.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
+    expect(processSpan?.parentSpanContext?.spanId).toBe(publishSpan?.spanContext().spanId);
+    expect(handlerTraceId).toBe(traceId);
+  });
+
+  it('When a schema change is not BACKWARD compatible, then the registry refuses it and the check reports it', async () => {
+    const registry = createRegistryClient(env.SCHEMA_REGISTRY_URL);
+    const v1 = JSON.stringify({
+      type: 'record',
+      name: 'Probe',
+      doc: 'test',
+      fields: [{ name: 'eventId', type: 'string', doc: 'id' }],
+    });
+    const compatible = JSON.stringify({
+      type: 'record',
+      name: 'Probe',
+      doc: 'test',
+      fields: [
+        { name: 'eventId', type: 'string', doc: 'id' },
+        { name: 'note', type: ['null', 'string'], default: null, doc: 'added with a default' },
+      ],
+    });
+    const incompatible = JSON.stringify({
+      type: 'record',
+      name: 'Probe',
+      doc: 'test',
+      fields: [
+        { name: 'eventId', type: 'string', doc: 'id' },
+        { name: 'amount', type: 'long', doc: 'added without a default' },
+      ],
+    });
+    const subject = `${uniqueName('compat')}-value`;
+    try {
+      await registry.register(subject, v1);
+      await expect(registry.register(subject, incompatible)).rejects.toBeInstanceOf(SchemaIncompatibleError);
+      await expect(registry.register(subject, compatible)).resolves.toEqual(expect.any(Number));
+    } finally {
+      await registry.deleteSubject(subject);
+    }
+    await expect(checkCompatibility(registry, 'probe', v1, incompatible)).resolves.toMatchObject({ compatible: false });
+    await expect(checkCompatibility(registry, 'probe', v1, compatible)).resolves.toMatchObject({ compatible: true });
+  });
+});

@@ -1,0 +1,111 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { AppError, UnavailableError } from '@marketbill/platform';
+
+export const COMPATIBILITY = 'BACKWARD';
+
+/** The registry refused a schema: it is not compatible with what the subject already holds. */
+export class SchemaIncompatibleError extends AppError {
+  static forSubject(subject: string, detail: string): SchemaIncompatibleError {
+    return new SchemaIncompatibleError({
+      code: 'schema-incompatible',
+      message: `The registry refused the schema for ${subject}: ${detail}`,
+      retriable: false,
+    });
+  }
+}
+
+export interface RegistryClient {
+  /** The kafkajs client, for encode/decode (it caches schemas by id). */
+  client: SchemaRegistry;
+  /**
+   * Registers `schema` under `subject` with BACKWARD compatibility and returns its id. Idempotent:
+   * an identical schema returns the existing id. Throws {@link SchemaIncompatibleError} when the
+   * registry refuses the change.
+   */
+  register(subject: string, schema: string): Promise<number>;
+  /** Asks whether `schema` could be registered under `subject` now, without registering it. */
+  isCompatible(subject: string, schema: string): Promise<{ compatible: boolean; messages: string[] }>;
+  /** Deletes a subject (tests and the compatibility check clean up with it). */
+  deleteSubject(subject: string): Promise<void>;
+}
+
+/**
+ * Talks to a Confluent-compatible registry (Apicurio's ccompat API here).
+ *
+ * Registration does not use the kafkajs client's `register()`: before registering it reads
+ * `GET /config/{subject}` and throws when the level differs from the one asked for, and Apicurio
+ * answers 200 with `NONE` for a subject without its own rule where Confluent answers 404
+ * (see docs/local-stack.md). So we set the subject's level ourselves, in one code path, and
+ * register through the plain REST API; ids are the ones `GET /schemas/ids/{id}` serves, so the
+ * client's encode/decode agree with them.
+ */
+export function createRegistryClient(baseUrl: string, options: { timeoutMs?: number } = {}): RegistryClient {
+  const base = baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const client = new SchemaRegistry({ host: base }, { [SchemaType.AVRO]: {} });
+  const configured = new Set<string>();
+
+  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw UnavailableError.dependency('schema-registry', error);
+    }
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    if (response.status >= 500) {
+      throw UnavailableError.dependency('schema-registry', new Error(`${method} ${path} → ${response.status}: ${text}`));
+    }
+    return { status: response.status, json };
+  }
+
+  async function setCompatibility(subject: string): Promise<boolean> {
+    const { status } = await call('PUT', `/config/${encodeURIComponent(subject)}`, { compatibility: COMPATIBILITY });
+    return status === 200;
+  }
+
+  function describe(json: unknown): string {
+    if (json && typeof json === 'object' && 'message' in json) return String((json as { message: unknown }).message);
+    return JSON.stringify(json);
+  }
+
+  return {
+    client,
+    async register(subject, schema) {
+      // The rule must be in place before a second version is registered, or the registry would
+      // accept anything. Where the registry refuses a rule on a subject that does not exist yet,
+      // it is set right after the first version instead.
+      let ruleSet = configured.has(subject) || (await setCompatibility(subject));
+      const { status, json } = await call('POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schema });
+      if (status === 409 || status === 422) throw SchemaIncompatibleError.forSubject(subject, describe(json));
+      if (status !== 200) throw new Error(`registering ${subject} failed with ${status}: ${describe(json)}`);
+      if (!ruleSet) ruleSet = await setCompatibility(subject);
+      if (!ruleSet) throw new Error(`could not set ${COMPATIBILITY} compatibility on ${subject}`);
+      configured.add(subject);
+      return (json as { id: number }).id;
+    },
+    async isCompatible(subject, schema) {
+      const { status, json } = await call('POST', `/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest?verbose=true`, { schema });
+      if (status === 404) return { compatible: true, messages: [] }; // nothing to be compatible with
+      if (status !== 200) return { compatible: false, messages: [describe(json)] };
+      const result = json as { is_compatible?: boolean; messages?: string[] };
+      return { compatible: result.is_compatible === true, messages: result.messages ?? [] };
+    },
+    async deleteSubject(subject) {
+      await call('DELETE', `/subjects/${encodeURIComponent(subject)}`);
+      await call('DELETE', `/subjects/${encodeURIComponent(subject)}?permanent=true`);
+      configured.delete(subject);
+    },
+  };
+}

@@ -1,0 +1,261 @@
+import type { Producer, Message } from 'kafkajs';
+import { Client } from 'pg';
+import { AppError, advisoryLockId, backoffDelay, sleep, type Logger } from '@marketbill/platform';
+import { isTopicName, TOPICS, type TopicName } from '@marketbill/schemas';
+import type { EventCodec } from './codec';
+import { outboxChannel } from './migrations';
+import type { TopicNaming } from './topic-naming';
+import { endSpan, startPublishSpan } from './tracing';
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  /** The service's schema, whose `outbox` table this relay drains. */
+  schema: string;
+  producer: Producer;
+  codec: EventCodec;
+  naming: TopicNaming;
+  logger: Logger;
+  /** Rows per round trip (default 500). */
+  batchSize?: number;
+  /** Longest wait between polls when no NOTIFY arrives (default 1000 ms): a safety net only. */
+  pollIntervalMs?: number;
+  /** How often a standby relay tries to become the active one (default 2000 ms). */
+  standbyIntervalMs?: number;
+  /** Name of this producing service, written to the `produced-by` header. */
+  service: string;
+}
+
+export interface RelayStatus {
+  active: boolean;
+  published: number;
+  lastError?: string;
+}
+
+export interface OutboxRelay {
+  start(): void;
+  /** Stops after the batch in flight; resolves when the database session is closed. */
+  stop(): Promise<void>;
+  status(): RelayStatus;
+  /** Resolves once the outbox is empty (tests and shutdown hooks). */
+  drained(timeoutMs?: number): Promise<void>;
+}
+
+interface Row {
+  id: string;
+  event_id: string;
+  topic: string;
+  message_key: string;
+  payload: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes what the outbox holds, in id order, and deletes what Kafka acknowledged.
+ *
+ * - One active relay per schema: replicas compete for a session-level Postgres advisory lock, and
+ *   only the holder publishes, so events of one aggregate leave in the order they were written.
+ *   (Row ids are taken at insert; a transaction that touches the same aggregate waits for the
+ *   earlier one's locks, so its outbox row gets a higher id.)
+ * - Wakes on the NOTIFY the outbox trigger sends at commit, and polls as a safety net.
+ * - A crash between Kafka's acknowledgement and the delete re-sends those events after a restart:
+ *   delivery is at-least-once, and consumers drop the repeats by event id.
+ * - Kafka or database failures are retried with backoff, forever: nothing is skipped. An event
+ *   that cannot be encoded (its schema changed under it) is moved to `outbox_failed` with the reason.
+ */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const log = options.logger.child({ component: 'outbox-relay', schema: options.schema });
+  const batchSize = options.batchSize ?? 500;
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  const standbyIntervalMs = options.standbyIntervalMs ?? 2_000;
+  const lockId = advisoryLockId(`outbox-relay:${options.schema}`);
+  const channel = outboxChannel(options.schema);
+  const table = `"${options.schema.replace(/"/g, '""')}"`;
+
+  let stopping = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let client: Client | undefined;
+  const state: RelayStatus = { active: false, published: 0 };
+  const drainWaiters: Array<() => void> = [];
+
+  function waitForWork(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  async function connect(): Promise<Client> {
+    const c = new Client({ connectionString: options.databaseUrl, application_name: `${options.service}-outbox-relay` });
+    c.on('error', (error) => log.warn({ err: error }, 'relay database session failed'));
+    c.on('notification', () => wake?.());
+    await c.connect();
+    return c;
+  }
+
+  async function becomeActive(c: Client): Promise<boolean> {
+    const result = await c.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [lockId]);
+    if (!result.rows[0]?.locked) return false;
+    await c.query(`listen "${channel}"`);
+    return true;
+  }
+
+  async function publishBatch(c: Client): Promise<number> {
+    const { rows } = await c.query<Row>(
+      `select id, event_id, topic, message_key, payload, headers from ${table}.outbox order by id limit $1`,
+      [batchSize],
+    );
+    if (rows.length === 0) return 0;
+
+    const byTopic = new Map<string, Message[]>();
+    const sent: string[] = [];
+    const failed: Array<{ row: Row; reason: string }> = [];
+    const spans = [];
+    for (const row of rows) {
+      if (!isTopicName(row.topic)) {
+        failed.push({ row, reason: `unknown topic ${row.topic}` });
+        continue;
+      }
+      const topic: TopicName = row.topic;
+      let value: Buffer;
+      try {
+        value = await options.codec.encode(topic, row.payload as never);
+      } catch (error) {
+        if (error instanceof AppError && !error.retriable) {
+          failed.push({ row, reason: error.message });
+          continue;
+        }
+        throw error;
+      }
+      const physical = options.naming.topic(topic);
+      const headers: Record<string, string> = {
+        'event-id': row.event_id,
+        'event-type': TOPICS[topic].recordName,
+        'produced-by': options.service,
+      };
+      spans.push(startPublishSpan(physical, row.headers ?? {}, headers));
+      const messages = byTopic.get(physical) ?? [];
+      messages.push({ key: row.message_key, value, headers });
+      byTopic.set(physical, messages);
+      sent.push(row.id);
+    }
+
+    try {
+      if (byTopic.size > 0) {
+        await options.producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+      }
+      spans.forEach((span) => endSpan(span));
+    } catch (error) {
+      spans.forEach((span) => endSpan(span, error));
+      throw error;
+    }
+
+    await c.query('begin');
+    try {
+      for (const { row, reason } of failed) {
+        log.error({ eventId: row.event_id, topic: row.topic, reason }, 'outbox event set aside: it cannot be encoded');
+        await c.query(
+          `insert into ${table}.outbox_failed (id, event_id, topic, message_key, payload, headers, created_at, reason)
+           select id, event_id, topic, message_key, payload, headers, created_at, $2 from ${table}.outbox where id = $1
+           on conflict (id) do nothing`,
+          [row.id, reason],
+        );
+      }
+      await c.query(`delete from ${table}.outbox where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
+      await c.query('commit');
+    } catch (error) {
+      await c.query('rollback').catch(() => undefined);
+      throw error;
+    }
+    state.published += sent.length;
+    return rows.length;
+  }
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (!stopping) {
+      try {
+        client ??= await connect();
+        if (!state.active) {
+          state.active = await becomeActive(client);
+          if (!state.active) {
+            await waitForWork(standbyIntervalMs);
+            continue;
+          }
+          log.info('outbox relay active');
+        }
+        const count = await publishBatch(client);
+        failures = 0;
+        delete state.lastError;
+        if (count < batchSize) {
+          if (count === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
+          // Rows committed while the batch was in flight already sent their NOTIFY, which
+          // resolves this wait at once; otherwise sleep until one arrives or the poll interval ends.
+          if (count === 0) await waitForWork(pollIntervalMs);
+        }
+      } catch (error) {
+        failures++;
+        state.lastError = error instanceof Error ? error.message : String(error);
+        const delay = backoffDelay(Math.min(failures, 8), 200, 10_000) + 100;
+        log.warn({ err: error, failures, retryInMs: delay }, 'outbox relay failed; retrying');
+        if (client && (error as { code?: string }).code !== undefined && /^(08|57P)/.test(String((error as { code?: string }).code))) {
+          await resetClient();
+        } else if (client && !(await isAlive(client))) {
+          await resetClient();
+        }
+        await sleep(delay).catch(() => undefined);
+      }
+    }
+  }
+
+  async function isAlive(c: Client): Promise<boolean> {
+    try {
+      await c.query('select 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function resetClient(): Promise<void> {
+    state.active = false;
+    const c = client;
+    client = undefined;
+    await c?.end().catch(() => undefined);
+  }
+
+  return {
+    start() {
+      if (loop) return;
+      stopping = false;
+      loop = run();
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      await loop;
+      loop = undefined;
+      if (client && state.active) await client.query('select pg_advisory_unlock($1)', [lockId]).catch(() => undefined);
+      await resetClient();
+    },
+    status: () => ({ ...state }),
+    drained(timeoutMs = 30_000) {
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`outbox not drained within ${timeoutMs} ms`)), timeoutMs);
+        drainWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        wake?.();
+      });
+    },
+  };
+}

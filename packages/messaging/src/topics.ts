@@ -1,0 +1,54 @@
+import type { Kafka } from 'kafkajs';
+import { TOPICS, type TopicName } from '@marketbill/schemas';
+import type { TopicNaming } from './topic-naming';
+
+const DEAD_LETTER_RETENTION_MS = 30 * 86_400_000;
+
+/**
+ * Creates the given topics and their dead-letter topics with the settings of `schemas/topics.json`
+ * (partitions, retention, compaction). Existing topics are left as they are. Brokers here have
+ * topic auto-creation off, so a typo in a topic name fails loudly instead of making a new topic.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  naming: TopicNaming,
+  names: TopicName[],
+  options: { replicationFactor?: number; partitions?: number } = {},
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const wanted = names.flatMap((name) => {
+      const spec = TOPICS[name];
+      const partitions = options.partitions ?? spec.partitions;
+      const replicationFactor = options.replicationFactor ?? 1;
+      const configEntries = spec.compacted
+        ? [{ name: 'cleanup.policy', value: 'compact' }]
+        : [{ name: 'retention.ms', value: String(spec.retentionMs) }];
+      return [
+        { topic: naming.topic(name), numPartitions: partitions, replicationFactor, configEntries },
+        {
+          topic: naming.deadLetter(name),
+          numPartitions: partitions,
+          replicationFactor,
+          configEntries: [{ name: 'retention.ms', value: String(DEAD_LETTER_RETENTION_MS) }],
+        },
+      ];
+    });
+    const missing = wanted.filter((t) => !existing.has(t.topic));
+    if (missing.length === 0) return;
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+    } catch (error) {
+      // Two replicas starting together race to create the same topic; the loser sees
+      // TOPIC_ALREADY_EXISTS, which is the outcome it wanted.
+      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') {
+        const already = new Set(await admin.listTopics());
+        if (missing.some((t) => !already.has(t.topic))) throw error;
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

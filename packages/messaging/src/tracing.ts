@@ -1,0 +1,78 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import type { IHeaders } from 'kafkajs';
+
+/**
+ * The one place that puts trace context into Kafka headers and takes it out again (W3C
+ * `traceparent`/`tracestate`). A producer span is a child of the transaction that wrote the event
+ * (its context was stored in the outbox row); the consumer span is a child of the producer span, so
+ * one trace runs from the HTTP request through every service the event reaches.
+ */
+const tracer = trace.getTracer('@marketbill/messaging');
+
+export function headersToCarrier(headers: IHeaders | undefined): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const v = Array.isArray(value) ? value[0] : value;
+    if (v !== undefined) carrier[key] = v.toString();
+  }
+  return carrier;
+}
+
+/** Starts a producer span under the stored context and writes the new context into `headers`. */
+export function startPublishSpan(topic: string, stored: Record<string, string>, headers: Record<string, string>): Span {
+  const parent = propagation.extract(context.active(), stored);
+  const span = tracer.startSpan(
+    `${topic} publish`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': topic },
+    },
+    parent,
+  );
+  propagation.inject(trace.setSpan(parent, span), headers);
+  return span;
+}
+
+/** Runs `fn` inside a consumer span whose parent is the context found in the message headers. */
+export async function withConsumeSpan<T>(
+  topic: string,
+  group: string,
+  headers: IHeaders | undefined,
+  attributes: Record<string, string | number>,
+  fn: (span: Span, ctx: Context) => Promise<T>,
+): Promise<T> {
+  const parent = propagation.extract(context.active(), headersToCarrier(headers));
+  const span = tracer.startSpan(
+    `${topic} process`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': topic,
+        'messaging.consumer.group.name': group,
+        ...attributes,
+      },
+    },
+    parent,
+  );
+  const ctx = trace.setSpan(parent, span);
+  try {
+    return await context.with(ctx, () => fn(span, ctx));
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+export function endSpan(span: Span, error?: unknown): void {
+  if (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message ?? String(error) });
+  }
+  span.end();
+}
