@@ -1,0 +1,4 @@
+import type { MigrationObject } from '@mikro-orm/core';
+
+/** The catalog schema's migrations, in order (the messaging tables come first, added by the runtime). */
+export const migrations: MigrationObject[] = [];

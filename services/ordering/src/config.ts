@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { loadConfig, messagingEnv, platformEnv, port, toRuntimeConfig, type Env } from '@marketbill/platform/config';
+
+/** Every setting of the ordering service, by environment variable; `describeEnv(envSchema.shape)` lists them. */
+export const envSchema = z.object({
+  ...platformEnv,
+  ...messagingEnv,
+  HTTP_PORT: port().default(8080).describe('Port of the HTTP server.'),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('ordering').describe('Postgres schema owned by this service.'),
+});
+
+const configSchema = envSchema.transform((e) => ({
+  runtime: toRuntimeConfig('ordering', e, { httpPort: e.HTTP_PORT, databaseSchema: e.DATABASE_SCHEMA }),
+}));
+
+export type Config = z.output<typeof configSchema>;
+
+/** Reads and validates the configuration; the only place this service reads the environment. */
+export function readConfig(env: Env = process.env): Config {
+  return loadConfig(configSchema, env);
+}

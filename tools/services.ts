@@ -1,0 +1,108 @@
+// The five services as local processes, for `npm run up` / `npm run down` / `npm run status`.
+// Each service's local settings live in services/<name>/local.env (no secrets there: a value
+// written `${secret:NAME}` is generated once, kept in .stack/secrets.json, and shared by every
+// service that names it). Logs go to .stack/logs/svc-<name>.log, pids to .stack/pids/svc-<name>.pid.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { logPath, repoRoot, stackDir } from './stack/paths.ts';
+import { isOurs, readPid, removePid, startDetached, tailLog, terminate } from './stack/process.ts';
+
+/** In start order: producers of the events others consume come first. */
+export const serviceNames = ['auction-ingest', 'catalog', 'ordering', 'billing', 'notifier'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+const secretsFile = path.join(stackDir, 'secrets.json');
+
+function secrets(): Record<string, string> {
+  try {
+    return JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+function secret(name: string): string {
+  const all = secrets();
+  if (!all[name]) {
+    all[name] = randomBytes(32).toString('base64url');
+    fs.mkdirSync(stackDir, { recursive: true });
+    fs.writeFileSync(secretsFile, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
+  }
+  return all[name] as string;
+}
+
+/** services/<name>/local.env with `${secret:NAME}` resolved. */
+export function localEnv(name: ServiceName): Record<string, string> {
+  const file = path.join(repoRoot, 'services', name, 'local.env');
+  const env: Record<string, string> = {};
+  if (!fs.existsSync(file)) return env;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const m = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
+    if (!m) continue;
+    env[m[1] as string] = (m[2] as string).replace(/\$\{secret:([A-Z0-9_]+)\}/g, (_, n: string) => secret(n));
+  }
+  return env;
+}
+
+function component(name: ServiceName): string {
+  return `svc-${name}`;
+}
+
+export function servicePort(name: ServiceName): number {
+  return Number(localEnv(name).HTTP_PORT);
+}
+
+export function serviceRunning(name: ServiceName): number | undefined {
+  const pid = readPid(component(name));
+  return pid !== undefined && isOurs(pid, component(name)) ? pid : undefined;
+}
+
+async function ready(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+const nodeFlags = ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning'];
+
+/** Starts a service unless it runs; waits until /health/ready answers 200. */
+export async function startService(name: ServiceName, stack: Record<string, string>, log: (m: string) => void): Promise<void> {
+  const env = { ...process.env, ...stack, ...localEnv(name) };
+  const port = Number(env.HTTP_PORT);
+  if (serviceRunning(name)) {
+    log(`${name} already running on :${port}`);
+    return;
+  }
+  const main = path.join(repoRoot, 'services', name, 'dist', 'main.js');
+  // The marker argument lets `down` recognise the process by its command line (see tools/stack/process.ts).
+  const started = startDetached(component(name), process.execPath, [...nodeFlags, main, `-Dmarketbill.stack=${component(name)}`], {
+    cwd: repoRoot,
+    env,
+  });
+  const deadline = Date.now() + 120_000;
+  while (!(await ready(port))) {
+    const exited = started.exited();
+    if (exited || Date.now() > deadline) {
+      throw new Error(`${name} ${exited ?? 'not ready within 120 s'}; log ${logPath(component(name))}:\n${tailLog(logPath(component(name)))}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  log(`${name} ready on http://127.0.0.1:${port}`);
+}
+
+/** Runs a one-off command of a service (`seed-demo`, `migrate`) with the same environment. */
+export function serviceCommandEnv(name: ServiceName, stack: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...stack, ...localEnv(name) };
+}
+
+export async function stopService(name: ServiceName, log: (m: string) => void): Promise<void> {
+  const pid = serviceRunning(name);
+  if (!pid) return;
+  const how = await terminate(pid, 20_000);
+  removePid(component(name));
+  log(`${name} ${how}`);
+}
