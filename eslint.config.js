@@ -30,7 +30,7 @@ const IO_LIBRARIES = [
 
 module.exports = tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.stack/**', 'schemas/src/generated.ts', 'bench/out/**', 'coverage/**'],
+    ignores: ['.worktrees/**', '**/dist/**', '**/node_modules/**', '.cache/**', '.stack/**', 'schemas/src/generated.ts', 'bench/out/**', 'coverage/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -21,7 +21,7 @@ const common = {
     '^@marketbill/(platform|messaging|testing|runtime)/(.*)$': '<rootDir>/packages/$1/src/$2',
     '^@marketbill/schemas$': '<rootDir>/schemas/src',
   },
-  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.worktrees/'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 

@@ -1,0 +1,84 @@
+import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import { AppError, UnavailableError } from '../errors';
+import { actorHeaders, type Actor } from './internal';
+
+export interface ServiceClientOptions {
+  /** Short name for errors and logs: `catalog` → problem code `catalog-unavailable`. */
+  name: string;
+  baseUrl: string;
+  /** Bearer token of the internal API. */
+  token: string;
+  /** Per-request time-out (default 2000 ms): a slow dependency must not hold the caller's request. */
+  timeoutMs?: number;
+  /** Attempts for GETs that fail on the network or with 502/503/504 (default 2). */
+  getAttempts?: number;
+}
+
+export interface CallOptions {
+  actor?: Actor;
+  requestId?: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Response type; 'arraybuffer' for files. */
+  responseType?: 'json' | 'arraybuffer';
+}
+
+export interface ServiceClient {
+  /** Resolves with the body of a 2xx; 4xx answers reject with an AppError carrying the callee's problem. */
+  request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options?: CallOptions): Promise<T>;
+}
+
+/**
+ * An HTTP client for another service's internal API (axios). Network errors, time-outs and 5xx
+ * become a retriable 503 `<name>-unavailable`, so the edge answers "try again" instead of a 500;
+ * a 4xx from the callee is passed on with the callee's problem code and status. Trace context
+ * propagates through the http instrumentation; the request id is forwarded.
+ */
+export function createServiceClient(options: ServiceClientOptions): ServiceClient {
+  const http: AxiosInstance = axios.create({
+    baseURL: options.baseUrl,
+    timeout: options.timeoutMs ?? 2_000,
+    headers: { authorization: `Bearer ${options.token}`, accept: 'application/json' },
+    validateStatus: () => true,
+    maxRedirects: 0,
+  });
+  const getAttempts = options.getAttempts ?? 2;
+
+  return {
+    async request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, call: CallOptions = {}): Promise<T> {
+      const config: AxiosRequestConfig = {
+        method,
+        url: path,
+        params: call.query,
+        data: call.body,
+        responseType: call.responseType ?? 'json',
+        headers: { ...(call.actor ? actorHeaders(call.actor) : {}), ...(call.requestId ? { 'x-request-id': call.requestId } : {}) },
+      };
+      const attempts = method === 'GET' ? getAttempts : 1;
+      for (let attempt = 1; ; attempt++) {
+        let status: number;
+        let data: unknown;
+        try {
+          const response = await http.request(config);
+          status = response.status;
+          data = response.data;
+        } catch (error) {
+          if (attempt < attempts) continue;
+          const reason = error instanceof AxiosError ? (error.code ?? error.message) : String(error);
+          throw UnavailableError.dependency(options.name, new Error(`${method} ${path}: ${reason}`));
+        }
+        if (status >= 200 && status < 300) return data as T;
+        if (status >= 500) {
+          if (attempt < attempts && [502, 503, 504].includes(status)) continue;
+          throw UnavailableError.dependency(options.name, new Error(`${method} ${path} answered ${status}`));
+        }
+        const problem = (data && typeof data === 'object' ? data : {}) as { code?: string; detail?: string };
+        throw new AppError({
+          code: problem.code ?? `${options.name}-request-refused`,
+          message: problem.detail ?? `${options.name} refused ${method} ${path} with ${status}`,
+          httpStatus: status,
+        });
+      }
+    },
+  };
+}
