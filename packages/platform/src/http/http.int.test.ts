@@ -1,0 +1,135 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { ConflictError, TooManyRequestsError } from '../errors';
+import { createHealth } from '../health';
+import { createLogger } from '../logger';
+import { createHttpApp, finishHttpApp, listen, type RunningServer } from './app';
+import { createServiceClient } from './client';
+import { actorHeaders, readActor, requireInternalToken } from './internal';
+import { parseInput } from './validate';
+
+const TOKEN = 'a-long-internal-token-for-tests';
+const logged: string[] = [];
+const logger = createLogger({
+  service: 'http-test',
+  destination: new Writable({ write: (c, _e, d) => (logged.push(String(c)), d()) }),
+});
+const health = createHealth({ checkTimeoutMs: 200 });
+let dependencyUp = true;
+health.addReadinessCheck('dependency', async () => {
+  if (!dependencyUp) throw new Error('down');
+});
+let server: RunningServer;
+
+beforeAll(async () => {
+  const app = createHttpApp({ logger, health });
+  app.post('/things', (req, res) => {
+    const body = parseInput(z.object({ name: z.string().min(1), count: z.number().int().positive() }), req.body);
+    res.status(201).json(body);
+  });
+  app.get('/conflict', () => {
+    throw ConflictError.because('thing-exists', 'The thing exists.');
+  });
+  app.get('/limited', () => {
+    throw TooManyRequestsError.rateLimited('too-many-sign-ins', 30);
+  });
+  app.get('/bug', () => {
+    throw new TypeError("Cannot read properties of undefined (reading 'secret')");
+  });
+  app.get('/internal/whoami', requireInternalToken(TOKEN), (req, res) => {
+    res.json({ actor: readActor(req) ?? null });
+  });
+  finishHttpApp(app, logger);
+  server = await listen(app, 0, '127.0.0.1');
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+async function call(path: string, init: RequestInit = {}) {
+  const response = await fetch(`${server.url}${path}`, init);
+  const text = await response.text();
+  return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+describe('HTTP plumbing', () => {
+  it('When the body is valid, then the route answers and echoes a request id', async () => {
+    const r = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-12345678' }, body: '{"name":"장미","count":3}' });
+    expect(r.status).toBe(201);
+    expect(r.body).toEqual({ name: '장미', count: 3 });
+    expect(r.headers.get('x-request-id')).toBe('req-12345678');
+  });
+
+  it('When the body breaks the schema, then a 400 problem names every invalid field', async () => {
+    const r = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"","count":-1}' });
+    expect(r.status).toBe(400);
+    expect(r.type).toContain('application/problem+json');
+    expect(r.body.code).toBe('validation-failed');
+    expect(r.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['count', 'name']);
+    expect(r.body.requestId).toEqual(expect.any(String));
+  });
+
+  it('When the body is not JSON, then a 400 malformed-json problem', async () => {
+    const r = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe('malformed-json');
+  });
+
+  it('When a business rule refuses, then its status and stable code come back', async () => {
+    expect((await call('/conflict')).body).toMatchObject({ status: 409, code: 'thing-exists', type: 'https://marketbill.kr/problems/thing-exists' });
+    const limited = await call('/limited');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('30');
+  });
+
+  it('When a handler has a bug, then a bare 500 hides the internals and the log keeps them', async () => {
+    const r = await call('/bug');
+    expect(r.status).toBe(500);
+    expect(r.body.code).toBe('internal-error');
+    expect(JSON.stringify(r.body)).not.toContain('secret');
+    expect(logged.join('')).toContain('unhandled error in request');
+  });
+
+  it('When the route does not exist, then a 404 problem', async () => {
+    expect((await call('/nowhere')).body).toMatchObject({ status: 404, code: 'route-not-found' });
+  });
+
+  it('When a dependency fails its check, then ready is 503 while live stays 200', async () => {
+    expect((await call('/health/ready')).status).toBe(200);
+    dependencyUp = false;
+    const ready = await call('/health/ready');
+    dependencyUp = true;
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.dependency).toBe('down');
+    expect((await call('/health/live')).status).toBe(200);
+  });
+
+  it('When an internal route is called without the token or with a wrong one, then 401', async () => {
+    expect((await call('/internal/whoami')).body.code).toBe('unauthenticated');
+    expect((await call('/internal/whoami', { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).body.code).toBe('invalid-token');
+    const actor = { accountId: '3f8a9b0c-1d2e-4f5a-8b6c-7d8e9f0a1b2c', role: 'WHOLESALER_OWNER' as const, wholesalerId: '3f8a9b0c-1d2e-4f5a-8b6c-7d8e9f0a1b2c' };
+    const ok = await call('/internal/whoami', { headers: { authorization: `Bearer ${TOKEN}`, ...actorHeaders(actor) } });
+    expect(ok.body.actor).toEqual(actor);
+  });
+
+  it('When the service client calls, then 2xx bodies return, 4xx keep the callee code, outages become 503', async () => {
+    const client = createServiceClient({ name: 'things', baseUrl: server.url, token: TOKEN, timeoutMs: 500 });
+    await expect(client.request('GET', '/internal/whoami')).resolves.toEqual({ actor: null });
+    await expect(client.request('GET', '/conflict')).rejects.toMatchObject({ code: 'thing-exists', httpStatus: 409 });
+
+    const down = createServiceClient({ name: 'things', baseUrl: 'http://127.0.0.1:9', token: TOKEN, timeoutMs: 300 });
+    await expect(down.request('GET', '/x')).rejects.toMatchObject({ code: 'things-unavailable', httpStatus: 503, retriable: true });
+
+    // A callee that never answers: the time-out turns into the same 503.
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const slow = createServiceClient({ name: 'things', baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, token: TOKEN, timeoutMs: 200 });
+    await expect(slow.request('GET', '/x')).rejects.toMatchObject({ code: 'things-unavailable' });
+    silent.closeAllConnections();
+    silent.close();
+  });
+});
