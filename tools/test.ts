@@ -2,7 +2,8 @@
 //   1. the local stack (real Postgres, Kafka, Apicurio Registry, S3Proxy), started if not running;
 //      an external stack is used instead when its settings are in the environment
 //   2. static checks: TypeScript build of every workspace, ESLint (architecture boundaries
-//      included), generated schema code up to date, schema compatibility against the registry
+//      included), generated schema code up to date, schema compatibility against the registry,
+//      deployment files rendered and validated offline
 //   3. Jest: unit and integration tests (`npm test -- <jest args>` passes arguments to Jest)
 // MB_TEST_SKIP_CHECKS=1 skips step 2 while iterating on one test.
 import { spawnSync } from 'node:child_process';
@@ -36,5 +37,6 @@ if (process.env.MB_TEST_SKIP_CHECKS !== '1') {
   run('ESLint', 'node', ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0'], env);
   run('Generated schema code is up to date', 'node', ['schemas/tools/generate.mts', '--check'], env);
   run('Schema changes are compatible (asked of the registry)', 'node', ['packages/messaging/dist/cli/check-schemas.js'], env);
+  run('Deployment files render and validate offline (kustomize, Kubernetes schemas, skaffold schema, Dockerfiles)', 'node', ['tools/validate-deploy.ts'], env);
 }
 run('Jest: unit and integration tests', 'node', ['node_modules/jest/bin/jest.js', '--ci', ...jestArgs], env);
