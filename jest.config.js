@@ -13,7 +13,7 @@ const swc = [
 const common = {
   testEnvironment: 'node',
   rootDir: __dirname,
-  roots: ['<rootDir>/schemas/src', '<rootDir>/packages', '<rootDir>/services', '<rootDir>/bench'],
+  roots: ['<rootDir>/schemas/src', '<rootDir>/packages', '<rootDir>/services', '<rootDir>/tests', '<rootDir>/bench'],
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: ['/node_modules/'],
   moduleNameMapper: {

@@ -1,4 +1,5 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
+import { sleep } from '@marketbill/platform';
 import { TOPICS, type TopicName } from '@marketbill/schemas';
 import type { TopicNaming } from './topic-naming';
 
@@ -39,7 +40,10 @@ export async function ensureTopics(
     const missing = wanted.filter((t) => !existing.has(t.topic));
     if (missing.length === 0) return;
     try {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      // Not kafkajs's waitForLeaders: with Kafka 4 (KRaft) the broker can answer the metadata
+      // request that follows CreateTopics with UNKNOWN_TOPIC_OR_PARTITION for a moment, and
+      // kafkajs retries only LEADER_NOT_AVAILABLE there, so it fails a creation that succeeded.
+      await admin.createTopics({ topics: missing, waitForLeaders: false });
     } catch (error) {
       // Two replicas starting together race to create the same topic; the loser sees
       // TOPIC_ALREADY_EXISTS, which is the outcome it wanted.
@@ -48,7 +52,24 @@ export async function ensureTopics(
         if (missing.some((t) => !already.has(t.topic))) throw error;
       }
     }
+    await waitForLeaders(admin, missing.map((t) => t.topic));
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Polls metadata until every partition of `topics` has a leader (tolerating "unknown topic" while it propagates). */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      const ready = metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (ready) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await sleep(100);
   }
 }

@@ -7,7 +7,6 @@ import { stackEnv } from './stack-env';
 export default async function globalSetup(): Promise<void> {
   const env = stackEnv();
   for (const [key, value] of Object.entries(env)) {
-    // eslint-disable-next-line no-restricted-properties -- hands the stack settings to the test workers
     process.env[key] = value;
   }
 }

@@ -38,7 +38,6 @@ function findStackEnvFile(from: string): string | undefined {
  * run when neither exists, rather than letting a test time out against nothing.
  */
 export function stackEnv(): StackEnv {
-  // eslint-disable-next-line no-restricted-properties -- tests read the stack settings the runner exported
   const env = process.env;
   if (KEYS.every((k) => env[k])) {
     return Object.fromEntries(KEYS.map((k) => [k, env[k] as string])) as unknown as StackEnv;
