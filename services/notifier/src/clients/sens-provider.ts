@@ -41,7 +41,7 @@ function readAnswer(data: unknown): { status: string | null; message: string | n
       const parts = [text(error.message), text(error.details)].filter(Boolean);
       return { status: text(error.errorCode), message: parts.length ? clip(parts.join(': ')) : null, requestId: null };
     }
-    const message = text(body.statusName) ?? text(body.errorMessage) ?? text(body.message);
+    const message = text(body.errorMessage) ?? text(body.message) ?? text(body.statusName);
     return { status: text(body.statusCode), message: message ? clip(message) : null, requestId: text(body.requestId) };
   }
   const raw = typeof data === 'string' ? data.trim() : '';

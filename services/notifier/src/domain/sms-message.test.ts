@@ -17,13 +17,12 @@ describe('SMS or LMS by EUC-KR length', () => {
   });
 
   it('When the text is longer than an LMS holds, then it is refused with a stable code', () => {
-    const error = (() => {
-      try {
-        composeSms('order-placed', 'a'.repeat(LMS_MAX_BYTES + 1), 's');
-      } catch (e) {
-        return e;
-      }
-    })();
+    let error: unknown;
+    try {
+      composeSms('order-placed', 'a'.repeat(LMS_MAX_BYTES + 1), 's');
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(MessageTooLongError);
     expect((error as MessageTooLongError).code).toBe('sms-too-long');
     expect((error as MessageTooLongError).retriable).toBe(false);
