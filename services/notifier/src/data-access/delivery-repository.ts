@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { AttemptOutcome, DeliveryStatus } from '../domain/delivery-policy';
 import type { PreparedDelivery } from '../domain/prepare-delivery';
 import type { SmsType } from '../domain/sms-message';
+import { redactError } from './redact-error';
 import { DeliveryAttemptSchema, DeliverySchema, type Delivery, type DeliveryAttempt } from './entities';
 
 /** A delivery to insert (its id made by the caller). */
@@ -178,8 +179,12 @@ export function createDeliveryRepository(schema: string): DeliveryRepository {
         expires_at: d.expiresAt?.toISOString() ?? null,
         trace_headers: d.traceHeaders,
       }));
-      const inserted = await em.getConnection().execute<Array<{ id: string }>>(insertSql, [JSON.stringify(rows)], 'all', em.getTransactionContext());
-      return inserted.length;
+      try {
+        const inserted = await em.getConnection().execute<Array<{ id: string }>>(insertSql, [JSON.stringify(rows)], 'all', em.getTransactionContext());
+        return inserted.length;
+      } catch (error) {
+        throw redactError(error, deliveries.flatMap((d) => d.secrets));
+      }
     },
 
     async claimDue(em, limit, leaseMs) {

@@ -14,6 +14,8 @@ export interface PreparedDelivery {
   storedText: string;
   /** The text to send when it differs from `storedText` (it holds a secret); null otherwise. */
   secretText: string | null;
+  /** The secret values themselves, so errors that might quote them can be scrubbed; never stored. */
+  secrets: string[];
   byteLength: number;
 }
 
@@ -30,6 +32,7 @@ export function prepareDelivery(notice: Notice): PreparedDelivery {
     subject: sms.subject,
     storedText: rendered.maskedText,
     secretText: rendered.maskedText === rendered.text ? null : rendered.text,
+    secrets: rendered.secrets,
     byteLength: sms.byteLength,
   };
 }

@@ -44,6 +44,7 @@ describe('SMS templates', () => {
     expect(prepared.secretText).toBe('[마켓빌] 회원가입 인증번호는 123456입니다. 5분 안에 입력해 주세요.');
     expect(prepared.storedText).toBe('[마켓빌] 회원가입 인증번호는 ******입니다. 5분 안에 입력해 주세요.');
     expect(prepared.storedText).not.toContain('123456');
+    expect(prepared.secrets).toEqual(['123456']);
   });
 
   it('When a password-reset code is rendered, then it still fits one SMS', () => {
@@ -55,6 +56,7 @@ describe('SMS templates', () => {
   it('When a message has no secret, then the stored text is the sent text and no secret text is kept', () => {
     const prepared = prepareDelivery({ template: 'order-priced', recipient: '01012345678', variables: samples['order-priced'], dedupeKey: null, expiresAt: null });
     expect(prepared.secretText).toBeNull();
+    expect(prepared.secrets).toEqual([]);
     expect(prepared.type).toBe('LMS');
     expect(prepared.subject).toBe('[마켓빌] 주문 금액 확정');
     expect(prepared.storedText).toBe(

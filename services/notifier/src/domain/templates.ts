@@ -186,17 +186,21 @@ export interface RenderedTemplate {
   text: string;
   maskedText: string;
   subject: string;
+  /** The values of the secret variables (for scrubbing error messages; never stored). */
+  secrets: string[];
 }
 
 /** Renders a template; secrets become asterisks of the same length in `maskedText`. */
 export function renderTemplate<N extends TemplateName>(name: N, variables: TemplateVariables[N]): RenderedTemplate {
   const template = templates[name] as Template<TemplateVariables[N]>;
   const text = template.text(variables);
-  if (template.secrets.length === 0) return { text, maskedText: text, subject: template.subject };
+  if (template.secrets.length === 0) return { text, maskedText: text, subject: template.subject, secrets: [] };
   const masked = { ...variables };
+  const secrets: string[] = [];
   for (const key of template.secrets) {
     const value = masked[key];
+    if (typeof value === 'string' && value) secrets.push(value);
     masked[key] = (typeof value === 'string' ? '*'.repeat(Math.max(value.length, 1)) : '***') as never;
   }
-  return { text, maskedText: template.text(masked), subject: template.subject };
+  return { text, maskedText: template.text(masked), subject: template.subject, secrets };
 }
