@@ -21,6 +21,8 @@ export interface NotifierHarness {
   produce<T extends TopicName>(topic: T, key: string, event: TopicEvents[T]): Promise<void>;
   /** Publishes raw bytes (poisoned messages, exact redeliveries). */
   produceRaw(topic: TopicName, key: string, value: Buffer): Promise<void>;
+  /** Publishes many encoded messages in one request (the benchmark's load). */
+  produceBatch(topic: TopicName, messages: Array<{ key: string; value: Buffer }>): Promise<void>;
   encode<T extends TopicName>(topic: T, event: TopicEvents[T]): Promise<Buffer>;
   /** Reads the dead-letter topics of `topics` (one throw-away consumer) until `count` messages arrived. */
   deadLetters(topics: TopicName[], count: number, timeoutMs?: number): Promise<ReadMessage[]>;
@@ -103,6 +105,9 @@ export async function startNotifier(options: HarnessOptions = {}): Promise<Notif
       await producer.send({ topic: naming.topic(topic), acks: -1, messages: [{ key, value, headers: { 'event-id': event.eventId } }] });
     },
     produceRaw,
+    async produceBatch(topic, messages) {
+      await producer.send({ topic: naming.topic(topic), acks: -1, messages });
+    },
     async deadLetters(topics, count, timeoutMs = 30_000) {
       const consumer = kafka.consumer({ groupId: `test-dlq-${randomUUID()}` });
       const messages: ReadMessage[] = [];

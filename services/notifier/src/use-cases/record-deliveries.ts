@@ -53,13 +53,16 @@ export async function recordDeliveries(
     };
   });
   const inserted = await deps.deliveries.insertNew(em, rows);
-  logger.debug(
-    {
-      eventId: event.eventId,
-      new: inserted,
-      deliveries: rows.map((r) => ({ template: r.template, to: maskPhone(r.recipient), type: r.type, status: r.status })),
-    },
-    'deliveries recorded',
-  );
+  // Built only when it is written: this runs once per event, hundreds of times a second.
+  if (logger.isLevelEnabled('debug')) {
+    logger.debug(
+      {
+        eventId: event.eventId,
+        new: inserted,
+        deliveries: rows.map((r) => ({ template: r.template, to: maskPhone(r.recipient), type: r.type, status: r.status })),
+      },
+      'deliveries recorded',
+    );
+  }
   return inserted;
 }
