@@ -182,10 +182,19 @@ if (SCENARIO === 'all' || SCENARIO === 'consume') {
   const h = await startNotifier({ sens: fakeSensServer, env: sensEnv({ SMS_SENDER_ENABLED: 'false' }) });
   const load = await encodeLoad(h, 2);
   await warmUp(h);
+  const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   await produceTwice(h, load);
   const doneAt = await until(async () => (await counts(h)).total >= N && h.service.runtime.messaging!.subscriber!.stats().duplicates >= N);
-  results.consumeOnly = { events: N, messages: 2 * N, ms: doneAt - t0, eventsPerSecond: rate(N, doneAt - t0), messagesPerSecond: rate(2 * N, doneAt - t0) };
+  const cpu = process.cpuUsage(cpu0);
+  results.consumeOnly = {
+    events: N,
+    messages: 2 * N,
+    ms: doneAt - t0,
+    eventsPerSecond: rate(N, doneAt - t0),
+    messagesPerSecond: rate(2 * N, doneAt - t0),
+    notifierProcessCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+  };
   await h.stop();
 }
 
@@ -220,12 +229,22 @@ if (SCENARIO === 'all' || SCENARIO === 'send') {
     pollIntervalMs: 200,
     logger: h.service.runtime.logger,
   });
+  const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   sender.start();
   const doneAt = await until(async () => (await counts(h)).sent >= N);
+  const cpu = process.cpuUsage(cpu0);
   await sender.stop();
   const s = await sensStats();
-  results.sendOnly = { deliveries: N, ms: doneAt - t0, smsPerSecond: rate(N, doneAt - t0), smsAccepted: s.received, duplicateSms: s.duplicates, sender: sender.stats() };
+  results.sendOnly = {
+    deliveries: N,
+    ms: doneAt - t0,
+    smsPerSecond: rate(N, doneAt - t0),
+    smsAccepted: s.received,
+    duplicateSms: s.duplicates,
+    sender: sender.stats(),
+    notifierProcessCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+  };
   await h.stop();
 }
 
