@@ -64,7 +64,8 @@ export async function startNotifier(options: HarnessOptions = {}): Promise<Notif
     KAFKA_TOPIC_PREFIX: prefix,
     HTTP_PORT: '0',
     HTTP_HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    // Quiet by default (kafkajs logs topic-creation races at error level); a test can raise it.
+    LOG_LEVEL: 'fatal',
     APP_ENV: 'test',
     INTERNAL_API_TOKEN: token,
     PUBLIC_WEB_URL: 'https://web.test.marketbill.kr',
