@@ -1,24 +1,83 @@
-import { createRuntime, type Runtime } from '@marketbill/runtime';
+import type { Logger } from '@marketbill/platform';
+import { createRuntime, type Job, type Runtime } from '@marketbill/runtime';
+import { createLogProvider } from './clients/log-provider';
+import { createSensProvider } from './clients/sens-provider';
+import type { SmsProvider } from './clients/sms-provider';
 import type { Config } from './config';
+import { createDeliveryRepository } from './data-access/delivery-repository';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
+import { createOrderProgressRepository } from './data-access/order-progress-repository';
+import { createWebLinks } from './domain/web-links';
+import { createDeliveriesRouter } from './entry-points/http/deliveries-router';
+import { createHandlers } from './entry-points/messaging/handlers';
+import { subscriptions } from './entry-points/messaging/subscriptions';
+import { createDeliverySender, type DeliverySender } from './entry-points/schedule/delivery-sender';
 
 export interface Service {
   runtime: Runtime;
+  /** The sender job (undefined when SMS_SENDER_ENABLED=false). */
+  sender: DeliverySender | undefined;
   start(): Promise<void>;
 }
 
+export interface ServiceOptions {
+  onClosed?: () => Promise<void>;
+  /** Log destination (tests read the log provider's lines). */
+  logDestination?: Parameters<typeof createRuntime>[0]['logDestination'];
+}
+
+function createProvider(config: Config, logger: Logger): SmsProvider {
+  const { sms } = config;
+  if (sms.provider === 'sens') {
+    return createSensProvider({ ...sms.sens, timeoutMs: sms.requestTimeoutMs, maxSockets: sms.sender.concurrency });
+  }
+  return createLogProvider({ logger, fullText: sms.logFullText, ratePerSecond: sms.log.ratePerSecond });
+}
+
 /** Composition root of the notifier service: config → ORM → entry points → shutdown hooks. */
-export async function createService(config: Config, options: { onClosed?: () => Promise<void> } = {}): Promise<Service> {
+export async function createService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const runtime = await createRuntime({
     config: config.runtime,
     entities,
     migrations,
     publishes: [],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
+    ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
+  const schema = config.runtime.database.schema;
+  const deliveries = createDeliveryRepository(schema);
+  const provider = createProvider(config, runtime.logger);
+  const handlers = createHandlers({
+    deliveries,
+    orderProgress: createOrderProgressRepository(schema),
+    links: createWebLinks(config.publicWebUrl),
+    provider,
+    allowList: config.sms.allowList,
+    appEnv: config.runtime.appEnv,
+  });
+  runtime.http.use(createDeliveriesRouter({ orm: runtime.orm, deliveries, internalApiToken: config.internalApiToken, logger: runtime.logger }));
+
+  const { sender: s } = config.sms;
+  const sender = s.enabled
+    ? createDeliverySender({
+        orm: runtime.orm,
+        databaseUrl: config.runtime.database.url,
+        schema,
+        deliveries,
+        provider,
+        policy: { maxAttempts: s.maxAttempts, initialDelayMs: s.initialRetryDelayMs, maxDelayMs: s.maxRetryDelayMs },
+        concurrency: s.concurrency,
+        leaseMs: s.claimLeaseMs,
+        pollIntervalMs: s.pollIntervalMs,
+        logger: runtime.logger,
+      })
+    : undefined;
+  const jobs: Job[] = sender ? [sender] : [];
+  runtime.logger.info({ provider: provider.name, sender: s.enabled, allowList: config.sms.allowList ? config.sms.allowList.size : 'off (production)' }, 'sms delivery configured');
   return {
     runtime,
-    start: () => runtime.start({ subscriptions: [], jobs: [] }),
+    sender,
+    start: () => runtime.start({ subscriptions: subscriptions(handlers), jobs }),
   };
 }
