@@ -209,7 +209,7 @@ describe('messaging platform against the real stack', () => {
     expect(byCode['order-refused']!.headers['dlq-reason']).toContain('refused by the handler');
     expect(byCode['handler-failed']!.headers['dlq-attempts']).toBe('1'); // a bug is never retried
     for (const m of dead) {
-      expect(m.headers['dlq-consumer-group']).toBe(group);
+      expect(m.headers['dlq-consumer-group']).toBe(`${prefix}${group}`); // the prefix isolates the group too
       expect(m.headers['dlq-original-topic']).toBe(topic);
       expect(m.key).toBe(key);
     }

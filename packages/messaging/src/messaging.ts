@@ -77,7 +77,10 @@ export function createMessaging(options: MessagingOptions): Messaging {
           codec,
           naming,
           orm: options.orm,
-          groupId: options.service,
+          // The prefix isolates the group too: two deployments (or tests) with different prefixes
+          // in one group would split each other's partitions, since kafkajs assigns partitions
+          // from the group leader's subscriptions only.
+          groupId: `${naming.prefix}${options.service}`,
           logger: options.logger,
           subscriptions: options.subscriptions,
           ...(options.partitionsConsumedConcurrently ? { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently } : {}),

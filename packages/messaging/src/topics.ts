@@ -3,7 +3,17 @@ import { sleep } from '@marketbill/platform';
 import { TOPICS, type TopicName } from '@marketbill/schemas';
 import type { TopicNaming } from './topic-naming';
 
-const DEAD_LETTER_RETENTION_MS = 30 * 86_400_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Dead letters are kept long enough to investigate and replay (30 days), but never much longer
+ * than the topic keeps its own messages: a short-lived topic (verification codes, one hour) has
+ * short-lived dead letters too (one day), so what it carries does not outlive its purpose.
+ */
+export function deadLetterRetentionMs(topicRetentionMs: number): number {
+  if (topicRetentionMs < 0) return 30 * DAY_MS; // compacted: keep dead letters the usual 30 days
+  return Math.min(30 * DAY_MS, Math.max(topicRetentionMs, DAY_MS));
+}
 
 /**
  * Creates the given topics and their dead-letter topics with the settings of `schemas/topics.json`
@@ -33,7 +43,7 @@ export async function ensureTopics(
           topic: naming.deadLetter(name),
           numPartitions: partitions,
           replicationFactor,
-          configEntries: [{ name: 'retention.ms', value: String(DEAD_LETTER_RETENTION_MS) }],
+          configEntries: [{ name: 'retention.ms', value: String(deadLetterRetentionMs(spec.retentionMs)) }],
         },
       ];
     });

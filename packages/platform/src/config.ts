@@ -84,7 +84,8 @@ export const messagingEnv = {
   SCHEMA_REGISTRY_URL: z.url().describe('Confluent-compatible schema registry base URL (Apicurio: …/apis/ccompat/v7).'),
   KAFKA_TOPIC_PARTITIONS: positiveInt().optional().describe('Partitions for topics this service creates; unset = the count in schemas/topics.json.'),
   KAFKA_REPLICATION_FACTOR: positiveInt().default(1).describe('Replication factor for topics this service creates.'),
-  KAFKA_TOPIC_PREFIX: z.string().default('').describe('Prefix of physical topic names and registry subjects (tests and shared dev clusters); empty in production.'),
+  KAFKA_TOPIC_PREFIX: z.string().default('').describe('Prefix of physical topic names, registry subjects and consumer groups (tests and shared dev clusters); empty in production.'),
+  KAFKA_PARTITIONS_CONCURRENCY: positiveInt().default(3).describe('Partitions a consumer processes in parallel (order still holds within each partition).'),
 } as const;
 
 /** Documentation rows (`key`, `description`, `default`) of an env schema object, for READMEs. */
@@ -102,7 +103,7 @@ export interface RuntimeConfig {
   logLevel: string;
   http: { host: string; port: number };
   database: { url: string; schema: string; poolMax: number; migrateOnStart: boolean };
-  kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number | undefined; replicationFactor: number };
+  kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number | undefined; replicationFactor: number; partitionsConcurrency: number };
   schemaRegistryUrl: string;
   telemetry: { tracesEndpoint: string | undefined };
   shutdownTimeoutMs: number;
@@ -129,6 +130,7 @@ export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpP
       topicPrefix: e.KAFKA_TOPIC_PREFIX,
       partitions: e.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      partitionsConcurrency: e.KAFKA_PARTITIONS_CONCURRENCY,
     },
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
     telemetry: { tracesEndpoint },

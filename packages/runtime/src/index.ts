@@ -110,6 +110,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         subscriptions: start.subscriptions ?? [],
         topicPrefix: config.kafka.topicPrefix,
         replicationFactor: config.kafka.replicationFactor,
+        partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
         ...(config.kafka.partitions ? { partitions: config.kafka.partitions } : {}),
       });
       runtime.messaging = messaging;
