@@ -54,8 +54,8 @@ export class BillingTables extends Migration {
       number text not null,
       version int not null,
       status text not null check (status in ('RESERVED', 'ISSUED', 'RELEASED')),
-      supersedes_id uuid null references ${s}.statement (id),
-      superseded_by_id uuid null references ${s}.statement (id),
+      supersedes_id uuid null references ${s}.statement (id) deferrable initially deferred,
+      superseded_by_id uuid null references ${s}.statement (id) deferrable initially deferred,
       idempotency_key text null,
       request_fingerprint text not null,
       issue_day text not null,
@@ -84,13 +84,15 @@ export class BillingTables extends Migration {
     this.addSql(`create index statement_reserved_idx on ${s}.statement (lease_until) where status = 'RESERVED'`);
     this.addSql(`create unique index statement_object_key_idx on ${s}.statement (object_key) where object_key is not null`);
 
+    // Foreign keys are checked at commit: the ORM does not order inserts of entities it knows no
+    // relation between.
     // An order sheet belongs to one statement number (whatever its versions): the primary key is
     // what stops two statements from charging the same order, even under concurrent requests.
     this.addSql(`create table ${s}.statement_order (
       order_id uuid primary key,
       wholesaler_id uuid not null,
       statement_number text not null,
-      statement_id uuid not null references ${s}.statement (id),
+      statement_id uuid not null references ${s}.statement (id) deferrable initially deferred,
       order_version int not null
     )`);
     this.addSql(`create index statement_order_statement_idx on ${s}.statement_order (statement_id)`);
@@ -119,7 +121,7 @@ export class BillingTables extends Migration {
       kind text not null check (kind in ('CHARGE', 'PAYMENT')),
       amount bigint not null,
       at timestamptz not null,
-      statement_id uuid null references ${s}.statement (id),
+      statement_id uuid null references ${s}.statement (id) deferrable initially deferred,
       memo text null,
       balance_after bigint not null,
       recorded_by uuid null,
