@@ -58,7 +58,7 @@ export async function startBilling(overrides: Record<string, string> = {}): Prom
     KAFKA_TOPIC_PARTITIONS: '2',
     HTTP_PORT: '0',
     HTTP_HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: 'silent',
     INTERNAL_API_TOKEN: token,
     S3_BUCKET: bucket,
     SEAL_ALLOW_PRIVATE_NETWORK: 'true',

@@ -57,7 +57,8 @@ export async function finishStatement(deps: IssuingDeps, statementId: string): P
     stored = { key, sha256, sizeBytes: pdf.byteLength, pages };
     log.debug({ renderMs: Math.round(rendered - started), storeMs: Math.round(performance.now() - rendered), pages }, 'statement rendered and stored');
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    const reason = error instanceof Error ? `${error.message}${cause}` : String(error);
     await recordAttemptFailure(deps.orm.em.fork(), statementId, reason).catch((e: unknown) => log.error({ err: e }, 'statement failure not recorded'));
     log.warn({ err: error }, 'statement rendering or storage failed; the reservation stays for a retry');
     if (error instanceof AppError) throw error;
