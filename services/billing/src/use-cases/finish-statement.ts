@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { AppError, UnavailableError } from '@marketbill/platform';
 import { publish } from '@marketbill/messaging';
 import type { StatementIssued } from '@marketbill/schemas';
@@ -9,6 +10,8 @@ import type { StatementRow } from '../data-access/entities';
 import { addLedgerEntry, lockLedgerAccount } from '../data-access/ledger-repository';
 import { findStatement, moveStatementOrders, recordAttemptFailure } from '../data-access/statement-repository';
 import type { IssuingDeps } from './issuing-deps';
+
+const tracer = trace.getTracer('billing');
 
 /** The reservation was released (too many failed attempts) while this attempt was still running. */
 export class StatementReleasedError extends AppError {
@@ -41,6 +44,7 @@ export async function finishStatement(deps: IssuingDeps, statementId: string): P
 
   const started = performance.now();
   let stored: { key: string; sha256: string; sizeBytes: number; pages: number };
+  const span = tracer.startSpan('statement render and store', { attributes: { 'statement.id': statementId, 'statement.lines': reserved.lineCount } });
   try {
     const url = reserved.content.supplier.sealImageUrl;
     const seal = url ? await deps.seals.fetch(url) : undefined;
@@ -55,14 +59,18 @@ export async function finishStatement(deps: IssuingDeps, statementId: string): P
       sha256,
     });
     stored = { key, sha256, sizeBytes: pdf.byteLength, pages };
+    span.setAttributes({ 'statement.pages': pages, 'statement.bytes': pdf.byteLength, 'statement.render_ms': Math.round(rendered - started), 'statement.seal': seal !== undefined });
     log.debug({ renderMs: Math.round(rendered - started), storeMs: Math.round(performance.now() - rendered), pages }, 'statement rendered and stored');
   } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     const reason = error instanceof Error ? `${error.message}${cause}` : String(error);
     await recordAttemptFailure(deps.orm.em.fork(), statementId, reason).catch((e: unknown) => log.error({ err: e }, 'statement failure not recorded'));
     log.warn({ err: error }, 'statement rendering or storage failed; the reservation stays for a retry');
     if (error instanceof AppError) throw error;
     throw UnavailableError.dependency('statement-rendering', error);
+  } finally {
+    span.end();
   }
 
   return deps.orm.em.fork().transactional((em) => completeStatement(em as EntityManager, statementId, deps.store.bucket, stored));
