@@ -4,7 +4,7 @@ import { query, stackEnv, waitFor } from '@marketbill/testing';
 import { resumeReservedStatements } from './use-cases/resume-reserved-statements';
 import { newId, startBilling, type BillingHarness } from './testing/billing-harness';
 import { startFaultyS3Proxy, type FaultyS3Proxy } from './testing/faulty-s3-proxy';
-import { line, orderPlaced, orderUpdated, profileUpdated, snapshot } from './testing/ordering-events';
+import { line, orderUpdated, profileUpdated, snapshot } from './testing/ordering-events';
 import { pdfText, squeeze } from './testing/pdf-tools';
 
 jest.setTimeout(120_000);
