@@ -12,11 +12,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { renderStatementPdf } from '../../services/billing/dist/clients/statement-pdf/render-statement-pdf.js';
 import { loadStatementFonts } from '../../services/billing/dist/clients/statement-pdf/statement-fonts.js';
+import { createStatementRenderer } from '../../services/billing/dist/clients/statement-pdf/statement-renderer.js';
+import { createLogger } from '../../packages/platform/dist/index.js';
 import { createStatementStore } from '../../services/billing/dist/clients/statement-store.js';
 import { toStatementLines, statementTotal, firstIssueFigures, statementObjectKey } from '../../services/billing/dist/domain/statement.js';
 import { startBilling } from '../../services/billing/dist/testing/billing-harness.js';
 import { line, orderUpdated, profileUpdated, snapshot } from '../../services/billing/dist/testing/ordering-events.js';
-import { sealPng } from '../../services/billing/dist/testing/seal-png.js';
 
 const env = process.env;
 for (const key of ['DATABASE_URL', 'KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'S3_ENDPOINT']) {
@@ -72,20 +73,36 @@ const store = createStatementStore({
   downloadTtlSeconds: 300,
 });
 
-/** One 200-line statement in a fresh process: render + store time and the process's peak RSS. */
+/**
+ * One 200-line statement issued through the whole service in a fresh process: billing started as
+ * in production (ORM, Kafka, S3 SDK, HTTP, telemetry), the order produced to Kafka, then one POST.
+ * Reports the issue latency and the process's peak RSS before and after.
+ */
 async function bigStatement(): Promise<void> {
-  const started = performance.now();
-  const fonts = loadStatementFonts();
-  const fontsMs = performance.now() - started;
-  await store.ensureBucket();
-  const t0 = performance.now();
-  const { pdf, pages } = await renderStatementPdf(content(200), fonts, { bytes: sealPng(160), type: 'png' });
-  const t1 = performance.now();
-  await store.put(statementObjectKey('bench', '2611-99999', 1, randomUUID()), pdf, { sha256: createHash('sha256').update(pdf).digest('hex') });
-  const t2 = performance.now();
-  process.stdout.write(
-    JSON.stringify({ fontsMs: round(fontsMs), renderMs: round(t1 - t0), storeMs: round(t2 - t1), totalMs: round(t2 - t0), pages, bytes: pdf.byteLength, maxRssMb: round(process.resourceUsage().maxRSS / 1024) }),
-  );
+  const mb = () => round(process.resourceUsage().maxRSS / 1024);
+  const h = await startBilling({ LOG_LEVEL: 'silent', STATEMENT_RENDER_WORKERS: env.BENCH_RENDER_WORKERS ?? '0' });
+  try {
+    const w = randomUUID();
+    await h.produce('wholesaler.profile.updated', w, profileUpdated(w, { sealImageUrl: null }));
+    const order = snapshot({ wholesaler: { id: w }, retailer: { id: randomUUID() }, version: 2, lines: Array.from({ length: 200 }, (_, i) => line({ quantity: (i % 9) + 1, unitPrice: 1_000 * ((i % 15) + 1), varietyName: `품종${i + 1}` })) });
+    await h.produce('order.updated', order.orderId, orderUpdated(order));
+    const { query, waitFor } = await import('../../packages/testing/dist/index.js');
+    await waitFor(async () => (await query(env.DATABASE_URL as string, `select 1 from "${h.schema}".order_sheet where order_id = $1`, [order.orderId])).length === 1, { timeoutMs: 60_000 });
+    const warm = randomUUID();
+    // One small statement first, so the figure is a running service's, not the first-ever render's.
+    await h.produce('order.updated', warm, orderUpdated(snapshot({ orderId: warm, wholesaler: { id: w }, retailer: { id: randomUUID() }, version: 2, lines: [line({ quantity: 1, unitPrice: 1_000 })] })));
+    await waitFor(async () => (await query(env.DATABASE_URL as string, `select 1 from "${h.schema}".order_sheet where order_id = $1`, [warm])).length === 1, { timeoutMs: 60_000 });
+    const actor = { accountId: w, role: 'WHOLESALER_OWNER' as const, wholesalerId: w };
+    await h.call('POST', '/statements', { actor, body: { orderIds: [warm] } });
+    const rssBefore = mb();
+    const t0 = performance.now();
+    const res = await h.call<Record<string, number>>('POST', '/statements', { actor, body: { orderIds: [order.orderId] } });
+    const issueMs = performance.now() - t0;
+    if (res.status !== 201) throw new Error(`issue answered ${res.status}`);
+    process.stdout.write(JSON.stringify({ issueMs: round(issueMs), pages: res.body.pages, rssBeforeMb: rssBefore, maxRssMb: mb() }));
+  } finally {
+    await h.stop();
+  }
 }
 
 async function main(): Promise<void> {
@@ -110,26 +127,34 @@ async function main(): Promise<void> {
   const renderRate = renderN / ((performance.now() - r0) / 1000);
   report.push(['render only, single page (8 lines), sequential', `${round(renderRate)} /s; p50 ${round(percentile(renderTimes, 50))} ms, p95 ${round(percentile(renderTimes, 95))} ms; ${pdfBytes} bytes`]);
 
-  // 2. Render + store in S3, as the issue pipeline does between its two transactions.
-  for (const concurrency of [1, 4, 8]) {
-    const n = quick ? 100 : 300;
-    const renders: number[] = [];
-    const puts: number[] = [];
-    const t0 = performance.now();
-    await pool(n, concurrency, async (i) => {
-      const a = performance.now();
-      const { pdf } = await renderStatementPdf(content(8, i + 1), fonts);
-      const b = performance.now();
-      await store.put(statementObjectKey('bench', `2611-${String(i).padStart(5, '0')}`, 1, randomUUID()), pdf, { sha256: createHash('sha256').update(pdf).digest('hex') });
-      renders.push(b - a);
-      puts.push(performance.now() - b);
-    });
-    const rate = n / ((performance.now() - t0) / 1000);
-    report.push([`render + S3 put, single page, concurrency ${concurrency}`, `${round(rate)} /s; render p50 ${round(percentile(renders, 50))} ms, put p50 ${round(percentile(puts, 50))} ms, put p95 ${round(percentile(puts, 95))} ms`]);
+  // 2. Render + store in S3, as the issue pipeline does between its two transactions; rendering on
+  //    the main thread (the default) and on one worker thread (STATEMENT_RENDER_WORKERS=1).
+  const logger = createLogger({ service: 'bench', level: 'silent' });
+  for (const workers of [0, 1]) {
+    const renderer = createStatementRenderer({ workers, fonts: {}, logger });
+    for (let i = 0; i < 20; i++) await renderer.render(content(8, i), undefined);
+    for (const concurrency of workers === 0 ? [1, 4, 8] : [8]) {
+      const n = quick ? 100 : 300;
+      const renders: number[] = [];
+      const puts: number[] = [];
+      const t0 = performance.now();
+      await pool(n, concurrency, async (i) => {
+        const a = performance.now();
+        const { pdf } = await renderer.render(content(8, i + 1), undefined);
+        const b = performance.now();
+        await store.put(statementObjectKey('bench', `2611-${String(i).padStart(5, '0')}`, 1, randomUUID()), pdf, { sha256: createHash('sha256').update(pdf).digest('hex') });
+        renders.push(b - a);
+        puts.push(performance.now() - b);
+      });
+      const rate = n / ((performance.now() - t0) / 1000);
+      report.push([`render + S3 put, single page, ${workers === 0 ? 'main thread' : `${workers} worker`}, concurrency ${concurrency}`, `${round(rate)} /s; render p50 ${round(percentile(renders, 50))} ms, put p50 ${round(percentile(puts, 50))} ms, put p95 ${round(percentile(puts, 95))} ms`]);
+    }
+    await renderer.close();
   }
 
   // 3. The whole issue through the internal API: reserve (tx) → render → S3 → issue (tx, ledger, outbox).
-  const h = await startBilling({ LOG_LEVEL: 'silent', DATABASE_POOL_MAX: '20' });
+  for (const workers of ['0', '1']) {
+  const h = await startBilling({ LOG_LEVEL: 'silent', DATABASE_POOL_MAX: '20', STATEMENT_RENDER_WORKERS: workers });
   try {
     const w = randomUUID();
     await h.produce('wholesaler.profile.updated', w, profileUpdated(w, { sealImageUrl: null }));
@@ -150,17 +175,28 @@ async function main(): Promise<void> {
         latencies.push(performance.now() - t);
       });
       const rate = slice.length / ((performance.now() - t0) / 1000);
-      report.push([`full issue via HTTP (one wholesaler), concurrency ${concurrency}`, `${round(rate)} /s; latency p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms (${slice.length} statements)`]);
+      report.push([`full issue via HTTP (one wholesaler), render workers ${workers}, concurrency ${concurrency}`, `${round(rate)} /s; latency p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms (${slice.length} statements)`]);
     }
   } finally {
     await h.stop();
   }
+  }
 
-  // 4. One 200-line statement in a fresh process (peak RSS includes Node itself and both fonts).
-  const child = spawnSync(process.execPath, ['--disable-warning=TimeoutNegativeWarning', fileURLToPath(import.meta.url), '--big'], { env, encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(child.stderr);
-  const big = JSON.parse(child.stdout) as Record<string, number>;
-  report.push(['200-line statement with seal (fresh process)', `render ${big.renderMs} ms + S3 put ${big.storeMs} ms = ${big.totalMs} ms; ${big.pages} pages, ${big.bytes} bytes; peak RSS ${big.maxRssMb} MB (font parse ${big.fontsMs} ms at start)`]);
+  // 4. One 200-line statement in a fresh service process: default V8 flags, a smaller young
+  //    generation, and with one render worker.
+  for (const [label, flags, workers] of [
+    ['default flags', [], '0'],
+    ['--max-semi-space-size=2', ['--max-semi-space-size=2'], '0'],
+    ['1 render worker', [], '1'],
+  ] as const) {
+    const child = spawnSync(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', ...flags, fileURLToPath(import.meta.url), '--big'], {
+      env: { ...env, BENCH_RENDER_WORKERS: workers },
+      encoding: 'utf8',
+    });
+    if (child.status !== 0) throw new Error(child.stderr);
+    const big = JSON.parse(child.stdout) as Record<string, number>;
+    report.push([`200-line statement, whole issue via HTTP, fresh service process (${label})`, `${big.issueMs} ms; ${big.pages} pages; service peak RSS ${big.rssBeforeMb} MB before it, ${big.maxRssMb} MB after`]);
+  }
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(`\nbilling bench — ${new Date().toISOString()}\nmachine: ${cpu}, ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load avg ${os.loadavg().map((x) => round(x, 2)).join(' ')}\n\n`);

@@ -22,6 +22,13 @@ export const envSchema = z.object({
   STATEMENT_DOWNLOAD_TTL_SECONDS: positiveInt().max(3_600).default(300).describe('How long a presigned statement download URL is valid.'),
   STATEMENT_FONT_REGULAR: z.string().optional().describe('Path of the regular TrueType font; unset = Pretendard-Regular.ttf from the pretendard package.'),
   STATEMENT_FONT_BOLD: z.string().optional().describe('Path of the bold TrueType font; unset = Pretendard-Bold.ttf from the pretendard package.'),
+  STATEMENT_RENDER_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(16)
+    .default(0)
+    .describe('Worker threads rendering PDFs; 0 = on the main thread (least memory). Each worker adds ≈ 60 MB and roughly one core of rendering.'),
   SEAL_FETCH_TIMEOUT_MS: positiveInt().max(30_000).default(2_000).describe('Time limit for fetching a seal image (the whole response).'),
   SEAL_MAX_BYTES: positiveInt().max(10_485_760).default(1_048_576).describe('Largest seal image accepted, bytes.'),
   SEAL_CACHE_SECONDS: z.coerce.number().int().min(0).default(600).describe('How long a fetched seal image (or a failure to fetch it) is reused; 0 = fetch for every statement.'),
@@ -46,7 +53,7 @@ const configSchema = envSchema.transform((e) => ({
     presignEndpoint: e.S3_PRESIGN_ENDPOINT,
     downloadTtlSeconds: e.STATEMENT_DOWNLOAD_TTL_SECONDS,
   },
-  fonts: { regular: e.STATEMENT_FONT_REGULAR, bold: e.STATEMENT_FONT_BOLD },
+  rendering: { workers: e.STATEMENT_RENDER_WORKERS, fonts: { regular: e.STATEMENT_FONT_REGULAR, bold: e.STATEMENT_FONT_BOLD } },
   seal: {
     timeoutMs: e.SEAL_FETCH_TIMEOUT_MS,
     maxBytes: e.SEAL_MAX_BYTES,

@@ -1,6 +1,6 @@
 import { createRuntime, type Runtime } from '@marketbill/runtime';
 import { createSealImageClient } from './clients/seal-image-client';
-import { loadStatementFonts } from './clients/statement-pdf/statement-fonts';
+import { createStatementRenderer } from './clients/statement-pdf/statement-renderer';
 import { createStatementStore, type StatementStore } from './clients/statement-store';
 import type { Config } from './config';
 import { entities } from './data-access/entities';
@@ -33,7 +33,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     orm: runtime.orm,
     store,
     seals: createSealImageClient({ ...config.seal, logger: runtime.logger }),
-    fonts: loadStatementFonts(config.fonts),
+    renderer: createStatementRenderer({ ...config.rendering, logger: runtime.logger }),
     logger: runtime.logger,
     leaseSeconds: config.issuing.leaseSeconds,
   };
@@ -46,7 +46,11 @@ export async function createService(config: Config, options: { onClosed?: () => 
       if (config.s3.createBucket) await store.ensureBucket();
       await runtime.start({
         subscriptions,
-        jobs: [createResumeStatementsJob(deps, { intervalSeconds: config.issuing.resumeIntervalSeconds, maxAttempts: config.issuing.resumeMaxAttempts })],
+        jobs: [
+          createResumeStatementsJob(deps, { intervalSeconds: config.issuing.resumeIntervalSeconds, maxAttempts: config.issuing.resumeMaxAttempts }),
+          // Stopped after the HTTP server and consumers, so no render is cut off.
+          { name: 'statement-renderer', start: () => undefined, stop: () => deps.renderer.close() },
+        ],
       });
     },
   };

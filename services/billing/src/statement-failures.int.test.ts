@@ -19,7 +19,7 @@ const owner = (w: string): Actor => ({ accountId: w, role: 'WHOLESALER_OWNER', w
 beforeAll(async () => {
   proxy = await startFaultyS3Proxy(stackEnv().S3_ENDPOINT);
   // The resume job is left idle (long interval): these tests run it by hand, at the moments they choose.
-  h = await startBilling({ S3_ENDPOINT: proxy.url, STATEMENT_RESUME_INTERVAL_SECONDS: '3600', STATEMENT_DOWNLOAD_TTL_SECONDS: '2' });
+  h = await startBilling({ S3_ENDPOINT: proxy.url, STATEMENT_RESUME_INTERVAL_SECONDS: '3600', STATEMENT_DOWNLOAD_TTL_SECONDS: '2', STATEMENT_RENDER_WORKERS: '1' });
 });
 
 afterAll(async () => {

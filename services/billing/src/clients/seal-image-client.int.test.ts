@@ -20,7 +20,8 @@ const owner = (w: string): Actor => ({ accountId: w, role: 'WHOLESALER_OWNER', w
 
 beforeAll(async () => {
   host = await startImageHost();
-  h = await startBilling({ SEAL_FETCH_TIMEOUT_MS: String(TIMEOUT_MS), SEAL_MAX_BYTES: String(512 * 1024) });
+  // Rendering on a worker thread here, so the seal bytes also cross the thread boundary.
+  h = await startBilling({ SEAL_FETCH_TIMEOUT_MS: String(TIMEOUT_MS), SEAL_MAX_BYTES: String(512 * 1024), STATEMENT_RENDER_WORKERS: '1' });
 });
 
 afterAll(async () => {

@@ -4,7 +4,6 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { AppError, UnavailableError } from '@marketbill/platform';
 import { publish } from '@marketbill/messaging';
 import type { StatementIssued } from '@marketbill/schemas';
-import { renderStatementPdf } from '../clients/statement-pdf/render-statement-pdf';
 import { statementObjectKey } from '../domain/statement';
 import type { StatementRow } from '../data-access/entities';
 import { addLedgerEntry, lockLedgerAccount } from '../data-access/ledger-repository';
@@ -48,7 +47,7 @@ export async function finishStatement(deps: IssuingDeps, statementId: string): P
   try {
     const url = reserved.content.supplier.sealImageUrl;
     const seal = url ? await deps.seals.fetch(url) : undefined;
-    const { pdf, pages } = await renderStatementPdf(reserved.content, deps.fonts, seal);
+    const { pdf, pages } = await deps.renderer.render(reserved.content, seal);
     const rendered = performance.now();
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     const key = statementObjectKey(reserved.wholesalerId, reserved.number, reserved.version, reserved.id);
