@@ -118,6 +118,7 @@ async function main(): Promise<void> {
   const renderTimes: number[] = [];
   const renderN = quick ? 100 : 300;
   const r0 = performance.now();
+  const rc0 = process.cpuUsage();
   let pdfBytes = 0;
   for (let i = 0; i < renderN; i++) {
     const t = performance.now();
@@ -125,7 +126,11 @@ async function main(): Promise<void> {
     renderTimes.push(performance.now() - t);
   }
   const renderRate = renderN / ((performance.now() - r0) / 1000);
-  report.push(['render only, single page (8 lines), sequential', `${round(renderRate)} /s; p50 ${round(percentile(renderTimes, 50))} ms, p95 ${round(percentile(renderTimes, 95))} ms; ${pdfBytes} bytes`]);
+  const rc = process.cpuUsage(rc0);
+  report.push([
+    'render only, single page (8 lines), sequential',
+    `${round(renderRate)} /s; p50 ${round(percentile(renderTimes, 50))} ms, p95 ${round(percentile(renderTimes, 95))} ms; CPU ${round((rc.user + rc.system) / 1000 / renderN)} ms per statement; ${pdfBytes} bytes`,
+  ]);
 
   // 2. Render + store in S3, as the issue pipeline does between its two transactions; rendering on
   //    the main thread (the default) and on one worker thread (STATEMENT_RENDER_WORKERS=1).
@@ -138,6 +143,7 @@ async function main(): Promise<void> {
       const renders: number[] = [];
       const puts: number[] = [];
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       await pool(n, concurrency, async (i) => {
         const a = performance.now();
         const { pdf } = await renderer.render(content(8, i + 1), undefined);
@@ -147,7 +153,11 @@ async function main(): Promise<void> {
         puts.push(performance.now() - b);
       });
       const rate = n / ((performance.now() - t0) / 1000);
-      report.push([`render + S3 put, single page, ${workers === 0 ? 'main thread' : `${workers} worker`}, concurrency ${concurrency}`, `${round(rate)} /s; render p50 ${round(percentile(renders, 50))} ms, put p50 ${round(percentile(puts, 50))} ms, put p95 ${round(percentile(puts, 95))} ms`]);
+      const cpu = process.cpuUsage(cpu0);
+      report.push([
+        `render + S3 put, single page, ${workers === 0 ? 'main thread' : `${workers} worker`}, concurrency ${concurrency}`,
+        `${round(rate)} /s; render p50 ${round(percentile(renders, 50))} ms, put p50 ${round(percentile(puts, 50))} ms, put p95 ${round(percentile(puts, 95))} ms; Node CPU ${round((cpu.user + cpu.system) / 1000 / n)} ms per statement`,
+      ]);
     }
     await renderer.close();
   }
@@ -168,6 +178,7 @@ async function main(): Promise<void> {
       const slice = concurrency === 1 ? orders.slice(0, Math.floor(n / 4)) : orders.slice(Math.floor(n / 4));
       const latencies: number[] = [];
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       await pool(slice.length, concurrency, async (i) => {
         const t = performance.now();
         const res = await h.call('POST', '/statements', { actor, body: { orderIds: [slice[i]!.orderId] } });
@@ -175,7 +186,11 @@ async function main(): Promise<void> {
         latencies.push(performance.now() - t);
       });
       const rate = slice.length / ((performance.now() - t0) / 1000);
-      report.push([`full issue via HTTP (one wholesaler), render workers ${workers}, concurrency ${concurrency}`, `${round(rate)} /s; latency p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms (${slice.length} statements)`]);
+      const cpu = process.cpuUsage(cpu0);
+      report.push([
+        `full issue via HTTP (one wholesaler), render workers ${workers}, concurrency ${concurrency}`,
+        `${round(rate)} /s; latency p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms (${slice.length} statements); CPU of this process ${round((cpu.user + cpu.system) / 1000 / slice.length)} ms per statement (service and client, relay included)`,
+      ]);
     }
   } finally {
     await h.stop();

@@ -8,8 +8,8 @@ import { tableOf } from './sql';
  * ledger write of a pair goes through this lock, so a pair's entries are written one at a time
  * and their `seq` order is their commit order.
  */
-export async function lockLedgerAccount(em: EntityManager, wholesalerId: string, retailerId: string): Promise<LedgerAccountRow> {
-  await em.execute(
+export async function lockLedgerAccount(em: EntityManager, wholesalerId: string, retailerId: string, options: { create?: boolean } = {}): Promise<LedgerAccountRow> {
+  if (options.create !== false) await em.execute(
     `insert into ${tableOf(em, 'ledger_account')} (wholesaler_id, retailer_id) values (?, ?) on conflict do nothing`,
     [wholesalerId, retailerId],
   );

@@ -34,8 +34,8 @@ export class StatementReleasedError extends AppError {
  * id, so no other statement ever writes it). A crash after the transaction is harmless: the
  * statement is issued, and a retry returns it.
  */
-export async function finishStatement(deps: IssuingDeps, statementId: string): Promise<StatementRow> {
-  const reserved = await findStatement(deps.orm.em.fork(), statementId);
+export async function finishStatement(deps: IssuingDeps, statementId: string, known?: StatementRow): Promise<StatementRow> {
+  const reserved = known ?? (await findStatement(deps.orm.em.fork(), statementId));
   if (!reserved) throw new Error(`statement ${statementId} does not exist`);
   if (reserved.status === 'ISSUED') return reserved;
   if (reserved.status === 'RELEASED') throw StatementReleasedError.byId(statementId);
@@ -86,7 +86,8 @@ async function completeStatement(
   if (statement.status === 'ISSUED') return statement;
   if (statement.status === 'RELEASED') throw StatementReleasedError.byId(statementId);
 
-  const account = await lockLedgerAccount(em, statement.wholesalerId, statement.retailerId);
+  // The reservation created the pair's account.
+  const account = await lockLedgerAccount(em, statement.wholesalerId, statement.retailerId, { create: false });
   const now = new Date();
   Object.assign(statement, {
     status: 'ISSUED',

@@ -77,11 +77,11 @@ export async function issueStatement(deps: IssuingDeps, actor: Actor, input: Iss
         }),
       );
     }
-    return { kind: 'reserved', statementId: statement.id };
+    return { kind: 'reserved', statementId: statement.id, statement };
   });
 
   if (reservation.kind === 'issued') return { statement: reservation.statement, replayed: true };
-  const statement = await finishStatement(deps, reservation.statementId);
+  const statement = await finishStatement(deps, reservation.statementId, reservation.statement);
   return { statement, replayed: false };
 }
 

@@ -55,9 +55,9 @@ export async function reissueStatement(deps: IssuingDeps, actor: Actor, statemen
       leaseSeconds: deps.leaseSeconds,
       supersedes: current,
     });
-    return { kind: 'reserved', statementId: statement.id };
+    return { kind: 'reserved', statementId: statement.id, statement };
   });
 
   if (reservation.kind === 'issued') return { statement: reservation.statement, replayed: true };
-  return { statement: await finishStatement(deps, reservation.statementId), replayed: false };
+  return { statement: await finishStatement(deps, reservation.statementId, reservation.statement), replayed: false };
 }

@@ -15,7 +15,7 @@ import { StatementSchema, type LedgerAccountRow, type StatementRow } from '../da
 import { findStatement, findStatementByIdempotencyKey, nextStatementSequence, takeLease } from '../data-access/statement-repository';
 
 /** What the first transaction of an issue decided: the statement exists already, or is reserved for rendering. */
-export type Reservation = { kind: 'issued'; statement: StatementRow } | { kind: 'reserved'; statementId: string };
+export type Reservation = { kind: 'issued'; statement: StatementRow } | { kind: 'reserved'; statementId: string; statement?: StatementRow };
 
 /**
  * Looks for an earlier request with the same Idempotency-Key: a different request under the key
