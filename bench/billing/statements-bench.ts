@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { renderStatementPdf } from '../../services/billing/dist/clients/statement-pdf/render-statement-pdf.js';
 import { loadStatementFonts } from '../../services/billing/dist/clients/statement-pdf/statement-fonts.js';
 import { createStatementRenderer } from '../../services/billing/dist/clients/statement-pdf/statement-renderer.js';
@@ -103,6 +104,23 @@ async function bigStatement(): Promise<void> {
   } finally {
     await h.stop();
   }
+}
+
+/** Deletes what the run stored: the stack is shared, and its S3 data lives on one disk. */
+async function emptyBenchBucket(): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION ?? 'us-east-1',
+    forcePathStyle: env.S3_FORCE_PATH_STYLE !== 'false',
+    ...(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY ? { credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } } : {}),
+  });
+  for (;;) {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: store.bucket }));
+    const keys = (listed.Contents ?? []).map((o) => ({ Key: o.Key as string }));
+    if (keys.length === 0) break;
+    await s3.send(new DeleteObjectsCommand({ Bucket: store.bucket, Delete: { Objects: keys } }));
+  }
+  s3.destroy();
 }
 
 async function main(): Promise<void> {
@@ -213,6 +231,7 @@ async function main(): Promise<void> {
     report.push([`200-line statement, whole issue via HTTP, fresh service process (${label})`, `${big.issueMs} ms; ${big.pages} pages; service peak RSS ${big.rssBeforeMb} MB before it, ${big.maxRssMb} MB after`]);
   }
 
+  await emptyBenchBucket();
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(`\nbilling bench — ${new Date().toISOString()}\nmachine: ${cpu}, ${os.cpus().length} cores, ${round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load avg ${os.loadavg().map((x) => round(x, 2)).join(' ')}\n\n`);
   for (const [what, figure] of report) process.stdout.write(`| ${what} | ${figure} |\n`);
