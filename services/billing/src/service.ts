@@ -1,24 +1,57 @@
 import { createRuntime, type Runtime } from '@marketbill/runtime';
+import { createSealImageClient } from './clients/seal-image-client';
+import { createStatementRenderer } from './clients/statement-pdf/statement-renderer';
+import { createStatementStore, type StatementStore } from './clients/statement-store';
 import type { Config } from './config';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
+import { createInternalRouter } from './entry-points/http/internal-router';
+import { subscriptions } from './entry-points/messaging/subscriptions';
+import { createResumeStatementsJob } from './entry-points/schedule/resume-statements-job';
+import type { IssuingDeps } from './use-cases/issuing-deps';
 
 export interface Service {
   runtime: Runtime;
+  /** What the use cases run with (tests call use cases and read the store through it). */
+  deps: IssuingDeps;
+  store: StatementStore;
   start(): Promise<void>;
 }
 
-/** Composition root of the billing service: config → ORM → entry points → shutdown hooks. */
-export async function createService(config: Config, options: { onClosed?: () => Promise<void> } = {}): Promise<Service> {
+/** Composition root of the billing service: config → ORM → clients → entry points → shutdown hooks. */
+export async function createService(config: Config, options: { onClosed?: () => Promise<void>; logDestination?: Parameters<typeof createRuntime>[0]['logDestination'] } = {}): Promise<Service> {
   const runtime = await createRuntime({
     config: config.runtime,
     entities,
     migrations,
     publishes: ['statement.issued'],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
+    ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
+  const store = createStatementStore(config.s3);
+  const deps: IssuingDeps = {
+    orm: runtime.orm,
+    store,
+    seals: createSealImageClient({ ...config.seal, logger: runtime.logger }),
+    renderer: createStatementRenderer({ ...config.rendering, logger: runtime.logger }),
+    logger: runtime.logger,
+    leaseSeconds: config.issuing.leaseSeconds,
+  };
+  runtime.http.use('/internal/v1', createInternalRouter(deps, config.internalApiToken));
   return {
     runtime,
-    start: () => runtime.start({ subscriptions: [], jobs: [] }),
+    deps,
+    store,
+    async start() {
+      if (config.s3.createBucket) await store.ensureBucket();
+      await runtime.start({
+        subscriptions,
+        jobs: [
+          createResumeStatementsJob(deps, { intervalSeconds: config.issuing.resumeIntervalSeconds, maxAttempts: config.issuing.resumeMaxAttempts }),
+          // Stopped after the HTTP server and consumers, so no render is cut off.
+          { name: 'statement-renderer', start: () => undefined, stop: () => deps.renderer.close() },
+        ],
+      });
+    },
   };
 }

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as fontkit from 'fontkit';
+
+/** The two faces a statement uses, parsed once per process. */
+export interface StatementFonts {
+  regular: fontkit.Font;
+  bold: fontkit.Font;
+}
+
+function pretendardFile(weight: 'Regular' | 'Bold'): string {
+  // The TrueType builds ("alternative"): pdfkit embeds glyf-based fonts as CIDFontType2 subsets,
+  // which every viewer and pdftotext read back with their Unicode mapping.
+  const root = path.dirname(require.resolve('pretendard/package.json'));
+  return path.join(root, 'dist', 'public', 'static', 'alternative', `Pretendard-${weight}.ttf`);
+}
+
+interface Position {
+  xAdvance: number;
+  yAdvance: number;
+  xOffset: number;
+  yOffset: number;
+}
+
+/** The part of a fontkit GlyphRun pdfkit reads. */
+interface Run {
+  glyphs: fontkit.Glyph[];
+  positions: Position[];
+  readonly advanceWidth: number;
+}
+
+const MAX_CACHED_RUNS = 20_000;
+
+/**
+ * Wraps a parsed font so text shaping (fontkit's `layout`: cmap lookup, GSUB/GPOS) is done once
+ * per distinct string per process instead of once per document. pdfkit caches runs per document
+ * only, and it scales each run's positions in place, so every caller gets fresh position objects
+ * (glyph objects are shared, as fontkit already shares them). Statements repeat the same labels,
+ * item names and amounts, so most strings hit the cache.
+ */
+function withSharedLayout(font: fontkit.Font): fontkit.Font {
+  const runs = new Map<string, { glyphs: fontkit.Glyph[]; positions: Position[] }>();
+  const layout = (text: string, features?: unknown): Run => {
+    let cached = features === undefined ? runs.get(text) : undefined;
+    if (!cached) {
+      const run = font.layout(text, features as never) as unknown as Run;
+      cached = { glyphs: run.glyphs, positions: run.positions.map((p) => ({ xAdvance: p.xAdvance, yAdvance: p.yAdvance, xOffset: p.xOffset, yOffset: p.yOffset })) };
+      if (features === undefined) {
+        if (runs.size >= MAX_CACHED_RUNS) runs.clear();
+        runs.set(text, cached);
+      }
+    }
+    const positions = cached.positions.map((p) => ({ ...p }));
+    return {
+      glyphs: cached.glyphs,
+      positions,
+      get advanceWidth() {
+        return positions.reduce((sum, p) => sum + p.xAdvance, 0);
+      },
+    };
+  };
+  return new Proxy(font, {
+    get(target, property) {
+      if (property === 'layout') return layout;
+      return Reflect.get(target, property, target) as unknown;
+    },
+  });
+}
+
+function parse(file: string): fontkit.Font {
+  const font = fontkit.create(readFileSync(file));
+  if (!('layout' in font)) throw new Error(`${file} is a font collection, not a single font`);
+  if (!font.hasGlyphForCodePoint(0xac00) || !font.hasGlyphForCodePoint(0xd7a3)) {
+    throw new Error(`${file} has no Hangul syllables`);
+  }
+  return withSharedLayout(font);
+}
+
+/**
+ * Loads the statement fonts: Pretendard (SIL OFL) from the `pretendard` npm package unless other
+ * TrueType files are configured. Parsing a 2.7 MB font takes ~10 ms, which pdfkit would otherwise
+ * repeat for every document; the parsed fontkit object is shared (with its shaping results), and
+ * each document still embeds only the subset of glyphs it uses.
+ */
+export function loadStatementFonts(files: { regular?: string | undefined; bold?: string | undefined } = {}): StatementFonts {
+  return { regular: parse(files.regular ?? pretendardFile('Regular')), bold: parse(files.bold ?? pretendardFile('Bold')) };
+}

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { createLogger } from '@marketbill/platform';
+import { firstIssueFigures, statementTotal, toStatementLines, type StatementContent } from '../../domain/statement';
+import { pdfImageCount, pdfText, squeeze } from '../../testing/pdf-tools';
+import { corruptPng, sealPng } from '../../testing/seal-png';
+import { createStatementRenderer, type StatementRenderer } from './statement-renderer';
+
+jest.setTimeout(60_000);
+
+const logger = createLogger({ service: 'renderer-test', level: 'silent' });
+let renderer: StatementRenderer | undefined;
+
+afterEach(async () => {
+  await renderer?.close();
+  renderer = undefined;
+});
+
+function content(number: string, lineCount = 3): StatementContent {
+  const lines = toStatementLines([
+    {
+      orderId: 'o',
+      orderNumber: '261126-000001',
+      version: 2,
+      status: 'PLACED',
+      saleDay: '2026-11-26',
+      placedAt: new Date(),
+      wholesaler: { id: 'w', name: '양재꽃상회', phone: '01098765432' },
+      retailer: { id: 'r', name: '꽃담플라워', phone: '01012345678' },
+      lines: Array.from({ length: lineCount }, (_, i) => ({ lineId: `l${i}`, kind: 'ITEM' as const, itemName: '장미', varietyName: `품종${i}`, grade: 'UPPER' as const, quantity: 2, unitPrice: 1_000, memo: null })),
+    },
+  ]);
+  return {
+    number,
+    version: 1,
+    issueDay: '2026-11-26',
+    supplier: { wholesalerId: 'w', shopName: '양재꽃상회', ownerPhone: '01098765432', businessNumber: '2208162517', companyName: '양재꽃상회', representative: '김꽃님', address: '서울 서초구', phone: '02-579-1234', businessType: '도소매', businessItem: '화훼', bankAccount: '농협 123', sealImageUrl: null },
+    buyer: { id: 'r', name: '꽃담플라워', phone: '01012345678' },
+    orders: [{ orderId: 'o', orderNumber: '261126-000001', orderVersion: 2, saleDay: '2026-11-26' }],
+    lines,
+    figures: firstIssueFigures(0, 0, statementTotal(lines)),
+  };
+}
+
+describe('the statement renderer on worker threads', () => {
+  it('When statements are rendered on two workers at once, then each PDF is whole and its own', async () => {
+    renderer = createStatementRenderer({ workers: 2, fonts: {}, logger });
+    expect(renderer.workers).toBe(2);
+    const numbers = Array.from({ length: 6 }, (_, i) => `2611-0000${i + 1}`);
+    const rendered = await Promise.all(numbers.map((n, i) => renderer!.render(content(n, i === 5 ? 60 : 3), i === 0 ? { bytes: sealPng(), type: 'png' } : undefined)));
+    rendered.forEach((r, i) => expect(squeeze(pdfText(r.pdf))).toContain(`No.${numbers[i]}`));
+    expect(rendered[5]!.pages).toBe(3);
+    expect(pdfImageCount(rendered[0]!.pdf)).toBe(1);
+  });
+
+  it('When a render fails, then that render is refused and the next one works', async () => {
+    renderer = createStatementRenderer({ workers: 1, fonts: {}, logger });
+    await expect(renderer.render({ ...content('2611-00002'), lines: null } as unknown as StatementContent)).rejects.toThrow(/rendering failed/);
+    const ok = await renderer.render(content('2611-00003'));
+    expect(squeeze(pdfText(ok.pdf))).toContain('2611-00003');
+  });
+
+  it('When a broken image crashes the renderer, then only that render fails and a fresh worker takes the next one', async () => {
+    renderer = createStatementRenderer({ workers: 1, fonts: {}, logger });
+    // pdfkit inflates RGBA pixels in a zlib callback and throws there: on the main thread this
+    // would be an uncaught exception; in a worker it costs the worker.
+    await expect(renderer.render(content('2611-00004'), { bytes: corruptPng(), type: 'png' })).rejects.toThrow(/render worker/);
+    const ok = await renderer.render(content('2611-00005'));
+    expect(squeeze(pdfText(ok.pdf))).toContain('2611-00005');
+  });
+
+  it('When a render takes longer than the limit, then it is refused', async () => {
+    renderer = createStatementRenderer({ workers: 1, fonts: {}, logger, timeoutMs: 1 });
+    await expect(renderer.render(content('2611-00006', 200))).rejects.toThrow(/longer than 1 ms/);
+  });
+
+  it('When no workers are asked for, then rendering happens on the main thread', async () => {
+    renderer = createStatementRenderer({ workers: 0, fonts: {}, logger });
+    expect(renderer.workers).toBe(0);
+    expect((await renderer.render(content('2611-00009'))).pages).toBe(1);
+  });
+});

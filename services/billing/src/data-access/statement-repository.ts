@@ -1,0 +1,97 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { StatementOrderSchema, StatementSchema, type StatementOrderRow, type StatementRow } from './entities';
+import { tableOf } from './sql';
+
+/** The next number in the wholesaler's sequence for the month (row-locked until the transaction ends). */
+export async function nextStatementSequence(em: EntityManager, wholesalerId: string, period: string): Promise<number> {
+  const [row] = await em.execute<Array<{ last_value: number }>>(
+    `insert into ${tableOf(em, 'statement_counter')} as c (wholesaler_id, period, last_value) values (?, ?, 1)
+     on conflict (wholesaler_id, period) do update set last_value = c.last_value + 1
+     returning c.last_value`,
+    [wholesalerId, period],
+  );
+  if (!row) throw new Error('statement counter returned no row');
+  return Number(row.last_value);
+}
+
+export function findStatement(em: EntityManager, id: string, lock = false): Promise<StatementRow | null> {
+  return em.findOne(StatementSchema, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+}
+
+export function findStatementByIdempotencyKey(em: EntityManager, wholesalerId: string, key: string): Promise<StatementRow | null> {
+  return em.findOne(StatementSchema, { wholesalerId, idempotencyKey: key });
+}
+
+/** Which statements the orders are on (each order is on one statement number at most). */
+export function findStatementOrders(em: EntityManager, orderIds: string[]): Promise<StatementOrderRow[]> {
+  return em.find(StatementOrderSchema, { orderId: { $in: orderIds } });
+}
+
+export interface StatementFilter {
+  wholesalerId?: string;
+  retailerId?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Issued statements (every version), newest first, one page. */
+export async function listIssuedStatements(em: EntityManager, filter: StatementFilter, page: number, size: number): Promise<{ items: StatementRow[]; total: number }> {
+  const where: Record<string, unknown> = { status: 'ISSUED' };
+  if (filter.wholesalerId) where.wholesalerId = filter.wholesalerId;
+  if (filter.retailerId) where.retailerId = filter.retailerId;
+  if (filter.from || filter.to) where.issueDay = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lte: filter.to } : {}) };
+  const [items, total] = await em.findAndCount(StatementSchema, where, {
+    orderBy: { issuedAt: 'desc', version: 'desc' },
+    limit: size,
+    offset: (page - 1) * size,
+  });
+  return { items, total };
+}
+
+/**
+ * Claims reservations whose lease ran out (a crashed or failed issue) for this process: the lease
+ * is extended in the same statement, and `skip locked` keeps replicas from claiming the same one.
+ */
+export async function claimExpiredReservations(em: EntityManager, leaseSeconds: number, limit: number): Promise<Array<{ id: string; attempts: number }>> {
+  const table = tableOf(em, 'statement');
+  return em.execute<Array<{ id: string; attempts: number }>>(
+    `update ${table} set lease_until = now() + make_interval(secs => ?)
+     where id in (select id from ${table} where status = 'RESERVED' and lease_until < now() order by lease_until limit ? for update skip locked)
+     returning id, attempts`,
+    [leaseSeconds, limit],
+  );
+}
+
+/** Takes the lease of one reservation if it is free (expired); false when another worker holds it. */
+export async function takeLease(em: EntityManager, id: string, leaseSeconds: number): Promise<boolean> {
+  const rows = await em.execute<Array<{ id: string }>>(
+    `update ${tableOf(em, 'statement')} set lease_until = now() + make_interval(secs => ?)
+     where id = ? and status = 'RESERVED' and lease_until < now() returning id`,
+    [leaseSeconds, id],
+  );
+  return rows.length > 0;
+}
+
+/** Records a failed render/upload and frees the lease, so a retry or the resume job can go on at once. */
+export async function recordAttemptFailure(em: EntityManager, id: string, reason: string): Promise<void> {
+  await em.execute(
+    `update ${tableOf(em, 'statement')} set attempts = attempts + 1, last_error = ?, lease_until = now()
+     where id = ? and status = 'RESERVED'`,
+    [reason.slice(0, 1_000), id],
+  );
+}
+
+/** Points the orders of a superseded version at the version that replaces it. */
+export async function moveStatementOrders(em: EntityManager, fromStatementId: string, to: { statementId: string; orderVersions: Map<string, number> }): Promise<void> {
+  const rows = await em.find(StatementOrderSchema, { statementId: fromStatementId });
+  for (const row of rows) {
+    row.statementId = to.statementId;
+    row.orderVersion = to.orderVersions.get(row.orderId) ?? row.orderVersion;
+  }
+}
+
+/** Frees the orders a released first issue had claimed. */
+export async function deleteStatementOrders(em: EntityManager, statementId: string): Promise<void> {
+  await em.nativeDelete(StatementOrderSchema, { statementId });
+}

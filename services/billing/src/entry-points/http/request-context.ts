@@ -1,0 +1,20 @@
+import type { Request } from 'express';
+import { readActor, ValidationError, type Actor } from '@marketbill/platform';
+import { ActorRequiredError } from '../../domain/billing-errors';
+
+/** The acting user the edge named; every billing endpoint needs one. */
+export function requireActor(req: Request): Actor {
+  const actor = readActor(req);
+  if (!actor) throw ActorRequiredError.missing();
+  return actor;
+}
+
+const KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** The `Idempotency-Key` header (printable ASCII, at most 200 characters), if given. */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.get('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!KEY.test(key)) throw ValidationError.field('Idempotency-Key', 'must be 1–200 printable ASCII characters');
+  return key;
+}

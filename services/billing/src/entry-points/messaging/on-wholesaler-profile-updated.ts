@@ -1,0 +1,11 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EventHandler } from '@marketbill/messaging';
+import { recordWholesalerProfile } from '../../use-cases/record-wholesaler-profile';
+import { toWholesalerProfile } from './from-ordering-events';
+
+/** wholesaler.profile.updated: the supplier block printed on the wholesaler's next statements. */
+export const onWholesalerProfileUpdated: EventHandler<'wholesaler.profile.updated'> = async (event, ctx) => {
+  const profile = toWholesalerProfile(ctx.topic, event);
+  const { applied } = await recordWholesalerProfile(ctx.em as EntityManager, profile);
+  ctx.logger.debug({ wholesalerId: profile.wholesalerId, version: profile.version, applied }, 'wholesaler profile recorded');
+};

@@ -1,0 +1,11 @@
+import { on, type Subscription } from '@marketbill/messaging';
+import { onOrderPlaced } from './on-order-placed';
+import { onOrderUpdated } from './on-order-updated';
+import { onWholesalerProfileUpdated } from './on-wholesaler-profile-updated';
+
+/** Billing's subscriptions table: the one place its consumed topics are declared. */
+export const subscriptions: Subscription[] = [
+  on('order.placed', onOrderPlaced),
+  on('order.updated', onOrderUpdated),
+  on('wholesaler.profile.updated', onWholesalerProfileUpdated),
+];

@@ -1,0 +1,170 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { AppError, UnavailableError } from '@marketbill/platform';
+import { publish } from '@marketbill/messaging';
+import type { StatementIssued } from '@marketbill/schemas';
+import { statementObjectKey } from '../domain/statement';
+import type { StatementRow } from '../data-access/entities';
+import { addLedgerEntry, lockLedgerAccount } from '../data-access/ledger-repository';
+import { findStatement, moveStatementOrders, recordAttemptFailure } from '../data-access/statement-repository';
+import type { IssuingDeps } from './issuing-deps';
+
+const tracer = trace.getTracer('billing');
+
+/** The reservation was released (too many failed attempts) while this attempt was still running. */
+export class StatementReleasedError extends AppError {
+  static byId(id: string): StatementReleasedError {
+    return new StatementReleasedError({
+      code: 'statement-released',
+      message: `The reservation ${id} was released after repeated failures; issue the statement again.`,
+      httpStatus: 409,
+    });
+  }
+}
+
+/**
+ * Second half of an issue, shared by issue, re-issue and the resume job: render the reserved
+ * content and store the PDF outside any transaction, then, in one transaction, mark the statement
+ * issued, write its ledger entries and publish `statement.issued` through the outbox.
+ *
+ * A failure before that transaction leaves the reservation as it was (its attempt counted, its
+ * lease freed), so the same request, or the resume job, can finish it; an object stored by a failed
+ * attempt is overwritten by the next attempt of the same statement (its key names the statement
+ * id, so no other statement ever writes it). A crash after the transaction is harmless: the
+ * statement is issued, and a retry returns it.
+ */
+export async function finishStatement(deps: IssuingDeps, statementId: string, known?: StatementRow): Promise<StatementRow> {
+  const reserved = known ?? (await findStatement(deps.orm.em.fork(), statementId));
+  if (!reserved) throw new Error(`statement ${statementId} does not exist`);
+  if (reserved.status === 'ISSUED') return reserved;
+  if (reserved.status === 'RELEASED') throw StatementReleasedError.byId(statementId);
+  const log = deps.logger.child({ statementId, number: reserved.number, version: reserved.version });
+
+  const started = performance.now();
+  let stored: { key: string; sha256: string; sizeBytes: number; pages: number };
+  const span = tracer.startSpan('statement render and store', { attributes: { 'statement.id': statementId, 'statement.lines': reserved.lineCount } });
+  try {
+    const url = reserved.content.supplier.sealImageUrl;
+    const seal = url ? await deps.seals.fetch(url) : undefined;
+    const { pdf, pages } = await deps.renderer.render(reserved.content, seal);
+    const rendered = performance.now();
+    const sha256 = createHash('sha256').update(pdf).digest('hex');
+    const key = statementObjectKey(reserved.wholesalerId, reserved.number, reserved.version, reserved.id);
+    await deps.store.put(key, pdf, {
+      'statement-id': reserved.id,
+      'statement-number': reserved.number,
+      'statement-version': String(reserved.version),
+      sha256,
+    });
+    stored = { key, sha256, sizeBytes: pdf.byteLength, pages };
+    span.setAttributes({ 'statement.pages': pages, 'statement.bytes': pdf.byteLength, 'statement.render_ms': Math.round(rendered - started), 'statement.seal': seal !== undefined });
+    log.debug({ renderMs: Math.round(rendered - started), storeMs: Math.round(performance.now() - rendered), pages }, 'statement rendered and stored');
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    const reason = error instanceof Error ? `${error.message}${cause}` : String(error);
+    await recordAttemptFailure(deps.orm.em.fork(), statementId, reason).catch((e: unknown) => log.error({ err: e }, 'statement failure not recorded'));
+    log.warn({ err: error }, 'statement rendering or storage failed; the reservation stays for a retry');
+    if (error instanceof AppError) throw error;
+    throw UnavailableError.dependency('statement-rendering', error);
+  } finally {
+    span.end();
+  }
+
+  return deps.orm.em.fork().transactional((em) => completeStatement(em as EntityManager, statementId, deps.store.bucket, stored));
+}
+
+async function completeStatement(
+  em: EntityManager,
+  statementId: string,
+  bucket: string,
+  stored: { key: string; sha256: string; sizeBytes: number; pages: number },
+): Promise<StatementRow> {
+  const statement = await findStatement(em, statementId, true);
+  if (!statement) throw new Error(`statement ${statementId} vanished`);
+  if (statement.status === 'ISSUED') return statement;
+  if (statement.status === 'RELEASED') throw StatementReleasedError.byId(statementId);
+
+  // The reservation created the pair's account.
+  const account = await lockLedgerAccount(em, statement.wholesalerId, statement.retailerId, { create: false });
+  const now = new Date();
+  Object.assign(statement, {
+    status: 'ISSUED',
+    issuedAt: now,
+    bucket,
+    objectKey: stored.key,
+    sha256: stored.sha256,
+    sizeBytes: stored.sizeBytes,
+    pages: stored.pages,
+    lastError: null,
+  } satisfies Partial<StatementRow>);
+  const entry = (amount: number, forStatement: string, memo: string) => {
+    account.balance += amount;
+    addLedgerEntry(em, {
+      id: randomUUID(),
+      wholesalerId: statement.wholesalerId,
+      retailerId: statement.retailerId,
+      kind: 'CHARGE',
+      amount,
+      at: now,
+      statementId: forStatement,
+      memo,
+      balanceAfter: account.balance,
+      recordedBy: null,
+      recordedAt: now,
+      idempotencyKey: null,
+      requestFingerprint: null,
+    });
+  };
+
+  if (statement.supersedesId) {
+    // A re-issue: the old version's charge is reversed and the new one charged, so the balance moves
+    // by the difference and Σ charges of the pair always equals Σ totals of its current statements.
+    const old = await findStatement(em, statement.supersedesId, true);
+    if (!old) throw new Error(`superseded statement ${statement.supersedesId} vanished`);
+    old.supersededById = statement.id;
+    entry(-old.total, old.id, `거래명세서 ${old.number} v${old.version} 취소 (v${statement.version}로 재발행)`);
+    entry(statement.total, statement.id, `거래명세서 ${statement.number} v${statement.version} (재발행)`);
+    await moveStatementOrders(em, old.id, {
+      statementId: statement.id,
+      orderVersions: new Map(statement.content.orders.map((o) => [o.orderId, o.orderVersion])),
+    });
+  } else {
+    entry(statement.total, statement.id, `거래명세서 ${statement.number}`);
+    // The payments this statement printed as 입금 are now billed; later ones wait for the next.
+    account.unbilledPayments -= statement.payments;
+  }
+  if (account.statementInFlight === statement.id) account.statementInFlight = null;
+
+  publish(em, 'statement.issued', statement.id, toStatementIssued(statement, now, bucket, stored));
+  return statement;
+}
+
+function toStatementIssued(
+  statement: StatementRow,
+  issuedAt: Date,
+  bucket: string,
+  stored: { key: string; sha256: string; sizeBytes: number; pages: number },
+): StatementIssued {
+  const { content } = statement;
+  return {
+    eventId: randomUUID(),
+    occurredAt: issuedAt.getTime(),
+    statementId: statement.id,
+    statementNumber: statement.number,
+    version: statement.version,
+    supersedesStatementId: statement.supersedesId,
+    issuedAt: issuedAt.getTime(),
+    issueDay: statement.issueDay,
+    wholesaler: { id: statement.wholesalerId, name: content.supplier.shopName, phone: content.supplier.ownerPhone },
+    retailer: { id: content.buyer.id, name: content.buyer.name, phone: content.buyer.phone },
+    orders: content.orders.map((o) => ({ orderId: o.orderId, orderNumber: o.orderNumber })),
+    lineCount: statement.lineCount,
+    total: statement.total,
+    previousBalance: statement.previousBalance,
+    payments: statement.payments,
+    balance: statement.balance,
+    document: { bucket, objectKey: stored.key, sha256: stored.sha256, sizeBytes: stored.sizeBytes, pages: stored.pages },
+  };
+}

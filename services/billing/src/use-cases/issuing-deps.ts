@@ -1,0 +1,15 @@
+import type { Logger, Orm } from '@marketbill/platform';
+import type { SealImageClient } from '../clients/seal-image-client';
+import type { StatementRenderer } from '../clients/statement-pdf/statement-renderer';
+import type { StatementStore } from '../clients/statement-store';
+
+/** What issuing a statement needs: the database, the PDF store, the seal fetcher and the renderer. */
+export interface IssuingDeps {
+  orm: Orm;
+  store: StatementStore;
+  seals: SealImageClient;
+  renderer: StatementRenderer;
+  logger: Logger;
+  /** Seconds an issue in progress holds its reservation. */
+  leaseSeconds: number;
+}
