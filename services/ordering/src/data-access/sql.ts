@@ -1,0 +1,7 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** A schema-qualified table name of this service, for the few hand-written statements. */
+export function table(em: EntityManager, name: string): string {
+  const schema = (em.config.get('schema') as string | undefined) ?? 'public';
+  return `"${schema.replace(/"/g, '""')}"."${name}"`;
+}
