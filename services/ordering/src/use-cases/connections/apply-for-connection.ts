@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { publish } from '@marketbill/messaging';
-import { AccountSchema, ConnectionSchema, type Connection } from '../../data-access/entities';
+import { AccountSchema, ConnectionSchema } from '../../data-access/entities';
 import { assertRole, type Actor } from '../../domain/actor';
 import { ConnectionError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
+import type { ConnectionDetails } from './list-connections';
 import { loadParties } from '../parties';
 
 /**
@@ -12,7 +13,7 @@ import { loadParties } from '../parties';
  * to the same wholesaler is a duplicate (409); after a rejection the retailer may apply again.
  * The wholesaler hears of it through `connection.requested`.
  */
-export async function applyForConnection(ctx: UseCaseContext, actor: Actor, input: { wholesalerId: string }): Promise<Connection> {
+export async function applyForConnection(ctx: UseCaseContext, actor: Actor, input: { wholesalerId: string }): Promise<ConnectionDetails> {
   assertRole(actor, ['RETAILER']);
   try {
     return await ctx.tx(async (em) => {
@@ -34,7 +35,7 @@ export async function applyForConnection(ctx: UseCaseContext, actor: Actor, inpu
       em.persist(connection);
       const parties = await loadParties(em, actor.accountId, owner.id);
       publish(em, 'connection.requested', connection.id, { eventId: randomUUID(), occurredAt: now.getTime(), connectionId: connection.id, ...parties });
-      return connection;
+      return { connection, retailer: parties.retailer, wholesaler: parties.wholesaler };
     });
   } catch (error) {
     // Two applications racing: the partial unique index keeps one.

@@ -6,8 +6,8 @@ import type { Page, PageRequest, UseCaseContext } from '../context';
 
 export interface ConnectionDetails {
   connection: Connection;
-  retailer: Account | undefined;
-  wholesaler: Account | undefined;
+  retailer: Pick<Account, 'name'> | undefined;
+  wholesaler: Pick<Account, 'name'> | undefined;
 }
 
 /** Connections the caller is party to (a retailer its applications; a wholesaler those it received; ADMIN all). */

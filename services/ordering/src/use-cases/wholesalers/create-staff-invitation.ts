@@ -14,8 +14,8 @@ export async function createStaffInvitation(ctx: UseCaseContext, actor: Actor): 
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + ctx.settings.auth.invitationTtlHours * 3_600_000);
   const id = randomUUID();
-  await ctx.tx(async (em) => {
+  return ctx.tx(async (em) => {
     em.persist(em.create(StaffInvitationSchema, { id, wholesalerId, codeHash: digest(code), expiresAt, usedBy: null, usedAt: null, createdAt: now }));
+    return { id, code, expiresAt };
   });
-  return { id, code, expiresAt };
 }
