@@ -114,7 +114,7 @@ export class OrderingTables extends Migration {
     sql(`create index carts_wholesaler_idx on $s.carts (wholesaler_id, updated_at)`);
     sql(`create table $s.cart_lines (
       id uuid primary key,
-      cart_id uuid not null references $s.carts (id) on delete cascade,
+      cart_id uuid not null references $s.carts (id) on delete cascade deferrable initially deferred,
       variety_id uuid not null,
       grade text not null,
       quantity int not null check (quantity > 0),
@@ -147,9 +147,11 @@ export class OrderingTables extends Migration {
     )`);
     sql(`create index orders_wholesaler_day_idx on $s.orders (wholesaler_id, sale_day)`);
     sql(`create index orders_retailer_idx on $s.orders (retailer_id, placed_at desc)`);
+    // Foreign keys between an aggregate's tables are checked at commit: the unit of work does not
+    // order inserts by these ids (they are not ORM relations).
     sql(`create table $s.order_lines (
       id uuid primary key,
-      order_id uuid not null references $s.orders (id) on delete cascade,
+      order_id uuid not null references $s.orders (id) on delete cascade deferrable initially deferred,
       position int not null,
       kind text not null,
       variety_id uuid,
