@@ -166,9 +166,12 @@ export async function startOrdering(overrides: Record<string, string> = {}) {
   async function variety(item = '장미', name = `품종-${randomBytes(3).toString('hex')}`, prices: Array<{ grade: string; avg: number; qty?: number; day?: string }> = [{ grade: '특1', avg: 12_000 }]) {
     const varietyId = randomUUID();
     const itemId = randomUUID();
+    const eventIds: string[] = [];
     for (const p of prices) {
+      const eventId = randomUUID();
+      eventIds.push(eventId);
       await produce('auction.price.updated', `CUT_FLOWER|${item}|${name}`, {
-        eventId: randomUUID(),
+        eventId,
         occurredAt: Date.now(),
         saleDate: p.day ?? '2026-11-24',
         category: 'CUT_FLOWER',
@@ -186,8 +189,9 @@ export async function startOrdering(overrides: Record<string, string> = {}) {
         varietyId,
       });
     }
-    await waitFor(async () => (await service.context().em.execute(`select 1 from "${schema}".auction_prices where variety_id = ?`, [varietyId])).length >= prices.length, {
-      description: 'variety in the read model',
+    // Processed = in the consumer's inbox (same transaction as the read-model write).
+    await waitFor(async () => (await service.context().em.execute(`select 1 from "${schema}".inbox where event_id in (${eventIds.map(() => '?').join(',')})`, eventIds)).length === eventIds.length, {
+      description: 'auction events processed',
     });
     return { varietyId, itemId, item, name };
   }
