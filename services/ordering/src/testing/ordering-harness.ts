@@ -127,7 +127,7 @@ export async function startOrdering(overrides: Record<string, string> = {}) {
     return Promise.all(reader.messages.map((m) => messaging.codec.decode(topic, m.value as Buffer)));
   }
 
-  async function waitForEvent<T extends TopicName>(topic: T, match: (e: TopicEvents[T]) => boolean, description = topic): Promise<TopicEvents[T]> {
+  async function waitForEvent<T extends TopicName>(topic: T, match: (e: TopicEvents[T]) => boolean, description: string = topic): Promise<TopicEvents[T]> {
     return waitFor(async () => (await events(topic)).find(match), { timeoutMs: 30_000, description });
   }
 

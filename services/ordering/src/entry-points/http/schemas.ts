@@ -27,6 +27,7 @@ export const text = (max: number, min = 0) =>
     .string()
     .min(min)
     .max(max)
+    // eslint-disable-next-line no-control-regex -- the NUL character is exactly what is refused
     .regex(/^[^\u0000]*$/, 'No NUL characters.');
 const nonBlank = (max: number) => text(max, 1).regex(/\S/, 'Must not be blank.');
 const id = () => z.uuid();
