@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { parseInput, type Logger } from '@marketbill/platform';
+import { AppError, parseInput, type Logger } from '@marketbill/platform';
 import { assertRole } from '../../domain/actor';
 import type { Orm } from '@marketbill/platform';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -43,6 +43,15 @@ export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
         return;
       }
       send(res, spec.status, respond(await spec.run(input)));
+    });
+  }
+  // A known path with another method: 405 with Allow, not a 404 (the resource exists).
+  const methodsByPath = new Map<string, string[]>();
+  for (const spec of routes) methodsByPath.set(spec.path, [...(methodsByPath.get(spec.path) ?? []), spec.method.toUpperCase()]);
+  for (const [path, methods] of methodsByPath) {
+    router.all(toExpressPath(path), (_req, res) => {
+      res.setHeader('Allow', methods.join(', '));
+      throw new AppError({ code: 'method-not-allowed', message: `Allowed: ${methods.join(', ')}.`, httpStatus: 405 });
     });
   }
   return router;

@@ -74,6 +74,11 @@ describe('the edge', () => {
     const bad = await h.call('POST', `/v1/carts/${randomUUID()}/lines`, { token: retailer.token, body: { varietyId: 'x', grade: 'TOP', quantity: 0 } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['grade', 'quantity', 'varietyId']);
+    const emptyPage = await h.call('GET', '/v1/orders?page=', { token: retailer.token });
+    expect(emptyPage.status).toBe(400);
+    const wrongMethod = await h.call('DELETE', '/v1/orders', { token: retailer.token });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST, GET');
   });
 
   it('When auction prices arrive twice and out of order, then the read model keeps the latest day per grade', async () => {

@@ -32,7 +32,7 @@ export const text = (max: number, min = 0) =>
 const nonBlank = (max: number) => text(max, 1).regex(/\S/, 'Must not be blank.');
 const id = () => z.uuid();
 const instant = () => z.iso.datetime();
-const day = () => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A day, YYYY-MM-DD.');
+const day = () => z.iso.date().describe('A day, YYYY-MM-DD.');
 const money = () => z.int().min(0).max(1_000_000_000);
 const quantity = () => z.int().min(1).max(100_000);
 const memo = () => text(500).nullable();
@@ -57,9 +57,16 @@ export const Problem = response(
     .describe('RFC 9457 problem details with a stable `code`.'),
 );
 
+/** An integer query parameter: digits only (z.coerce would take "" and " " as 0). */
+const queryInt = (min: number, max: number, fallback: number) =>
+  z
+    .preprocess((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v), z.int().min(min).max(max))
+    .optional()
+    .default(fallback);
+
 export const pageQuery = {
-  page: z.coerce.number().int().min(0).max(100_000).default(0).describe('0-based page number.'),
-  size: z.coerce.number().int().min(1).max(100).default(20).describe('Page size, 1–100.'),
+  page: queryInt(0, 100_000, 0).describe('0-based page number.'),
+  size: queryInt(1, 100, 20).describe('Page size, 1–100.'),
 };
 
 function pageOf<T extends z.ZodType>(item: T) {
@@ -71,6 +78,13 @@ export const idParam = (name: string) => z.object({ [name]: id() });
 // ── auth ────────────────────────────────────────────────────────────────────────────────────────
 const phone = text(30, 1).describe('Korean mobile number, e.g. 010-1234-5678.');
 const password = text(200, 1);
+/** A new password, as far as a pattern can say it (the service also refuses one containing the phone number). */
+const newPassword = z
+  .string()
+  .min(8)
+  .max(128)
+  .regex(/^(?=.*[A-Za-z\u3131-\u318E\uAC00-\uD7A3])(?=.*[0-9])\S+$/, 'A letter, a digit, no spaces.')
+  .describe('8–128 characters with a letter and a digit, no spaces, not containing the phone number.');
 
 export const VerificationRequest = request(
   'VerificationRequest',
@@ -85,7 +99,7 @@ export const SignUpRequest = request(
     code: z.string().regex(/^\d{6}$/, 'Six digits.'),
     phone,
     name: nonBlank(50).describe('Shop name (retailer, owner) or the staff member’s name.'),
-    password: password.describe('At least 8 characters with a letter and a digit, no spaces, not containing the phone number.'),
+    password: newPassword,
     role: z.enum(SIGN_UP_ROLES),
     invitationCode: text(40).optional().describe('Required for WHOLESALER_STAFF: the code from the owner.'),
   }),
@@ -94,9 +108,9 @@ export const SignInRequest = request('SignInRequest', z.object({ phone, password
 export const RefreshRequest = request('RefreshRequest', z.object({ refreshToken: text(200, 1) }));
 export const PasswordResetRequest = request(
   'PasswordResetRequest',
-  z.object({ verificationId: id(), code: z.string().regex(/^\d{6}$/, 'Six digits.'), phone, newPassword: password }),
+  z.object({ verificationId: id(), code: z.string().regex(/^\d{6}$/, 'Six digits.'), phone, newPassword }),
 );
-export const PasswordChangeRequest = request('PasswordChangeRequest', z.object({ currentPassword: password, newPassword: password }));
+export const PasswordChangeRequest = request('PasswordChangeRequest', z.object({ currentPassword: password, newPassword }));
 
 export const Account = response(
   'Account',

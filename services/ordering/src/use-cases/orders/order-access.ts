@@ -30,7 +30,8 @@ export async function orderLines(em: EntityManager, orderId: string): Promise<Or
 }
 
 export async function orderDetails(em: EntityManager, order: OrderRow, lines?: OrderLineRow[]): Promise<OrderDetails> {
-  const [resolvedLines, names] = await Promise.all([lines ? Promise.resolve(lines) : orderLines(em, order.id), partyNames(em, [order])]);
+  const resolvedLines = lines ?? (await orderLines(em, order.id));
+  const names = await partyNames(em, [order]);
   return { order, lines: resolvedLines, retailer: names(order.retailerId), wholesaler: names(order.wholesalerId) };
 }
 

@@ -28,11 +28,10 @@ export async function placeOrder(ctx: UseCaseContext, input: { retailerId: strin
     const items = cart ? await cartLines(em, cart.id) : [];
     if (!cart || items.length === 0) throw CartError.empty();
     await assertConfirmedConnection(em, input.retailerId, input.wholesalerId);
-    const [varieties, prices, parties] = await Promise.all([
-      varietiesById(em, items.map((l) => l.varietyId)),
-      em.find(DailyPriceSchema, { wholesalerId: input.wholesalerId, day: saleDay, varietyId: { $in: items.map((l) => l.varietyId) } }),
-      loadParties(em, input.retailerId, input.wholesalerId),
-    ]);
+    // One after another: a transaction is one connection, and pg runs one query at a time on it.
+    const varieties = await varietiesById(em, items.map((l) => l.varietyId));
+    const prices = await em.find(DailyPriceSchema, { wholesalerId: input.wholesalerId, day: saleDay, varietyId: { $in: items.map((l) => l.varietyId) } });
+    const parties = await loadParties(em, input.retailerId, input.wholesalerId);
     const orderId = randomUUID();
     const lines: OrderLineRow[] = items.map((item, index) => {
       const variety = varieties.get(item.varietyId);
