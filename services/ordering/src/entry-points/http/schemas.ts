@@ -76,7 +76,10 @@ function pageOf<T extends z.ZodType>(item: T) {
 export const idParam = (name: string) => z.object({ [name]: id() });
 
 // ── auth ────────────────────────────────────────────────────────────────────────────────────────
-const phone = text(30, 1).describe('Korean mobile number, e.g. 010-1234-5678.');
+const phone = z
+  .string()
+  .regex(/^(\+82[ -]?|0)1[016789][ -]?\d{3,4}[ -]?\d{4}$/, 'A Korean mobile number, 01X-XXXX-XXXX.')
+  .describe('Korean mobile number: 010-1234-5678, 01012345678 or +82 10-1234-5678.');
 const password = text(200, 1);
 /** A new password, as far as a pattern can say it (the service also refuses one containing the phone number). */
 const newPassword = z

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { publish } from '@marketbill/messaging';
 import { seoulDay } from '@marketbill/platform';
-import { CartSchema, DailyPriceSchema, OrderLineSchema, OrderSchema, type OrderLineRow, type OrderRow } from '../../data-access/entities';
+import { CartSchema, OrderLineSchema, OrderSchema, type OrderLineRow, type OrderRow } from '../../data-access/entities';
 import { nextOrderSequence } from '../../data-access/repositories/order-counter-repository';
+import { lockCartWithLines, partiesAndConnection, varietyPricing } from '../../data-access/repositories/order-placement-repository';
 import type { OrderPlacement } from '../../domain/order';
 import { formatOrderNumber } from '../../domain/order-number';
-import { CartError } from '../../domain/ordering-errors';
+import { CartError, ConnectionError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
-import { loadParties } from '../parties';
-import { assertConfirmedConnection, cartLines, lockCart, varietiesById } from '../carts/cart-access';
 import type { OrderDetails } from './order-access';
 import { toOrderSnapshot } from './order-snapshot';
 
@@ -24,18 +23,15 @@ export async function placeOrder(ctx: UseCaseContext, input: { retailerId: strin
   // Taken before the transaction: see nextOrderSequence. A refused order leaves a gap.
   const number = formatOrderNumber(saleDay, await nextOrderSequence(ctx.em, saleDay));
   return ctx.tx(async (em) => {
-    const cart = await lockCart(em, input.retailerId, input.wholesalerId);
-    const items = cart ? await cartLines(em, cart.id) : [];
-    if (!cart || items.length === 0) throw CartError.empty();
-    await assertConfirmedConnection(em, input.retailerId, input.wholesalerId);
-    // One after another: a transaction is one connection, and pg runs one query at a time on it.
-    const varieties = await varietiesById(em, items.map((l) => l.varietyId));
-    const prices = await em.find(DailyPriceSchema, { wholesalerId: input.wholesalerId, day: saleDay, varietyId: { $in: items.map((l) => l.varietyId) } });
-    const parties = await loadParties(em, input.retailerId, input.wholesalerId);
+    const cart = await lockCartWithLines(em, input.retailerId, input.wholesalerId);
+    if (!cart || cart.lines.length === 0) throw CartError.empty();
+    const { retailer, wholesaler, confirmed } = await partiesAndConnection(em, input.retailerId, input.wholesalerId);
+    if (!confirmed) throw ConnectionError.notConfirmed();
+    const varieties = await varietyPricing(em, input.wholesalerId, saleDay, [...new Set(cart.lines.map((l) => l.varietyId))]);
+    const parties = { retailer, wholesaler };
     const orderId = randomUUID();
-    const lines: OrderLineRow[] = items.map((item, index) => {
+    const lines: OrderLineRow[] = cart.lines.map((item, index) => {
       const variety = varieties.get(item.varietyId);
-      const daily = prices.find((p) => p.varietyId === item.varietyId && p.grade === item.grade);
       return {
         id: randomUUID(),
         orderId,
@@ -46,7 +42,7 @@ export async function placeOrder(ctx: UseCaseContext, input: { retailerId: strin
         varietyName: variety?.varietyName ?? '',
         grade: item.grade,
         quantity: item.quantity,
-        unitPrice: daily?.unitPrice ?? null,
+        unitPrice: variety?.dailyPrices[item.grade] ?? null,
         memo: item.memo,
       };
     });
@@ -72,8 +68,9 @@ export async function placeOrder(ctx: UseCaseContext, input: { retailerId: strin
       statementIssuedAt: null,
       updatedAt: placedAt,
     };
-    em.persist(em.create(OrderSchema, order));
-    for (const line of lines) em.persist(em.create(OrderLineSchema, line));
+    // Plain inserts: these rows are written once here, the unit of work has nothing to track.
+    await em.insert(OrderSchema, order);
+    await em.insertMany(OrderLineSchema, lines);
     await em.nativeDelete(CartSchema, { id: cart.id }); // its lines go with it (on delete cascade)
     publish(em, 'order.placed', orderId, { eventId: randomUUID(), occurredAt: placedAt.getTime(), order: toOrderSnapshot(order, lines, parties) });
     await em.flush();
