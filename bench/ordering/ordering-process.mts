@@ -8,10 +8,13 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import type * as PgModule from 'pg';
+import type * as AccessTokenModule from '../../services/ordering/src/domain/access-token.ts';
+
 const require = createRequire(import.meta.url);
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const pg = require('pg') as typeof import('pg');
-export const { signAccessToken } = require(path.join(root, 'services/ordering/dist/domain/access-token.js')) as typeof import('../../services/ordering/src/domain/access-token');
+export const pg = require('pg') as typeof PgModule;
+export const { signAccessToken } = require(path.join(root, 'services/ordering/dist/domain/access-token.js')) as typeof AccessTokenModule;
 
 const stackFile = path.join(root, '.stack', 'env.json');
 const stack: Record<string, string> = fs.existsSync(stackFile) ? JSON.parse(fs.readFileSync(stackFile, 'utf8')) : {};
