@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ValidationError } from '@marketbill/platform';
-import { AccountSchema, StaffInvitationSchema, WholesalerSchema, type Account } from '../../data-access/entities';
+import { AccountSchema, StaffInvitationSchema, type Account } from '../../data-access/entities';
 import type { SignUpRole } from '../../domain/actor';
 import { digest, hashPassword, normaliseInvitationCode } from '../../domain/credentials';
 import { AccountError, PolicyError } from '../../domain/ordering-errors';
@@ -10,6 +10,7 @@ import { normalisePhone } from '../../domain/phone';
 import type { UseCaseContext } from '../context';
 import { consumeVerification } from './consume-verification';
 import { issueSession, type Session } from './issue-session';
+import { persistNewAccount } from './new-account';
 
 export interface SignUpInput {
   verificationId: string;
@@ -49,18 +50,14 @@ export async function signUp(ctx: UseCaseContext, input: SignUpInput): Promise<{
     return await ctx.tx(async (em) => {
       const now = ctx.now();
       const id = randomUUID();
-      let wholesalerId: string | null = null;
-      if (input.role === 'WHOLESALER_OWNER') {
-        wholesalerId = id;
-        em.persist(em.create(WholesalerSchema, newWholesaler(id, ctx.settings.cutoff.defaultTime, now)));
-      } else if (input.role === 'WHOLESALER_STAFF') {
+      let ownerId: string | null = null;
+      if (input.role === 'WHOLESALER_STAFF') {
         const invitation = await usableInvitation(ctx, em, invitationHash as string, true);
         invitation.usedBy = id;
         invitation.usedAt = now;
-        wholesalerId = invitation.wholesalerId;
+        ownerId = invitation.wholesalerId;
       }
-      const account = em.create(AccountSchema, { id, phone, name, role: input.role, passwordHash, wholesalerId, disabledAt: null, createdAt: now, updatedAt: now });
-      em.persist(account);
+      const account = persistNewAccount(em, { id, phone, name, role: input.role, passwordHash, ownerId, cutoffTime: ctx.settings.cutoff.defaultTime }, now);
       const session = issueSession(ctx, em, account);
       return { account, session };
     });
@@ -68,26 +65,6 @@ export async function signUp(ctx: UseCaseContext, input: SignUpInput): Promise<{
     if (error instanceof UniqueConstraintViolationException) throw AccountError.phoneTaken();
     throw error;
   }
-}
-
-/** A new wholesaler's row: settings now, the business profile later. */
-export function newWholesaler(id: string, cutoffTime: string, now: Date) {
-  return {
-    id,
-    cutoffTime,
-    businessNumber: null,
-    companyName: null,
-    representative: null,
-    address: null,
-    phone: null,
-    businessType: null,
-    businessItem: null,
-    bankAccount: null,
-    sealImageUrl: null,
-    profileVersion: 0,
-    profileUpdatedAt: null,
-    createdAt: now,
-  };
 }
 
 async function usableInvitation(ctx: UseCaseContext, em: UseCaseContext['em'], codeHash: string, lock = false) {

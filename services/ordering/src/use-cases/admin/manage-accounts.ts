@@ -1,13 +1,14 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { NotFoundError, type Role } from '@marketbill/platform';
 import { AccountSchema, RefreshTokenSchema, type Account } from '../../data-access/entities';
+import { containsPattern } from '../../data-access/sql';
 import { assertRole, type Actor } from '../../domain/actor';
 import type { Page, PageRequest, UseCaseContext } from '../context';
 
 /** ADMIN: accounts by role and name or phone. */
 export async function listAccounts(ctx: UseCaseContext, actor: Actor, query: PageRequest & { role?: Role | undefined; q?: string | undefined }): Promise<Page<Account>> {
   assertRole(actor, ['ADMIN']);
-  const like = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const like = query.q ? containsPattern(query.q) : undefined;
   const where: FilterQuery<Account> = {
     ...(query.role ? { role: query.role } : {}),
     ...(like ? { $or: [{ name: { $ilike: like } }, { phone: { $like: like } }] } : {}),

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '@marketbill/platform';
 import { table } from '../../data-access/sql';
+import { isUuid } from '../../domain/ids';
 
 export interface AuctionPriceFact {
   itemId: string;
@@ -17,8 +18,6 @@ export interface AuctionPriceFact {
   occurredAt: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Feeds the local catalog read model: the variety (ids and names, as catalog keys them) and the
  * latest auction result per auction grade. Correct when events come twice or out of order: a row
@@ -26,7 +25,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * An event without ids (written before auction-ingest set them) cannot be keyed: refused for good.
  */
 export async function recordAuctionPrice(em: EntityManager, fact: AuctionPriceFact): Promise<void> {
-  if (!UUID.test(fact.varietyId) || !UUID.test(fact.itemId)) throw ValidationError.field('varietyId', 'The event carries no variety or item id.');
+  if (!isUuid(fact.varietyId) || !isUuid(fact.itemId)) throw ValidationError.field('varietyId', 'The event carries no variety or item id.');
   const observedAt = new Date(fact.occurredAt);
   await em.execute(
     `insert into ${table(em, 'catalog_varieties')} as v (id, item_id, category, item_name, variety_name, updated_at) values (?, ?, ?, ?, ?, ?)

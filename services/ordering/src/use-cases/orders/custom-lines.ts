@@ -3,10 +3,10 @@ import { ValidationError } from '@marketbill/platform';
 import { OrderLineSchema, type OrderLineRow } from '../../data-access/entities';
 import { actingWholesaler, type Actor } from '../../domain/actor';
 import type { BuyerGrade } from '../../domain/grade';
-import { assertNotCancelled, SHIPPING_FEE_ITEM } from '../../domain/order';
+import { SHIPPING_FEE_ITEM } from '../../domain/order';
 import { OrderError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
-import { commitOrderChange, lockVisibleOrder, orderLines, type OrderDetails } from './order-access';
+import { changeOpenOrder, type OrderDetails } from './order-access';
 
 export interface CustomLineInput {
   itemName: string;
@@ -24,6 +24,13 @@ function assertCustomName(itemName: string): string {
   return name;
 }
 
+function customLine(lines: OrderLineRow[], lineId: string): OrderLineRow {
+  const line = lines.find((l) => l.id === lineId);
+  if (!line) throw OrderError.lineNotFound(lineId);
+  if (line.kind !== 'CUSTOM') throw OrderError.lineNotCustom(lineId);
+  return line;
+}
+
 function nextPosition(lines: OrderLineRow[]): number {
   return lines.reduce((max, l) => Math.max(max, l.position), 0) + 1;
 }
@@ -32,10 +39,7 @@ function nextPosition(lines: OrderLineRow[]): number {
 export async function addCustomLine(ctx: UseCaseContext, actor: Actor, orderId: string, input: CustomLineInput): Promise<OrderDetails> {
   actingWholesaler(actor);
   const itemName = assertCustomName(input.itemName);
-  return ctx.tx(async (em) => {
-    const order = await lockVisibleOrder(em, actor, orderId);
-    assertNotCancelled(order);
-    const lines = await orderLines(em, order.id);
+  return changeOpenOrder(ctx, actor, orderId, 'CUSTOM_LINES_CHANGED', (em, order, lines) => {
     const line: OrderLineRow = {
       id: randomUUID(),
       orderId: order.id,
@@ -50,9 +54,8 @@ export async function addCustomLine(ctx: UseCaseContext, actor: Actor, orderId: 
       memo: input.memo ?? null,
     };
     em.persist(em.create(OrderLineSchema, line));
-    lines.push(line);
     if (line.unitPrice !== null) order.pricedAt = ctx.now();
-    return commitOrderChange(ctx, em, order, lines, 'CUSTOM_LINES_CHANGED');
+    return [...lines, line];
   });
 }
 
@@ -60,13 +63,8 @@ export async function addCustomLine(ctx: UseCaseContext, actor: Actor, orderId: 
 export async function changeCustomLine(ctx: UseCaseContext, actor: Actor, orderId: string, lineId: string, input: Partial<CustomLineInput>): Promise<OrderDetails> {
   actingWholesaler(actor);
   const itemName = input.itemName === undefined ? undefined : assertCustomName(input.itemName);
-  return ctx.tx(async (em) => {
-    const order = await lockVisibleOrder(em, actor, orderId);
-    assertNotCancelled(order);
-    const lines = await orderLines(em, order.id);
-    const line = lines.find((l) => l.id === lineId);
-    if (!line) throw OrderError.lineNotFound(lineId);
-    if (line.kind !== 'CUSTOM') throw OrderError.lineNotCustom(lineId);
+  return changeOpenOrder(ctx, actor, orderId, 'CUSTOM_LINES_CHANGED', (_em, order, lines) => {
+    const line = customLine(lines, lineId);
     if (itemName !== undefined) line.itemName = itemName;
     if (input.varietyName !== undefined) line.varietyName = input.varietyName.trim();
     if (input.grade !== undefined) line.grade = input.grade;
@@ -76,67 +74,54 @@ export async function changeCustomLine(ctx: UseCaseContext, actor: Actor, orderI
       line.unitPrice = input.unitPrice;
       if (input.unitPrice !== null) order.pricedAt = ctx.now();
     }
-    return commitOrderChange(ctx, em, order, lines, 'CUSTOM_LINES_CHANGED');
+    return lines;
   });
 }
 
 /** Removes a custom line. */
 export async function removeCustomLine(ctx: UseCaseContext, actor: Actor, orderId: string, lineId: string): Promise<OrderDetails> {
   actingWholesaler(actor);
-  return ctx.tx(async (em) => {
-    const order = await lockVisibleOrder(em, actor, orderId);
-    assertNotCancelled(order);
-    const lines = await orderLines(em, order.id);
-    const line = lines.find((l) => l.id === lineId);
-    if (!line) throw OrderError.lineNotFound(lineId);
-    if (line.kind !== 'CUSTOM') throw OrderError.lineNotCustom(lineId);
-    em.remove(line);
-    return commitOrderChange(ctx, em, order, lines.filter((l) => l.id !== lineId), 'CUSTOM_LINES_CHANGED');
+  return changeOpenOrder(ctx, actor, orderId, 'CUSTOM_LINES_CHANGED', (em, _order, lines) => {
+    em.remove(customLine(lines, lineId));
+    return lines.filter((l) => l.id !== lineId);
   });
 }
 
 /** Sets the order's one shipping-fee line (배송비): created on first use, its amount replaced after. */
 export async function setShippingFee(ctx: UseCaseContext, actor: Actor, orderId: string, amount: number): Promise<OrderDetails> {
   actingWholesaler(actor);
-  return ctx.tx(async (em) => {
-    const order = await lockVisibleOrder(em, actor, orderId);
-    assertNotCancelled(order);
-    const lines = await orderLines(em, order.id);
+  return changeOpenOrder(ctx, actor, orderId, 'CUSTOM_LINES_CHANGED', (em, order, lines) => {
+    order.pricedAt = ctx.now();
     const existing = lines.find((l) => l.kind === 'SHIPPING_FEE');
     if (existing) {
       existing.unitPrice = amount;
-    } else {
-      const line: OrderLineRow = {
-        id: randomUUID(),
-        orderId: order.id,
-        position: nextPosition(lines),
-        kind: 'SHIPPING_FEE',
-        varietyId: null,
-        itemName: SHIPPING_FEE_ITEM,
-        varietyName: '',
-        grade: null,
-        quantity: 1,
-        unitPrice: amount,
-        memo: null,
-      };
-      em.persist(em.create(OrderLineSchema, line));
-      lines.push(line);
+      return lines;
     }
-    order.pricedAt = ctx.now();
-    return commitOrderChange(ctx, em, order, lines, 'CUSTOM_LINES_CHANGED');
+    const line: OrderLineRow = {
+      id: randomUUID(),
+      orderId: order.id,
+      position: nextPosition(lines),
+      kind: 'SHIPPING_FEE',
+      varietyId: null,
+      itemName: SHIPPING_FEE_ITEM,
+      varietyName: '',
+      grade: null,
+      quantity: 1,
+      unitPrice: amount,
+      memo: null,
+    };
+    em.persist(em.create(OrderLineSchema, line));
+    return [...lines, line];
   });
 }
 
 /** Removes the shipping-fee line. */
 export async function removeShippingFee(ctx: UseCaseContext, actor: Actor, orderId: string): Promise<OrderDetails> {
   actingWholesaler(actor);
-  return ctx.tx(async (em) => {
-    const order = await lockVisibleOrder(em, actor, orderId);
-    assertNotCancelled(order);
-    const lines = await orderLines(em, order.id);
+  return changeOpenOrder(ctx, actor, orderId, 'CUSTOM_LINES_CHANGED', (em, _order, lines) => {
     const fee = lines.find((l) => l.kind === 'SHIPPING_FEE');
     if (!fee) throw OrderError.noShippingFee();
     em.remove(fee);
-    return commitOrderChange(ctx, em, order, lines.filter((l) => l !== fee), 'CUSTOM_LINES_CHANGED');
+    return lines.filter((l) => l !== fee);
   });
 }

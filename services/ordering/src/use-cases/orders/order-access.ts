@@ -6,6 +6,7 @@ import { NotFoundError } from '@marketbill/platform';
 import type { OrderChange } from '@marketbill/schemas';
 import { AccountSchema, OrderLineSchema, OrderSchema, type OrderLineRow, type OrderRow } from '../../data-access/entities';
 import { canSee, type Actor } from '../../domain/actor';
+import { assertNotCancelled } from '../../domain/order';
 import type { UseCaseContext } from '../context';
 import { loadParties } from '../parties';
 import { toOrderSnapshot } from './order-snapshot';
@@ -41,6 +42,26 @@ export async function partyNames(em: EntityManager, orders: Array<Pick<OrderRow,
   const accounts = ids.length > 0 ? await em.find(AccountSchema, { id: { $in: ids } }, { fields: ['id', 'name'] }) : [];
   const byId = new Map(accounts.map((a) => [a.id, a.name]));
   return (id) => ({ id, name: byId.get(id) ?? '' });
+}
+
+/**
+ * The wholesaler's side of changing a placed order: locks the order (404 unless the actor may see
+ * it), refuses a cancelled one, lets `mutate` change the order and its lines (it answers the lines
+ * as they stand after the change), then commits the change with its event.
+ */
+export async function changeOpenOrder(
+  ctx: UseCaseContext,
+  actor: Actor,
+  orderId: string,
+  change: OrderChange,
+  mutate: (em: EntityManager, order: OrderRow, lines: OrderLineRow[]) => Promise<OrderLineRow[]> | OrderLineRow[],
+): Promise<OrderDetails> {
+  return ctx.tx(async (em) => {
+    const order = await lockVisibleOrder(em, actor, orderId);
+    assertNotCancelled(order);
+    const lines = await mutate(em, order, await orderLines(em, order.id));
+    return commitOrderChange(ctx, em, order, lines, change);
+  });
 }
 
 /**

@@ -1,8 +1,8 @@
 import { ValidationError } from '@marketbill/platform';
 import { actingWholesaler, type Actor } from '../../domain/actor';
-import { assertFulfilmentTransition, assertMethodChangeable, assertNotCancelled, type FulfilmentMethod, type FulfilmentState } from '../../domain/order';
+import { assertFulfilmentTransition, assertMethodChangeable, type FulfilmentMethod, type FulfilmentState } from '../../domain/order';
 import type { UseCaseContext } from '../context';
-import { commitOrderChange, lockVisibleOrder, orderLines, type OrderDetails } from './order-access';
+import { changeOpenOrder, type OrderDetails } from './order-access';
 
 /**
  * The wholesaler moves fulfilment on (PENDING → READY → PICKED_UP or DELIVERED), or, while still
@@ -16,9 +16,7 @@ export async function updateFulfilment(
   input: { state?: FulfilmentState | undefined; method?: FulfilmentMethod | undefined; address?: string | null | undefined },
 ): Promise<OrderDetails> {
   actingWholesaler(actor);
-  return ctx.tx(async (em) => {
-    const order = await lockVisibleOrder(em, actor, orderId);
-    assertNotCancelled(order);
+  return changeOpenOrder(ctx, actor, orderId, 'FULFILMENT_CHANGED', (_em, order, lines) => {
     if (input.method !== undefined || input.address !== undefined) {
       assertMethodChangeable(order.fulfilmentState);
       const method = input.method ?? order.fulfilmentMethod;
@@ -31,6 +29,6 @@ export async function updateFulfilment(
       assertFulfilmentTransition(order.fulfilmentMethod, order.fulfilmentState, input.state);
       order.fulfilmentState = input.state;
     }
-    return commitOrderChange(ctx, em, order, await orderLines(em, order.id), 'FULFILMENT_CHANGED');
+    return lines;
   });
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '@marketbill/platform';
 import { table } from '../../data-access/sql';
+import { isUuid } from '../../domain/ids';
 
 export interface StatementFact {
   statementId: string;
@@ -10,8 +11,6 @@ export interface StatementFact {
   orderIds: string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Marks the orders a statement covers as having one. Idempotent and order-proof: an order points
  * at the newest statement it is on — a re-issue (same number, higher version) or a later issue
@@ -19,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * (not ours, or deleted) are skipped.
  */
 export async function recordStatementIssued(em: EntityManager, fact: StatementFact): Promise<number> {
-  if (!UUID.test(fact.statementId) || fact.orderIds.some((id) => !UUID.test(id))) {
+  if (!isUuid(fact.statementId) || fact.orderIds.some((id) => !isUuid(id))) {
     throw ValidationError.field('orders', 'The statement or one of its orders has no valid id.');
   }
   if (fact.orderIds.length === 0) return 0;

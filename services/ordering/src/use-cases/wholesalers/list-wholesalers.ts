@@ -1,4 +1,5 @@
 import { AccountSchema, ConnectionSchema, type Account, type ConnectionStatus } from '../../data-access/entities';
+import { containsPattern } from '../../data-access/sql';
 import type { Actor } from '../../domain/actor';
 import type { Page, PageRequest, UseCaseContext } from '../context';
 
@@ -10,7 +11,7 @@ export interface WholesalerListing {
 
 /** Wholesalers a retailer can apply to (by shop name), each with the caller's connection state. */
 export async function listWholesalers(ctx: UseCaseContext, actor: Actor, query: PageRequest & { q?: string | undefined }): Promise<Page<WholesalerListing>> {
-  const where = { role: 'WHOLESALER_OWNER' as const, disabledAt: null, ...(query.q ? { name: { $ilike: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } } : {}) };
+  const where = { role: 'WHOLESALER_OWNER' as const, disabledAt: null, ...(query.q ? { name: { $ilike: containsPattern(query.q) } } : {}) };
   const [owners, total] = await ctx.em.findAndCount(AccountSchema, where, { orderBy: { name: 'asc', id: 'asc' }, limit: query.size, offset: query.page * query.size });
   const connections =
     actor.role === 'RETAILER' && owners.length > 0
