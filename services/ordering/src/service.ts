@@ -7,6 +7,7 @@ import { migrations } from './data-access/migrations';
 import { createPublicApi, type PublicApi } from './entry-points/http/public-api';
 import { subscriptions } from './entry-points/messaging/subscriptions';
 import { createCutoffJob } from './entry-points/schedule/cutoff-job';
+import { createHousekeepingJob } from './entry-points/schedule/housekeeping-job';
 import { createUseCaseContext, type Settings, type UseCaseContext } from './use-cases/context';
 
 export interface Service {
@@ -32,7 +33,8 @@ export async function createService(config: Config, options: { onClosed?: () => 
   const api = createPublicApi({ orm: runtime.orm, settings, logger: runtime.logger, catalog, version: '1.0.0' });
   runtime.http.use(api.docs);
   runtime.http.use(api.api);
-  const jobs = config.cutoff.jobEnabled ? [createCutoffJob({ orm: runtime.orm, settings, logger: runtime.logger })] : [];
+  const jobDeps = { orm: runtime.orm, settings, logger: runtime.logger };
+  const jobs = [createHousekeepingJob(jobDeps), ...(config.cutoff.jobEnabled ? [createCutoffJob(jobDeps)] : [])];
   return {
     runtime,
     api,

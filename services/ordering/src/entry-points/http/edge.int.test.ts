@@ -4,6 +4,7 @@ import { seoulDay } from '@marketbill/platform';
 import type { StatementIssued } from '@marketbill/schemas';
 import { query, readTopic, stackEnv, waitFor } from '@marketbill/testing';
 import { createUseCaseContext } from '../../use-cases/context';
+import { pruneExpired } from '../../use-cases/housekeeping/prune-expired';
 import { orderDueCarts } from '../../use-cases/orders/order-due-carts';
 import { startOrdering, type OrderingHarness } from '../../testing/ordering-harness';
 
@@ -44,6 +45,19 @@ async function dlq(topic: 'auction.price.updated' | 'statement.issued') {
 }
 
 describe('the edge', () => {
+  it('When housekeeping runs, then expired idempotency keys and rate-limit windows go and live ones stay', async () => {
+    const { DATABASE_URL } = stackEnv();
+    const retailer = await h.account('RETAILER');
+    await query(DATABASE_URL, `insert into "${h.schema}".idempotency_keys (account_id, key, request_hash, created_at) values ($1, 'old', 'h', now() - interval '2 days'), ($1, 'new', 'h', now())`, [retailer.id]);
+    await query(DATABASE_URL, `insert into "${h.schema}".rate_limits values ('old-window', now() - interval '2 days', 3)`);
+    const ctx = createUseCaseContext(h.service.runtime.orm.em.fork() as never, { auth: h.config.auth, rateLimits: h.config.rateLimits, cutoff: h.config.cutoff }, h.service.runtime.logger);
+    const deleted = await pruneExpired(ctx);
+    expect(deleted.idempotencyKeys).toBe(1);
+    expect(deleted.rateLimits).toBeGreaterThanOrEqual(1);
+    const keys = await query<{ key: string }>(DATABASE_URL, `select key from "${h.schema}".idempotency_keys where account_id = $1`, [retailer.id]);
+    expect(keys.map((k) => k.key)).toEqual(['new']);
+  });
+
   it('When /openapi.json and /docs are fetched, then the 3.1 document and Swagger UI are served from the package', async () => {
     const doc = await fetch(`${h.url}/openapi.json`);
     const body = (await doc.json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
