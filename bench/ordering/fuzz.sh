@@ -21,9 +21,10 @@ extra=()
 for who in retailer owner admin; do
   token="${!who}"
   echo "── fuzzing as ${who} ──"
-  .cache/venv/bin/schemathesis run "http://127.0.0.1:${port}/openapi.json" \
+  # Run from .cache/ so schemathesis's own state folder (.schemathesis/) stays out of the tree.
+  (cd .cache && venv/bin/schemathesis run "http://127.0.0.1:${port}/openapi.json" \
     --checks "${checks}" -n "${examples}" --seed 20261125 --workers 2 --request-timeout 10 \
     -H "Authorization: Bearer ${token}" "${extra[@]}" \
-    --report junit --report-junit-path "bench/out/fuzz-${who}.xml" || status=$?
+    --report junit --report-junit-path "../bench/out/fuzz-${who}.xml") || status=$?
 done
 exit "$status"
