@@ -1,24 +1,44 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { createRuntime, type Runtime } from '@marketbill/runtime';
+import { createCatalogClient } from './clients/catalog-client';
 import type { Config } from './config';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
+import { createPublicApi, type PublicApi } from './entry-points/http/public-api';
+import { subscriptions } from './entry-points/messaging/subscriptions';
+import { createCutoffJob } from './entry-points/schedule/cutoff-job';
+import { createHousekeepingJob } from './entry-points/schedule/housekeeping-job';
+import { createUseCaseContext, type Settings, type UseCaseContext } from './use-cases/context';
 
 export interface Service {
   runtime: Runtime;
+  api: PublicApi;
+  /** A use-case context outside any request (seed script, tests). */
+  context(): UseCaseContext;
   start(): Promise<void>;
 }
 
 /** Composition root of the ordering service: config → ORM → entry points → shutdown hooks. */
-export async function createService(config: Config, options: { onClosed?: () => Promise<void> } = {}): Promise<Service> {
+export async function createService(config: Config, options: { onClosed?: () => Promise<void>; logDestination?: Parameters<typeof createRuntime>[0]['logDestination'] } = {}): Promise<Service> {
   const runtime = await createRuntime({
     config: config.runtime,
     entities,
     migrations,
     publishes: ['order.placed', 'order.updated', 'connection.requested', 'connection.decided', 'account.verification.requested', 'wholesaler.profile.updated'],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
+    ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
+  const settings: Settings = { auth: config.auth, rateLimits: config.rateLimits, cutoff: config.cutoff };
+  const catalog = createCatalogClient({ baseUrl: config.catalog.url, token: config.internalApiToken, timeoutMs: config.catalog.timeoutMs });
+  const api = createPublicApi({ orm: runtime.orm, settings, logger: runtime.logger, catalog, version: '1.0.0' });
+  runtime.http.use(api.docs);
+  runtime.http.use(api.api);
+  const jobDeps = { orm: runtime.orm, settings, logger: runtime.logger };
+  const jobs = [createHousekeepingJob(jobDeps), ...(config.cutoff.jobEnabled ? [createCutoffJob(jobDeps)] : [])];
   return {
     runtime,
-    start: () => runtime.start({ subscriptions: [], jobs: [] }),
+    api,
+    context: () => createUseCaseContext(runtime.orm.em.fork() as EntityManager, settings, runtime.logger),
+    start: () => runtime.start({ subscriptions, jobs }),
   };
 }

@@ -1,0 +1,86 @@
+// Shared by the benchmark and the fuzz target: an ordering process of its own on the local stack
+// (fresh Postgres schema and topic prefix, its own token key), started from services/ordering/dist.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type * as PgModule from 'pg';
+import type * as AccessTokenModule from '../../services/ordering/src/domain/access-token.ts';
+
+const require = createRequire(import.meta.url);
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const pg = require('pg') as typeof PgModule;
+export const { signAccessToken } = require(path.join(root, 'services/ordering/dist/domain/access-token.js')) as typeof AccessTokenModule;
+
+const stackFile = path.join(root, '.stack', 'env.json');
+const stack: Record<string, string> = fs.existsSync(stackFile) ? JSON.parse(fs.readFileSync(stackFile, 'utf8')) : {};
+
+/** A stack setting from the environment or the checkout's .stack/env.json. */
+export function env(key: string): string {
+  const value = process.env[key] ?? stack[key];
+  if (!value) throw new Error(`${key} is not set: load the stack settings first (set -a; . .stack/env; set +a)`);
+  return value;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+export interface OrderingRun {
+  tag: string;
+  schema: string;
+  secret: string;
+}
+
+export function newRun(prefix: string): OrderingRun {
+  const tag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  return { tag, schema: `${prefix}_ordering_${tag}`, secret: randomBytes(32).toString('hex') };
+}
+
+/** Starts one replica on `port` and waits until /health/ready answers 200. */
+export async function startReplica(run: OrderingRun, port: number, options: { profile?: boolean } = {}): Promise<ChildProcess> {
+  const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench', 'out')}`] : [];
+  const child = spawn(process.execPath, [...profile, '--disable-warning=TimeoutNegativeWarning', path.join(root, 'services/ordering/dist/main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: env('DATABASE_URL'),
+      KAFKA_BROKERS: env('KAFKA_BROKERS'),
+      SCHEMA_REGISTRY_URL: env('SCHEMA_REGISTRY_URL'),
+      DATABASE_SCHEMA: run.schema,
+      DATABASE_POOL_MAX: '20',
+      KAFKA_TOPIC_PREFIX: `${run.schema}.`,
+      HTTP_PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.ORDERING_LOG_LEVEL ?? 'warn',
+      APP_ENV: 'test',
+      ACCESS_TOKEN_SECRET: run.secret,
+      INTERNAL_API_TOKEN: randomBytes(16).toString('hex'),
+      CATALOG_URL: `http://127.0.0.1:${await freePort()}`,
+      CUTOFF_JOB_ENABLED: 'false',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200) return child;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error('ordering did not become ready');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function stopReplicas(children: ChildProcess[]): Promise<void> {
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+}

@@ -1,0 +1,66 @@
+import { Router, type Request, type Response } from 'express';
+import { AppError, parseInput, type Logger } from '@marketbill/platform';
+import { assertRole } from '../../domain/actor';
+import type { Orm } from '@marketbill/platform';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createUseCaseContext, type Settings } from '../../use-cases/context';
+import { authenticate } from './authenticate';
+import { runIdempotent } from './idempotency';
+import type { RouteSpec } from './route';
+
+export interface ApiDeps {
+  orm: Orm;
+  settings: Settings;
+  logger: Logger;
+}
+
+const toExpressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+/**
+ * Mounts route declarations on an express router: authentication, role check, input parsing,
+ * the use-case context (one EntityManager fork per request), idempotency, and the response.
+ * Handlers throw; the platform's problem handler renders the error.
+ */
+export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
+  const router = Router();
+  for (const spec of routes) {
+    router[spec.method](toExpressPath(spec.path), async (req: Request, res: Response) => {
+      const actor = spec.auth === 'bearer' ? authenticate(req, deps.settings.auth.accessTokenSecret) : undefined;
+      if (actor && spec.roles) assertRole(actor, spec.roles);
+      const params = spec.params ? parseInput(spec.params, req.params, 'path') : {};
+      const query = spec.query ? parseInput(spec.query, req.query, 'query') : {};
+      const body = spec.body ? parseInput(spec.body, req.body) : undefined;
+      const ctx = createUseCaseContext(deps.orm.em.fork() as EntityManager, deps.settings, deps.logger, req.ip ? { clientIp: req.ip } : {});
+      const requestId = String(res.locals.requestId ?? '');
+      const input = { params, query, body, actor: actor as NonNullable<typeof actor>, ctx, requestId } as Parameters<RouteSpec['run']>[0];
+      const respond = spec.respond ?? ((r: unknown) => r);
+      const key = req.get('idempotency-key');
+      if (spec.idempotent && key !== undefined && actor) {
+        const answer = await runIdempotent(ctx, actor.accountId, key, { method: spec.method, path: req.originalUrl, body: req.body }, spec.status, respond, (c) =>
+          spec.run({ ...input, ctx: c }),
+        );
+        send(res, answer.status, answer.body);
+        return;
+      }
+      send(res, spec.status, respond(await spec.run(input)));
+    });
+  }
+  // A known path with another method: 405 with Allow, not a 404 (the resource exists).
+  const methodsByPath = new Map<string, string[]>();
+  for (const spec of routes) methodsByPath.set(spec.path, [...(methodsByPath.get(spec.path) ?? []), spec.method.toUpperCase()]);
+  for (const [path, methods] of methodsByPath) {
+    router.all(toExpressPath(path), (_req, res) => {
+      res.setHeader('Allow', methods.join(', '));
+      throw new AppError({ code: 'method-not-allowed', message: `Allowed: ${methods.join(', ')}.`, httpStatus: 405 });
+    });
+  }
+  return router;
+}
+
+function send(res: Response, status: number, body: unknown): void {
+  if (status === 204 || body === undefined) {
+    res.status(status).end();
+    return;
+  }
+  res.status(status).json(body);
+}

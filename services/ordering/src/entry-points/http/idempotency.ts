@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ValidationError } from '@marketbill/platform';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  takeOverIdempotencyKey,
+} from '../../data-access/repositories/idempotency-repository';
+import { IdempotencyError } from '../../domain/ordering-errors';
+import type { UseCaseContext } from '../../use-cases/context';
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+/** A claim older than this whose request never finished (its process died) may be taken over. */
+const ABANDONED_AFTER_MS = 60_000;
+
+export interface Replay {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * `Idempotency-Key` on POSTs that create things, per account: the first request claims the key;
+ * its change and its answer commit in one transaction (the context's `tx` stores the body before
+ * committing), so "created but answer lost" cannot happen. A retry with the same key and the same
+ * request gets the stored answer and changes nothing; the same key with a different request is
+ * refused (422 idempotency-key-reused); a retry while the first is still running gets 409
+ * idempotency-key-in-flight. A request that fails releases its claim, so it can be retried.
+ *
+ * The use case must make its change in exactly one `ctx.tx` whose result is what `respond` renders
+ * (true of every idempotent route).
+ */
+export async function runIdempotent(
+  ctx: UseCaseContext,
+  accountId: string,
+  rawKey: string,
+  request: { method: string; path: string; body: unknown },
+  status: number,
+  respond: (result: unknown) => unknown,
+  run: (ctx: UseCaseContext) => Promise<unknown>,
+): Promise<Replay> {
+  if (!KEY.test(rawKey)) throw ValidationError.field('Idempotency-Key', '1–255 printable ASCII characters.');
+  const requestHash = createHash('sha256').update(JSON.stringify([request.method, request.path, request.body ?? null])).digest('hex');
+  const existing = await claimIdempotencyKey(ctx.em, accountId, rawKey, requestHash);
+  if (existing) {
+    if (existing.requestHash !== requestHash) throw IdempotencyError.keyReused();
+    if (existing.statusCode !== null) return { status: existing.statusCode, body: existing.response };
+    const tookOver = await takeOverIdempotencyKey(ctx.em, accountId, rawKey, new Date(Date.now() - ABANDONED_AFTER_MS));
+    if (!tookOver) throw IdempotencyError.inFlight();
+  }
+  let body: unknown;
+  const idempotentCtx: UseCaseContext = {
+    ...ctx,
+    tx: <T>(work: (em: EntityManager) => Promise<T>) =>
+      ctx.em.fork().transactional(async (em) => {
+        const result = await work(em);
+        body = respond(result);
+        await completeIdempotencyKey(em, accountId, rawKey, status, body ?? null);
+        return result;
+      }),
+  };
+  try {
+    await run(idempotentCtx);
+  } catch (error) {
+    await releaseIdempotencyKey(ctx.em, accountId, rawKey);
+    throw error;
+  }
+  return { status, body };
+}

@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { Role } from '@marketbill/platform';
+import type { Actor } from '../../domain/actor';
+import type { UseCaseContext } from '../../use-cases/context';
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+
+/** What a handler gets: parsed input, the authenticated actor and a use-case context. */
+export interface RouteInput<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined> {
+  params: P extends AnyObject ? z.output<P> : Record<string, never>;
+  query: Q extends AnyObject ? z.output<Q> : Record<string, never>;
+  body: B extends z.ZodType ? z.output<B> : undefined;
+  /** Present on every route that is not public. */
+  actor: Actor;
+  ctx: UseCaseContext;
+  requestId: string;
+}
+
+/**
+ * One operation of the public API: the express route and its OpenAPI entry come from this single
+ * declaration. `run` calls the use case; `respond` turns its result into the body. They are apart
+ * so an idempotent POST can store the body in the same transaction as the change (see idempotency.ts).
+ */
+export interface RouteSpec<
+  P extends AnyObject | undefined = AnyObject | undefined,
+  Q extends AnyObject | undefined = AnyObject | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  R = unknown,
+> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI path template: `/v1/orders/{orderId}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** `public`: no token (sign-up, sign-in …); otherwise a bearer access token is required. */
+  auth: 'public' | 'bearer';
+  /** Roles allowed to call it (checked before the use case, which checks ownership itself). */
+  roles?: readonly Role[];
+  /** Honours `Idempotency-Key`: a retry with the same key and body gets the first answer, and changes nothing. */
+  idempotent?: boolean;
+  params?: P;
+  query?: Q;
+  body?: B;
+  status: number;
+  /** Registered response schema of the success body; none for 204. */
+  response?: z.ZodType;
+  /** Error statuses worth documenting beyond 400/401/500. */
+  errors?: number[];
+  run(input: RouteInput<P, Q, B>): Promise<R>;
+  respond?(result: R): unknown;
+}
+
+/** Declares a route with its types inferred from the schemas. */
+export function route<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined, R = unknown>(
+  spec: RouteSpec<P, Q, B, R>,
+): RouteSpec {
+  return spec as unknown as RouteSpec;
+}

@@ -1,0 +1,438 @@
+import { z } from 'zod';
+import { ROLES } from '@marketbill/platform';
+import { SIGN_UP_ROLES } from '../../domain/actor';
+import { BUYER_GRADES } from '../../domain/grade';
+
+/**
+ * The request and response schemas of the public API, written once in zod: requests are parsed
+ * with them, and the OpenAPI document is generated from them (z.toJSONSchema), so the contract
+ * and the code cannot drift apart. Named schemas become `#/components/schemas/<Name>`.
+ */
+export const requestSchemas = z.registry<{ id: string }>();
+export const responseSchemas = z.registry<{ id: string }>();
+
+function request<T extends z.ZodType>(id: string, schema: T): T {
+  requestSchemas.add(schema, { id });
+  return schema;
+}
+
+function response<T extends z.ZodType>(id: string, schema: T): T {
+  responseSchemas.add(schema, { id });
+  return schema;
+}
+
+/** Text without NUL characters (Postgres text cannot hold them), with a length limit. */
+export const text = (max: number, min = 0) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    // eslint-disable-next-line no-control-regex -- the NUL character is exactly what is refused
+    .regex(/^[^\u0000]*$/, 'No NUL characters.');
+const nonBlank = (max: number) => text(max, 1).regex(/\S/, 'Must not be blank.');
+const id = () => z.uuid();
+const instant = () => z.iso.datetime();
+const day = () => z.iso.date().describe('A day, YYYY-MM-DD.');
+const money = () => z.int().min(0).max(1_000_000_000);
+const quantity = () => z.int().min(1).max(100_000);
+const memo = () => text(500).nullable();
+const grade = z.enum(BUYER_GRADES).describe('Buyer grade: 상 UPPER, 중 MIDDLE, 하 LOWER.');
+
+// ── shared ──────────────────────────────────────────────────────────────────────────────────────
+export const Problem = response(
+  'Problem',
+  z
+    .object({
+      type: z.string(),
+      title: z.string(),
+      status: z.int(),
+      detail: z.string(),
+      code: z.string().describe('Stable kebab-case error code; match on this.'),
+      instance: z.string(),
+      requestId: z.string().optional(),
+      errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      retryAfterSeconds: z.int().optional(),
+    })
+    .loose()
+    .describe('RFC 9457 problem details with a stable `code`.'),
+);
+
+/** An integer query parameter: digits only (z.coerce would take "" and " " as 0). */
+const queryInt = (min: number, max: number, fallback: number) =>
+  z
+    .preprocess((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v), z.int().min(min).max(max))
+    .optional()
+    .default(fallback);
+
+export const pageQuery = {
+  page: queryInt(0, 100_000, 0).describe('0-based page number.'),
+  size: queryInt(1, 100, 20).describe('Page size, 1–100.'),
+};
+
+function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), page: z.int(), size: z.int(), total: z.int() });
+}
+
+export const idParam = (name: string) => z.object({ [name]: id() });
+
+// ── auth ────────────────────────────────────────────────────────────────────────────────────────
+const phone = z
+  .string()
+  .regex(/^(\+82[ -]?|0)1[016789][ -]?\d{3,4}[ -]?\d{4}$/, 'A Korean mobile number, 01X-XXXX-XXXX.')
+  .describe('Korean mobile number: 010-1234-5678, 01012345678 or +82 10-1234-5678.');
+const password = text(200, 1);
+/** A new password, as far as a pattern can say it (the service also refuses one containing the phone number). */
+const newPassword = z
+  .string()
+  .min(8)
+  .max(128)
+  .regex(/^(?=.*[A-Za-z\u3131-\u318E\uAC00-\uD7A3])(?=.*[0-9])\S+$/, 'A letter, a digit, no spaces.')
+  .describe('8–128 characters with a letter and a digit, no spaces, not containing the phone number.');
+
+export const VerificationRequest = request(
+  'VerificationRequest',
+  z.object({ phone, purpose: z.enum(['SIGN_UP', 'PASSWORD_RESET']) }),
+);
+export const VerificationStarted = response('VerificationStarted', z.object({ verificationId: id(), expiresAt: instant() }));
+
+export const SignUpRequest = request(
+  'SignUpRequest',
+  z.object({
+    verificationId: id(),
+    code: z.string().regex(/^\d{6}$/, 'Six digits.'),
+    phone,
+    name: nonBlank(50).describe('Shop name (retailer, owner) or the staff member’s name.'),
+    password: newPassword,
+    role: z.enum(SIGN_UP_ROLES),
+    invitationCode: text(40).optional().describe('Required for WHOLESALER_STAFF: the code from the owner.'),
+  }),
+);
+export const SignInRequest = request('SignInRequest', z.object({ phone, password }));
+export const RefreshRequest = request('RefreshRequest', z.object({ refreshToken: text(200, 1) }));
+export const PasswordResetRequest = request(
+  'PasswordResetRequest',
+  z.object({ verificationId: id(), code: z.string().regex(/^\d{6}$/, 'Six digits.'), phone, newPassword }),
+);
+export const PasswordChangeRequest = request('PasswordChangeRequest', z.object({ currentPassword: password, newPassword }));
+
+export const Account = response(
+  'Account',
+  z.object({
+    id: id(),
+    phone: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    wholesalerId: id().nullable().describe('For owners and staff: the wholesaler they act for (the owner’s account id).'),
+    wholesalerName: z.string().nullable(),
+    disabled: z.boolean(),
+    createdAt: instant(),
+  }),
+);
+export const Tokens = response(
+  'Tokens',
+  z.object({
+    tokenType: z.literal('Bearer'),
+    accessToken: z.string(),
+    accessTokenExpiresAt: instant(),
+    refreshToken: z.string().describe('Opaque; rotate it with POST /v1/auth/refresh. Reusing a spent one signs every device of that session out.'),
+    refreshTokenExpiresAt: instant(),
+  }),
+);
+export const SignedUp = response('SignedUp', z.object({ account: Account, tokens: Tokens }));
+
+// ── wholesalers ─────────────────────────────────────────────────────────────────────────────────
+export const BusinessProfileInput = request(
+  'BusinessProfileInput',
+  z.object({
+    businessNumber: z.string().regex(/^\d{3}-?\d{2}-?\d{5}$/, '10 digits, dashes allowed (123-45-67890).'),
+    companyName: nonBlank(100),
+    representative: nonBlank(50),
+    address: nonBlank(200),
+    phone: z.string().regex(/^\d{2,4}-\d{3,4}-\d{4}$/, 'e.g. 02-579-1234.'),
+    businessType: nonBlank(50),
+    businessItem: nonBlank(50),
+    bankAccount: nonBlank(100).describe('Bank, account number and holder, as printed on statements.'),
+    sealImageUrl: z.url({ protocol: /^https$/ }).max(300).nullable().optional(),
+  }),
+);
+export const BusinessProfile = response(
+  'BusinessProfile',
+  z.object({
+    businessNumber: z.string(),
+    companyName: z.string(),
+    representative: z.string(),
+    address: z.string(),
+    phone: z.string(),
+    businessType: z.string(),
+    businessItem: z.string(),
+    bankAccount: z.string(),
+    sealImageUrl: z.string().nullable(),
+    version: z.int(),
+    updatedAt: instant(),
+  }),
+);
+export const Wholesaler = response(
+  'Wholesaler',
+  z.object({
+    id: id(),
+    name: z.string().describe('Shop name.'),
+    cutoffTime: z.string().describe('HH:MM Asia/Seoul: open carts are ordered then.'),
+    profile: BusinessProfile.nullable(),
+  }),
+);
+export const WholesalerListItem = response(
+  'WholesalerListItem',
+  z.object({
+    id: id(),
+    name: z.string(),
+    connection: z.object({ id: id(), status: z.enum(['APPLYING', 'CONFIRMED', 'REJECTED']) }).nullable().describe("The caller's (a retailer's) latest application."),
+  }),
+);
+export const WholesalerPage = response('WholesalerPage', pageOf(WholesalerListItem));
+export const SettingsInput = request('WholesalerSettingsInput', z.object({ cutoffTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM.') }));
+export const Invitation = response('StaffInvitation', z.object({ id: id(), code: z.string().describe('Shown once: give it to the staff member.'), expiresAt: instant() }));
+export const StaffList = response('StaffList', z.object({ items: z.array(Account) }));
+
+// ── connections ─────────────────────────────────────────────────────────────────────────────────
+const connectionStatus = z.enum(['APPLYING', 'CONFIRMED', 'REJECTED']);
+export const ConnectionInput = request('ConnectionApplication', z.object({ wholesalerId: id() }));
+export const DecisionInput = request('ConnectionDecisionInput', z.object({ decision: z.enum(['CONFIRMED', 'REJECTED']) }));
+const partyRef = z.object({ id: id(), name: z.string() });
+export const Connection = response(
+  'Connection',
+  z.object({ id: id(), status: connectionStatus, retailer: partyRef, wholesaler: partyRef, createdAt: instant(), decidedAt: instant().nullable() }),
+);
+export const ConnectionPage = response('ConnectionPage', pageOf(Connection));
+export const connectionQuery = z.object({ ...pageQuery, status: connectionStatus.optional() });
+
+// ── carts ───────────────────────────────────────────────────────────────────────────────────────
+const fulfilmentMethod = z.enum(['PICKUP', 'DELIVERY']);
+export const CartLineInput = request(
+  'CartLineInput',
+  z.object({ varietyId: id(), grade, quantity: quantity(), memo: memo().optional() }),
+);
+export const CartLineChange = request(
+  'CartLineChange',
+  z.object({ quantity: quantity().optional(), grade: grade.optional(), memo: memo().optional() }),
+);
+export const CartUpdate = request(
+  'CartUpdate',
+  z.object({
+    memo: memo().optional(),
+    fulfilment: z.object({ method: fulfilmentMethod, address: text(200).nullable().optional() }).optional(),
+  }),
+);
+export const Cart = response(
+  'Cart',
+  z.object({
+    id: id().nullable().describe('Null when the retailer has no open cart at this wholesaler.'),
+    wholesalerId: id(),
+    memo: z.string().nullable(),
+    fulfilment: z.object({ method: fulfilmentMethod, address: z.string().nullable() }),
+    lines: z.array(
+      z.object({ id: id(), varietyId: id(), itemName: z.string(), varietyName: z.string(), grade, quantity: z.int(), memo: z.string().nullable() }),
+    ),
+    updatedAt: instant().nullable(),
+  }),
+);
+export const CartList = response('CartList', z.object({ items: z.array(Cart) }));
+
+// ── orders ──────────────────────────────────────────────────────────────────────────────────────
+export const PlaceOrderInput = request('PlaceOrderInput', z.object({ wholesalerId: id() }));
+const OrderLine = z.object({
+  id: id(),
+  kind: z.enum(['ITEM', 'CUSTOM', 'SHIPPING_FEE']),
+  varietyId: id().nullable(),
+  itemName: z.string(),
+  varietyName: z.string(),
+  grade: grade.nullable(),
+  quantity: z.int(),
+  unitPrice: z.int().nullable(),
+  amount: z.int().nullable().describe('quantity × unitPrice; null while unpriced.'),
+  memo: z.string().nullable(),
+});
+export const Order = response(
+  'Order',
+  z.object({
+    id: id(),
+    number: z.string().describe('YYMMDD-NNNNNN, the Seoul day of placement as prefix.'),
+    version: z.int(),
+    status: z.enum(['PLACED', 'CANCELLED']),
+    placement: z.enum(['MANUAL', 'CUTOFF']),
+    placedAt: instant(),
+    saleDay: day(),
+    retailer: partyRef,
+    wholesaler: partyRef,
+    memo: z.string().nullable(),
+    fulfilment: z.object({ method: fulfilmentMethod, state: z.enum(['PENDING', 'READY', 'PICKED_UP', 'DELIVERED']), address: z.string().nullable() }),
+    lines: z.array(OrderLine),
+    priceState: z.enum(['UNPRICED', 'PARTIAL', 'PRICED']),
+    total: z.int().describe('Σ quantity × unit price over the priced lines (the statement total once all are priced).'),
+    pricedAt: instant().nullable(),
+    cancelledAt: instant().nullable(),
+    statement: z.object({ id: id(), number: z.string(), version: z.int(), issuedAt: instant() }).nullable(),
+  }),
+);
+export const OrderPage = response('OrderPage', pageOf(Order));
+export const orderQuery = z.object({
+  ...pageQuery,
+  from: day().optional().describe('First sale day (Asia/Seoul), inclusive.'),
+  to: day().optional().describe('Last sale day, inclusive.'),
+  status: z.enum(['PLACED', 'CANCELLED']).optional(),
+  retailerId: id().optional(),
+  wholesalerId: id().optional(),
+});
+export const LinePricesInput = request(
+  'LinePricesInput',
+  z.object({ lines: z.array(z.object({ lineId: id(), unitPrice: money().nullable() })).min(1).max(500) }),
+);
+export const CustomLineInput = request(
+  'CustomLineInput',
+  z.object({
+    itemName: nonBlank(100),
+    varietyName: text(100).optional(),
+    grade: grade.nullable().optional(),
+    quantity: quantity(),
+    unitPrice: money().nullable().optional(),
+    memo: memo().optional(),
+  }),
+);
+export const CustomLineChange = request(
+  'CustomLineChange',
+  z.object({
+    itemName: nonBlank(100).optional(),
+    varietyName: text(100).optional(),
+    grade: grade.nullable().optional(),
+    quantity: quantity().optional(),
+    unitPrice: money().nullable().optional(),
+    memo: memo().optional(),
+  }),
+);
+export const ShippingFeeInput = request('ShippingFeeInput', z.object({ amount: money() }));
+export const FulfilmentInput = request(
+  'FulfilmentInput',
+  z.object({
+    state: z.enum(['READY', 'PICKED_UP', 'DELIVERED']).optional(),
+    method: fulfilmentMethod.optional(),
+    address: text(200).nullable().optional(),
+  }),
+);
+const Suggestion = z
+  .object({
+    unitPrice: z.int(),
+    basis: z.enum(['GRADE', 'ALL_GRADES']),
+    saleDate: day(),
+    auctionGrades: z.array(z.string()),
+  })
+  .nullable();
+export const PriceSuggestions = response('PriceSuggestions', z.object({ items: z.array(z.object({ lineId: id(), suggestion: Suggestion })) }));
+
+// ── pricing and the day ─────────────────────────────────────────────────────────────────────────
+export const DailyPriceInput = request('DailyPriceInput', z.object({ day: day(), varietyId: id(), grade, unitPrice: money() }));
+export const DailyPriceApplied = response(
+  'DailyPriceApplied',
+  z.object({
+    day: day(),
+    varietyId: id(),
+    grade,
+    unitPrice: z.int(),
+    orders: z.array(z.object({ id: id(), number: z.string(), version: z.int() })).describe('Orders whose lines took the price.'),
+  }),
+);
+export const dayQuery = z.object({ day: day().optional().describe('Sale day (Asia/Seoul); today when omitted.') });
+export const DailySummary = response(
+  'DailySummary',
+  z.object({
+    day: day(),
+    orderCount: z.int(),
+    retailerCount: z.int(),
+    varietyCount: z.int(),
+    totalQuantity: z.int(),
+    revenue: z.int(),
+    unpricedLineCount: z.int(),
+    pickList: z.array(
+      z.object({
+        varietyId: id(),
+        itemName: z.string(),
+        varietyName: z.string(),
+        grade,
+        quantity: z.int(),
+        orderCount: z.int(),
+        dailyPrice: z.int().nullable(),
+        suggestion: Suggestion,
+      }),
+    ),
+  }),
+);
+
+// ── admin ───────────────────────────────────────────────────────────────────────────────────────
+export const AccountPage = response('AccountPage', pageOf(Account));
+export const accountQuery = z.object({ ...pageQuery, role: z.enum(ROLES).optional(), q: text(50).optional() });
+export const AccountStatusInput = request('AccountStatusInput', z.object({ disabled: z.boolean() }));
+
+// ── catalog (proxied to catalog's internal API) ─────────────────────────────────────────────────
+const category = z.enum(['CUT_FLOWER', 'FOLIAGE', 'ORCHID', 'SPRING_ORCHID']);
+const CatalogItem = response(
+  'CatalogItem',
+  z.object({ id: id(), category: z.string(), name: z.string(), imageUrl: z.string().nullable(), varietyCount: z.int() }),
+);
+export const CatalogItemPage = response('CatalogItemPage', pageOf(CatalogItem));
+export { CatalogItem };
+export const VarietySummary = response(
+  'VarietySummary',
+  z.object({
+    id: id(),
+    itemId: id(),
+    itemName: z.string(),
+    name: z.string(),
+    category: z.string(),
+    colour: z.string().nullable(),
+    imageUrls: z.array(z.string()),
+    lastAuctionDate: day().nullable(),
+    latestAvgPrice: z.int().nullable(),
+  }),
+);
+export const VarietyPage = response('VarietyPage', pageOf(VarietySummary));
+export const VarietyDetail = response(
+  'VarietyDetail',
+  VarietySummary.extend({
+    latestPrices: z.array(
+      z.object({
+        grade: z.string().describe('Auction grade (특1, 상, …).'),
+        saleDate: day(),
+        minPrice: z.int(),
+        avgPrice: z.int(),
+        maxPrice: z.int(),
+        totalQuantity: z.int(),
+        totalAmount: z.int(),
+        previous: z.object({ saleDate: day(), avgPrice: z.int() }).nullable(),
+        avgChange: z.number().nullable(),
+        avgChangeRate: z.number().nullable(),
+      }),
+    ),
+  }),
+);
+export const PriceHistory = response(
+  'PriceHistory',
+  z.object({
+    varietyId: id(),
+    grade: z.string(),
+    points: z.array(z.object({ saleDate: day(), minPrice: z.int(), avgPrice: z.int(), maxPrice: z.int(), totalQuantity: z.int(), totalAmount: z.int() })),
+  }),
+);
+export const itemQuery = z.object({ ...pageQuery, category: category.optional(), q: text(50).optional() });
+export const varietyQuery = z.object({
+  ...pageQuery,
+  q: text(50).optional().describe('Part of the item or variety name; 초성 (ㅈㅁ) matches too.'),
+  itemId: id().optional(),
+  category: category.optional(),
+  buyableFrom: day().optional().describe('Auctioned on or after this day.'),
+  buyableTo: day().optional().describe('Auctioned on or before this day.'),
+  sort: z.enum(['name', '-lastAuctionDate', 'latestAvgPrice', '-latestAvgPrice']).optional(),
+});
+export const priceHistoryQuery = z.object({ grade: text(20, 1), from: day().optional(), to: day().optional() });
+export const VarietyCuration = request(
+  'VarietyCuration',
+  z.object({ colour: text(30).nullable().optional(), imageUrls: z.array(z.url({ protocol: /^https$/ }).max(500)).max(10).optional() }),
+);
+export const ItemCuration = request('ItemCuration', z.object({ imageUrl: z.url({ protocol: /^https$/ }).max(500).nullable().optional() }));

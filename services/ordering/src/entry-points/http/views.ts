@@ -1,0 +1,118 @@
+import type { Account, Wholesaler } from '../../data-access/entities';
+import { lineAmount, orderTotals } from '../../domain/order';
+import type { Session } from '../../use-cases/accounts/issue-session';
+import type { CartDetails } from '../../use-cases/carts/cart-access';
+import type { ConnectionDetails } from '../../use-cases/connections/list-connections';
+import type { OrderDetails } from '../../use-cases/orders/order-access';
+
+// Response bodies, built from use-case results. Instants go out as ISO-8601 UTC strings.
+
+const iso = (d: Date) => d.toISOString();
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toTokens(session: Session) {
+  return {
+    tokenType: 'Bearer' as const,
+    accessToken: session.accessToken,
+    accessTokenExpiresAt: iso(session.accessTokenExpiresAt),
+    refreshToken: session.refreshToken,
+    refreshTokenExpiresAt: iso(session.refreshTokenExpiresAt),
+  };
+}
+
+export function toAccount(account: Account, wholesalerName: string | null = null) {
+  return {
+    id: account.id,
+    phone: account.phone,
+    name: account.name,
+    role: account.role,
+    wholesalerId: account.wholesalerId,
+    wholesalerName,
+    disabled: account.disabledAt !== null,
+    createdAt: iso(account.createdAt),
+  };
+}
+
+export function toWholesaler(wholesaler: Wholesaler, owner: Account) {
+  return {
+    id: wholesaler.id,
+    name: owner.name,
+    cutoffTime: wholesaler.cutoffTime,
+    profile:
+      wholesaler.profileVersion > 0 && wholesaler.profileUpdatedAt
+        ? {
+            businessNumber: wholesaler.businessNumber ?? '',
+            companyName: wholesaler.companyName ?? '',
+            representative: wholesaler.representative ?? '',
+            address: wholesaler.address ?? '',
+            phone: wholesaler.phone ?? '',
+            businessType: wholesaler.businessType ?? '',
+            businessItem: wholesaler.businessItem ?? '',
+            bankAccount: wholesaler.bankAccount ?? '',
+            sealImageUrl: wholesaler.sealImageUrl,
+            version: wholesaler.profileVersion,
+            updatedAt: iso(wholesaler.profileUpdatedAt),
+          }
+        : null,
+  };
+}
+
+export function toConnection({ connection, retailer, wholesaler }: ConnectionDetails) {
+  return {
+    id: connection.id,
+    status: connection.status,
+    retailer: { id: connection.retailerId, name: retailer?.name ?? '' },
+    wholesaler: { id: connection.wholesalerId, name: wholesaler?.name ?? '' },
+    createdAt: iso(connection.createdAt),
+    decidedAt: isoOrNull(connection.decidedAt),
+  };
+}
+
+export function toCart(details: CartDetails) {
+  const { cart } = details;
+  return {
+    id: cart?.id ?? null,
+    wholesalerId: details.wholesalerId,
+    memo: cart?.memo ?? null,
+    fulfilment: { method: cart?.fulfilmentMethod ?? 'PICKUP', address: cart?.deliveryAddress ?? null },
+    lines: details.lines.map((l) => ({ id: l.id, varietyId: l.varietyId, itemName: l.itemName, varietyName: l.varietyName, grade: l.grade, quantity: l.quantity, memo: l.memo })),
+    updatedAt: cart ? iso(cart.updatedAt) : null,
+  };
+}
+
+export function toOrder({ order, lines, retailer, wholesaler }: OrderDetails) {
+  const { total, priceState } = orderTotals(lines);
+  return {
+    id: order.id,
+    number: order.number,
+    version: order.version,
+    status: order.status,
+    placement: order.placement,
+    placedAt: iso(order.placedAt),
+    saleDay: order.saleDay,
+    retailer,
+    wholesaler,
+    memo: order.memo,
+    fulfilment: { method: order.fulfilmentMethod, state: order.fulfilmentState, address: order.deliveryAddress },
+    lines: lines.map((l) => ({
+      id: l.id,
+      kind: l.kind,
+      varietyId: l.varietyId,
+      itemName: l.itemName,
+      varietyName: l.varietyName,
+      grade: l.grade,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      amount: lineAmount(l),
+      memo: l.memo,
+    })),
+    priceState,
+    total,
+    pricedAt: isoOrNull(order.pricedAt),
+    cancelledAt: isoOrNull(order.cancelledAt),
+    statement:
+      order.statementId && order.statementNumber && order.statementVersion !== null && order.statementIssuedAt
+        ? { id: order.statementId, number: order.statementNumber, version: order.statementVersion, issuedAt: iso(order.statementIssuedAt) }
+        : null,
+  };
+}

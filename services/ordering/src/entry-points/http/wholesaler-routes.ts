@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { createStaffInvitation } from '../../use-cases/wholesalers/create-staff-invitation';
+import { getOwnWholesaler, getWholesaler } from '../../use-cases/wholesalers/get-wholesaler';
+import { listStaff } from '../../use-cases/wholesalers/list-staff';
+import { listWholesalers } from '../../use-cases/wholesalers/list-wholesalers';
+import { updateWholesalerProfile } from '../../use-cases/wholesalers/update-wholesaler-profile';
+import { updateWholesalerSettings } from '../../use-cases/wholesalers/update-wholesaler-settings';
+import { AccountSchema } from '../../data-access/entities';
+import { route, type RouteSpec } from './route';
+import * as S from './schemas';
+import { toAccount, toWholesaler } from './views';
+
+const OWNER = ['WHOLESALER_OWNER'] as const;
+const WHOLESALER = ['WHOLESALER_OWNER', 'WHOLESALER_STAFF'] as const;
+
+/** Wholesalers: the directory retailers apply from, and a wholesaler's own profile, settings and staff. */
+export function wholesalerRoutes(): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/v1/wholesalers',
+      operationId: 'listWholesalers',
+      summary: 'Wholesalers to trade with (by shop name), with the caller’s connection state',
+      tags: ['wholesalers'],
+      auth: 'bearer',
+      query: z.object({ ...S.pageQuery, q: S.text(50).optional().describe('Part of the shop name.') }),
+      status: 200,
+      response: S.WholesalerPage,
+      run: ({ ctx, actor, query }) => listWholesalers(ctx, actor, query),
+      respond: (p) => ({ ...p, items: p.items.map((i) => ({ id: i.owner.id, name: i.owner.name, connection: i.connection })) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/wholesalers/{wholesalerId}',
+      operationId: 'getWholesaler',
+      summary: 'One wholesaler with its business profile',
+      tags: ['wholesalers'],
+      auth: 'bearer',
+      params: S.idParam('wholesalerId'),
+      status: 200,
+      response: S.Wholesaler,
+      errors: [404],
+      run: ({ ctx, params }) => getWholesaler(ctx, params.wholesalerId as string),
+      respond: (r) => toWholesaler(r.wholesaler, r.owner),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/wholesaler',
+      operationId: 'getOwnWholesaler',
+      summary: 'The caller’s wholesaler (owner or staff)',
+      tags: ['wholesalers'],
+      auth: 'bearer',
+      roles: WHOLESALER,
+      status: 200,
+      response: S.Wholesaler,
+      run: ({ ctx, actor }) => getOwnWholesaler(ctx, actor),
+      respond: (r) => toWholesaler(r.wholesaler, r.owner),
+    }),
+    route({
+      method: 'put',
+      path: '/v1/wholesaler/profile',
+      operationId: 'updateBusinessProfile',
+      summary: 'Create or replace the business profile (owner only)',
+      description: 'The business registration number must be checksum-valid. Publishes wholesaler.profile.updated (billing prints it on statements).',
+      tags: ['wholesalers'],
+      auth: 'bearer',
+      roles: OWNER,
+      body: S.BusinessProfileInput,
+      status: 200,
+      response: S.Wholesaler,
+      run: async ({ ctx, actor, body }) => {
+        const wholesaler = await updateWholesalerProfile(ctx, actor, body);
+        return { wholesaler, owner: await ctx.em.findOneOrFail(AccountSchema, { id: wholesaler.id }) };
+      },
+      respond: (r) => toWholesaler(r.wholesaler, r.owner),
+    }),
+    route({
+      method: 'patch',
+      path: '/v1/wholesaler/settings',
+      operationId: 'updateWholesalerSettings',
+      summary: 'Change the cutoff time (owner only)',
+      tags: ['wholesalers'],
+      auth: 'bearer',
+      roles: OWNER,
+      body: S.SettingsInput,
+      status: 200,
+      response: S.Wholesaler,
+      run: async ({ ctx, actor, body }) => {
+        const wholesaler = await updateWholesalerSettings(ctx, actor, body);
+        return { wholesaler, owner: await ctx.em.findOneOrFail(AccountSchema, { id: wholesaler.id }) };
+      },
+      respond: (r) => toWholesaler(r.wholesaler, r.owner),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/wholesaler/invitations',
+      operationId: 'createStaffInvitation',
+      summary: 'Create a staff invitation code (owner only)',
+      tags: ['wholesalers'],
+      auth: 'bearer',
+      roles: OWNER,
+      idempotent: true,
+      status: 201,
+      response: S.Invitation,
+      run: ({ ctx, actor }) => createStaffInvitation(ctx, actor),
+      respond: (r) => ({ id: r.id, code: r.code, expiresAt: r.expiresAt.toISOString() }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/wholesaler/staff',
+      operationId: 'listStaff',
+      summary: 'The owner’s staff members',
+      tags: ['wholesalers'],
+      auth: 'bearer',
+      roles: OWNER,
+      status: 200,
+      response: S.StaffList,
+      run: ({ ctx, actor }) => listStaff(ctx, actor),
+      respond: (staff) => ({ items: staff.map((a) => toAccount(a)) }),
+    }),
+  ];
+}

@@ -1,0 +1,71 @@
+import { AccountSchema, ConnectionSchema, WholesalerSchema } from './data-access/entities';
+import { readConfig } from './config';
+import type { Actor } from './domain/actor';
+import { actorOf } from './use-cases/accounts/issue-session';
+import { createAccount } from './use-cases/accounts/create-account';
+import { applyForConnection } from './use-cases/connections/apply-for-connection';
+import { decideConnection } from './use-cases/connections/decide-connection';
+import type { UseCaseContext } from './use-cases/context';
+import { updateWholesalerProfile } from './use-cases/wholesalers/update-wholesaler-profile';
+
+/**
+ * Demo data for `npm run up`: a retailer, a wholesaler owner with a valid business profile and a
+ * staff member, an admin, and a CONFIRMED connection between the retailer and the wholesaler.
+ * Idempotent (accounts are found by phone; the connection is made once) and refused in production.
+ * Prints the demo logins to stdout.
+ */
+const DEMO = {
+  admin: { phone: '01000000001', name: '운영자', password: 'demo-admin-2026', role: 'ADMIN' as const },
+  retailer: { phone: '01011112222', name: '꽃담플라워', password: 'demo-retail-2026', role: 'RETAILER' as const },
+  owner: { phone: '01098765432', name: '양재꽃상회', password: 'demo-owner-2026', role: 'WHOLESALER_OWNER' as const },
+  staff: { phone: '01033334444', name: '김직원', password: 'demo-staff-2026', role: 'WHOLESALER_STAFF' as const },
+};
+
+async function ensureAccount(ctx: UseCaseContext, spec: (typeof DEMO)[keyof typeof DEMO], ownerId?: string) {
+  const existing = await ctx.em.findOne(AccountSchema, { phone: spec.phone });
+  return existing ?? createAccount(ctx, { ...spec, ...(ownerId ? { ownerId } : {}) });
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  if (config.runtime.appEnv === 'production') throw new Error('seed-demo refuses to run with APP_ENV=production');
+  const { createService } = await import('./service.js');
+  const service = await createService({ ...config, runtime: { ...config.runtime, logLevel: 'warn' } });
+  try {
+    await service.runtime.migrate();
+    const ctx = service.context();
+    await ensureAccount(ctx, DEMO.admin);
+    const retailer = await ensureAccount(ctx, DEMO.retailer);
+    const owner = await ensureAccount(ctx, DEMO.owner);
+    await ensureAccount(ctx, DEMO.staff, owner.id);
+    const ownerActor: Actor = actorOf(owner);
+    const wholesaler = await ctx.em.fork().findOne(WholesalerSchema, { id: owner.id });
+    if (wholesaler && wholesaler.profileVersion === 0) {
+      await updateWholesalerProfile(ctx, ownerActor, {
+        businessNumber: '220-81-62517',
+        companyName: '양재꽃상회',
+        representative: '김꽃님',
+        address: '서울특별시 서초구 강남대로 27 양재꽃시장 가동 101호',
+        phone: '02-579-1234',
+        businessType: '도소매',
+        businessItem: '화훼',
+        bankAccount: '농협 123-4567-8901-23 김꽃님',
+        sealImageUrl: null,
+      });
+    }
+    const confirmed = await ctx.em.fork().count(ConnectionSchema, { retailerId: retailer.id, wholesalerId: owner.id, status: 'CONFIRMED' });
+    if (confirmed === 0) {
+      const applied = await applyForConnection(ctx, actorOf(retailer), { wholesalerId: owner.id });
+      await decideConnection(ctx, ownerActor, applied.connection.id, 'CONFIRMED');
+    }
+    const lines = Object.entries(DEMO).map(([who, s]) => `    ${who.padEnd(9)} ${s.phone}  ${s.password}   (${s.role}, ${s.name})`);
+    process.stdout.write(`Demo logins (ordering, POST /v1/auth/sign-in with phone + password):\n${lines.join('\n')}\n`);
+  } finally {
+    await service.runtime.orm.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', service: 'ordering', msg: 'seed-demo failed', err: String(error instanceof Error ? error.stack : error) })}\n`);
+  process.exit(1);
+});

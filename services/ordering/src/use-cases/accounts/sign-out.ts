@@ -1,0 +1,15 @@
+import { RefreshTokenSchema } from '../../data-access/entities';
+import { digest } from '../../domain/credentials';
+import type { UseCaseContext } from '../context';
+
+/**
+ * Revokes the refresh-token family of the presented token (this device's session). Answers the
+ * same whether or not the token was known. Access tokens already issued stay valid until they
+ * expire (at most the access-token lifetime): they are verified without a database read.
+ */
+export async function signOut(ctx: UseCaseContext, input: { refreshToken: string }): Promise<void> {
+  await ctx.tx(async (em) => {
+    const token = await em.findOne(RefreshTokenSchema, { tokenHash: digest(input.refreshToken) });
+    if (token) await em.nativeUpdate(RefreshTokenSchema, { familyId: token.familyId, revokedAt: null }, { revokedAt: ctx.now() });
+  });
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ValidationError } from '@marketbill/platform';
+import { AccountSchema, StaffInvitationSchema, type Account } from '../../data-access/entities';
+import type { SignUpRole } from '../../domain/actor';
+import { digest, hashPassword, normaliseInvitationCode } from '../../domain/credentials';
+import { AccountError, PolicyError } from '../../domain/ordering-errors';
+import { passwordProblems } from '../../domain/password-policy';
+import { normalisePhone } from '../../domain/phone';
+import type { UseCaseContext } from '../context';
+import { consumeVerification } from './consume-verification';
+import { issueSession, type Session } from './issue-session';
+import { persistNewAccount } from './new-account';
+
+export interface SignUpInput {
+  verificationId: string;
+  code: string;
+  phone: string;
+  name: string;
+  password: string;
+  role: SignUpRole;
+  /** Required for WHOLESALER_STAFF: the code the owner created. */
+  invitationCode?: string | undefined;
+}
+
+/**
+ * Creates an account whose phone was just verified by SMS code, and signs it in. An owner gets
+ * its wholesaler (settings now, the business profile later); staff join the owner whose
+ * invitation code they give. Everything that can be checked without the code is checked first,
+ * so a typo in the password does not burn the verification.
+ */
+export async function signUp(ctx: UseCaseContext, input: SignUpInput): Promise<{ account: Account; session: Session }> {
+  const phone = normalisePhone(input.phone);
+  if (!phone) throw ValidationError.field('phone', 'Not a Korean mobile number (01X-XXXX-XXXX).');
+  const problems = passwordProblems(input.password, phone);
+  if (problems.length > 0) throw PolicyError.weakPassword(problems);
+  const name = input.name.trim();
+  if (name.length === 0) throw ValidationError.field('name', 'The name must not be empty.');
+  const invitationHash = input.role === 'WHOLESALER_STAFF' ? digest(normaliseInvitationCode(input.invitationCode ?? '')) : undefined;
+  if (input.role === 'WHOLESALER_STAFF') {
+    if (!input.invitationCode) throw AccountError.invitationRequired();
+    await usableInvitation(ctx, ctx.em, invitationHash as string);
+  }
+  if (await ctx.em.count(AccountSchema, { phone })) throw AccountError.phoneTaken();
+
+  await consumeVerification(ctx, { verificationId: input.verificationId, code: input.code, phone, purpose: 'SIGN_UP' });
+  const passwordHash = await hashPassword(input.password, ctx.settings.auth.scryptCost);
+
+  try {
+    return await ctx.tx(async (em) => {
+      const now = ctx.now();
+      const id = randomUUID();
+      let ownerId: string | null = null;
+      if (input.role === 'WHOLESALER_STAFF') {
+        const invitation = await usableInvitation(ctx, em, invitationHash as string, true);
+        invitation.usedBy = id;
+        invitation.usedAt = now;
+        ownerId = invitation.wholesalerId;
+      }
+      const account = persistNewAccount(em, { id, phone, name, role: input.role, passwordHash, ownerId, cutoffTime: ctx.settings.cutoff.defaultTime }, now);
+      const session = issueSession(ctx, em, account);
+      return { account, session };
+    });
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) throw AccountError.phoneTaken();
+    throw error;
+  }
+}
+
+async function usableInvitation(ctx: UseCaseContext, em: UseCaseContext['em'], codeHash: string, lock = false) {
+  const invitation = await em.findOne(StaffInvitationSchema, { codeHash }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+  if (!invitation || invitation.usedAt || invitation.expiresAt <= ctx.now()) throw AccountError.invitationInvalid();
+  const owner = await em.findOne(AccountSchema, { id: invitation.wholesalerId });
+  if (!owner || owner.disabledAt) throw AccountError.invitationInvalid();
+  return invitation;
+}

@@ -1,0 +1,44 @@
+import { NotFoundError } from '@marketbill/platform';
+import { assertRole, type Actor } from '../../domain/actor';
+import { changeCartLine as changeLine, type CartLineChange } from '../../domain/cart';
+import type { UseCaseContext } from '../context';
+import { cartDetails, cartLines, lockCart, type CartDetails } from './cart-access';
+
+/** Changes a cart line's quantity, grade or memo; a grade moved onto an existing line merges the two. */
+export async function changeCartLine(ctx: UseCaseContext, actor: Actor, wholesalerId: string, lineId: string, change: CartLineChange): Promise<CartDetails> {
+  assertRole(actor, ['RETAILER']);
+  return ctx.tx(async (em) => {
+    const cart = await lockCart(em, actor.accountId, wholesalerId);
+    const lines = cart ? await cartLines(em, cart.id) : [];
+    const line = lines.find((l) => l.id === lineId);
+    if (!cart || !line) throw NotFoundError.of('cart-line', lineId);
+    const outcome = changeLine(lines, line, change);
+    const target = lines.find((l) => l.id === outcome.line.id) as (typeof lines)[number];
+    if (outcome.kind === 'merged') em.remove(line);
+    Object.assign(target, { quantity: outcome.line.quantity, grade: outcome.line.grade, memo: outcome.line.memo });
+    cart.updatedAt = ctx.now();
+    // The removal must reach the table before the merged line is written (unique variety+grade per cart).
+    await em.flush();
+    return cartDetails(em, wholesalerId, cart);
+  });
+}
+
+/** Removes a line; the cart goes when its last line does. */
+export async function removeCartLine(ctx: UseCaseContext, actor: Actor, wholesalerId: string, lineId: string): Promise<CartDetails> {
+  assertRole(actor, ['RETAILER']);
+  return ctx.tx(async (em) => {
+    const cart = await lockCart(em, actor.accountId, wholesalerId);
+    const lines = cart ? await cartLines(em, cart.id) : [];
+    const line = lines.find((l) => l.id === lineId);
+    if (!cart || !line) throw NotFoundError.of('cart-line', lineId);
+    em.remove(line);
+    if (lines.length === 1) {
+      em.remove(cart);
+      await em.flush();
+      return cartDetails(em, wholesalerId, null);
+    }
+    cart.updatedAt = ctx.now();
+    await em.flush();
+    return cartDetails(em, wholesalerId, cart);
+  });
+}

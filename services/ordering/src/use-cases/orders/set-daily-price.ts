@@ -1,0 +1,45 @@
+import { LockMode } from '@mikro-orm/core';
+import { isDay, ValidationError } from '@marketbill/platform';
+import { DailyPriceSchema, OrderSchema, type DailyPrice } from '../../data-access/entities';
+import { table } from '../../data-access/sql';
+import { actingWholesaler, type Actor } from '../../domain/actor';
+import type { BuyerGrade } from '../../domain/grade';
+import type { UseCaseContext } from '../context';
+import { commitOrderChange, orderLines } from './order-access';
+
+/**
+ * One price for a (variety, grade, Seoul day) — 판매가 일괄적용: stored for the day (orders placed
+ * later that day take it too) and applied now to every matching line of the wholesaler's placed
+ * orders of that day, each order publishing its new version.
+ */
+export async function setDailyPrice(
+  ctx: UseCaseContext,
+  actor: Actor,
+  input: { day: string; varietyId: string; grade: BuyerGrade; unitPrice: number },
+): Promise<{ price: DailyPrice; orders: Array<{ id: string; number: string; version: number }> }> {
+  const wholesalerId = actingWholesaler(actor);
+  if (!isDay(input.day)) throw ValidationError.field('day', 'A day, YYYY-MM-DD.');
+  return ctx.tx(async (em) => {
+    const now = ctx.now();
+    const price = await em.upsert(DailyPriceSchema, { wholesalerId, day: input.day, varietyId: input.varietyId, grade: input.grade, unitPrice: input.unitPrice, updatedAt: now });
+    const matching = await em.execute<Array<{ id: string }>>(
+      `select distinct o.id from ${table(em, 'orders')} o join ${table(em, 'order_lines')} l on l.order_id = o.id
+       where o.wholesaler_id = ? and o.sale_day = ? and o.status = 'PLACED' and l.kind = 'ITEM' and l.variety_id = ? and l.grade = ?`,
+      [wholesalerId, input.day, input.varietyId, input.grade],
+    );
+    const ids = matching.map((r) => r.id).sort();
+    // Locked in id order, so two price changes of one day cannot deadlock each other.
+    const orders = ids.length > 0 ? await em.find(OrderSchema, { id: { $in: ids }, status: 'PLACED' }, { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE }) : [];
+    const changed: Array<{ id: string; number: string; version: number }> = [];
+    for (const order of orders) {
+      const lines = await orderLines(em, order.id);
+      for (const line of lines) {
+        if (line.kind === 'ITEM' && line.varietyId === input.varietyId && line.grade === input.grade) line.unitPrice = input.unitPrice;
+      }
+      order.pricedAt = now;
+      await commitOrderChange(ctx, em, order, lines, 'PRICES_SET');
+      changed.push({ id: order.id, number: order.number, version: order.version });
+    }
+    return { price, orders: changed };
+  });
+}

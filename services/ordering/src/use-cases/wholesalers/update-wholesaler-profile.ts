@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import { publish } from '@marketbill/messaging';
+import { AccountSchema, WholesalerSchema, type Wholesaler } from '../../data-access/entities';
+import { owningWholesaler, type Actor } from '../../domain/actor';
+import { normaliseBusinessNumber } from '../../domain/business-number';
+import { PolicyError } from '../../domain/ordering-errors';
+import type { UseCaseContext } from '../context';
+
+export interface ProfileInput {
+  businessNumber: string;
+  companyName: string;
+  representative: string;
+  address: string;
+  phone: string;
+  businessType: string;
+  businessItem: string;
+  bankAccount: string;
+  sealImageUrl?: string | null | undefined;
+}
+
+/**
+ * Creates or replaces the wholesaler's business profile (owner only: staff may not), and
+ * publishes `wholesaler.profile.updated` with a growing version: billing keeps it to print the
+ * supplier block of statements.
+ */
+export async function updateWholesalerProfile(ctx: UseCaseContext, actor: Actor, input: ProfileInput): Promise<Wholesaler> {
+  const wholesalerId = owningWholesaler(actor);
+  const businessNumber = normaliseBusinessNumber(input.businessNumber);
+  if (!businessNumber) throw PolicyError.invalidBusinessNumber();
+  return ctx.tx(async (em) => {
+    const now = ctx.now();
+    const w = await em.findOneOrFail(WholesalerSchema, { id: wholesalerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const owner = await em.findOneOrFail(AccountSchema, { id: wholesalerId });
+    Object.assign(w, {
+      businessNumber,
+      companyName: input.companyName,
+      representative: input.representative,
+      address: input.address,
+      phone: input.phone,
+      businessType: input.businessType,
+      businessItem: input.businessItem,
+      bankAccount: input.bankAccount,
+      sealImageUrl: input.sealImageUrl ?? null,
+      profileVersion: w.profileVersion + 1,
+      profileUpdatedAt: now,
+    });
+    publish(em, 'wholesaler.profile.updated', wholesalerId, {
+      eventId: randomUUID(),
+      occurredAt: now.getTime(),
+      wholesalerId,
+      version: w.profileVersion,
+      shopName: owner.name,
+      ownerPhone: owner.phone,
+      businessNumber,
+      companyName: input.companyName,
+      representative: input.representative,
+      address: input.address,
+      phone: input.phone,
+      businessType: input.businessType,
+      businessItem: input.businessItem,
+      bankAccount: input.bankAccount,
+      sealImageUrl: input.sealImageUrl ?? null,
+    });
+    return w;
+  });
+}
