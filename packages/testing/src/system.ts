@@ -47,14 +47,21 @@ function freePort(): Promise<number> {
   });
 }
 
-/** services/<name>/local.env without secret placeholders (tests make their own secrets). */
-function localEnv(name: ServiceName): Record<string, string> {
+/**
+ * services/<name>/local.env, with each `${secret:NAME}` replaced by a fresh random value for this
+ * run (the same NAME gets the same value in every service, as `npm run up` does).
+ */
+function localEnv(name: ServiceName, secrets: Map<string, string>): Record<string, string> {
   const file = join(repoRoot, 'services', name, 'local.env');
   const env: Record<string, string> = {};
   if (!existsSync(file)) return env;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
-    if (m && !(m[2] as string).includes('${secret:')) env[m[1] as string] = m[2] as string;
+    if (!m) continue;
+    env[m[1] as string] = (m[2] as string).replace(/\$\{secret:([A-Z0-9_]+)\}/g, (_, n: string) => {
+      if (!secrets.has(n)) secrets.set(n, randomBytes(32).toString('base64url'));
+      return secrets.get(n) as string;
+    });
   }
   return env;
 }
@@ -71,13 +78,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const names = options.services ?? [...SERVICE_NAMES];
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()]))) as Record<ServiceName, number>;
   const urls = Object.fromEntries(names.map((n) => [n, `http://127.0.0.1:${ports[n]}`])) as Record<ServiceName, string>;
-  const secrets = { INTERNAL_API_TOKEN: randomBytes(24).toString('base64url'), JWT_SIGNING_KEY: randomBytes(48).toString('base64url') };
+  const secrets = new Map<string, string>();
   const shared: Record<string, string> = {
     ...(stack as unknown as Record<string, string>),
     APP_ENV: 'test',
     LOG_LEVEL: 'info',
     KAFKA_TOPIC_PREFIX: `${run}.`,
-    ...secrets,
     ...(urls.catalog ? { CATALOG_URL: urls.catalog } : {}),
     ...(urls.billing ? { BILLING_URL: urls.billing } : {}),
     ...(urls.notifier ? { NOTIFIER_URL: urls.notifier } : {}),
@@ -88,7 +94,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const children: ChildProcess[] = [];
   for (const name of names) {
     env[name] = {
-      ...localEnv(name),
+      ...localEnv(name, secrets),
       ...shared,
       HTTP_PORT: String(ports[name]),
       DATABASE_SCHEMA: `${run}_${name.replace(/-/g, '_')}`,

@@ -123,7 +123,7 @@ describe('billing consumes order events', () => {
     }
     const dead = await dlq.waitForCount(2, 60_000);
     expect(dead.map((m) => m.headers['dlq-error-code']).sort()).toEqual([code, 'undecodable-message'].sort());
-    expect(dead.every((m) => m.headers['dlq-consumer-group'] === 'billing')).toBe(true);
+    expect(dead.every((m) => m.headers['dlq-consumer-group'] === `${h.prefix}billing`)).toBe(true);
   });
 });
 

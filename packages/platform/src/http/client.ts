@@ -31,7 +31,8 @@ export interface ServiceClient {
 /**
  * An HTTP client for another service's internal API (axios). Network errors, time-outs and 5xx
  * become a retriable 503 `<name>-unavailable`, so the edge answers "try again" instead of a 500;
- * a 4xx from the callee is passed on with the callee's problem code and status. Trace context
+ * a 4xx from the callee is passed on with the callee's problem code and status, except a 401 (the
+ * callee refused our service token), which is a 502 for the end user. Trace context
  * propagates through the http instrumentation; the request id is forwarded.
  */
 export function createServiceClient(options: ServiceClientOptions): ServiceClient {
@@ -73,6 +74,16 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
           throw UnavailableError.dependency(options.name, new Error(`${method} ${path} answered ${status}`));
         }
         const problem = (data && typeof data === 'object' ? data : {}) as { code?: string; detail?: string };
+        if (status === 401) {
+          // The callee refused *our* credentials (a token mismatch between services): a fault of
+          // the deployment, not of the end user, who must not see a 401 and sign in again.
+          throw new AppError({
+            code: `${options.name}-unavailable`,
+            message: `${options.name} is unavailable; try again later.`,
+            httpStatus: 502,
+            cause: new Error(`${method} ${path} answered 401 ${problem.code ?? ''}`.trim()),
+          });
+        }
         throw new AppError({
           code: problem.code ?? `${options.name}-request-refused`,
           message: problem.detail ?? `${options.name} refused ${method} ${path} with ${status}`,

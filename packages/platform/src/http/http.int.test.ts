@@ -120,6 +120,8 @@ describe('HTTP plumbing', () => {
     const client = createServiceClient({ name: 'things', baseUrl: server.url, token: TOKEN, timeoutMs: 500 });
     await expect(client.request('GET', '/internal/whoami')).resolves.toEqual({ actor: null });
     await expect(client.request('GET', '/conflict')).rejects.toMatchObject({ code: 'thing-exists', httpStatus: 409 });
+    const wrongToken = createServiceClient({ name: 'things', baseUrl: server.url, token: 'not-the-token-at-all', timeoutMs: 500 });
+    await expect(wrongToken.request('GET', '/internal/whoami')).rejects.toMatchObject({ code: 'things-unavailable', httpStatus: 502 });
 
     const down = createServiceClient({ name: 'things', baseUrl: 'http://127.0.0.1:9', token: TOKEN, timeoutMs: 300 });
     await expect(down.request('GET', '/x')).rejects.toMatchObject({ code: 'things-unavailable', httpStatus: 503, retriable: true });
