@@ -30,8 +30,19 @@ export const envSchema = z.object({
   INTERNAL_API_TOKEN: z.string().min(16).describe('Bearer token for the internal APIs of catalog, billing and notifier. Secret.'),
   CATALOG_URL: z.url().default('http://catalog:8081').describe('Base URL of the catalog service (its internal API is under /internal/v1).'),
   CATALOG_TIMEOUT_MS: positiveInt().default(2_000).describe('Time-out of one call to catalog; past it the edge answers 503 catalog-unavailable.'),
+  BILLING_URL: z.url().default('http://billing:8082').describe('Base URL of the billing service (its internal API is under /internal/v1).'),
+  BILLING_TIMEOUT_MS: positiveInt()
+    .default(15_000)
+    .describe('Time-out of one call to billing; issuing renders and stores the PDF within the call, so it is longer than the others.'),
+  NOTIFIER_URL: z.url().default('http://notifier:8083').describe('Base URL of the notifier service (its internal API is under /internal/v1).'),
+  NOTIFIER_TIMEOUT_MS: positiveInt().default(2_000).describe('Time-out of one call to the notifier (the admin SMS log).'),
   DEFAULT_CUTOFF_TIME: z.string().regex(HH_MM).default('22:00').describe('Cutoff (HH:MM, Asia/Seoul) of a new wholesaler: open carts are ordered then.'),
   CUTOFF_JOB_ENABLED: flag().default(true).describe('Run the cutoff job (every minute, Asia/Seoul) in this process.'),
+  DEMO_PASSWORD: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('Password base of the demo accounts that seed-demo creates (APP_ENV local or test only; npm run up generates it). Secret.'),
 });
 
 const configSchema = envSchema.transform((e) => ({
@@ -55,7 +66,10 @@ const configSchema = envSchema.transform((e) => ({
   },
   internalApiToken: e.INTERNAL_API_TOKEN,
   catalog: { url: e.CATALOG_URL, timeoutMs: e.CATALOG_TIMEOUT_MS },
+  billing: { url: e.BILLING_URL, timeoutMs: e.BILLING_TIMEOUT_MS },
+  notifier: { url: e.NOTIFIER_URL, timeoutMs: e.NOTIFIER_TIMEOUT_MS },
   cutoff: { defaultTime: e.DEFAULT_CUTOFF_TIME, jobEnabled: e.CUTOFF_JOB_ENABLED },
+  demoPassword: e.DEMO_PASSWORD,
 }));
 
 export type Config = z.output<typeof configSchema>;

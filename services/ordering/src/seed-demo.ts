@@ -11,33 +11,39 @@ import { updateWholesalerProfile } from './use-cases/wholesalers/update-wholesal
 /**
  * Demo data for `npm run up`: a retailer, a wholesaler owner with a valid business profile and a
  * staff member, an admin, and a CONFIRMED connection between the retailer and the wholesaler.
- * Idempotent (accounts are found by phone; the connection is made once) and refused in production.
- * Prints the demo logins to stdout.
+ * Idempotent (accounts are found by phone; the connection is made once); runs only with APP_ENV
+ * local or test. The demo password is not in git: it comes from DEMO_PASSWORD, which `npm run up`
+ * generates once per checkout (.stack/secrets.json). Prints the demo logins to stdout.
  */
 const DEMO = {
-  admin: { phone: '01000000001', name: '운영자', password: 'demo-admin-2026', role: 'ADMIN' as const },
-  retailer: { phone: '01011112222', name: '꽃담플라워', password: 'demo-retail-2026', role: 'RETAILER' as const },
-  owner: { phone: '01098765432', name: '양재꽃상회', password: 'demo-owner-2026', role: 'WHOLESALER_OWNER' as const },
-  staff: { phone: '01033334444', name: '김직원', password: 'demo-staff-2026', role: 'WHOLESALER_STAFF' as const },
+  admin: { phone: '01000000001', name: '운영자', role: 'ADMIN' as const },
+  retailer: { phone: '01011112222', name: '꽃담플라워', role: 'RETAILER' as const },
+  owner: { phone: '01098765432', name: '양재꽃상회', role: 'WHOLESALER_OWNER' as const },
+  staff: { phone: '01033334444', name: '김직원', role: 'WHOLESALER_STAFF' as const },
 };
 
-async function ensureAccount(ctx: UseCaseContext, spec: (typeof DEMO)[keyof typeof DEMO], ownerId?: string) {
+async function ensureAccount(ctx: UseCaseContext, spec: (typeof DEMO)[keyof typeof DEMO], password: string, ownerId?: string) {
   const existing = await ctx.em.findOne(AccountSchema, { phone: spec.phone });
-  return existing ?? createAccount(ctx, { ...spec, ...(ownerId ? { ownerId } : {}) });
+  return existing ?? createAccount(ctx, { ...spec, password, ...(ownerId ? { ownerId } : {}) });
 }
 
 async function main(): Promise<void> {
   const config = readConfig();
-  if (config.runtime.appEnv === 'production') throw new Error('seed-demo refuses to run with APP_ENV=production');
+  if (config.runtime.appEnv !== 'local' && config.runtime.appEnv !== 'test') {
+    throw new Error(`seed-demo runs only with APP_ENV=local or test (not ${config.runtime.appEnv})`);
+  }
+  if (!config.demoPassword) throw new Error('seed-demo needs DEMO_PASSWORD (npm run up generates one)');
+  // A letter and a digit, whatever the random part holds, so the password policy always accepts it.
+  const password = `${config.demoPassword}-7a`;
   const { createService } = await import('./service.js');
   const service = await createService({ ...config, runtime: { ...config.runtime, logLevel: 'warn' } });
   try {
     await service.runtime.migrate();
     const ctx = service.context();
-    await ensureAccount(ctx, DEMO.admin);
-    const retailer = await ensureAccount(ctx, DEMO.retailer);
-    const owner = await ensureAccount(ctx, DEMO.owner);
-    await ensureAccount(ctx, DEMO.staff, owner.id);
+    await ensureAccount(ctx, DEMO.admin, password);
+    const retailer = await ensureAccount(ctx, DEMO.retailer, password);
+    const owner = await ensureAccount(ctx, DEMO.owner, password);
+    await ensureAccount(ctx, DEMO.staff, password, owner.id);
     const ownerActor: Actor = actorOf(owner);
     const wholesaler = await ctx.em.fork().findOne(WholesalerSchema, { id: owner.id });
     if (wholesaler && wholesaler.profileVersion === 0) {
@@ -58,8 +64,10 @@ async function main(): Promise<void> {
       const applied = await applyForConnection(ctx, actorOf(retailer), { wholesalerId: owner.id });
       await decideConnection(ctx, ownerActor, applied.connection.id, 'CONFIRMED');
     }
-    const lines = Object.entries(DEMO).map(([who, s]) => `    ${who.padEnd(9)} ${s.phone}  ${s.password}   (${s.role}, ${s.name})`);
-    process.stdout.write(`Demo logins (ordering, POST /v1/auth/sign-in with phone + password):\n${lines.join('\n')}\n`);
+    const lines = Object.entries(DEMO).map(([who, s]) => `    ${who.padEnd(9)} ${s.phone}   (${s.role}, ${s.name})`);
+    process.stdout.write(
+      `Demo logins (POST /v1/auth/sign-in with phone + password; every demo account has the same password):\n    password  ${password}\n${lines.join('\n')}\n`,
+    );
   } finally {
     await service.runtime.orm.close();
   }

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createRuntime, type Runtime } from '@marketbill/runtime';
+import { createBillingClient } from './clients/billing-client';
 import { createCatalogClient } from './clients/catalog-client';
+import { createNotifierClient } from './clients/notifier-client';
 import type { Config } from './config';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
@@ -30,7 +32,9 @@ export async function createService(config: Config, options: { onClosed?: () => 
   });
   const settings: Settings = { auth: config.auth, rateLimits: config.rateLimits, cutoff: config.cutoff };
   const catalog = createCatalogClient({ baseUrl: config.catalog.url, token: config.internalApiToken, timeoutMs: config.catalog.timeoutMs });
-  const api = createPublicApi({ orm: runtime.orm, settings, logger: runtime.logger, catalog, version: '1.0.0' });
+  const billing = createBillingClient({ baseUrl: config.billing.url, token: config.internalApiToken, timeoutMs: config.billing.timeoutMs });
+  const notifier = createNotifierClient({ baseUrl: config.notifier.url, token: config.internalApiToken, timeoutMs: config.notifier.timeoutMs });
+  const api = createPublicApi({ orm: runtime.orm, settings, logger: runtime.logger, catalog, billing, notifier, version: '1.0.0' });
   runtime.http.use(api.docs);
   runtime.http.use(api.api);
   const jobDeps = { orm: runtime.orm, settings, logger: runtime.logger };

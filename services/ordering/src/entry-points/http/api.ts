@@ -32,9 +32,9 @@ export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
       const body = spec.body ? parseInput(spec.body, req.body) : undefined;
       const ctx = createUseCaseContext(deps.orm.em.fork() as EntityManager, deps.settings, deps.logger, req.ip ? { clientIp: req.ip } : {});
       const requestId = String(res.locals.requestId ?? '');
-      const input = { params, query, body, actor: actor as NonNullable<typeof actor>, ctx, requestId } as Parameters<RouteSpec['run']>[0];
-      const respond = spec.respond ?? ((r: unknown) => r);
       const key = req.get('idempotency-key');
+      const input = { params, query, body, actor: actor as NonNullable<typeof actor>, ctx, requestId, idempotencyKey: key } as Parameters<RouteSpec['run']>[0];
+      const respond = spec.respond ?? ((r: unknown) => r);
       if (spec.idempotent && key !== undefined && actor) {
         const answer = await runIdempotent(ctx, actor.accountId, key, { method: spec.method, path: req.originalUrl, body: req.body }, spec.status, respond, (c) =>
           spec.run({ ...input, ctx: c }),

@@ -1,5 +1,7 @@
 import type { Router } from 'express';
+import type { BillingClient } from '../../clients/billing-client';
 import type { CatalogClient } from '../../clients/catalog-client';
+import type { NotifierClient } from '../../clients/notifier-client';
 import { adminRoutes } from './admin-routes';
 import { createApiRouter, type ApiDeps } from './api';
 import { authRoutes } from './auth-routes';
@@ -10,6 +12,8 @@ import { docsRouter } from './docs-router';
 import { buildOpenApiDocument } from './openapi';
 import { orderRoutes } from './order-routes';
 import { pricingRoutes } from './pricing-routes';
+import { smsLogRoutes } from './sms-log-routes';
+import { statementRoutes } from './statement-routes';
 import type { RouteSpec } from './route';
 import { wholesalerRoutes } from './wholesaler-routes';
 
@@ -22,10 +26,12 @@ export interface PublicApi {
 
 /**
  * The public API: every route module in one list, from which both the express routes and the
- * OpenAPI document are made. The billing statements (`/v1/statements…`, tag `statements`) and the
- * notifier's admin SMS log are added as further modules in this list when those services land.
+ * OpenAPI document are made. Catalog browsing, statements and the SMS log are passed through to
+ * the services that own them.
  */
-export function createPublicApi(deps: ApiDeps & { catalog: CatalogClient; version: string }): PublicApi {
+export function createPublicApi(
+  deps: ApiDeps & { catalog: CatalogClient; billing: BillingClient; notifier: NotifierClient; version: string },
+): PublicApi {
   const routes = [
     ...authRoutes(),
     ...wholesalerRoutes(),
@@ -34,7 +40,9 @@ export function createPublicApi(deps: ApiDeps & { catalog: CatalogClient; versio
     ...orderRoutes(),
     ...pricingRoutes(),
     ...catalogRoutes(deps.catalog),
+    ...statementRoutes(deps.billing),
     ...adminRoutes(),
+    ...smsLogRoutes(deps.notifier),
   ];
   const document = buildOpenApiDocument(routes, { version: deps.version });
   return { routes, document, api: createApiRouter(routes, deps), docs: docsRouter(document) };

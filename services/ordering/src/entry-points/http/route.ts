@@ -14,6 +14,8 @@ export interface RouteInput<P extends AnyObject | undefined, Q extends AnyObject
   actor: Actor;
   ctx: UseCaseContext;
   requestId: string;
+  /** The raw `Idempotency-Key` header, for routes that forward it to the service that keeps it. */
+  idempotencyKey: string | undefined;
 }
 
 /**

@@ -1,0 +1,37 @@
+import type { NotifierClient } from '../../clients/notifier-client';
+import { route, type RouteSpec } from './route';
+import * as S from './schemas';
+
+/** The notifier's SMS delivery log, for ADMIN users (numbers masked, verification codes masked). */
+export function smsLogRoutes(notifier: NotifierClient): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/v1/admin/sms-deliveries',
+      operationId: 'listSmsDeliveries',
+      summary: 'SMS deliveries, newest first (ADMIN)',
+      tags: ['admin'],
+      auth: 'bearer',
+      roles: ['ADMIN'],
+      query: S.smsDeliveryQuery,
+      status: 200,
+      response: S.SmsDeliveryPage,
+      errors: [403, 503],
+      run: ({ actor, query, requestId }) => notifier.listDeliveries(actor, query, requestId),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/admin/sms-deliveries/{deliveryId}',
+      operationId: 'getSmsDelivery',
+      summary: 'One SMS delivery with every attempt and the provider’s answers (ADMIN)',
+      tags: ['admin'],
+      auth: 'bearer',
+      roles: ['ADMIN'],
+      params: S.idParam('deliveryId'),
+      status: 200,
+      response: S.SmsDeliveryDetail,
+      errors: [403, 404, 503],
+      run: ({ actor, params, requestId }) => notifier.getDelivery(actor, params.deliveryId as string, requestId),
+    }),
+  ];
+}
