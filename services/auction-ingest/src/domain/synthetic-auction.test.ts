@@ -17,7 +17,7 @@ describe('syntheticAuctionDay', () => {
     expect(syntheticAuctionDay('2026-03-08', CATEGORIES[0]!, options)).toEqual([]);
   });
 
-  it.each(CATEGORIES.map((c) => [c.symbol, c]))('When a %s day is generated, then it has about 1000 valid rows with unique natural keys', (_symbol, category) => {
+  it.each(CATEGORIES.map((c) => ({ symbol: c.symbol, category: c })))('When a $symbol day is generated, then it has about 1000 valid rows with unique natural keys', ({ category }) => {
     const items = syntheticAuctionDay('2026-03-04', category, options);
     expect(items.length).toBeGreaterThan(800);
     expect(items.length).toBeLessThan(1200);
