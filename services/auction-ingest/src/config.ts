@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig, messagingEnv, platformEnv, port, positiveInt, toRuntimeConfig, type Env } from '@marketbill/platform/config';
+import { flag, loadConfig, messagingEnv, platformEnv, port, positiveInt, toRuntimeConfig, type Env } from '@marketbill/platform/config';
 
 const nonNegativeInt = () => z.coerce.number().int().min(0);
 
@@ -25,10 +25,8 @@ export const envSchema = z.object({
   IMPORT_REFRESH_DAYS: positiveInt().default(2).describe('Most recent days re-imported by every run even when imported before (late rows and corrections).'),
   CATCH_UP_DAYS: nonNegativeInt().default(14).describe('Days caught up at start (missing day × category pairs); 0 = none.'),
   IMPORT_CONCURRENCY: positiveInt().max(16).default(2).describe('Day × category imports in flight at once (schedule, catch-up, backfill).'),
-  IMPORT_SCHEDULE_ENABLED: z
-    .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((v) => v === 'true' || v === '1')
+  IMPORT_SCHEDULE_ENABLED: flag()
+    .default(true)
     .describe('Run the schedule and the start-up catch-up in this process (false for replicas beyond the first).'),
   REPLAY_SEED: z.string().min(1).default('marketbill-synthetic-v1').describe('Seed of the synthetic replay data (same seed = same data everywhere).'),
   REPLAY_ROWS_PER_DAY: positiveInt().max(20_000).default(1000).describe('About how many rows the replay source serves per category and auction day.'),

@@ -35,7 +35,7 @@ describe('createProgressReporter', () => {
     let t = 0;
     const reporter = createProgressReporter({ tty: true, write: (s) => out.push(s), width: 10, now: () => (t += 1000) });
     reporter.update(progress);
-    expect(out[0]).toMatch(/^\r\x1b\[2K\[█████░░░░░\]  50% 5\/10 day×category · 2 skipped · 1 failed · 3000 rows/);
+    expect(out[0]?.startsWith('\r\u001b[2K[█████░░░░░]  50% 5/10 day×category · 2 skipped · 1 failed · 3000 rows')).toBe(true);
   });
 
   it('When writing to a pipe, then plain lines are written at most once per interval, and always at the end', () => {
