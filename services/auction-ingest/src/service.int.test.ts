@@ -41,7 +41,8 @@ afterAll(async () => {
   await reader?.stop();
   await service?.runtime.stop();
   await dropSchema(env.DATABASE_URL, schema);
-});
+  // Stopping leaves the consumer group and flushes Kafka clients: seconds on a busy machine.
+}, 60_000);
 
 describe('auction-ingest without a key', () => {
   it('When the service starts, then it catches up the recent days from the replay source and publishes every row once, labelled REPLAY', async () => {

@@ -49,7 +49,8 @@ afterAll(async () => {
   await producer?.disconnect();
   await service?.runtime.stop();
   await dropSchema(env.DATABASE_URL, schema);
-});
+  // Stopping leaves the consumer group and flushes Kafka clients: seconds on a busy machine.
+}, 60_000);
 
 const itemIds = new Map<string, string>();
 const varietyIds = new Map<string, string>();

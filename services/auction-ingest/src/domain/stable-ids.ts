@@ -29,10 +29,23 @@ export function varietyKey(category: AuctionCategory, item: string, variety: str
   return `${category}|${item}|${variety}`;
 }
 
+// Item and variety ids repeat on every row of every day: remembering them saves two SHA-1 per
+// event in a backfill. Bounded, so a long-running process cannot grow it without limit.
+const memo = new Map<string, string>();
+function memoised(name: string): string {
+  let id = memo.get(name);
+  if (!id) {
+    if (memo.size >= 50_000) memo.clear();
+    id = uuidV5(name);
+    memo.set(name, id);
+  }
+  return id;
+}
+
 export function itemIdOf(category: AuctionCategory, item: string): string {
-  return uuidV5(itemKey(category, item));
+  return memoised(itemKey(category, item));
 }
 
 export function varietyIdOf(category: AuctionCategory, item: string, variety: string): string {
-  return uuidV5(varietyKey(category, item, variety));
+  return memoised(varietyKey(category, item, variety));
 }
