@@ -1,6 +1,6 @@
 // Keyword search latency of the catalog's internal API over a year of synthetic history.
 //
-//   node bench/catalog/search-latency.ts [--rate 200] [--seconds 30] [--days 365]
+//   node bench/catalog/search-latency.mts [--rate 200] [--seconds 30] [--days 365]
 //
 // 1. Seeds a fresh catalog schema (the service's own migrations) with `--days` days × 4 categories
 //    of the synthetic replay data, written in bulk with SQL into the tables the consumer fills
@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
-import { machine } from '../auction/machine.ts';
+import { machine } from '../auction/machine.mts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);

@@ -1,7 +1,7 @@
 // Backfill throughput end to end: synthetic aT days → auction-ingest backfill (parse, upsert,
 // outbox) → relay → Kafka → catalog consumer (inbox + one statement per event) → catalog tables.
 //
-//   node bench/auction/backfill-throughput.ts [--days 30] [--to 2026-11-25]
+//   node bench/auction/backfill-throughput.mts [--days 30] [--to 2026-11-25]
 //
 // Three real processes, as in production: the backfill CLI, the auction-ingest service (its relay
 // publishes what the CLI wrote) and the catalog service. Fresh schemas and topics per run (dropped
@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { machine } from './machine.ts';
+import { machine } from './machine.mts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const arg = (name: string, fallback: string) => {

@@ -9,14 +9,14 @@
 //              catalog's statement, written here for the experiment only): what a batch handler
 //              in the subscriber would allow.
 //
-//   node bench/auction/consumer-drain.ts [--days 10]
+//   node bench/auction/consumer-drain.mts [--days 10]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
-import { machine } from './machine.ts';
+import { machine } from './machine.mts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
