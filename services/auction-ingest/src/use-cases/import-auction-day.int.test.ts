@@ -11,6 +11,7 @@ import { migrations } from '../data-access/migrations';
 import { atItems, startFakeAtApi, type FakeAtApi } from '../test-support/fake-at-api';
 import { importAuctionDay, type ImportDeps } from './import-auction-day';
 import { backfillAuctionDays } from './backfill-auction-days';
+import { importRecentDays } from './import-recent-days';
 
 const env = stackEnv();
 const logger = createLogger({ service: 'auction-ingest-test', level: 'silent' });
@@ -112,5 +113,18 @@ describe('backfillAuctionDays', () => {
     expect(second).toMatchObject({ total: 4, skipped: 3, failed: 0, rowsPublished: 4 });
     const forced = await backfillAuctionDays(deps, { ...input, force: true });
     expect(forced).toMatchObject({ skipped: 0, failed: 0, rowsRead: 8, rowsPublished: 0 });
+  });
+});
+
+describe('importRecentDays', () => {
+  it('When the schedule runs, then missing days of the window are imported and the most recent days are re-imported even if done', async () => {
+    // 2026-11-25 10:30 in Seoul: the window is 11-23 … 11-25, the refresh 11-24 … 11-25.
+    const now = new Date('2026-11-25T01:30:00Z');
+    api.days.set('2026-11-23|1', atItems('2026-11-23', 2));
+    const first = await importRecentDays(deps, { windowDays: 3, refreshDays: 2, trigger: 'schedule', concurrency: 2, now });
+    expect(first).toMatchObject({ total: 12, skipped: 0, failed: 0, rowsPublished: 2 });
+    const second = await importRecentDays(deps, { windowDays: 3, refreshDays: 2, trigger: 'schedule', concurrency: 2, now });
+    expect(second).toMatchObject({ total: 12, skipped: 4, failed: 0, rowsPublished: 0 });
+    expect(second.results.map((r) => r.saleDate).every((d) => d >= '2026-11-24')).toBe(true);
   });
 });
