@@ -2,13 +2,43 @@ import { createRuntime, type Runtime } from '@marketbill/runtime';
 import type { Config } from './config';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
+import { failAbandonedRuns } from './data-access/import-run-repository';
+import { createAtApiClient, type AuctionSourceClient } from './clients/at-api-client';
+import { startReplayServer, type ReplayServer } from './clients/replay-server';
+import { createImportScheduleJob } from './entry-points/schedule/import-schedule-job';
+import type { ImportDeps } from './use-cases/import-auction-day';
 
 export interface Service {
   runtime: Runtime;
+  /** What the use cases need: the ORM, the auction source, the logger. */
+  deps: ImportDeps;
   start(): Promise<void>;
+  /** Closes what `createService` opened besides the runtime (the replay server). */
+  closeSource(): Promise<void>;
 }
 
-/** Composition root of the auction-ingest service: config → ORM → entry points → shutdown hooks. */
+/**
+ * The auction source: the live aT API with the configured key, or — the embedded default — the
+ * replay server in this process, reached through the very same client (paging, parsing, retries).
+ */
+async function createSource(config: Config, runtime: Runtime): Promise<{ client: AuctionSourceClient; replay?: ReplayServer }> {
+  const common = {
+    pageSize: config.auction.pageSize,
+    timeoutMs: config.auction.timeoutMs,
+    attempts: config.auction.attempts,
+    logger: runtime.logger,
+  };
+  if (config.auction.source === 'at-api') {
+    return {
+      client: createAtApiClient({ ...common, source: 'AT_API', url: config.auction.apiUrl, serviceKey: config.auction.apiKey as string, minIntervalMs: config.auction.minIntervalMs }),
+    };
+  }
+  const replay = await startReplayServer(config.replay);
+  runtime.logger.info({ seed: config.replay.seed }, 'auction source is the synthetic replay (not real market data)');
+  return { client: createAtApiClient({ ...common, source: 'REPLAY', url: replay.url, serviceKey: 'replay', minIntervalMs: 0 }), replay };
+}
+
+/** Composition root of the auction-ingest service: config → ORM → source → schedule → shutdown hooks. */
 export async function createService(config: Config, options: { onClosed?: () => Promise<void> } = {}): Promise<Service> {
   const runtime = await createRuntime({
     config: config.runtime,
@@ -17,8 +47,29 @@ export async function createService(config: Config, options: { onClosed?: () => 
     publishes: ['auction.price.updated'],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
   });
+  const source = await createSource(config, runtime);
+  const deps: ImportDeps = { orm: runtime.orm, source: source.client, logger: runtime.logger };
+  const closeSource = async () => {
+    await source.replay?.close();
+  };
   return {
     runtime,
-    start: () => runtime.start({ subscriptions: [], jobs: [] }),
+    deps,
+    closeSource,
+    async start() {
+      const jobs = config.schedule.enabled
+        ? [
+            {
+              name: 'abandoned-runs',
+              // Runs left RUNNING by a crashed process would otherwise look in progress forever.
+              start: async () => void (await failAbandonedRuns(runtime.orm.em.fork(), 30)),
+              stop: () => undefined,
+            },
+            createImportScheduleJob(deps, { ...config.schedule, logger: runtime.logger }),
+          ]
+        : [];
+      jobs.push({ name: 'replay-source', start: () => undefined, stop: closeSource });
+      await runtime.start({ subscriptions: [], jobs });
+    },
   };
 }

@@ -7,10 +7,12 @@ export const envSchema = z.object({
   ...messagingEnv,
   HTTP_PORT: port().default(8081).describe('Port of the HTTP server.'),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('catalog').describe('Postgres schema owned by this service.'),
+  INTERNAL_API_TOKEN: z.string().min(16).describe('Bearer token the internal API demands of its callers (secret, shared with the ordering edge).'),
 });
 
 const configSchema = envSchema.transform((e) => ({
   runtime: toRuntimeConfig('catalog', e, { httpPort: e.HTTP_PORT, databaseSchema: e.DATABASE_SCHEMA }),
+  internalApiToken: e.INTERNAL_API_TOKEN,
 }));
 
 export type Config = z.output<typeof configSchema>;

@@ -2,13 +2,15 @@ import { createRuntime, type Runtime } from '@marketbill/runtime';
 import type { Config } from './config';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
+import { createCatalogRouter } from './entry-points/http/catalog-router';
+import { subscriptions } from './entry-points/messaging/subscriptions';
 
 export interface Service {
   runtime: Runtime;
   start(): Promise<void>;
 }
 
-/** Composition root of the catalog service: config → ORM → entry points → shutdown hooks. */
+/** Composition root of the catalog service: config → ORM → internal API and subscriptions → shutdown hooks. */
 export async function createService(config: Config, options: { onClosed?: () => Promise<void> } = {}): Promise<Service> {
   const runtime = await createRuntime({
     config: config.runtime,
@@ -17,8 +19,9 @@ export async function createService(config: Config, options: { onClosed?: () => 
     publishes: [],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
   });
+  runtime.http.use(createCatalogRouter({ orm: runtime.orm, internalApiToken: config.internalApiToken }));
   return {
     runtime,
-    start: () => runtime.start({ subscriptions: [], jobs: [] }),
+    start: () => runtime.start({ subscriptions, jobs: [] }),
   };
 }

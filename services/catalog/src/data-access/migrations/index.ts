@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { CatalogTables } from './0001-catalog-tables';
 
 /** The catalog schema's migrations, in order (the messaging tables come first, added by the runtime). */
-export const migrations: MigrationObject[] = [];
+export const migrations: MigrationObject[] = [{ name: '0001-catalog-tables', class: CatalogTables }];

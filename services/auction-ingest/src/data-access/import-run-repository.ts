@@ -1,0 +1,57 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { AuctionCategory, AuctionSource } from '@marketbill/schemas';
+import { ImportRunSchema, type ImportRun, type ImportTrigger } from './entities';
+
+/** Records the start of an import (committed at once, so a crash leaves a RUNNING row behind as evidence). */
+export async function startImportRun(
+  em: EntityManager,
+  input: { saleDate: string; category: AuctionCategory; source: AuctionSource; trigger: ImportTrigger },
+): Promise<ImportRun> {
+  const run = em.create(ImportRunSchema, {
+    ...input,
+    status: 'RUNNING',
+    startedAt: new Date(),
+    finishedAt: null,
+    pages: 0,
+    rowsRead: 0,
+    rowsNew: 0,
+    rowsChanged: 0,
+    rowsUnchanged: 0,
+    rowsFailed: 0,
+    rowsMerged: 0,
+    errors: [],
+  } as unknown as ImportRun);
+  await em.persistAndFlush(run);
+  return run;
+}
+
+function table(em: EntityManager): string {
+  const schema = (em.config.get('schema') as string | undefined) ?? 'public';
+  return `"${schema.replace(/"/g, '""')}".import_run`;
+}
+
+/** The `<day>|<category>` pairs among these that have a succeeded import. */
+export async function succeededImports(em: EntityManager, from: string, to: string): Promise<Set<string>> {
+  const rows = await em.getConnection().execute<Array<{ sale_date: string; category: string }>>(
+    `select distinct to_char(sale_date, 'YYYY-MM-DD') as sale_date, category from ${table(em)}
+      where sale_date between ?::date and ?::date and status = 'SUCCEEDED'`,
+    [from, to],
+  );
+  return new Set(rows.map((r: { sale_date: string; category: string }) => `${r.sale_date}|${r.category}`));
+}
+
+/** The latest runs, newest first (the import-run log). */
+export async function listImportRuns(em: EntityManager, limit: number): Promise<ImportRun[]> {
+  return em.find(ImportRunSchema, {}, { orderBy: { startedAt: 'desc', id: 'desc' }, limit });
+}
+
+/** Marks runs left RUNNING by a process that died as FAILED (at start-up, before new runs begin). */
+export async function failAbandonedRuns(em: EntityManager, olderThanMinutes: number): Promise<number> {
+  const rows = await em.getConnection().execute<Array<{ id: string }>>(
+    `update ${table(em)} set status = 'FAILED', finished_at = now(),
+            errors = errors || '[{"reason":"abandoned: the importing process stopped before finishing"}]'::jsonb
+      where status = 'RUNNING' and started_at < now() - make_interval(mins => ?) returning id`,
+    [olderThanMinutes],
+  );
+  return rows.length;
+}

@@ -1,0 +1,63 @@
+import type { AuctionCategory } from '@marketbill/schemas';
+import { uuidV5, varietyKey } from './stable-ids';
+
+/** One auction result row: sale day × category × item × variety × auction grade, with its figures. */
+export interface AuctionRow {
+  saleDate: string;
+  category: AuctionCategory;
+  item: string;
+  variety: string;
+  grade: string;
+  minPrice: number;
+  avgPrice: number;
+  maxPrice: number;
+  totalAmount: number;
+  totalQuantity: number;
+}
+
+/** The natural key rows are upserted on. */
+export function naturalKeyOf(row: Pick<AuctionRow, 'saleDate' | 'category' | 'item' | 'variety' | 'grade'>): string {
+  return `${row.saleDate}|${varietyKey(row.category, row.item, row.variety)}|${row.grade}`;
+}
+
+/**
+ * The event id of one state of a row: UUID v5 of the natural key, the row's revision and its
+ * figures. Re-importing an unchanged row gives the same id. The revision is part of it because a
+ * row corrected A → B → A again must produce a new event for the last step, which a consumer
+ * deduplicating on event ids would otherwise drop as a repeat of the first.
+ */
+export function eventIdOf(row: AuctionRow, revision: number): string {
+  return uuidV5(
+    [naturalKeyOf(row), revision, row.minPrice, row.avgPrice, row.maxPrice, row.totalAmount, row.totalQuantity].join('|'),
+  );
+}
+
+/**
+ * Folds rows that share a natural key into one (the answer of a day can list the same variety and
+ * grade twice, e.g. from two shippers): quantities and amounts add up, min/max are the extremes and
+ * the average is the quantity-weighted one. Keeps the first-seen order.
+ */
+export function mergeDuplicateRows(rows: AuctionRow[]): { rows: AuctionRow[]; merged: number } {
+  const byKey = new Map<string, AuctionRow>();
+  let merged = 0;
+  for (const row of rows) {
+    const key = naturalKeyOf(row);
+    const seen = byKey.get(key);
+    if (!seen) {
+      byKey.set(key, { ...row });
+      continue;
+    }
+    merged++;
+    const totalQuantity = seen.totalQuantity + row.totalQuantity;
+    const totalAmount = seen.totalAmount + row.totalAmount;
+    byKey.set(key, {
+      ...seen,
+      minPrice: Math.min(seen.minPrice, row.minPrice),
+      maxPrice: Math.max(seen.maxPrice, row.maxPrice),
+      totalQuantity,
+      totalAmount,
+      avgPrice: totalQuantity > 0 ? Math.round(totalAmount / totalQuantity) : Math.round((seen.avgPrice + row.avgPrice) / 2),
+    });
+  }
+  return { rows: [...byKey.values()], merged };
+}
