@@ -19,6 +19,8 @@ export interface CallOptions {
   requestId?: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** Extra request headers (e.g. a forwarded `Idempotency-Key`). */
+  headers?: Record<string, string>;
   /** Response type; 'arraybuffer' for files. */
   responseType?: 'json' | 'arraybuffer';
 }
@@ -53,7 +55,11 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         params: call.query,
         data: call.body,
         responseType: call.responseType ?? 'json',
-        headers: { ...(call.actor ? actorHeaders(call.actor) : {}), ...(call.requestId ? { 'x-request-id': call.requestId } : {}) },
+        headers: {
+          ...(call.headers ?? {}),
+          ...(call.actor ? actorHeaders(call.actor) : {}),
+          ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
+        },
       };
       const attempts = method === 'GET' ? getAttempts : 1;
       for (let attempt = 1; ; attempt++) {
