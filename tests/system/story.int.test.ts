@@ -105,8 +105,7 @@ describe('the MarketBill story through the REST edge', () => {
       body: { verificationId: started.body.verificationId, code, phone, name: '이야기꽃집', password, role: 'RETAILER' },
     });
     expect([200, 201]).toContain(signedUp.status);
-    const retailer = signedUp.body;
-    const retailerToken = retailer.accessToken as string;
+    const retailerToken = signedUp.body.tokens.accessToken as string;
 
     // 2. The florist applies to the demo wholesaler; the owner approves.
     const wholesalers = await ok(call('GET', '/v1/wholesalers?q=양재', { token: retailerToken }));
@@ -128,11 +127,13 @@ describe('the MarketBill story through the REST edge', () => {
     expect(detail.body.latestPrices.length).toBeGreaterThan(0);
 
     // 4. Fill the cart and order (a retried order with the same key makes no second order).
-    await waitFor(async () => (await call('POST', `/v1/carts/${wholesaler.id}/lines`, { token: retailerToken, body: { varietyId: rose.id, grade: 'UPPER', quantity: 10 } })).status === 201, {
+    // Adding the same variety and grade again replaces the quantity, so retrying until ordering's
+    // read model has the variety (it follows auction.price.updated) changes nothing else.
+    await waitFor(async () => (await call('POST', `/v1/carts/${wholesaler.id}/lines`, { token: retailerToken, body: { varietyId: rose.id, grade: 'UPPER', quantity: 10 } })).status === 200, {
       timeoutMs: 60_000,
       description: 'the variety in ordering’s read model',
     });
-    await ok(call('POST', `/v1/carts/${wholesaler.id}/lines`, { token: retailerToken, body: { varietyId: rose.id, grade: 'MIDDLE', quantity: 5 } }), 201);
+    await ok(call('POST', `/v1/carts/${wholesaler.id}/lines`, { token: retailerToken, body: { varietyId: rose.id, grade: 'MIDDLE', quantity: 5 } }));
     const orderKey = randomUUID();
     const placed = await ok(call('POST', '/v1/orders', { token: retailerToken, body: { wholesalerId: wholesaler.id }, headers: { 'idempotency-key': orderKey } }), 201);
     const again = await ok(call('POST', '/v1/orders', { token: retailerToken, body: { wholesalerId: wholesaler.id }, headers: { 'idempotency-key': orderKey } }), 201);
@@ -141,11 +142,12 @@ describe('the MarketBill story through the REST edge', () => {
 
     // 5. The wholesaler prices every line (from the suggestions).
     const suggestions = await ok(call('GET', `/v1/orders/${orderId}/price-suggestions`, { token: owner.accessToken }));
-    const prices = placed.body.lines.map((line: { id: string }) => ({
+    const lines = placed.body.lines.map((line: { id: string }) => ({
       lineId: line.id,
-      unitPrice: suggestions.body.items?.find((s: { lineId: string; suggestedPrice: number | null }) => s.lineId === line.id)?.suggestedPrice ?? 10_000,
+      unitPrice: suggestions.body.items.find((s: { lineId: string }) => s.lineId === line.id)?.suggestion?.unitPrice ?? 10_000,
     }));
-    const priced = await ok(call('PATCH', `/v1/orders/${orderId}/prices`, { token: owner.accessToken, body: { prices } }));
+    const priced = await ok(call('PATCH', `/v1/orders/${orderId}/prices`, { token: owner.accessToken, body: { lines } }));
+    expect(priced.body.priceState).toBe('PRICED');
     const expectedTotal = priced.body.lines.reduce((sum: number, l: { quantity: number; unitPrice: number }) => sum + l.quantity * l.unitPrice, 0);
     expect(priced.body.total).toBe(expectedTotal);
 

@@ -187,6 +187,7 @@ export async function startOrdering(overrides: Record<string, string> = {}) {
         source: 'REPLAY',
         itemId,
         varietyId,
+        revision: 0,
       });
     }
     // Processed = in the consumer's inbox (same transaction as the read-model write).

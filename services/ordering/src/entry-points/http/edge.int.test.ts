@@ -131,6 +131,7 @@ describe('the edge', () => {
       source: 'REPLAY',
       itemId: '',
       varietyId: '',
+      revision: 0,
     });
     await h.produceRaw('auction.price.updated', 'k', Buffer.from('not avro at all'));
     const messages = await dead.waitForCount(2);
