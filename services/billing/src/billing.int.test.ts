@@ -246,6 +246,30 @@ describe('issuing a statement', () => {
     expect(again.body.statements).toEqual([{ orderId: priced.orderId, statementId: first.body.id, statementNumber: first.body.number }]);
   });
 
+  it('When the edge sends the versions it knows and billing’s view is still behind, then the issue waits for the view, or answers 503 order-view-behind', async () => {
+    const { w, r } = await pair();
+    const unpriced = snapshot({ wholesaler: { id: w }, retailer: { id: r }, lines: [line({ quantity: 4, unitPrice: null })], version: 1 });
+    await h.produce('order.placed', unpriced.orderId, orderPlaced(unpriced));
+    await waitFor(async () => (await orderVersion(unpriced.orderId)) === 1, { timeoutMs: 60_000 });
+
+    // The edge has v2 (priced) and asks at once; the v2 event reaches billing only after the request.
+    const priced = snapshot({ orderId: unpriced.orderId, orderNumber: unpriced.orderNumber, wholesaler: { id: w }, retailer: { id: r }, lines: [line({ quantity: 4, unitPrice: 2_500 })], version: 2 });
+    const issuing = h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [priced.orderId], expectedVersions: { [priced.orderId]: 2 } } });
+    await h.produce('order.updated', priced.orderId, orderUpdated(priced));
+    const issued = await issuing;
+    expect(issued.status).toBe(201);
+    expect(issued.body).toMatchObject({ total: 10_000, orders: [{ orderId: priced.orderId }] });
+
+    // A version that never arrives: a retriable 503 naming the order, and nothing reserved.
+    const { w: w2, r: r2 } = await pair();
+    const stale = await pricedOrder(w2, r2);
+    const before = await billingRows();
+    const behind = await h.call<Json>('POST', '/statements', { actor: owner(w2), body: { orderIds: [stale.orderId], expectedVersions: { [stale.orderId]: 9 } } });
+    expect(behind.status).toBe(503);
+    expect(behind.body).toMatchObject({ code: 'order-view-behind', orderIds: [stale.orderId] });
+    expect(await billingRows()).toEqual(before);
+  });
+
   it('When the owner issues for a retailer and day, then the statement sums up that day’s live order sheets', async () => {
     const { w, r } = await pair();
     const day = '2026-11-24';

@@ -36,6 +36,9 @@ export const envSchema = z.object({
     .default(false)
     .describe('Allow seal URLs that resolve to loopback, private or link-local addresses (tests and local runs only: the URL is user input).'),
   STATEMENT_LEASE_SECONDS: positiveInt().default(60).describe('How long an issue in progress holds its reservation before the resume job may take it over.'),
+  ORDER_VIEW_WAIT_MS: positiveInt()
+    .default(5_000)
+    .describe('How long an issue waits for billing’s view of its orders to reach the versions the edge sent; past it, 503 order-view-behind (retry).'),
   STATEMENT_RESUME_INTERVAL_SECONDS: positiveInt().default(30).describe('How often reservations left by a failed or crashed issue are resumed.'),
   STATEMENT_RESUME_MAX_ATTEMPTS: positiveInt().default(5).describe('Render/upload attempts of a reservation before it is released (its orders become issuable again).'),
 });
@@ -62,6 +65,7 @@ const configSchema = envSchema.transform((e) => ({
   },
   issuing: {
     leaseSeconds: e.STATEMENT_LEASE_SECONDS,
+    viewWaitMs: e.ORDER_VIEW_WAIT_MS,
     resumeIntervalSeconds: e.STATEMENT_RESUME_INTERVAL_SECONDS,
     resumeMaxAttempts: e.STATEMENT_RESUME_MAX_ATTEMPTS,
   },

@@ -173,3 +173,19 @@ export class InvalidEventContentError extends AppError {
     });
   }
 }
+
+/**
+ * Billing's view of an order (kept from ordering's events) is older than the version the edge
+ * knows: the last change has not arrived yet. Retriable: the request succeeds once it has.
+ */
+export class OrderViewBehindError extends AppError {
+  static forOrders(orderIds: string[]): OrderViewBehindError {
+    return new OrderViewBehindError({
+      code: 'order-view-behind',
+      message: `The latest changes of ${orderIds.length === 1 ? 'an order' : `${orderIds.length} orders`} have not reached billing yet; try again in a moment.`,
+      httpStatus: 503,
+      retriable: true,
+      details: { orderIds },
+    });
+  }
+}

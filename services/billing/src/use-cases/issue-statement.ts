@@ -9,13 +9,17 @@ import { lockLedgerAccount } from '../data-access/ledger-repository';
 import { findOrderSheets, findOrderSheetsOfDay } from '../data-access/order-sheet-repository';
 import { findStatement, findStatementOrders } from '../data-access/statement-repository';
 import { findWholesalerProfile } from '../data-access/wholesaler-profile-repository';
+import { awaitOrderViews } from './await-order-views';
 import { finishStatement } from './finish-statement';
 import type { IssuingDeps } from './issuing-deps';
 import { requestFingerprint } from './request-fingerprint';
 import { assertIssuable, assertNothingInFlight, insertReservation, replayByIdempotencyKey, resumeOrRefuse, type Reservation } from './reserve-statement';
 
-/** One order sheet or several of one retailer, or all of a retailer's order sheets of one Seoul day. */
-export type IssueStatementInput = { orderIds: string[] } | { retailerId: string; day: string };
+/**
+ * One order sheet or several of one retailer, or all of a retailer's order sheets of one Seoul day;
+ * `expectedVersions` (order id → version, from the edge) makes the issue wait for billing's view.
+ */
+export type IssueStatementInput = ({ orderIds: string[] } | { retailerId: string; day: string }) & { expectedVersions?: Record<string, number> | undefined };
 
 export interface IssueResult {
   statement: StatementRow;
@@ -38,6 +42,7 @@ export async function issueStatement(deps: IssuingDeps, actor: Actor, input: Iss
   const wholesalerId = assertMayIssue(actor);
   const normalised = 'orderIds' in input ? { orderIds: [...new Set(input.orderIds)].sort() } : { retailerId: input.retailerId, day: input.day };
   const fingerprint = requestFingerprint('issue', normalised);
+  await awaitOrderViews(deps.orm, input.expectedVersions ?? {}, deps.viewWaitMs);
 
   const reservation = await deps.orm.em.fork().transactional(async (txn): Promise<Reservation> => {
     const em = txn as EntityManager;

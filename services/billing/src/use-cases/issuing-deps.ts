@@ -12,4 +12,6 @@ export interface IssuingDeps {
   logger: Logger;
   /** Seconds an issue in progress holds its reservation. */
   leaseSeconds: number;
+  /** How long an issue waits for billing's view of the orders to reach the versions the edge knows. */
+  viewWaitMs: number;
 }

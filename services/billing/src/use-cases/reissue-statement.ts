@@ -7,6 +7,7 @@ import { lockLedgerAccount } from '../data-access/ledger-repository';
 import { findOrderSheets } from '../data-access/order-sheet-repository';
 import { findStatement } from '../data-access/statement-repository';
 import { findWholesalerProfile } from '../data-access/wholesaler-profile-repository';
+import { awaitOrderViews } from './await-order-views';
 import { finishStatement } from './finish-statement';
 import type { IssueResult } from './issue-statement';
 import type { IssuingDeps } from './issuing-deps';
@@ -19,9 +20,17 @@ import { assertIssuable, assertNothingInFlight, insertReservation, replayByIdemp
  * PDFs are kept. The footer keeps the old version's 전잔액 and 입금 (it is a corrected copy of the
  * same statement); the ledger reverses the old charge and charges the new total when it is issued.
  */
-export async function reissueStatement(deps: IssuingDeps, actor: Actor, statementId: string, idempotencyKey?: string): Promise<IssueResult> {
+export async function reissueStatement(
+  deps: IssuingDeps,
+  actor: Actor,
+  statementId: string,
+  idempotencyKey?: string,
+  expectedVersions: Record<string, number> = {},
+): Promise<IssueResult> {
   const wholesalerId = assertMayIssue(actor);
   const fingerprint = requestFingerprint('reissue', { statementId });
+  // A re-issue prints the orders as they stand now: wait until billing's view has the edge's versions.
+  await awaitOrderViews(deps.orm, expectedVersions, deps.viewWaitMs);
 
   const reservation = await deps.orm.em.fork().transactional(async (txn): Promise<Reservation> => {
     const em = txn as EntityManager;

@@ -18,7 +18,7 @@ export interface BillingClient {
   listStatements(actor: Actor, query: Query, requestId: string): Promise<Page<unknown>>;
   issueStatement(actor: Actor, body: unknown, idempotencyKey: string | undefined, requestId: string): Promise<unknown>;
   getStatement(actor: Actor, id: string, requestId: string): Promise<unknown>;
-  reissueStatement(actor: Actor, id: string, idempotencyKey: string | undefined, requestId: string): Promise<unknown>;
+  reissueStatement(actor: Actor, id: string, body: unknown, idempotencyKey: string | undefined, requestId: string): Promise<unknown>;
   getStatementDownload(actor: Actor, id: string, requestId: string): Promise<{ url: string; expiresAt: string }>;
   getLedger(actor: Actor, query: Query, requestId: string): Promise<unknown>;
   recordPayment(actor: Actor, body: unknown, idempotencyKey: string | undefined, requestId: string): Promise<unknown>;
@@ -46,7 +46,7 @@ export function createBillingClient(options: { baseUrl: string; token: string; t
       fromBillingPage(await http.request<Page<unknown>>('GET', '/statements', { actor, requestId, query: toBillingPage(query) })),
     issueStatement: (actor, body, key, requestId) => http.request('POST', '/statements', { actor, requestId, body, headers: keyed(key) }),
     getStatement: (actor, id, requestId) => http.request('GET', `/statements/${seg(id)}`, { actor, requestId }),
-    reissueStatement: (actor, id, key, requestId) => http.request('POST', `/statements/${seg(id)}/reissue`, { actor, requestId, headers: keyed(key) }),
+    reissueStatement: (actor, id, body, key, requestId) => http.request('POST', `/statements/${seg(id)}/reissue`, { actor, requestId, body, headers: keyed(key) }),
     getStatementDownload: (actor, id, requestId) => http.request('GET', `/statements/${seg(id)}/download`, { actor, requestId }),
     getLedger: (actor, query, requestId) => http.request('GET', '/ledger', { actor, requestId, query }),
     recordPayment: (actor, body, key, requestId) => http.request('POST', '/payments', { actor, requestId, body, headers: keyed(key) }),

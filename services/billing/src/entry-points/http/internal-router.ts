@@ -25,10 +25,15 @@ const listQuery = z.object({
   size: z.coerce.number().int().min(1).max(100).default(20),
 });
 
+/** Order id → the version the edge holds; billing waits until its view has caught up (see awaitOrderViews). */
+const expectedVersions = z.record(z.uuid(), z.number().int().positive()).optional();
+
 const issueBody = z.union([
-  z.object({ orderIds: z.array(z.uuid()).min(1).max(100) }).strict(),
-  z.object({ retailerId: z.uuid(), day }).strict(),
+  z.object({ orderIds: z.array(z.uuid()).min(1).max(100), expectedVersions }).strict(),
+  z.object({ retailerId: z.uuid(), day, expectedVersions }).strict(),
 ]);
+
+const reissueBody = z.object({ expectedVersions }).strict();
 
 const ledgerQuery = z.object({ retailerId: z.uuid().optional(), wholesalerId: z.uuid().optional() });
 
@@ -76,7 +81,8 @@ export function createInternalRouter(deps: IssuingDeps, internalApiToken: string
   router.post('/statements/:id/reissue', async (req, res) => {
     const actor = requireActor(req);
     const { id } = parseInput(idParam, req.params, 'path');
-    const { statement, replayed } = await reissueStatement(deps, actor, id, idempotencyKeyOf(req));
+    const { expectedVersions: versions } = parseInput(reissueBody, req.body ?? {});
+    const { statement, replayed } = await reissueStatement(deps, actor, id, idempotencyKeyOf(req), versions ?? {});
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(201).json(toStatementDetail({ statement, ordersChanged: false }));
   });

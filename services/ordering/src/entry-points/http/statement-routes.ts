@@ -1,4 +1,5 @@
 import type { BillingClient } from '../../clients/billing-client';
+import { expectedOrderVersions } from '../../use-cases/statements/expected-order-versions';
 import { route, type RouteSpec } from './route';
 import * as S from './schemas';
 
@@ -41,7 +42,8 @@ export function statementRoutes(billing: BillingClient): RouteSpec[] {
       status: 201,
       response: S.StatementDetail,
       errors: [403, 404, 409, 422, 503],
-      run: ({ actor, body, idempotencyKey, requestId }) => billing.issueStatement(actor, body, idempotencyKey, requestId),
+      run: async ({ actor, body, ctx, idempotencyKey, requestId }) =>
+        billing.issueStatement(actor, { ...body, expectedVersions: await expectedOrderVersions(ctx, actor, body) }, idempotencyKey, requestId),
     }),
     route({
       method: 'get',
@@ -69,7 +71,12 @@ export function statementRoutes(billing: BillingClient): RouteSpec[] {
       status: 201,
       response: S.StatementDetail,
       errors: [403, 404, 409, 503],
-      run: ({ actor, params, idempotencyKey, requestId }) => billing.reissueStatement(actor, params.statementId as string, idempotencyKey, requestId),
+      run: async ({ actor, params, ctx, idempotencyKey, requestId }) => {
+        // The orders it covers, as billing has them, then their versions here (see expectedOrderVersions).
+        const current = (await billing.getStatement(actor, params.statementId as string, requestId)) as { orders: Array<{ orderId: string }> };
+        const expectedVersions = await expectedOrderVersions(ctx, actor, { orderIds: current.orders.map((o) => o.orderId) });
+        return billing.reissueStatement(actor, params.statementId as string, { expectedVersions }, idempotencyKey, requestId);
+      },
     }),
     route({
       method: 'get',
