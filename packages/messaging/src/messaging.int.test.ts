@@ -29,6 +29,8 @@ const logger = createLogger({ service: 'messaging-test', level: 'silent' });
 let schema: string;
 let orm: Orm;
 let running: Messaging[] = [];
+/** The consumer mode of the scenarios being run (set by each describe block). */
+let consumerBatchSize = 1;
 
 // Every test gets its own schema (hence its own outbox, inbox and relay lock) and its own topics.
 beforeEach(async () => {
@@ -114,6 +116,7 @@ async function startMessaging(service: string, prefix: string, subscriptions: Su
     topicPrefix: prefix,
     partitions: 3,
     initialRetryDelayMs: 20,
+    consumerBatchSize,
     ...extra,
   });
   running.push(messaging);
@@ -131,7 +134,15 @@ async function received(group: string) {
 
 jest.setTimeout(90_000);
 
-describe('messaging platform against the real stack', () => {
+// Every scenario runs in both consumer modes: one transaction per message, and batches.
+describe.each([
+  ['one transaction per message', 1],
+  ['batches of 50 messages per transaction', 50],
+])('messaging platform against the real stack (%s)', (_mode, batchSize) => {
+  beforeEach(() => {
+    consumerBatchSize = batchSize;
+  });
+
   it('When services write events through the outbox, then each reaches the consumer once and in order per key', async () => {
     const group = uniqueName('svc');
     const messaging = await startMessaging(group, uniqueTopicPrefix(), [recordingHandler(group)]);
@@ -316,6 +327,29 @@ describe('messaging platform against the real stack', () => {
     expect(publishSpan?.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
     expect(processSpan?.parentSpanContext?.spanId).toBe(publishSpan?.spanContext().spanId);
     expect(handlerTraceId).toBe(traceId);
+  });
+
+  it('When one fetched batch holds a poisoned event between good ones, then the good ones are processed once and only the poisoned one is dead-lettered', async () => {
+    const prefix = uniqueTopicPrefix();
+    // Events wait in Kafka before the consumer starts, so they arrive together in one batch.
+    const producer = await startMessaging(uniqueName('svc'), prefix, []);
+    const orderId = randomUUID();
+    for (let version = 1; version <= 5; version++) await writeOrderChange(orderEvent(orderId, version, version === 3 ? 'refuse' : null));
+    await producer.relay.drained();
+
+    const group = uniqueName('svc');
+    const consumer = await startMessaging(group, prefix, [
+      recordingHandler(group, (event) => {
+        if (event.order.memo === 'refuse') throw new AppError({ code: 'order-refused', message: 'refused' });
+      }),
+    ]);
+    const rows = await waitFor(async () => ((await received(group)).length >= 4 ? received(group) : undefined), { description: 'the four good events' });
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 4, 5]);
+    const dlq = await readTopic(consumer.kafka, `${prefix}order.updated.dlq`);
+    const [dead] = await dlq.waitForCount(1);
+    await dlq.stop();
+    expect(dead!.headers['dlq-error-code']).toBe('order-refused');
+    expect(consumer.subscriber!.stats()).toMatchObject({ processed: 4, deadLettered: 1 });
   });
 
   it('When a schema change is not BACKWARD compatible, then the registry refuses it and the check reports it', async () => {

@@ -29,6 +29,8 @@ export interface MessagingOptions {
   partitionsConsumedConcurrently?: number;
   relayBatchSize?: number;
   retryAttempts?: number;
+  /** Messages per consumer transaction (1 = one transaction per message); see SubscriberOptions. */
+  consumerBatchSize?: number;
   initialRetryDelayMs?: number;
 }
 
@@ -85,6 +87,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
           subscriptions: options.subscriptions,
           ...(options.partitionsConsumedConcurrently ? { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently } : {}),
           ...(options.retryAttempts ? { attempts: options.retryAttempts } : {}),
+          ...(options.consumerBatchSize ? { batchSize: options.consumerBatchSize } : {}),
           ...(options.initialRetryDelayMs ? { initialRetryDelayMs: options.initialRetryDelayMs } : {}),
         })
       : undefined;

@@ -86,6 +86,10 @@ export const messagingEnv = {
   KAFKA_REPLICATION_FACTOR: positiveInt().default(1).describe('Replication factor for topics this service creates.'),
   KAFKA_TOPIC_PREFIX: z.string().default('').describe('Prefix of physical topic names, registry subjects and consumer groups (tests and shared dev clusters); empty in production.'),
   KAFKA_PARTITIONS_CONCURRENCY: positiveInt().default(3).describe('Partitions a consumer processes in parallel (order still holds within each partition).'),
+  KAFKA_CONSUMER_BATCH_SIZE: positiveInt()
+    .max(1_000)
+    .default(100)
+    .describe('Messages a consumer handles in one database transaction (1 = one transaction per message); a failing batch is retried message by message.'),
 } as const;
 
 /** Documentation rows (`key`, `description`, `default`) of an env schema object, for READMEs. */
@@ -103,7 +107,7 @@ export interface RuntimeConfig {
   logLevel: string;
   http: { host: string; port: number };
   database: { url: string; schema: string; poolMax: number; migrateOnStart: boolean };
-  kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number | undefined; replicationFactor: number; partitionsConcurrency: number };
+  kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number | undefined; replicationFactor: number; partitionsConcurrency: number; consumerBatchSize: number };
   schemaRegistryUrl: string;
   telemetry: { tracesEndpoint: string | undefined };
   shutdownTimeoutMs: number;
@@ -131,6 +135,7 @@ export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpP
       partitions: e.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       partitionsConcurrency: e.KAFKA_PARTITIONS_CONCURRENCY,
+      consumerBatchSize: e.KAFKA_CONSUMER_BATCH_SIZE,
     },
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
     telemetry: { tracesEndpoint },

@@ -111,6 +111,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         topicPrefix: config.kafka.topicPrefix,
         replicationFactor: config.kafka.replicationFactor,
         partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
+        consumerBatchSize: config.kafka.consumerBatchSize,
         ...(config.kafka.partitions ? { partitions: config.kafka.partitions } : {}),
       });
       runtime.messaging = messaging;
