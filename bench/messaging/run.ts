@@ -129,6 +129,7 @@ async function service(schema: string, prefix: string, asConsumer: boolean): Pro
       : [],
     topicPrefix: prefix,
     partitionsConsumedConcurrently: 6,
+    consumerBatchSize: opt('batch', 100),
   });
   if (!asConsumer) {
     // The consumer process must not relay: it runs no relay of its own schema's outbox (empty).
@@ -140,18 +141,28 @@ async function service(schema: string, prefix: string, asConsumer: boolean): Pro
     if (!m.stop) return;
     await messaging.stop();
     await orm.close();
-    process.send?.({ latencies, first, last, stats: messaging.subscriber?.stats() ?? null });
-    process.exit(0);
+    // Exit only once the (large) result has been handed to the parent: process.send is asynchronous.
+    process.send?.({ latencies, first, last, stats: messaging.subscriber?.stats() ?? null }, () => process.exit(0));
   });
   setInterval(() => process.send?.({ progress: latencies.length }), 500).unref();
 }
 
 function child(roleName: string, extraEnv: Record<string, string>): ChildProcess {
-  return fork(fileURLToPath(import.meta.url), args, {
+  const proc = fork(fileURLToPath(import.meta.url), args, {
     env: { ...process.env, MB_BENCH_ROLE: roleName, ...extraEnv },
     execArgv: ['--disable-warning=TimeoutNegativeWarning'],
   });
+  // A role that dies ends the benchmark with its exit status, instead of leaving the parent waiting.
+  proc.once('exit', (code, signal) => {
+    if (code !== 0 && !stopping) {
+      process.stderr.write(`bench: the ${roleName} process exited (${signal ?? code})\n`);
+      process.exit(1);
+    }
+  });
+  return proc;
 }
+
+let stopping = false;
 
 function once<T>(proc: ChildProcess, predicate: (m: T) => boolean): Promise<T> {
   return new Promise((resolve) => {
@@ -185,26 +196,36 @@ async function main(): Promise<void> {
   const shared = { MB_BENCH_SCHEMA: id, MB_BENCH_PREFIX: `${id}.` };
   const consumer = child('consumer', shared);
   await once<{ ready?: boolean }>(consumer, (m) => m.ready === true);
-  const relay = child('relay', shared);
-  await once<{ ready?: boolean }>(relay, (m) => m.ready === true);
-  process.stderr.write(`bench: writing ${rate} events/s for ${seconds} s\n`);
+  // --prefill: write everything first, then start the relay — measures what relay + Kafka +
+  // consumer can drain, without the writer competing for the two cores (latency is then meaningless).
+  const prefill = args.includes('--prefill');
+  let relay: ChildProcess | undefined;
+  const startRelay = async () => {
+    relay = child('relay', shared);
+    await once<{ ready?: boolean }>(relay, (m) => m.ready === true);
+  };
+  if (!prefill) await startRelay();
+  process.stderr.write(`bench: writing ${rate} events/s for ${seconds} s${prefill ? ' (prefill, relay starts afterwards)' : ''}\n`);
   const writerProc = child('writer', shared);
   const written = await once<{ written?: number; seconds?: number }>(writerProc, (m) => m.written !== undefined);
+  if (prefill) await startRelay();
   let consumed = 0;
   consumer.on('message', (m: { progress?: number }) => {
     if (m.progress !== undefined) consumed = m.progress;
   });
   const deadline = Date.now() + 120_000;
   while (consumed < (written.written as number) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  stopping = true;
   const resultP = once<{ latencies?: number[]; first?: number; last?: number; stats?: unknown }>(consumer, (m) => m.latencies !== undefined);
   consumer.send({ stop: true });
-  relay.send({ stop: true });
+  relay?.send({ stop: true });
   const result = await resultP;
   const latencies = (result.latencies as number[]).sort((a, b) => a - b);
   const spanSeconds = ((result.last as number) - (result.first as number)) / 1000;
   const report = {
     machine: machine(),
     target: { rate, seconds },
+    mode: prefill ? 'prefill: the relay drains a full outbox (throughput only)' : 'live: writer, relay and consumer at once',
     written: written.written,
     writerSeconds: written.seconds,
     consumed: latencies.length,

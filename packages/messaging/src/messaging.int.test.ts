@@ -15,6 +15,7 @@ import {
   on,
   OutboxMessageSchema,
   publish,
+  publishMany,
   SchemaIncompatibleError,
   type Messaging,
   type Subscription,
@@ -388,5 +389,78 @@ describe.each([
     }
     await expect(checkCompatibility(registry, 'probe', v1, incompatible)).resolves.toMatchObject({ compatible: false });
     await expect(checkCompatibility(registry, 'probe', v1, compatible)).resolves.toMatchObject({ compatible: true });
+  });
+});
+
+describe('batch handlers', () => {
+  beforeEach(() => {
+    consumerBatchSize = 100;
+  });
+
+  it('When a batch handler is given, then whole chunks go through it once, and a failing chunk is replayed event by event', async () => {
+    const prefix = uniqueTopicPrefix();
+    const producer = await startMessaging(uniqueName('svc'), prefix, []);
+    const orderId = randomUUID();
+    for (let version = 1; version <= 6; version++) await writeOrderChange(orderEvent(orderId, version, version === 4 ? 'refuse' : null));
+    const repeated = orderEvent(randomUUID(), 1);
+    await writeOrderChange(repeated);
+    await producer.relay.drained();
+
+    const group = uniqueName('svc');
+    const chunks: number[][] = [];
+    const perEvent = recordingHandler(group, (event) => {
+      if (event.order.memo === 'refuse') throw new AppError({ code: 'order-refused', message: 'refused' });
+    });
+    const consumer = await startMessaging(group, prefix, [
+      on('order.updated', perEvent.handler as never, async (events, ctx) => {
+        chunks.push(events.map((e) => e.order.version));
+        if (events.some((e) => e.order.memo === 'refuse')) throw new AppError({ code: 'order-refused', message: 'refused' });
+        for (const e of events) {
+          await ctx.em
+            .getConnection()
+            .execute(`insert into "${schema}".received (group_id, event_id, order_id, version) values (?, ?, ?, ?)`, [group, e.eventId, e.order.orderId, e.order.version], 'run', ctx.em.getTransactionContext());
+        }
+      }),
+    ]);
+    const rows = await waitFor(async () => ((await received(group)).length >= 6 ? received(group) : undefined), { description: 'the six good events' });
+    expect(rows.filter((r) => r.order_id === orderId).map((r) => r.version)).toEqual([1, 2, 3, 5, 6]);
+    expect(rows.filter((r) => r.order_id === repeated.order.orderId)).toHaveLength(1);
+    expect(chunks.some((c) => c.length > 1)).toBe(true); // the batch handler saw whole chunks
+
+    // The same bytes again: the six processed events are skipped; only the refused one (never
+    // recorded as processed) is tried again, and dead-lettered again.
+    const reader = await readTopic(consumer.kafka, `${prefix}order.updated`);
+    const messages = await reader.waitForCount(7);
+    await reader.stop();
+    const calls = chunks.length;
+    await consumer.producer.send({ topic: `${prefix}order.updated`, messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })) });
+    await waitFor(() => consumer.subscriber!.stats().duplicates >= 6 && consumer.subscriber!.stats().deadLettered >= 2, {
+      description: 'the repeats to be skipped and the refused one dead-lettered again',
+    });
+    expect(chunks.slice(calls).flat()).toEqual(chunks.slice(calls).map(() => 4));
+    expect(await received(group)).toHaveLength(6);
+  });
+});
+
+describe('publishMany', () => {
+  it('When events are published one by one and then in bulk in one transaction, then they leave in that order; outside a transaction it refuses', async () => {
+    const group = uniqueName('svc');
+    await startMessaging(group, uniqueTopicPrefix(), [recordingHandler(group)]);
+    const orderId = randomUUID();
+    await orm.em.fork().transactional(async (em) => {
+      const first = orderEvent(orderId, 1);
+      publish(em, 'order.updated', orderId, first);
+      await publishMany(
+        em,
+        'order.updated',
+        [2, 3, 4].map((v) => ({ key: orderId, event: orderEvent(orderId, v) })),
+      );
+    });
+    const rows = await waitFor(async () => ((await received(group)).length >= 4 ? received(group) : undefined), { description: 'four events' });
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+
+    await expect(publishMany(orm.em.fork(), 'order.updated', [{ key: orderId, event: orderEvent(orderId, 5) }])).rejects.toThrow(/inside the transaction/);
+    const broken = { ...orderEvent(orderId, 6), order: { ...orderEvent(orderId, 6).order, version: 'six' } } as unknown as OrderUpdated;
+    await expect(orm.em.fork().transactional((em) => publishMany(em, 'order.updated', [{ key: orderId, event: broken }]))).rejects.toMatchObject({ code: 'invalid-event' });
   });
 });

@@ -9,7 +9,7 @@ import { AppError, backoffDelay, sleep, type Logger, type Orm } from '@marketbil
 import type { TopicEvents, TopicName } from '@marketbill/schemas';
 import type { EventCodec } from './codec';
 import type { TopicNaming } from './topic-naming';
-import { withConsumeSpan } from './tracing';
+import { withBatchConsumeSpan, withConsumeSpan } from './tracing';
 
 /** What a handler gets besides the event. */
 export interface HandlerContext {
@@ -26,18 +26,37 @@ export interface HandlerContext {
 
 export type EventHandler<T extends TopicName> = (event: TopicEvents[T], ctx: HandlerContext) => Promise<void>;
 
-/** One subscription: a topic and the handler of its events. */
+/** What a batch handler gets besides the events. */
+export interface BatchHandlerContext {
+  /** The chunk's transaction: write the state of every event with it. */
+  em: EntityManager;
+  topic: TopicName;
+  partition: number;
+  logger: Logger;
+}
+
+/**
+ * Applies several new events of one partition at once, in their order, in one transaction (e.g.
+ * with one set-based statement). Events already processed are not passed. It must have the same
+ * effect as the per-event handler applied to each in turn: when a chunk fails, its events are
+ * replayed one by one through the per-event handler.
+ */
+export type BatchEventHandler<T extends TopicName> = (events: Array<TopicEvents[T]>, ctx: BatchHandlerContext) => Promise<void>;
+
+/** One subscription: a topic and the handler of its events (and optionally a batch handler). */
 export interface TypedSubscription<T extends TopicName> {
   topic: T;
   handler: EventHandler<T>;
+  /** Used in batch mode instead of calling `handler` per event; see {@link BatchEventHandler}. */
+  batchHandler?: BatchEventHandler<T>;
 }
 
 /** One entry of a service's subscriptions table (any topic, each paired with its own event type). */
 export type Subscription = { [T in TopicName]: TypedSubscription<T> }[TopicName];
 
 /** Helps TypeScript pair each topic with its event type in a subscriptions table. */
-export function on<T extends TopicName>(topic: T, handler: EventHandler<T>): TypedSubscription<T> {
-  return { topic, handler };
+export function on<T extends TopicName>(topic: T, handler: EventHandler<T>, batchHandler?: BatchEventHandler<T>): TypedSubscription<T> {
+  return batchHandler ? { topic, handler, batchHandler } : { topic, handler };
 }
 
 export interface SubscriberOptions {
@@ -262,6 +281,26 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
         const fresh = new Set(inserted.map((r) => r.event_id));
         processed = 0;
         duplicates = 0;
+        if (sub.batchHandler) {
+          const batch = decoded.filter(({ event }) => fresh.delete(event.eventId));
+          duplicates = decoded.length - batch.length;
+          if (batch.length === 0) return;
+          const first = batch[0] as { payload: EachMessagePayload };
+          // One consumer span for the chunk, linked to every message's producer span.
+          await withBatchConsumeSpan(
+            first.payload.topic,
+            options.groupId,
+            batch.map(({ payload }) => payload.message.headers),
+            { 'messaging.kafka.partition': first.payload.partition, 'messaging.batch.message_count': batch.length },
+            () =>
+              (sub.batchHandler as BatchEventHandler<TopicName>)(
+                batch.map(({ event }) => event) as never,
+                { em, topic: sub.topic, partition: first.payload.partition, logger: log.child({ topic: first.payload.topic }) },
+              ),
+          );
+          processed = batch.length;
+          return;
+        }
         for (const { event, payload } of decoded) {
           // A repeat inside the chunk, or an event processed before: skip (the set empties as we go).
           if (!fresh.delete(event.eventId)) {

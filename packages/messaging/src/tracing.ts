@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Link, type Span } from '@opentelemetry/api';
 import type { IHeaders } from 'kafkajs';
 
 /**
@@ -75,4 +75,46 @@ export function endSpan(span: Span, error?: unknown): void {
     span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message ?? String(error) });
   }
   span.end();
+}
+
+/**
+ * Runs `fn` inside one consumer span for a chunk of messages handled together: it starts a trace of
+ * its own and links to each message's producer span (the OpenTelemetry convention for batches:
+ * a span has one parent, so the producers are links).
+ */
+export async function withBatchConsumeSpan<T>(
+  topic: string,
+  group: string,
+  headers: Array<IHeaders | undefined>,
+  attributes: Record<string, string | number>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const links: Link[] = [];
+  for (const h of headers) {
+    const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headersToCarrier(h)));
+    if (spanContext) links.push({ context: spanContext });
+  }
+  const span = tracer.startSpan(
+    `${topic} process`,
+    {
+      kind: SpanKind.CONSUMER,
+      links,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': topic,
+        'messaging.consumer.group.name': group,
+        ...attributes,
+      },
+    },
+    ROOT_CONTEXT,
+  );
+  try {
+    return await context.with(trace.setSpan(ROOT_CONTEXT, span), fn);
+  } catch (error) {
+    endSpan(span, error);
+    throw error;
+  } finally {
+    if (span.isRecording()) span.end();
+  }
 }

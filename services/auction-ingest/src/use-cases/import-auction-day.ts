@@ -1,5 +1,5 @@
 import { AppError, type Logger, type Orm } from '@marketbill/platform';
-import { publish } from '@marketbill/messaging';
+import { publishMany } from '@marketbill/messaging';
 import { mergeDuplicateRows, type AuctionRow } from '../domain/auction-row';
 import type { CategoryInfo } from '../domain/auction-category';
 import { parseAtItem } from '../domain/parse-at-item';
@@ -90,8 +90,13 @@ export async function importAuctionDay(
       for (const row of upserted) {
         if (row.revision === 1) result.rowsNew++;
         else result.rowsChanged++;
-        publish(em, 'auction.price.updated', varietyKey(row.category, row.item, row.variety), toPriceUpdatedEvent(row, deps.source.source));
       }
+      // One statement per thousand events rather than one unit-of-work entity per row.
+      await publishMany(
+        em,
+        'auction.price.updated',
+        upserted.map((row) => ({ key: varietyKey(row.category, row.item, row.variety), event: toPriceUpdatedEvent(row, deps.source.source) })),
+      );
       result.rowsUnchanged = rows.length - upserted.length;
       result.status = 'SUCCEEDED';
       await em.nativeUpdate(ImportRunSchema, { id: run.id }, { ...runFigures(result), status: 'SUCCEEDED', finishedAt: new Date(), errors });

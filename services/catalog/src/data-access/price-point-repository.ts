@@ -58,3 +58,98 @@ export async function applyAuctionPrice(em: EntityManager, p: AuctionPrice): Pro
     em.getTransactionContext(),
   );
 }
+
+/**
+ * The set-based twin of {@link applyAuctionPrice}, for a chunk of events handled in one transaction:
+ * one statement whatever the chunk's size. Same effect as applying the prices one by one in order:
+ * - per price point, only the newest incoming state by (revision, occurredAt) is offered (one
+ *   INSERT … ON CONFLICT may not touch a row twice), and it replaces the stored one only if newer;
+ * - per variety, the summary is recomputed for the latest day that received a new figure, from
+ *   that day's new figures plus its other stored grades (the statement sees the stored rows as they
+ *   were before it, so the replaced grades are taken from the insert's result instead);
+ * - items, price points and varieties are written in key order, so two chunks that share an item
+ *   (different partitions) lock in the same order instead of deadlocking.
+ */
+export async function applyAuctionPrices(em: EntityManager, prices: AuctionPrice[]): Promise<void> {
+  const newest = new Map<string, AuctionPrice>();
+  for (const p of prices) {
+    const key = `${p.varietyId}|${p.saleDate}|${p.grade}`;
+    const held = newest.get(key);
+    if (!held || held.revision < p.revision || (held.revision === p.revision && held.occurredAt < p.occurredAt)) newest.set(key, p);
+  }
+  if (newest.size === 0) return;
+  const rows = [...newest.values()].map((p) => ({
+    item_id: p.itemId,
+    category: p.category,
+    item_name: p.itemName,
+    item_search: normalizeSearchText(p.itemName),
+    item_chosung: chosungOf(p.itemName),
+    variety_id: p.varietyId,
+    variety_name: p.varietyName,
+    variety_search: normalizeSearchText(p.varietyName),
+    variety_chosung: chosungOf(p.varietyName),
+    grams: searchGramsOf(p.itemName, p.varietyName),
+    sale_date: p.saleDate,
+    grade: p.grade,
+    min_price: p.minPrice,
+    avg_price: p.avgPrice,
+    max_price: p.maxPrice,
+    total_amount: p.totalAmount,
+    total_quantity: p.totalQuantity,
+    revision: p.revision,
+    occurred_ms: p.occurredAt,
+    event_id: p.eventId,
+  }));
+  const item = tableOf(em, 'item');
+  const variety = tableOf(em, 'variety');
+  const pricePoint = tableOf(em, 'price_point');
+  await em.getConnection().execute(
+    `with input as (
+       select * from jsonb_to_recordset(?::jsonb) as r(
+         item_id uuid, category text, item_name text, item_search text, item_chosung text,
+         variety_id uuid, variety_name text, variety_search text, variety_chosung text, grams text[],
+         sale_date date, grade text, min_price bigint, avg_price bigint, max_price bigint,
+         total_amount bigint, total_quantity bigint, revision int, occurred_ms double precision, event_id uuid)
+     ), it as (
+       insert into ${item} (id, category, name, search_name, chosung_name)
+       select distinct on (item_id) item_id, category, item_name, item_search, item_chosung from input order by item_id
+       on conflict (id) do nothing
+     ), pp as (
+       insert into ${pricePoint} as p (variety_id, sale_date, grade, min_price, avg_price, max_price, total_amount, total_quantity, revision, occurred_at, event_id)
+       select variety_id, sale_date, grade, min_price, avg_price, max_price, total_amount, total_quantity, revision,
+              to_timestamp(occurred_ms / 1000), event_id
+         from input order by variety_id, sale_date, grade
+       on conflict (variety_id, sale_date, grade) do update set
+         min_price = excluded.min_price, avg_price = excluded.avg_price, max_price = excluded.max_price,
+         total_amount = excluded.total_amount, total_quantity = excluded.total_quantity,
+         revision = excluded.revision, occurred_at = excluded.occurred_at, event_id = excluded.event_id
+       where (p.revision, p.occurred_at) < (excluded.revision, excluded.occurred_at)
+       returning variety_id, sale_date, grade, total_amount, total_quantity
+     ), touched as (
+       select distinct on (variety_id) variety_id, sale_date from pp order by variety_id, sale_date desc
+     ), day as (
+       select t.variety_id, t.sale_date, sum(g.total_amount) as amount, sum(g.total_quantity) as quantity
+         from touched t
+         cross join lateral (
+           select pp.total_amount, pp.total_quantity from pp where pp.variety_id = t.variety_id and pp.sale_date = t.sale_date
+           union all
+           select o.total_amount, o.total_quantity from ${pricePoint} o
+            where o.variety_id = t.variety_id and o.sale_date = t.sale_date
+              and not exists (select 1 from pp where pp.variety_id = o.variety_id and pp.sale_date = o.sale_date and pp.grade = o.grade)
+         ) g
+        group by t.variety_id, t.sale_date
+     )
+     insert into ${variety} as v (id, item_id, category, item_name, name, search_item, search_name, chosung_item, chosung_name, search_grams, last_auction_date, latest_avg_price)
+     select i.variety_id, i.item_id, i.category, i.item_name, i.variety_name, i.item_search, i.variety_search, i.item_chosung, i.variety_chosung, i.grams,
+            day.sale_date, case when day.quantity > 0 then round(day.amount::numeric / day.quantity)::bigint end
+       from (select distinct on (variety_id) * from input order by variety_id) i
+       join day on day.variety_id = i.variety_id
+      order by i.variety_id
+     on conflict (id) do update set
+       last_auction_date = excluded.last_auction_date, latest_avg_price = excluded.latest_avg_price, updated_at = now()
+     where v.last_auction_date is null or v.last_auction_date <= excluded.last_auction_date`,
+    [JSON.stringify(rows)],
+    'run',
+    em.getTransactionContext(),
+  );
+}

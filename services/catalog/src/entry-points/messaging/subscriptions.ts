@@ -1,5 +1,5 @@
 import { on, type Subscription } from '@marketbill/messaging';
-import { onAuctionPriceUpdated } from './on-auction-price-updated';
+import { onAuctionPriceUpdated, onAuctionPricesUpdated } from './on-auction-price-updated';
 
 /** Everything the catalog consumes (consumer group `catalog`). */
-export const subscriptions: Subscription[] = [on('auction.price.updated', onAuctionPriceUpdated)];
+export const subscriptions: Subscription[] = [on('auction.price.updated', onAuctionPriceUpdated, onAuctionPricesUpdated)];
