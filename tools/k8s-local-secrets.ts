@@ -37,7 +37,7 @@ const internalToken = readEnv(path.join(dir, 'catalog.env')).INTERNAL_API_TOKEN 
 const perService: Record<string, Record<string, string>> = {
   'auction-ingest': {},
   catalog: { INTERNAL_API_TOKEN: internalToken },
-  ordering: { INTERNAL_API_TOKEN: internalToken, JWT_SIGNING_KEY: random(48) },
+  ordering: { INTERNAL_API_TOKEN: internalToken, ACCESS_TOKEN_SECRET: random(48) },
   billing: { INTERNAL_API_TOKEN: internalToken, S3_ACCESS_KEY_ID: infra.S3_ACCESS_KEY_ID as string, S3_SECRET_ACCESS_KEY: infra.S3_SECRET_ACCESS_KEY as string },
   notifier: { INTERNAL_API_TOKEN: internalToken },
 };
