@@ -156,8 +156,21 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
   const schema = options.orm.config.get('schema') ?? 'public';
   const inboxInsert = `insert into "${schema.replace(/"/g, '""')}".inbox (consumer_group, event_id, topic) values (?, ?, ?) on conflict do nothing returning 1 as ok`;
 
-  async function handleOnce(sub: Subscription, event: { eventId: string }, payload: EachMessagePayload): Promise<boolean> {
+  function handlerContext(em: EntityManager, sub: Subscription, event: { eventId: string }, payload: EachMessagePayload): HandlerContext {
     const { message, partition, topic } = payload;
+    return {
+      em,
+      eventId: event.eventId,
+      topic: sub.topic,
+      key: message.key?.toString() ?? null,
+      partition,
+      offset: message.offset,
+      headers: message.headers ?? {},
+      logger: log.child({ topic, eventId: event.eventId }),
+    };
+  }
+
+  async function handleOnce(sub: Subscription, event: { eventId: string }, payload: EachMessagePayload): Promise<boolean> {
     let duplicate = false;
     await options.orm.em.fork().transactional(async (em) => {
       const inserted = await em
@@ -172,16 +185,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
         duplicate = true;
         return;
       }
-      await (sub.handler as EventHandler<TopicName>)(event as never, {
-        em,
-        eventId: event.eventId,
-        topic: sub.topic,
-        key: message.key?.toString() ?? null,
-        partition,
-        offset: message.offset,
-        headers: message.headers ?? {},
-        logger: log.child({ topic, eventId: event.eventId }),
-      });
+      await (sub.handler as EventHandler<TopicName>)(event as never, handlerContext(em, sub, event, payload));
     });
     return duplicate;
   }
@@ -307,18 +311,8 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
             duplicates++;
             continue;
           }
-          const { message, partition, topic } = payload;
-          await withConsumeSpan(topic, options.groupId, message.headers, spanAttributes(payload), () =>
-            (sub.handler as EventHandler<TopicName>)(event as never, {
-              em,
-              eventId: event.eventId,
-              topic: sub.topic,
-              key: message.key?.toString() ?? null,
-              partition,
-              offset: message.offset,
-              headers: message.headers ?? {},
-              logger: log.child({ topic, eventId: event.eventId }),
-            }),
+          await withConsumeSpan(payload.topic, options.groupId, payload.message.headers, spanAttributes(payload), () =>
+            (sub.handler as EventHandler<TopicName>)(event as never, handlerContext(em, sub, event, payload)),
           );
           processed++;
         }

@@ -15,6 +15,8 @@ export interface Service {
   start(): Promise<void>;
   /** Closes what `createService` opened besides the runtime (the replay server). */
   closeSource(): Promise<void>;
+  /** What runMain calls after a one-off command (the replay server, if one was started). */
+  close(): Promise<void>;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     runtime,
     deps,
     closeSource,
+    close: closeSource,
     async start() {
       const jobs = config.schedule.enabled
         ? [

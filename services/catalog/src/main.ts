@@ -1,27 +1,9 @@
-import { startTelemetry } from '@marketbill/platform/telemetry';
+import { runMain } from '@marketbill/runtime/main';
 import { readConfig } from './config';
 
 /**
- * Entry point. Only the configuration and telemetry are loaded before tracing starts, so that
- * http, express and pg are instrumented when the service module requires them.
+ * Entry point (see runMain):
  *   node dist/main.js           run the service
- *   node dist/main.js migrate   apply pending migrations and exit (Kubernetes Job)
+ *   node dist/main.js migrate   apply pending migrations and exit (the Kubernetes init container)
  */
-async function main(): Promise<void> {
-  const config = readConfig();
-  const telemetry = startTelemetry({ serviceName: 'catalog', tracesEndpoint: config.runtime.telemetry.tracesEndpoint });
-  const { createService } = await import('./service.js');
-  const service = await createService(config, { onClosed: () => telemetry.shutdown() });
-  if (process.argv.includes('migrate')) {
-    await service.runtime.migrate();
-    await service.runtime.orm.close();
-    await telemetry.shutdown();
-    return;
-  }
-  await service.start();
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', service: 'catalog', msg: 'start-up failed', err: String(error instanceof Error ? error.stack : error) })}\n`);
-  process.exit(1);
-});
+runMain({ service: 'catalog', readConfig, load: () => import('./service.js') });
