@@ -76,6 +76,21 @@ async function verificationCode(verificationId: string): Promise<string> {
   });
 }
 
+/** A new retailer through the public sign-up, with the SMS code. */
+async function signUpRetailer(name: string): Promise<string> {
+  const phone = `010${String(randomBytes(4).readUInt32BE(0) % 100_000_000).padStart(8, '0')}`;
+  const started = await ok(call('POST', '/v1/auth/verifications', { body: { phone, purpose: 'SIGN_UP' } }), 202).catch(async () =>
+    ok(call('POST', '/v1/auth/verifications', { body: { phone, purpose: 'SIGN_UP' } }), 201),
+  );
+  const code = await verificationCode(started.body.verificationId);
+  const password = `story-${randomBytes(6).toString('hex')}1`;
+  const signedUp = await call('POST', '/v1/auth/sign-up', {
+    body: { verificationId: started.body.verificationId, code, phone, name, password, role: 'RETAILER' },
+  });
+  expect([200, 201]).toContain(signedUp.status);
+  return signedUp.body.tokens.accessToken as string;
+}
+
 function seedDemo(): { password: string; phones: Record<string, string> } {
   const result = spawnSync(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(__dirname, '..', '..', 'services', 'ordering', 'dist', 'seed-demo.js')], {
     env: { PATH: process.env.PATH ?? '', ...system.env.ordering },
@@ -95,17 +110,7 @@ describe('the MarketBill story through the REST edge', () => {
     const admin = (await ok(call('POST', '/v1/auth/sign-in', { body: { phone: demo.phones.admin, password: demo.password } }))).body;
 
     // 1. A new florist signs up with the SMS code.
-    const phone = `010${String(randomBytes(4).readUInt32BE(0) % 100_000_000).padStart(8, '0')}`;
-    const started = await ok(call('POST', '/v1/auth/verifications', { body: { phone, purpose: 'SIGN_UP' } }), 202).catch(async () =>
-      ok(call('POST', '/v1/auth/verifications', { body: { phone, purpose: 'SIGN_UP' } }), 201),
-    );
-    const code = await verificationCode(started.body.verificationId);
-    const password = `story-${randomBytes(6).toString('hex')}1`;
-    const signedUp = await call('POST', '/v1/auth/sign-up', {
-      body: { verificationId: started.body.verificationId, code, phone, name: '이야기꽃집', password, role: 'RETAILER' },
-    });
-    expect([200, 201]).toContain(signedUp.status);
-    const retailerToken = signedUp.body.tokens.accessToken as string;
+    const retailerToken = await signUpRetailer('이야기꽃집');
 
     // 2. The florist applies to the demo wholesaler; the owner approves.
     const wholesalers = await ok(call('GET', '/v1/wholesalers?q=양재', { token: retailerToken }));
@@ -168,9 +173,18 @@ describe('the MarketBill story through the REST edge', () => {
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(createHash('sha256').update(pdf).digest('hex')).toBe(issued.body.document.sha256);
 
-    // Another retailer's token sees nothing of it.
     const ledger = await ok(call('GET', `/v1/ledger?wholesalerId=${wholesaler.id}`, { token: retailerToken }));
     expect(ledger.body.balance).toBe(expectedTotal);
+
+    // Another retailer sees nothing of it; staff may read it but not issue; the retailer may not issue.
+    const stranger = await signUpRetailer('다른꽃집');
+    expect((await call('GET', `/v1/statements/${issued.body.id}`, { token: stranger })).status).toBe(404);
+    expect((await call('GET', `/v1/statements/${issued.body.id}/download`, { token: stranger })).status).toBe(404);
+    expect((await ok(call('GET', '/v1/statements', { token: stranger }))).body.total).toBe(0);
+    const staff = (await ok(call('POST', '/v1/auth/sign-in', { body: { phone: demo.phones.staff, password: demo.password } }))).body;
+    expect((await ok(call('GET', `/v1/statements/${issued.body.id}`, { token: staff.accessToken }))).body.number).toBe(issued.body.number);
+    expect((await call('POST', `/v1/statements/${issued.body.id}/reissue`, { token: staff.accessToken })).status).toBe(403);
+    expect((await call('POST', '/v1/statements', { token: retailerToken, body: { orderIds: [orderId] } })).status).toBe(403);
 
     // 7. The SMS log (admin): the code, the connection, the new order, the statement.
     const sms = await waitFor(

@@ -31,6 +31,15 @@ export type PostgresInfo = {
 export type PostgresOptions = { port: number; fast: boolean; timeoutMs: number; log: Log };
 
 /** Server settings given on the command line (pg_ctl -o), so the generated config lives in code. */
+
+/**
+ * runuser lives in /usr/sbin (util-linux), which a non-login root shell or a CI runner's PATH may
+ * not include: look there too rather than failing with ENOENT.
+ */
+function runuser(): string {
+  return which('runuser') ?? ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => fs.existsSync(p)) ?? 'runuser';
+}
+
 function serverSettings(fast: boolean): string[] {
   const settings = [
     'listen_addresses=127.0.0.1',
@@ -92,7 +101,7 @@ function lastLines(r: RunResult, n: number): string {
 
 /** Runs a server binary as the `postgres` OS user when we are root (initdb/postgres refuse root). */
 function asPostgres(bin: string, args: string[], detached = false): Promise<RunResult> {
-  return isRoot ? run('runuser', ['-u', 'postgres', '--', bin, ...args], { detached }) : run(bin, args, { detached });
+  return isRoot ? run(runuser(), ['-u', 'postgres', '--', bin, ...args], { detached }) : run(bin, args, { detached });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,7 +122,7 @@ async function layout(log: Log): Promise<Layout> {
   let pgLog = logPath(component);
   fs.mkdirSync(stackDir, { recursive: true });
   if (isRoot && !fs.existsSync(path.join(linkHome, 'data', 'PG_VERSION')) && !fs.lstatSync(linkHome, { throwIfNoEntry: false })?.isSymbolicLink()) {
-    const reach = await run('runuser', ['-u', 'postgres', '--', 'test', '-x', stackDir]);
+    const reach = await run(runuser(), ['-u', 'postgres', '--', 'test', '-x', stackDir]);
     if (reach.code !== 0) {
       const key = createHash('sha256').update(stackDir).digest('hex').slice(0, 10);
       const away = path.join('/var/tmp', `marketbill-stack-${key}`, component);
