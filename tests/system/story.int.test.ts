@@ -204,7 +204,10 @@ describe('the MarketBill story through the REST edge', () => {
       () => {
         const inTrace = otlp.spans.filter((s) => s.traceId === traceId);
         const services = new Set(inTrace.map((s) => s.service));
-        return services.has('ordering') && services.has('billing') && inTrace.some((s) => s.service === 'notifier' && s.name.endsWith('statement.issued process'))
+        // Each service exports its spans in its own batches: wait until both ends of the hop are in.
+        return services.has('ordering') &&
+          inTrace.some((s) => s.service === 'billing' && s.name.endsWith('statement.issued publish')) &&
+          inTrace.some((s) => s.service === 'notifier' && s.name.endsWith('statement.issued process'))
           ? inTrace
           : undefined;
       },
