@@ -35,38 +35,14 @@ export function startPublishSpan(topic: string, stored: Record<string, string>, 
 }
 
 /** Runs `fn` inside a consumer span whose parent is the context found in the message headers. */
-export async function withConsumeSpan<T>(
+export function withConsumeSpan<T>(
   topic: string,
   group: string,
   headers: IHeaders | undefined,
   attributes: Record<string, string | number>,
-  fn: (span: Span, ctx: Context) => Promise<T>,
+  fn: () => Promise<T>,
 ): Promise<T> {
-  const parent = propagation.extract(context.active(), headersToCarrier(headers));
-  const span = tracer.startSpan(
-    `${topic} process`,
-    {
-      kind: SpanKind.CONSUMER,
-      attributes: {
-        'messaging.system': 'kafka',
-        'messaging.operation.type': 'process',
-        'messaging.destination.name': topic,
-        'messaging.consumer.group.name': group,
-        ...attributes,
-      },
-    },
-    parent,
-  );
-  const ctx = trace.setSpan(parent, span);
-  try {
-    return await context.with(ctx, () => fn(span, ctx));
-  } catch (error) {
-    span.recordException(error as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-    throw error;
-  } finally {
-    span.end();
-  }
+  return inConsumerSpan(topic, group, propagation.extract(context.active(), headersToCarrier(headers)), [], attributes, fn);
 }
 
 export function endSpan(span: Span, error?: unknown): void {
@@ -82,7 +58,7 @@ export function endSpan(span: Span, error?: unknown): void {
  * its own and links to each message's producer span (the OpenTelemetry convention for batches:
  * a span has one parent, so the producers are links).
  */
-export async function withBatchConsumeSpan<T>(
+export function withBatchConsumeSpan<T>(
   topic: string,
   group: string,
   headers: Array<IHeaders | undefined>,
@@ -94,6 +70,18 @@ export async function withBatchConsumeSpan<T>(
     const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headersToCarrier(h)));
     if (spanContext) links.push({ context: spanContext });
   }
+  return inConsumerSpan(topic, group, ROOT_CONTEXT, links, attributes, fn);
+}
+
+/** The consumer span both of the above make: `fn` runs inside it, and an error marks it failed. */
+async function inConsumerSpan<T>(
+  topic: string,
+  group: string,
+  parent: Context,
+  links: Link[],
+  attributes: Record<string, string | number>,
+  fn: () => Promise<T>,
+): Promise<T> {
   const span = tracer.startSpan(
     `${topic} process`,
     {
@@ -107,14 +95,14 @@ export async function withBatchConsumeSpan<T>(
         ...attributes,
       },
     },
-    ROOT_CONTEXT,
+    parent,
   );
   try {
-    return await context.with(trace.setSpan(ROOT_CONTEXT, span), fn);
+    const result = await context.with(trace.setSpan(parent, span), fn);
+    endSpan(span);
+    return result;
   } catch (error) {
     endSpan(span, error);
     throw error;
-  } finally {
-    if (span.isRecording()) span.end();
   }
 }
