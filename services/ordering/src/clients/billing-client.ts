@@ -1,15 +1,9 @@
-import { createServiceClient, type Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/platform';
+import { createInternalApiClient, fromOneBasedPages, type Page } from './internal-api';
 
 // Billing's internal API (the contract of the billing issue), as the edge uses it. Billing answers
 // with 1-based pages; the public API counts pages from 0 like every other list of the edge, so the
 // client converts both ways.
-
-export interface Page<T> {
-  items: T[];
-  page: number;
-  size: number;
-  total: number;
-}
 
 type Query = Record<string, string | number | undefined>;
 
@@ -31,19 +25,11 @@ export interface BillingClient {
  * change, so a retried "issue" never makes two statements. Outages become 503 billing-unavailable.
  */
 export function createBillingClient(options: { baseUrl: string; token: string; timeoutMs: number }): BillingClient {
-  const http = createServiceClient({
-    name: 'billing',
-    baseUrl: `${options.baseUrl.replace(/\/+$/, '')}/internal/v1`,
-    token: options.token,
-    timeoutMs: options.timeoutMs,
-  });
+  const http = createInternalApiClient('billing', options);
   const seg = encodeURIComponent;
   const keyed = (key: string | undefined): Record<string, string> => (key ? { 'idempotency-key': key } : {});
-  const toBillingPage = (query: Query): Query => ({ ...query, page: Number(query.page ?? 0) + 1 });
-  const fromBillingPage = <T>(page: Page<T>): Page<T> => ({ ...page, page: page.page - 1 });
   return {
-    listStatements: async (actor, query, requestId) =>
-      fromBillingPage(await http.request<Page<unknown>>('GET', '/statements', { actor, requestId, query: toBillingPage(query) })),
+    listStatements: (actor, query, requestId) => fromOneBasedPages(query, (q) => http.request<Page<unknown>>('GET', '/statements', { actor, requestId, query: q })),
     issueStatement: (actor, body, key, requestId) => http.request('POST', '/statements', { actor, requestId, body, headers: keyed(key) }),
     getStatement: (actor, id, requestId) => http.request('GET', `/statements/${seg(id)}`, { actor, requestId }),
     reissueStatement: (actor, id, body, key, requestId) => http.request('POST', `/statements/${seg(id)}/reissue`, { actor, requestId, body, headers: keyed(key) }),

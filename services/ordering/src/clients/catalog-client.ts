@@ -1,14 +1,8 @@
-import { createServiceClient, type Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/platform';
+import { createInternalApiClient, type Page } from './internal-api';
 
 // Types of catalog's internal API (the contract in the catalog issue): the edge passes these
 // through, so they are declared once here and mirrored by the OpenAPI schemas of /v1/catalog.
-
-export interface CatalogPage<T> {
-  items: T[];
-  page: number;
-  size: number;
-  total: number;
-}
 
 export interface CatalogItem {
   id: string;
@@ -55,8 +49,8 @@ type Query = Record<string, string | number | undefined>;
 
 /** The catalog's internal API as the edge uses it. */
 export interface CatalogClient {
-  listItems(query: Query, requestId?: string): Promise<CatalogPage<CatalogItem>>;
-  listVarieties(query: Query, requestId?: string): Promise<CatalogPage<VarietySummary>>;
+  listItems(query: Query, requestId?: string): Promise<Page<CatalogItem>>;
+  listVarieties(query: Query, requestId?: string): Promise<Page<VarietySummary>>;
   getVariety(id: string, requestId?: string): Promise<VarietyDetail>;
   getPriceHistory(id: string, query: Query, requestId?: string): Promise<PriceHistory>;
   curateVariety(id: string, body: { colour?: string | null; imageUrls?: string[] }, actor: Actor, requestId?: string): Promise<VarietySummary>;
@@ -71,7 +65,7 @@ export interface CatalogClient {
  * browsing answers 503 catalog-unavailable then (time-out, network error or 5xx).
  */
 export function createCatalogClient(options: { baseUrl: string; token: string; timeoutMs: number }): CatalogClient {
-  const http = createServiceClient({ name: 'catalog', baseUrl: `${options.baseUrl.replace(/\/+$/, '')}/internal/v1`, token: options.token, timeoutMs: options.timeoutMs });
+  const http = createInternalApiClient('catalog', options);
   const seg = encodeURIComponent;
   const rid = (requestId?: string) => (requestId ? { requestId } : {});
   return {

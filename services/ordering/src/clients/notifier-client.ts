@@ -1,5 +1,5 @@
-import { createServiceClient, type Actor } from '@marketbill/platform';
-import type { Page } from './billing-client';
+import type { Actor } from '@marketbill/platform';
+import { createInternalApiClient, fromOneBasedPages, type Page } from './internal-api';
 
 type Query = Record<string, string | number | undefined>;
 
@@ -15,17 +15,9 @@ export interface NotifierClient {
  * 1-based in the notifier.
  */
 export function createNotifierClient(options: { baseUrl: string; token: string; timeoutMs: number }): NotifierClient {
-  const http = createServiceClient({
-    name: 'notifier',
-    baseUrl: `${options.baseUrl.replace(/\/+$/, '')}/internal/v1`,
-    token: options.token,
-    timeoutMs: options.timeoutMs,
-  });
+  const http = createInternalApiClient('notifier', options);
   return {
-    listDeliveries: async (actor, query, requestId) => {
-      const page = await http.request<Page<unknown>>('GET', '/deliveries', { actor, requestId, query: { ...query, page: Number(query.page ?? 0) + 1 } });
-      return { ...page, page: page.page - 1 };
-    },
+    listDeliveries: (actor, query, requestId) => fromOneBasedPages(query, (q) => http.request<Page<unknown>>('GET', '/deliveries', { actor, requestId, query: q })),
     getDelivery: (actor, id, requestId) => http.request('GET', `/deliveries/${encodeURIComponent(id)}`, { actor, requestId }),
   };
 }
