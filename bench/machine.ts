@@ -4,8 +4,8 @@ import os from 'node:os';
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const memGiB = (os.totalmem() / 2 ** 30).toFixed(1);
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
-  return `${cpu} × ${os.cpus().length} cores, ${memGiB} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, load avg ${load}`;
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+  return `${cpu} × ${os.cpus().length} cores, ${memGiB} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, load average at start ${load}`;
 }
 
 /** Percentile of sorted numbers (nearest rank). */

@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
-import { machine } from '../auction/machine.mts';
+import { machine, percentile } from '../machine.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -147,7 +147,6 @@ function queries(data: { varieties: Array<{ item: string; name: string }>; itemN
   return out;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 
 let service: ReturnType<typeof spawn> | undefined;
 try {

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { env, freePort, newRun, pg, root, signAccessToken, startReplica, stopReplicas } from './ordering-process.mts';
+import { percentile } from '../machine.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,10 +50,6 @@ async function fixtures(db: InstanceType<typeof pg.Client>): Promise<{ owner: st
     `insert into ${s}.cart_lines select gen_random_uuid(), c.id, v.id, 'UPPER', 1 + (random() * 20)::int, null, now() from ${s}.carts c cross join ${s}.catalog_varieties v`,
   );
   return { owner, retailers: rows.map((r) => r.id) };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 async function main(): Promise<void> {
