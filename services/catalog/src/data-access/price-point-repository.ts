@@ -3,6 +3,22 @@ import type { AuctionPrice } from '../domain/auction-price';
 import { chosungOf, normalizeSearchText, searchGramsOf } from '../domain/search-text';
 import { pgArray, tableOf } from './sql-fragments';
 
+
+// The two rules both statements below share, written once so the per-event and the set-based
+// statement cannot drift apart:
+/** A stored price point is replaced only by a newer state of it, by (revision, occurredAt). */
+const NEWER_PRICE_POINT_WINS = `on conflict (variety_id, sale_date, grade) do update set
+         min_price = excluded.min_price, avg_price = excluded.avg_price, max_price = excluded.max_price,
+         total_amount = excluded.total_amount, total_quantity = excluded.total_quantity,
+         revision = excluded.revision, occurred_at = excluded.occurred_at, event_id = excluded.event_id
+       where (p.revision, p.occurred_at) < (excluded.revision, excluded.occurred_at)
+       returning variety_id, sale_date, grade, total_amount, total_quantity`;
+
+/** A variety's summary follows its latest auction day, never an older one. */
+const LATEST_DAY_SETS_SUMMARY = `on conflict (id) do update set
+       last_auction_date = excluded.last_auction_date, latest_avg_price = excluded.latest_avg_price, updated_at = now()
+     where v.last_auction_date is null or v.last_auction_date <= excluded.last_auction_date`;
+
 /**
  * Applies one auction price in a single statement (one round trip inside the consumer's
  * transaction, which matters at backfill rates):
@@ -27,12 +43,7 @@ export async function applyAuctionPrice(em: EntityManager, p: AuctionPrice): Pro
      ), pp as (
        insert into ${pricePoint} as p (variety_id, sale_date, grade, min_price, avg_price, max_price, total_amount, total_quantity, revision, occurred_at, event_id)
        values (?, ?::date, ?, ?, ?, ?, ?, ?, ?, to_timestamp(?::double precision / 1000), ?)
-       on conflict (variety_id, sale_date, grade) do update set
-         min_price = excluded.min_price, avg_price = excluded.avg_price, max_price = excluded.max_price,
-         total_amount = excluded.total_amount, total_quantity = excluded.total_quantity,
-         revision = excluded.revision, occurred_at = excluded.occurred_at, event_id = excluded.event_id
-       where (p.revision, p.occurred_at) < (excluded.revision, excluded.occurred_at)
-       returning variety_id, sale_date, grade, total_amount, total_quantity
+       ${NEWER_PRICE_POINT_WINS}
      ), day as (
        select pp.sale_date,
               pp.total_amount + coalesce(sum(o.total_amount), 0) as amount,
@@ -44,9 +55,7 @@ export async function applyAuctionPrice(em: EntityManager, p: AuctionPrice): Pro
      select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], day.sale_date,
             case when day.quantity > 0 then round(day.amount::numeric / day.quantity)::bigint end
        from day
-     on conflict (id) do update set
-       last_auction_date = excluded.last_auction_date, latest_avg_price = excluded.latest_avg_price, updated_at = now()
-     where v.last_auction_date is null or v.last_auction_date <= excluded.last_auction_date`,
+     ${LATEST_DAY_SETS_SUMMARY}`,
     [
       p.itemId, p.category, p.itemName, normalizeSearchText(p.itemName), chosungOf(p.itemName),
       p.varietyId, p.saleDate, p.grade, p.minPrice, p.avgPrice, p.maxPrice, p.totalAmount, p.totalQuantity, p.revision, p.occurredAt, p.eventId,
@@ -119,12 +128,7 @@ export async function applyAuctionPrices(em: EntityManager, prices: AuctionPrice
        select variety_id, sale_date, grade, min_price, avg_price, max_price, total_amount, total_quantity, revision,
               to_timestamp(occurred_ms / 1000), event_id
          from input order by variety_id, sale_date, grade
-       on conflict (variety_id, sale_date, grade) do update set
-         min_price = excluded.min_price, avg_price = excluded.avg_price, max_price = excluded.max_price,
-         total_amount = excluded.total_amount, total_quantity = excluded.total_quantity,
-         revision = excluded.revision, occurred_at = excluded.occurred_at, event_id = excluded.event_id
-       where (p.revision, p.occurred_at) < (excluded.revision, excluded.occurred_at)
-       returning variety_id, sale_date, grade, total_amount, total_quantity
+       ${NEWER_PRICE_POINT_WINS}
      ), touched as (
        select distinct on (variety_id) variety_id, sale_date from pp order by variety_id, sale_date desc
      ), day as (
@@ -145,9 +149,7 @@ export async function applyAuctionPrices(em: EntityManager, prices: AuctionPrice
        from (select distinct on (variety_id) * from input order by variety_id) i
        join day on day.variety_id = i.variety_id
       order by i.variety_id
-     on conflict (id) do update set
-       last_auction_date = excluded.last_auction_date, latest_avg_price = excluded.latest_avg_price, updated_at = now()
-     where v.last_auction_date is null or v.last_auction_date <= excluded.last_auction_date`,
+     ${LATEST_DAY_SETS_SUMMARY}`,
     [JSON.stringify(rows)],
     'run',
     em.getTransactionContext(),
