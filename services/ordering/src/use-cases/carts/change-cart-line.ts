@@ -4,14 +4,20 @@ import { changeCartLine as changeLine, type CartLineChange } from '../../domain/
 import type { UseCaseContext } from '../context';
 import { cartDetails, cartLines, lockCart, type CartDetails } from './cart-access';
 
+/** The retailer's cart at the wholesaler (locked), its lines and the one asked for; 404 when either is missing. */
+async function lockCartLine(em: Parameters<typeof lockCart>[0], retailerId: string, wholesalerId: string, lineId: string) {
+  const cart = await lockCart(em, retailerId, wholesalerId);
+  const lines = cart ? await cartLines(em, cart.id) : [];
+  const line = lines.find((l) => l.id === lineId);
+  if (!cart || !line) throw NotFoundError.of('cart-line', lineId);
+  return { cart, lines, line };
+}
+
 /** Changes a cart line's quantity, grade or memo; a grade moved onto an existing line merges the two. */
 export async function changeCartLine(ctx: UseCaseContext, actor: Actor, wholesalerId: string, lineId: string, change: CartLineChange): Promise<CartDetails> {
   assertRole(actor, ['RETAILER']);
   return ctx.tx(async (em) => {
-    const cart = await lockCart(em, actor.accountId, wholesalerId);
-    const lines = cart ? await cartLines(em, cart.id) : [];
-    const line = lines.find((l) => l.id === lineId);
-    if (!cart || !line) throw NotFoundError.of('cart-line', lineId);
+    const { cart, lines, line } = await lockCartLine(em, actor.accountId, wholesalerId, lineId);
     const outcome = changeLine(lines, line, change);
     const target = lines.find((l) => l.id === outcome.line.id) as (typeof lines)[number];
     if (outcome.kind === 'merged') em.remove(line);
@@ -27,10 +33,7 @@ export async function changeCartLine(ctx: UseCaseContext, actor: Actor, wholesal
 export async function removeCartLine(ctx: UseCaseContext, actor: Actor, wholesalerId: string, lineId: string): Promise<CartDetails> {
   assertRole(actor, ['RETAILER']);
   return ctx.tx(async (em) => {
-    const cart = await lockCart(em, actor.accountId, wholesalerId);
-    const lines = cart ? await cartLines(em, cart.id) : [];
-    const line = lines.find((l) => l.id === lineId);
-    if (!cart || !line) throw NotFoundError.of('cart-line', lineId);
+    const { cart, lines, line } = await lockCartLine(em, actor.accountId, wholesalerId, lineId);
     em.remove(line);
     if (lines.length === 1) {
       em.remove(cart);

@@ -32,7 +32,8 @@ export async function updateWholesalerProfile(ctx: UseCaseContext, actor: Actor,
     const now = ctx.now();
     const w = await em.findOneOrFail(WholesalerSchema, { id: wholesalerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const owner = await em.findOneOrFail(AccountSchema, { id: wholesalerId });
-    Object.assign(w, {
+    // What the profile holds is also what the event carries (billing prints it as the supplier).
+    const profile = {
       businessNumber,
       companyName: input.companyName,
       representative: input.representative,
@@ -42,9 +43,8 @@ export async function updateWholesalerProfile(ctx: UseCaseContext, actor: Actor,
       businessItem: input.businessItem,
       bankAccount: input.bankAccount,
       sealImageUrl: input.sealImageUrl ?? null,
-      profileVersion: w.profileVersion + 1,
-      profileUpdatedAt: now,
-    });
+    };
+    Object.assign(w, { ...profile, profileVersion: w.profileVersion + 1, profileUpdatedAt: now });
     publish(em, 'wholesaler.profile.updated', wholesalerId, {
       eventId: randomUUID(),
       occurredAt: now.getTime(),
@@ -52,15 +52,7 @@ export async function updateWholesalerProfile(ctx: UseCaseContext, actor: Actor,
       version: w.profileVersion,
       shopName: owner.name,
       ownerPhone: owner.phone,
-      businessNumber,
-      companyName: input.companyName,
-      representative: input.representative,
-      address: input.address,
-      phone: input.phone,
-      businessType: input.businessType,
-      businessItem: input.businessItem,
-      bankAccount: input.bankAccount,
-      sealImageUrl: input.sealImageUrl ?? null,
+      ...profile,
     });
     return w;
   });
