@@ -1,7 +1,7 @@
 export { createKafka, createProducer, type KafkaOptions } from './kafka';
 export { createTopicNaming, type TopicNaming } from './topic-naming';
 export { ensureTopics } from './topics';
-export { createRegistryClient, SchemaIncompatibleError, COMPATIBILITY, type RegistryClient } from './registry';
+export { createRegistryClient, SchemaIncompatibleError, SchemaNotFoundError, COMPATIBILITY, type RegistryClient } from './registry';
 export { createEventCodec, avroTypeOf, InvalidEventError, UndecodableMessageError, type EventCodec } from './codec';
 export { publish, publishMany, OutboxMessageSchema, type OutboxMessage } from './outbox';
 export { messagingMigrations, outboxChannel } from './migrations';
@@ -15,10 +15,12 @@ export {
   type BatchHandlerContext,
   type HandlerContext,
   type Subscriber,
+  type SubscriberState,
+  type PausedPartition,
   type SubscriberOptions,
   type Subscription,
   type TypedSubscription,
 } from './subscriber';
 export { headersToCarrier } from './tracing';
 export { checkCompatibility } from './schema-compatibility';
-export { createMessaging, type Messaging, type MessagingOptions } from './messaging';
+export { createMessaging, type Messaging, type MessagingOptions, type OutboxBacklog } from './messaging';

@@ -28,7 +28,10 @@ export interface OutboxRelayOptions {
 export interface RelayStatus {
   active: boolean;
   published: number;
+  /** The error of the latest attempt while the relay fails (Kafka, the registry or the database down). */
   lastError?: string;
+  /** When the current run of failures began. */
+  failingSince?: Date;
 }
 
 export interface OutboxRelay {
@@ -193,8 +196,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           log.info('outbox relay active');
         }
         const count = await publishBatch(client);
+        if (failures > 0) log.info({ failures, failedForMs: state.failingSince ? Date.now() - state.failingSince.getTime() : undefined }, 'outbox relay publishing again');
         failures = 0;
         delete state.lastError;
+        delete state.failingSince;
         if (count < batchSize) {
           if (count === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
           // Rows committed while the batch was in flight already sent their NOTIFY, which
@@ -204,6 +209,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       } catch (error) {
         failures++;
         state.lastError = error instanceof Error ? error.message : String(error);
+        state.failingSince ??= new Date();
         const delay = backoffDelay(Math.min(failures, 8), 200, 10_000) + 100;
         log.warn({ err: error, failures, retryInMs: delay }, 'outbox relay failed; retrying');
         if (client && (error as { code?: string }).code !== undefined && /^(08|57P)/.test(String((error as { code?: string }).code))) {

@@ -90,6 +90,9 @@ export const messagingEnv = {
     .max(1_000)
     .default(100)
     .describe('Messages a consumer handles in one database transaction (1 = one transaction per message); a failing batch is retried message by message.'),
+  HEALTH_ALERT_AFTER_SECONDS: positiveInt()
+    .default(60)
+    .describe('Age of the oldest unpublished outbox event, or wait of a consumer partition paused for a dependency, above which /health/detail reports alert (the same threshold the documented Prometheus alerts use).'),
 } as const;
 
 /** Documentation rows (`key`, `description`, `default`) of an env schema object, for READMEs. */
@@ -111,6 +114,8 @@ export interface RuntimeConfig {
   schemaRegistryUrl: string;
   telemetry: { tracesEndpoint: string | undefined };
   shutdownTimeoutMs: number;
+  /** Seconds after which a waiting outbox event or paused consumer partition is an alert (HEALTH_ALERT_AFTER_SECONDS). */
+  alertAfterSeconds: number;
 }
 
 type PlatformValues = z.output<z.ZodObject<typeof platformEnv>> & z.output<z.ZodObject<typeof messagingEnv>>;
@@ -140,5 +145,6 @@ export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpP
     schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
     telemetry: { tracesEndpoint },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    alertAfterSeconds: e.HEALTH_ALERT_AFTER_SECONDS,
   };
 }

@@ -1,9 +1,12 @@
 export * from './errors';
+export { failureCause, isInfrastructureFault, isDatabaseFault, causeChain, type FailureCause } from './failures';
 export * from './config';
 export { createLogger, maskPhone, type Logger, type LoggerOptions } from './logger';
-export { createHealth, type Health, type ReadinessCheck } from './health';
+export { createHealth, type Health, type ReadinessCheck, type HealthDetail, type DetailReporter } from './health';
+export { renderMetrics, type Metric, type MetricSample, type MetricsCollector } from './metrics';
 export { createShutdown, type Shutdown } from './shutdown';
 export * from './http';
 export { createOrm, migrate, advisoryLockId, databaseCheck, type Orm, type DatabaseOptions } from './database';
+export { createProcessPresence, ownerAliveSql, PRESENCE_LOCK_NAMESPACE, type ProcessPresence, type ProcessPresenceOptions } from './presence';
 export * from './time';
 export { retry, sleep, backoffDelay, type RetryOptions } from './retry';

@@ -5,6 +5,7 @@ import {
   createHttpApp,
   createLogger,
   createOrm,
+  createProcessPresence,
   createShutdown,
   databaseCheck,
   finishHttpApp,
@@ -13,6 +14,7 @@ import {
   type Health,
   type Logger,
   type Orm,
+  type ProcessPresence,
   type RunningServer,
   type RuntimeConfig,
 } from '@marketbill/platform';
@@ -50,6 +52,11 @@ export interface Runtime {
   logger: Logger;
   orm: Orm;
   health: Health;
+  /**
+   * This process's presence lock: claims and leases that record `presence.ownerId` can be taken
+   * over as soon as this process dies (see `ownerAliveSql`). Held from `start()` on.
+   */
+  presence: ProcessPresence;
   /** The Express app: mount the service's routers on it before `start()`. */
   http: Express;
   /** Set by `start()`. */
@@ -82,8 +89,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     poolMax: config.database.poolMax,
     logger,
   });
+  // Readiness is what this pod can serve: its own database. Kafka, the registry and the outbox
+  // backlog go to /health/detail and /metrics instead — with Kafka down the edge keeps taking
+  // orders into its outbox, and a readiness tied to Kafka would take every pod out of the Service.
   const health = createHealth();
-  health.addReadinessCheck('database', databaseCheck(orm));
+  const database = databaseCheck(orm);
+  health.addReadinessCheck('database', database);
+  const presence = createProcessPresence({ databaseUrl: config.database.url, logger, applicationName: `${config.service}-presence` });
+  health.addDetail('presence', () => ({ status: presence.held() ? 'ok' : 'degraded', held: presence.held(), ownerId: presence.ownerId }));
   const http = createHttpApp({ logger, health, trustProxy: 1 });
   const shutdown = createShutdown({ logger, timeoutMs: config.shutdownTimeoutMs });
   let jobs: Job[] = [];
@@ -93,12 +106,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     orm,
     health,
+    presence,
     http,
     messaging: undefined,
     server: undefined,
     migrate: () => migrate(orm, config.database.url, logger),
     async start(start = {}) {
       if (config.database.migrateOnStart) await runtime.migrate();
+      await presence.start();
       const messaging = createMessaging({
         service: config.service,
         brokers: config.kafka.brokers,
@@ -113,13 +128,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
         consumerBatchSize: config.kafka.consumerBatchSize,
         ...(config.kafka.partitions ? { partitions: config.kafka.partitions } : {}),
+        ...(config.alertAfterSeconds ? { alertAfterSeconds: config.alertAfterSeconds } : {}),
       });
       runtime.messaging = messaging;
-      health.addReadinessCheck('messaging', () => messaging.check());
+      health.addDetail('messaging', () => messaging.detail());
+      health.addMetrics(() => messaging.metrics());
       await messaging.start();
       jobs = start.jobs ?? [];
       for (const job of jobs) await job.start();
-      finishHttpApp(http, logger);
+      finishHttpApp(http, logger, {
+        databaseDown: () =>
+          database().then(
+            () => false,
+            () => true,
+          ),
+      });
       runtime.server = await listen(http, config.http.port, config.http.host);
 
       shutdown.add('readiness', () => health.markShuttingDown());
@@ -128,6 +151,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       shutdown.add('jobs', async () => {
         for (const job of jobs) await job.stop();
       });
+      shutdown.add('presence', () => presence.stop());
       shutdown.add('orm', () => orm.close());
       if (options.onClosed) shutdown.add('telemetry', options.onClosed);
       shutdown.install();
