@@ -202,6 +202,10 @@ describe.each([
     const topic = `${prefix}order.updated`;
     const key = randomUUID();
     await messaging.producer.send({ topic, messages: [{ key, value: Buffer.from('not avro at all') }] });
+    // The wire format, but a schema id the registry (answering normally) has never handed out.
+    const unknownId = Buffer.alloc(9);
+    unknownId.writeInt32BE(2_000_000_000, 1);
+    await messaging.producer.send({ topic, messages: [{ key, value: unknownId }] });
     await writeOrderChange(orderEvent(key, 1, 'refuse'));
     await writeOrderChange(orderEvent(key, 2, 'bug'));
     await writeOrderChange(orderEvent(key, 3, 'flaky'));
@@ -213,10 +217,10 @@ describe.each([
     expect(rows.map((r) => r.version)).toEqual([3, 4]);
 
     const dlq = await readTopic(messaging.kafka, `${topic}.dlq`);
-    const dead = await dlq.waitForCount(3);
+    const dead = await dlq.waitForCount(4);
     await dlq.stop();
     const byCode = Object.fromEntries(dead.map((m) => [m.headers['dlq-error-code'], m]));
-    expect(Object.keys(byCode).sort()).toEqual(['handler-failed', 'order-refused', 'undecodable-message']);
+    expect(Object.keys(byCode).sort()).toEqual(['handler-failed', 'order-refused', 'undecodable-message', 'unknown-schema-id']);
     expect(byCode['undecodable-message']!.value!.toString()).toBe('not avro at all');
     expect(byCode['order-refused']!.headers['dlq-reason']).toContain('refused by the handler');
     expect(byCode['handler-failed']!.headers['dlq-attempts']).toBe('1'); // a bug is never retried
@@ -225,7 +229,7 @@ describe.each([
       expect(m.headers['dlq-original-topic']).toBe(topic);
       expect(m.key).toBe(key);
     }
-    expect(messaging.subscriber!.stats()).toMatchObject({ processed: 2, deadLettered: 3 });
+    expect(messaging.subscriber!.stats()).toMatchObject({ processed: 2, deadLettered: 4, pauses: 0 });
     expect(messaging.subscriber!.stats().retried).toBeGreaterThanOrEqual(1);
   });
 
