@@ -43,7 +43,7 @@ const ERROR_TEXT: Record<number, string> = {
   422: 'Idempotency-Key reused with another request.',
   429: 'Rate limited; see Retry-After.',
   500: 'Unexpected error.',
-  503: 'A dependency is unavailable; try again later.',
+  503: 'A dependency (the database, another service) is unavailable, or billing’s view of an order is not caught up yet (order-view-behind); retry after the Retry-After seconds.',
 };
 
 /**
@@ -53,7 +53,8 @@ const ERROR_TEXT: Record<number, string> = {
 export function buildOpenApiDocument(routes: RouteSpec[], info: { version: string }): Json {
   const paths: Record<string, Json> = {};
   for (const r of routes) {
-    const errors = [...new Set([400, ...(r.auth === 'bearer' ? [401] : []), ...(r.roles ? [403] : []), ...(r.idempotent ? [409, 422] : []), ...(r.errors ?? []), 500])].sort();
+    // 503 on every route: a database restarting or unreachable answers 503 database-unavailable with Retry-After.
+    const errors = [...new Set([400, ...(r.auth === 'bearer' ? [401] : []), ...(r.roles ? [403] : []), ...(r.idempotent ? [409, 422] : []), ...(r.errors ?? []), 500, 503])].sort();
     const operation: Json = {
       operationId: r.operationId,
       summary: r.summary,
