@@ -134,6 +134,8 @@ export function tailLog(file: string, lines = 25): string {
 export async function terminate(pid: number, graceMs: number): Promise<'terminated' | 'killed' | 'gone'> {
   if (!isAlive(pid)) return 'gone';
   try {
+    // A frozen process (SIGSTOP, as the fault tests do) handles SIGTERM only once it runs again.
+    process.kill(pid, 'SIGCONT');
     process.kill(pid, 'SIGTERM');
   } catch {
     return 'gone';
