@@ -4,5 +4,5 @@ export { uniqueName, uniqueTopicPrefix } from './names';
 export { dropSchema, query } from './database';
 export { readTopic, type ReadMessage, type TopicReader } from './topic-reader';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
-export { startSystem, SERVICE_NAMES, type RunningSystem, type ServiceName, type SystemOptions } from './system';
+export { startSystem, serviceProcess, freePort, SERVICE_NAMES, type RunningSystem, type ServiceName, type ServiceProcess, type SystemOptions } from './system';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';

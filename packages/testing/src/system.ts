@@ -10,13 +10,37 @@ import { waitFor } from './wait-for';
 export const SERVICE_NAMES = ['auction-ingest', 'catalog', 'ordering', 'billing', 'notifier'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/** One service process of a running system: a replica that can be killed, stopped and started again. */
+export interface ServiceProcess {
+  name: ServiceName;
+  /** 0 for the first replica, 1 for the second… */
+  replica: number;
+  url: string;
+  port: number;
+  env: Record<string, string>;
+  /** What it printed (JSON log lines), across restarts. */
+  output: string[];
+  pid(): number | undefined;
+  running(): boolean;
+  /** Sends `signal` (default SIGKILL: a crash) and resolves when the process is gone. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Graceful stop: SIGTERM, then SIGKILL after 15 s. */
+  stop(): Promise<void>;
+  /** Starts it again with the same port and environment, and waits until /health/ready answers 200. */
+  start(options?: { timeoutMs?: number }): Promise<void>;
+}
+
 export interface RunningSystem {
-  /** Base URL of each service. */
+  /** Base URL of each service (its first replica). */
   urls: Record<ServiceName, string>;
   /** The environment each service got (schemas, prefix, token…). */
   env: Record<ServiceName, Record<string, string>>;
-  /** What each service printed (JSON log lines), for assertions. */
+  /** What each service's first replica printed (JSON log lines), for assertions. */
   output: Record<ServiceName, string[]>;
+  /** Every replica of every service. */
+  processes: Record<ServiceName, ServiceProcess[]>;
+  /** Starts one more replica of a service (same schema and prefix, its own port) and waits until it is ready. */
+  addReplica(name: ServiceName, env?: Record<string, string>): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -36,7 +60,7 @@ const repoRoot = (() => {
   }
 })();
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -66,11 +90,79 @@ function localEnv(name: ServiceName, secrets: Map<string, string>): Record<strin
   return env;
 }
 
+/** Starts `services/<name>/dist/main.js` with `env` (nothing else of this process's environment but PATH). */
+export function serviceProcess(name: ServiceName, replica: number, env: Record<string, string>): ServiceProcess {
+  const port = Number(env.HTTP_PORT);
+  const url = `http://127.0.0.1:${port}`;
+  const output: string[] = [];
+  let child: ChildProcess | undefined;
+
+  function spawnChild(): ChildProcess {
+    const c = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', join(repoRoot, 'services', name, 'dist', 'main.js')], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    c.stdout?.setEncoding('utf8').on('data', (d: string) => output.push(...d.split('\n').filter(Boolean)));
+    c.stderr?.setEncoding('utf8').on('data', (d: string) => output.push(...d.split('\n').filter(Boolean)));
+    return c;
+  }
+
+  function gone(c: ChildProcess): Promise<void> {
+    return new Promise((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', () => resolve());
+    });
+  }
+
+  const proc: ServiceProcess = {
+    name,
+    replica,
+    url,
+    port,
+    env,
+    output,
+    pid: () => (proc.running() ? child?.pid : undefined),
+    running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+    async kill(signal = 'SIGKILL') {
+      const c = child;
+      if (!c || !proc.running()) return;
+      c.kill(signal);
+      await gone(c);
+    },
+    async stop() {
+      const c = child;
+      if (!c || !proc.running()) return;
+      c.kill('SIGTERM');
+      const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
+      timer.unref();
+      await gone(c);
+      clearTimeout(timer);
+    },
+    async start(options = {}) {
+      if (proc.running()) return;
+      const c = spawnChild();
+      child = c;
+      const outcome = await waitFor(
+        async () => {
+          if (c.exitCode !== null || c.signalCode !== null) return 'exited';
+          const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+          return response?.status === 200 ? 'ready' : undefined;
+        },
+        { timeoutMs: options.timeoutMs ?? 90_000, intervalMs: 200, description: `${name} (replica ${replica}) to be ready` },
+      );
+      if (outcome === 'exited') throw new Error(`${name} exited during start-up:\n${output.slice(-10).join('\n')}`);
+    },
+  };
+  return proc;
+}
+
 /**
  * Starts the built services (`services/<name>/dist/main.js`, so run `tsc -b` first — `npm test`
  * does) as separate processes on the shared stack, isolated from everything else: their own
  * Postgres schemas, their own topic prefix, free ports, fresh secrets. Resolves when every one
- * answers /health/ready.
+ * answers /health/ready. More replicas of a service can be added, and any process killed and
+ * started again (the fault tests do).
  */
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const stack = stackEnv();
@@ -91,7 +183,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   };
   const env = {} as Record<ServiceName, Record<string, string>>;
   const output = {} as Record<ServiceName, string[]>;
-  const children: ChildProcess[] = [];
+  const processes = {} as Record<ServiceName, ServiceProcess[]>;
   for (const name of names) {
     env[name] = {
       ...localEnv(name, secrets),
@@ -100,46 +192,33 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       DATABASE_SCHEMA: `${run}_${name.replace(/-/g, '_')}`,
       ...(options.perService?.[name] ?? {}),
     };
-    output[name] = [];
-    const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', join(repoRoot, 'services', name, 'dist', 'main.js')], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', ...env[name] },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines = output[name];
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
-    children.push(child);
+    const first = serviceProcess(name, 0, env[name]);
+    output[name] = first.output;
+    processes[name] = [first];
   }
+  const all = () => Object.values(processes).flat();
   const stop = async () => {
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-          }),
-      ),
-    );
+    await Promise.all(all().map((p) => p.stop()));
   };
   try {
-    for (const name of names) {
-      const child = children[names.indexOf(name)] as ChildProcess;
-      const outcome = await waitFor(
-        async () => {
-          if (child.exitCode !== null) return 'exited';
-          const response = await fetch(`${urls[name]}/health/ready`).catch(() => undefined);
-          return response?.status === 200 ? 'ready' : undefined;
-        },
-        { timeoutMs: 90_000, intervalMs: 200, description: `${name} to be ready` },
-      );
-      if (outcome === 'exited') throw new Error(`${name} exited during start-up:\n${output[name].slice(-10).join('\n')}`);
-    }
+    // One after the other, in dependency order: each migrates its schema and creates its topics.
+    for (const name of names) await (processes[name][0] as ServiceProcess).start();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { urls, env, output, stop };
+  return {
+    urls,
+    env,
+    output,
+    processes,
+    async addReplica(name, extra = {}) {
+      const list = processes[name];
+      const proc = serviceProcess(name, list.length, { ...env[name], ...extra, HTTP_PORT: String(await freePort()) });
+      list.push(proc);
+      await proc.start();
+      return proc;
+    },
+    stop,
+  };
 }
