@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { repoRoot } from './paths';
 
 /** An answer of the REST edge (or of an internal API). */
 export interface Answer {
@@ -48,8 +49,6 @@ export async function ok(answer: Promise<Answer> | Answer, status = 200): Promis
   if (a.status !== status) throw new Error(`expected ${status}, got ${a.status}: ${JSON.stringify(a.body)}`);
   return a;
 }
-
-const repoRoot = join(__dirname, '..', '..');
 
 /**
  * The demo accounts `npm run up` seeds (an admin, a retailer with a CONFIRMED connection to a

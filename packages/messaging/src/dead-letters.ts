@@ -21,11 +21,11 @@ export interface DeadLetterMessage {
 }
 
 /**
- * Reads a dead-letter topic from its start to its end as it is now, in a throw-away consumer group
- * that commits nothing and is deleted afterwards (so nobody's offsets move). Resolves with every
- * message, in partition then offset order.
+ * Reads a topic from its start to its end as it is now, in a throw-away consumer group that commits
+ * nothing and is deleted afterwards (so nobody's offsets move). Resolves with every message, in
+ * partition then offset order, with the dead-letter headers picked out (absent on other topics).
  */
-export async function readDeadLetters(kafka: Kafka, topic: string, options: { timeoutMs?: number } = {}): Promise<DeadLetterMessage[]> {
+export async function readTopicToEnd(kafka: Kafka, topic: string, options: { timeoutMs?: number } = {}): Promise<DeadLetterMessage[]> {
   const admin = kafka.admin();
   await admin.connect();
   let ends: Map<number, bigint>;
@@ -91,6 +91,9 @@ export async function readDeadLetters(kafka: Kafka, topic: string, options: { ti
   }
   return letters.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
 }
+
+/** The dead letters of a `<topic>.dlq` topic (see {@link readTopicToEnd}). */
+export const readDeadLetters = readTopicToEnd;
 
 /**
  * Puts dead letters back on their topic: the same key (so the same partition and order per key),

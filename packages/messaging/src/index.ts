@@ -22,6 +22,6 @@ export {
   type TypedSubscription,
 } from './subscriber';
 export { headersToCarrier } from './tracing';
-export { readDeadLetters, replayDeadLetters, type DeadLetterMessage } from './dead-letters';
+export { readDeadLetters, readTopicToEnd, replayDeadLetters, type DeadLetterMessage } from './dead-letters';
 export { checkCompatibility } from './schema-compatibility';
 export { createMessaging, type Messaging, type MessagingOptions, type OutboxBacklog } from './messaging';
