@@ -11,7 +11,7 @@ import { javaFor } from './java.ts';
 import { kafkaReady } from './kafka-probe.ts';
 import { fetchWithMaven, pomProperty } from './maven.ts';
 import { componentDir, distDir, logPath, readTextOr } from './paths.ts';
-import { host, portAnswers, waitUntil } from './ports.ts';
+import { host, portAnswers, waitUntil, waitUntilBindable } from './ports.ts';
 import { isOurs, markerArg, readPid, removePid, run, StackError, startDetached, tailLog, terminate, type Log } from './process.ts';
 
 const component = 'kafka';
@@ -101,6 +101,10 @@ export async function ensureKafka(o: KafkaOptions): Promise<KafkaInfo> {
   removePid(component);
   for (const port of [o.port, o.controllerPort]) {
     if (await portAnswers(port)) throw new StackError(component, `port ${port} is taken by another program; set MB_KAFKA_PORT / MB_KAFKA_CONTROLLER_PORT`);
+  }
+  for (const port of [o.port, o.controllerPort]) {
+    const held = await waitUntilBindable(port);
+    if (held) throw new StackError(component, held);
   }
 
   const home = componentDir(component);

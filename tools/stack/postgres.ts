@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { componentDir, logPath, logsDir, shown, stackDir } from './paths.ts';
-import { host, portAnswers } from './ports.ts';
+import { host, portAnswers, waitUntilBindable } from './ports.ts';
 import { isAlive, readPid, removePid, run, StackError, which, writePid, type Log, type RunResult } from './process.ts';
 
 const component = 'postgres';
@@ -183,8 +183,13 @@ function withDatabase(url: URL, database: string): URL {
 }
 
 function jdbcOf(url: URL): PostgresInfo['registry'] {
+  // pgjdbc waits for a new connection without limit by default; a connection attempt that met
+  // itself while Postgres was down (see waitUntilBindable) would hold Postgres's port for good.
+  const params = new URLSearchParams(url.search);
+  if (!params.has('connectTimeout')) params.set('connectTimeout', '5');
+  if (!params.has('loginTimeout')) params.set('loginTimeout', '10');
   return {
-    jdbcUrl: `jdbc:postgresql://${url.hostname}:${url.port || '5432'}${url.pathname}${url.search}`,
+    jdbcUrl: `jdbc:postgresql://${url.hostname}:${url.port || '5432'}${url.pathname}?${params.toString()}`,
     username: decodeURIComponent(url.username) || 'postgres',
     // trust auth ignores it, but the Apicurio/Agroal datasource wants a value
     password: decodeURIComponent(url.password) || 'postgres',
@@ -230,6 +235,8 @@ export async function ensurePostgres(o: PostgresOptions): Promise<PostgresInfo> 
     if (init.code !== 0) throw new StackError(component, `initdb failed (exit ${init.code}):\n${lastLines(init, 10)}`);
   }
 
+  const held = await waitUntilBindable(o.port);
+  if (held) throw new StackError(component, held);
   const opts = [`-p ${o.port}`, `-k '${l.sockets}'`, ...serverSettings(o.fast).map((s) => `-c ${s}`)].join(' ');
   fs.appendFileSync(l.log, `\n===== marketbill stack: starting postgres at ${new Date().toISOString()}${o.fast ? ' (fast: fsync off)' : ''} =====\n`);
   // detached: the postmaster gets its own session, so a signal to the group of the process that

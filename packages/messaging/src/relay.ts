@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
 import { Client } from 'pg';
-import { AppError, advisoryLockId, backoffDelay, sleep, type Logger } from '@marketbill/platform';
+import { AppError, advisoryLockId, backoffDelay, CONNECTION_TIMEOUT_MS, sleep, type Logger } from '@marketbill/platform';
 import { isTopicName, TOPICS, type TopicName } from '@marketbill/schemas';
 import type { EventCodec } from './codec';
 import { outboxChannel } from './migrations';
@@ -62,7 +62,7 @@ interface Row {
  * - Wakes on the NOTIFY the outbox trigger sends at commit, and polls as a safety net.
  * - A crash between Kafka's acknowledgement and the delete re-sends those events after a restart:
  *   delivery is at-least-once, and consumers drop the repeats by event id.
- * - Kafka or database failures are retried with backoff, forever: nothing is skipped. An event
+ * - Kafka or database failures are retried with backoff (capped at 3 s), forever: nothing is skipped. An event
  *   that cannot be encoded (its schema changed under it) is moved to `outbox_failed` with the reason.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
@@ -94,7 +94,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   async function connect(): Promise<Client> {
-    const c = new Client({ connectionString: options.databaseUrl, application_name: `${options.service}-outbox-relay` });
+    const c = new Client({ connectionString: options.databaseUrl, application_name: `${options.service}-outbox-relay`, keepAlive: true, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS });
     c.on('error', (error) => log.warn({ err: error }, 'relay database session failed'));
     c.on('notification', () => wake?.());
     await c.connect();
@@ -210,7 +210,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         failures++;
         state.lastError = error instanceof Error ? error.message : String(error);
         state.failingSince ??= new Date();
-        const delay = backoffDelay(Math.min(failures, 8), 200, 10_000) + 100;
+        // Capped low: trying to reach a broker that is down costs little, and a short cap is what
+        // lets the relay publish within seconds of Kafka (or the registry) coming back.
+        const delay = backoffDelay(Math.min(failures, 8), 200, 3_000) + 100;
         log.warn({ err: error, failures, retryInMs: delay }, 'outbox relay failed; retrying');
         if (client && (error as { code?: string }).code !== undefined && /^(08|57P)/.test(String((error as { code?: string }).code))) {
           await resetClient();

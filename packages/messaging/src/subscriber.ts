@@ -586,7 +586,8 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
       allowAutoTopicCreation: false,
       sessionTimeout,
       heartbeatInterval,
-      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 10_000, restartOnFailure: async () => true },
+      // Short retry gaps: when the broker comes back, the consumer is back within a few seconds.
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3_000, restartOnFailure: async () => true },
     });
     c.on(c.events.GROUP_JOIN, ({ payload }) => {
       membership.inGroup = true;

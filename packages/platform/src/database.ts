@@ -7,6 +7,9 @@ import type { Logger } from 'pino';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
 
+/** How long opening a database connection may take before it fails (and is retried by its caller). */
+export const CONNECTION_TIMEOUT_MS = 5_000;
+
 export interface DatabaseOptions {
   /** Postgres URL of the shared database. */
   url: string;
@@ -36,6 +39,10 @@ export async function createOrm(options: DatabaseOptions): Promise<Orm> {
     allowGlobalContext: false,
     forceUtcTimezone: true,
     pool: { min: 0, max: options.poolMax ?? 10 },
+    // pg waits for a connection without limit by default: a database host that drops packets, or a
+    // local connection that met itself (a client retrying a stopped local server can be handed its
+    // own port as the source port, see docs/local-stack.md), would hold a pool slot forever.
+    driverOptions: { connection: { connectionTimeoutMillis: CONNECTION_TIMEOUT_MS, keepAlive: true } },
     extensions: [Migrator],
     migrations: {
       migrationsList: options.migrations,
@@ -59,7 +66,7 @@ export async function createOrm(options: DatabaseOptions): Promise<Orm> {
 export async function migrate(orm: Orm, url: string, logger?: Logger): Promise<string[]> {
   const schema = orm.config.get('schema') ?? 'public';
   const lockId = advisoryLockId(`migrate:${schema}`);
-  const lockClient = new Client({ connectionString: url });
+  const lockClient = new Client({ connectionString: url, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS });
   await lockClient.connect();
   try {
     await lockClient.query('select pg_advisory_lock($1)', [lockId]);

@@ -6,7 +6,7 @@ export { createHealth, type Health, type ReadinessCheck, type HealthDetail, type
 export { renderMetrics, type Metric, type MetricSample, type MetricsCollector } from './metrics';
 export { createShutdown, type Shutdown } from './shutdown';
 export * from './http';
-export { createOrm, migrate, advisoryLockId, databaseCheck, type Orm, type DatabaseOptions } from './database';
+export { createOrm, migrate, advisoryLockId, databaseCheck, CONNECTION_TIMEOUT_MS, type Orm, type DatabaseOptions } from './database';
 export { createProcessPresence, ownerAliveSql, PRESENCE_LOCK_NAMESPACE, type ProcessPresence, type ProcessPresenceOptions } from './presence';
 export * from './time';
 export { retry, sleep, backoffDelay, type RetryOptions } from './retry';

@@ -137,11 +137,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       jobs = start.jobs ?? [];
       for (const job of jobs) await job.start();
       finishHttpApp(http, logger, {
+        // Asked only for a request that failed with an error that names no cause; a frozen
+        // database must not hold the answer, hence the time limit.
         databaseDown: () =>
-          database().then(
-            () => false,
-            () => true,
-          ),
+          Promise.race([
+            database().then(
+              () => false,
+              () => true,
+            ),
+            new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 2_000).unref()),
+          ]),
       });
       runtime.server = await listen(http, config.http.port, config.http.host);
 

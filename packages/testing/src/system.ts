@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { startBalancer, type Balancer } from './balancer';
 import { stackEnv } from './stack-env';
 import { uniqueName } from './names';
 import { waitFor } from './wait-for';
@@ -22,6 +23,8 @@ export interface ServiceProcess {
   output: string[];
   pid(): number | undefined;
   running(): boolean;
+  /** Started and answered /health/ready since, and not stopped or killed: what a Service would route to. */
+  ready(): boolean;
   /** Sends `signal` (default SIGKILL: a crash) and resolves when the process is gone. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Graceful stop: SIGTERM, then SIGKILL after 15 s. */
@@ -31,7 +34,10 @@ export interface ServiceProcess {
 }
 
 export interface RunningSystem {
-  /** Base URL of each service (its first replica). */
+  /**
+   * Address of each service, as its callers use it: a balancer in front of its running replicas,
+   * like a Kubernetes Service (each replica's own address is in `processes`).
+   */
   urls: Record<ServiceName, string>;
   /** The environment each service got (schemas, prefix, token…). */
   env: Record<ServiceName, Record<string, string>>;
@@ -96,6 +102,7 @@ export function serviceProcess(name: ServiceName, replica: number, env: Record<s
   const url = `http://127.0.0.1:${port}`;
   const output: string[] = [];
   let child: ChildProcess | undefined;
+  let ready = false;
 
   function spawnChild(): ChildProcess {
     const c = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', join(repoRoot, 'services', name, 'dist', 'main.js')], {
@@ -124,15 +131,18 @@ export function serviceProcess(name: ServiceName, replica: number, env: Record<s
     output,
     pid: () => (proc.running() ? child?.pid : undefined),
     running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+    ready: () => ready && proc.running(),
     async kill(signal = 'SIGKILL') {
       const c = child;
       if (!c || !proc.running()) return;
+      ready = false;
       c.kill(signal);
       await gone(c);
     },
     async stop() {
       const c = child;
       if (!c || !proc.running()) return;
+      ready = false;
       c.kill('SIGTERM');
       const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
       timer.unref();
@@ -152,6 +162,7 @@ export function serviceProcess(name: ServiceName, replica: number, env: Record<s
         { timeoutMs: options.timeoutMs ?? 90_000, intervalMs: 200, description: `${name} (replica ${replica}) to be ready` },
       );
       if (outcome === 'exited') throw new Error(`${name} exited during start-up:\n${output.slice(-10).join('\n')}`);
+      ready = true;
     },
   };
   return proc;
@@ -169,7 +180,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const run = uniqueName('sys');
   const names = options.services ?? [...SERVICE_NAMES];
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()]))) as Record<ServiceName, number>;
-  const urls = Object.fromEntries(names.map((n) => [n, `http://127.0.0.1:${ports[n]}`])) as Record<ServiceName, string>;
+  const processes = {} as Record<ServiceName, ServiceProcess[]>;
+  const balancers = Object.fromEntries(
+    await Promise.all(names.map(async (n) => [n, await startBalancer(() => (processes[n] ?? []).filter((p) => p.ready()).map((p) => p.port))])),
+  ) as Record<ServiceName, Balancer>;
+  const urls = Object.fromEntries(names.map((n) => [n, balancers[n].url])) as Record<ServiceName, string>;
   const secrets = new Map<string, string>();
   const shared: Record<string, string> = {
     ...(stack as unknown as Record<string, string>),
@@ -183,7 +198,6 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   };
   const env = {} as Record<ServiceName, Record<string, string>>;
   const output = {} as Record<ServiceName, string[]>;
-  const processes = {} as Record<ServiceName, ServiceProcess[]>;
   for (const name of names) {
     env[name] = {
       ...localEnv(name, secrets),
@@ -199,6 +213,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const all = () => Object.values(processes).flat();
   const stop = async () => {
     await Promise.all(all().map((p) => p.stop()));
+    await Promise.all(Object.values(balancers).map((b) => b.close()));
   };
   try {
     // One after the other, in dependency order: each migrates its schema and creates its topics.

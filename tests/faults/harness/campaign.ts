@@ -68,8 +68,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
       figures,
       violations,
     };
+  } catch (error) {
+    await load?.abort();
+    throw error;
   } finally {
-    await load?.stop().catch(() => undefined);
     await world?.stop().catch(() => undefined);
     await stack.restore();
   }

@@ -44,6 +44,8 @@ export interface Load {
   start(): void;
   /** Stops placing orders, finishes pricing and issuing what was accepted, and resolves when done. */
   stop(): Promise<void>;
+  /** Gives up at once: calls in flight stop retrying (after a failed run, so cleanup is not held up). */
+  abort(): Promise<void>;
   stats(): LoadStats;
   /** Client errors in a time window, by kind. */
   errorsBetween(from: number, to: number): Record<string, number>;
@@ -83,6 +85,7 @@ export function createLoad(world: World, options: LoadOptions = {}): Load {
   const pricedOrders = new Set<string>();
   let placing = false;
   let pricing = false;
+  let aborted = false;
   let priced = 0;
   let next = 0;
   const workers: Array<Promise<void>> = [];
@@ -90,6 +93,7 @@ export function createLoad(world: World, options: LoadOptions = {}): Load {
   /** One logical call: retried with the same key until it gets a final answer. */
   async function request(operation: string, account: Account, method: string, path: string, body?: unknown, key?: string): Promise<Answer> {
     for (let attempt = 1; ; attempt++) {
+      if (aborted) return { status: -1, body: { code: 'aborted' }, headers: new Headers() };
       const edges = world.edges();
       const base = edges[next++ % Math.max(1, edges.length)] ?? world.system.urls.ordering;
       const answer = await call(base, method, path, { token: account.token, body, headers: key ? { 'idempotency-key': key } : {}, timeoutMs: 20_000 });
@@ -128,7 +132,7 @@ export function createLoad(world: World, options: LoadOptions = {}): Load {
   }
 
   async function wholesaler(): Promise<void> {
-    while (pricing || toPrice.length > 0) {
+    while ((pricing || toPrice.length > 0) && !aborted) {
       const order = toPrice.shift();
       if (!order) {
         await sleep(100);
@@ -171,6 +175,12 @@ export function createLoad(world: World, options: LoadOptions = {}): Load {
       pricing = false;
       await Promise.all(workers);
       log(`load stopped: ${orders.size} orders accepted, ${priced} priced, ${statements.size} statements issued, ${errors.length} client-visible errors`);
+    },
+    async abort() {
+      aborted = true;
+      placing = false;
+      pricing = false;
+      await Promise.all(workers);
     },
     stats() {
       const errorsByKind: Record<string, number> = {};

@@ -146,7 +146,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       retailers,
       varieties,
       kafka,
-      edges: () => system.processes.ordering.filter((p: ServiceProcess) => p.running()).map((p) => p.url),
+      edges: () => system.processes.ordering.filter((p: ServiceProcess) => p.ready()).map((p) => p.url),
       async sql(service, text, params = []) {
         const env = system.env[service];
         const client = new Client({ connectionString: env.DATABASE_URL });

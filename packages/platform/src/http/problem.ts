@@ -65,10 +65,11 @@ function fromBodyParser(error: unknown): AppError | undefined {
 
 export interface ProblemHandlerOptions {
   /**
-   * Asked about an error that is neither an AppError nor recognisably a dependency failure, before
-   * it is answered as a 500: resolves true when the database does not answer now (a `select 1`
-   * with a short time-out). Some of pg's and knex's failures of a lost connection carry no code
-   * (knex's "Transaction query already complete"), so a probe is the only honest test.
+   * Asked about an error that is not an AppError and not recognisably the database's, before it is
+   * answered: resolves true when the database does not answer now (a `select 1` with a short
+   * time-out). Some of pg's and knex's failures of a lost connection carry no code (knex's
+   * "Transaction query already complete"), and a refused connection does not say to what, so a
+   * probe is the only honest test. Only failed requests pay for it.
    */
   databaseDown?: () => Promise<boolean>;
 }
@@ -84,8 +85,10 @@ export async function toAppError(error: unknown, options: ProblemHandlerOptions 
   const parsed = fromBodyParser(error);
   if (parsed) return parsed;
   if (isDatabaseFault(error)) return UnavailableError.dependency('database', error);
-  if (isInfrastructureFault(error)) return UnavailableError.dependency('dependency', error);
+  // A refused or reset connection says a dependency is gone, not which: the database is the one
+  // every request uses, so ask it before naming a dependency in general.
   if (options.databaseDown && (await options.databaseDown().catch(() => true))) return UnavailableError.dependency('database', error);
+  if (isInfrastructureFault(error)) return UnavailableError.dependency('dependency', error);
   return undefined;
 }
 
