@@ -68,7 +68,10 @@ const HEADER_REF = (name: keyof typeof HEADERS) => ({ $ref: `#/components/header
 
 /**
  * The OpenAPI 3.1 document, generated from the route declarations and the zod schemas. JSON
- * Schema 2020-12 is OpenAPI 3.1's schema dialect, so zod's output goes in unchanged; rules that
+ * Schema 2020-12 is OpenAPI 3.1's schema dialect, so zod's output goes in unchanged. The document
+ * names no `jsonSchemaDialect`: the default (OpenAPI's base dialect, 2020-12 plus OpenAPI's own
+ * keywords) is what we use, and Swagger UI shows a warning for any other value, even the plain
+ * 2020-12 meta-schema it is built on (seen in headless Chromium; tests/system/browser.int.test.ts). Rules that
  * span fields (a delivery needs an address, …) are schema keywords where JSON Schema can say them
  * (`if`/`then`, `not`), set with `.meta()` in schemas.ts, and sentences in the descriptions otherwise.
  */
@@ -139,7 +142,6 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: { version: strin
         'Errors are application/problem+json with a stable `code`. Every response carries X-Request-Id. Days are Asia/Seoul YYYY-MM-DD; money is integer KRW. ' +
         'Browsers on the origins the deployment lists (CORS_ALLOWED_ORIGINS) may call it directly; Location, Retry-After and X-Request-Id are exposed to them.',
     },
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: '/' }],
     tags: TAGS,
     paths,
