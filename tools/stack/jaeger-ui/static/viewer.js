@@ -70,7 +70,8 @@ async function showTrace(traceId) {
   const start = Math.min(...trace.spans.map((s) => s.startTime));
   const end = Math.max(...trace.spans.map((s) => s.startTime + s.duration));
   const total = Math.max(end - start, 1);
-  const services = [...new Set(trace.spans.map(service))];
+  // In the order the trace reaches them (depth-first from the root), e.g. ordering → billing → notifier.
+  const services = [...new Set(ordered.map(({ span }) => service(span)))];
   const rows = [];
   for (const { span, depth } of ordered) {
     const svc = service(span);
