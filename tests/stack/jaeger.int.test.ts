@@ -8,9 +8,8 @@ import { startSystem, waitFor } from '@marketbill/testing';
 // they assert exact parent links, which a receiver in the test can show at once.
 jest.setTimeout(180_000);
 
-// eslint-disable-next-line no-restricted-properties -- set by tools/test.ts; a clear failure otherwise
+// Set by tools/test.ts; the test fails with a clear message without them.
 const queryUrl = process.env.MB_JAEGER_QUERY_URL;
-// eslint-disable-next-line no-restricted-properties -- idem
 const otlpEndpoint = process.env.MB_JAEGER_OTLP_ENDPOINT;
 
 interface JaegerTrace {

@@ -6,9 +6,10 @@
 // Runs after `tsc -b` (it reads dist/); ESM because the validator is published as ESM only.
 import { createRequire } from 'node:module';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import type * as PublicApi from '../src/entry-points/http/public-api.ts';
 
 const require = createRequire(import.meta.url);
-const { createPublicApi } = require('../dist/entry-points/http/public-api.js') as typeof import('../src/entry-points/http/public-api.ts');
+const { createPublicApi } = require('../dist/entry-points/http/public-api.js') as typeof PublicApi;
 
 const unused = {} as never;
 const { document } = createPublicApi({ orm: unused, settings: unused, logger: unused, catalog: unused, billing: unused, notifier: unused, version: 'check' });
