@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { dockerEngineAnswers, startContainers } from './stack/containers.ts';
 import { ensureDebianPackages, type DebianPackage } from './stack/debian.ts';
 import { ensureStack } from './stack/index.ts';
+import { ensureJaeger } from './stack/jaeger.ts';
 import { repoRoot } from './stack/paths.ts';
 
 function run(title: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
@@ -36,12 +37,17 @@ const useContainers = mode === 'containers' || (mode === 'auto' && !process.env.
 const stack = useContainers ? await startContainers((m) => process.stderr.write(`stack: ${m}\n`)) : await ensureStack({ fast: true });
 // kafkajs 2.2.4 schedules a timer with a negative delay (its request queue starts "throttled until
 // -1"); Node ≥ 23 warns on every client. The timer works (Node uses 1 ms); see docs/local-stack.md.
-const env = { ...process.env, ...stack, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --disable-warning=TimeoutNegativeWarning`.trim() };
+// The stack's Jaeger, for the one test that proves it receives and serves a trace
+// (tests/stack/jaeger.int.test.ts). The system tests collect spans with their own small receiver.
+// Building the binary is a one-off per machine (machine-wide cache); starting it takes a second.
+const jaeger = await ensureJaeger({ log: (m) => process.stderr.write(`stack: ${m}\n`) });
+const env = { ...process.env, ...stack, MB_JAEGER_QUERY_URL: jaeger.uiUrl, MB_JAEGER_OTLP_ENDPOINT: jaeger.otlpEndpoint, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --disable-warning=TimeoutNegativeWarning`.trim() };
 
 if (process.env.MB_TEST_SKIP_CHECKS !== '1') {
   run('TypeScript build (tsc -b)', 'node', ['node_modules/typescript/bin/tsc', '-b'], env);
   run('ESLint', 'node', ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0'], env);
   run('Generated schema code is up to date', 'node', ['schemas/tools/generate.mts', '--check'], env);
+  run('The edge’s OpenAPI document is valid OpenAPI 3.1 (independent validator)', 'node', ['services/ordering/tools/check-openapi.mts'], env);
   run('Schema changes are compatible (asked of the registry)', 'node', ['packages/messaging/dist/cli/check-schemas.js'], env);
   run('Deployment files render and validate offline (kustomize, Kubernetes schemas, skaffold schema, Dockerfiles)', 'node', ['tools/validate-deploy.ts'], env);
 }

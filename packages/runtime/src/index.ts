@@ -1,5 +1,5 @@
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import {
   createHealth,
   createHttpApp,
@@ -38,6 +38,8 @@ export interface RuntimeOptions {
   onClosed?: () => Promise<void>;
   /** Log destination (tests). */
   logDestination?: Parameters<typeof createLogger>[0]['destination'];
+  /** HTTP middleware run before the body is parsed (the edge's CORS); see HttpAppOptions.beforeBody. */
+  beforeBody?: RequestHandler[];
 }
 
 export interface StartOptions {
@@ -84,7 +86,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   const health = createHealth();
   health.addReadinessCheck('database', databaseCheck(orm));
-  const http = createHttpApp({ logger, health, trustProxy: 1 });
+  const http = createHttpApp({ logger, health, trustProxy: 1, ...(options.beforeBody ? { beforeBody: options.beforeBody } : {}) });
   const shutdown = createShutdown({ logger, timeoutMs: config.shutdownTimeoutMs });
   let jobs: Job[] = [];
 

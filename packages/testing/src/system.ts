@@ -49,19 +49,23 @@ function freePort(): Promise<number> {
 
 /**
  * services/<name>/local.env, with each `${secret:NAME}` replaced by a fresh random value for this
- * run (the same NAME gets the same value in every service, as `npm run up` does).
+ * run (the same NAME gets the same value in every service, as `npm run up` does) and each
+ * `${port:SERVICE}` by the free port this run gave that service.
  */
-function localEnv(name: ServiceName, secrets: Map<string, string>): Record<string, string> {
+function localEnv(name: ServiceName, secrets: Map<string, string>, ports: Partial<Record<ServiceName, number>>): Record<string, string> {
   const file = join(repoRoot, 'services', name, 'local.env');
   const env: Record<string, string> = {};
   if (!existsSync(file)) return env;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
     if (!m) continue;
-    env[m[1] as string] = (m[2] as string).replace(/\$\{secret:([A-Z0-9_]+)\}/g, (_, n: string) => {
-      if (!secrets.has(n)) secrets.set(n, randomBytes(32).toString('base64url'));
-      return secrets.get(n) as string;
-    });
+    env[m[1] as string] = (m[2] as string)
+      .replace(/\$\{secret:([A-Z0-9_]+)\}/g, (_, n: string) => {
+        if (!secrets.has(n)) secrets.set(n, randomBytes(32).toString('base64url'));
+        return secrets.get(n) as string;
+      })
+      // A service this run does not start gets port 9 (discard): calls to it fail at once.
+      .replace(/\$\{port:([a-z-]+)\}/g, (_, n: string) => String(ports[n as ServiceName] ?? 9));
   }
   return env;
 }
@@ -94,7 +98,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const children: ChildProcess[] = [];
   for (const name of names) {
     env[name] = {
-      ...localEnv(name, secrets),
+      ...localEnv(name, secrets, ports),
       ...shared,
       HTTP_PORT: String(ports[name]),
       DATABASE_SCHEMA: `${run}_${name.replace(/-/g, '_')}`,
