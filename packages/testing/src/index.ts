@@ -1,4 +1,5 @@
 export { stackEnv, type StackEnv } from './stack-env';
+export { secureStack, type SecureStack } from './secure-stack';
 export { waitFor, type WaitForOptions } from './wait-for';
 export { uniqueName, uniqueTopicPrefix } from './names';
 export { dropSchema, query } from './database';
