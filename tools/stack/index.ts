@@ -7,7 +7,7 @@ import { envFile, envJsonFile, lockFile, logPath, secureJsonFile, shown, stackDi
 import { host, portAnswers, readPorts, type Ports } from './ports.ts';
 import { ensurePostgres, postgresStatus, stopPostgres, tlsOnlyRole } from './postgres.ts';
 import { isAlive, isOurs, readPid, StackError, type Log } from './process.ts';
-import { apicurioVersion, ensureRegistry, fetchRegistry, registryUrl, stopRegistry } from './registry.ts';
+import { apicurioVersion, ensureRegistry, fetchRegistry, registryLauncher, registryUrl, stopRegistry } from './registry.ts';
 import { ensureS3, fetchS3, readCredentials, s3proxyVersion, s3Region, stopS3 } from './s3.ts';
 import { ensureTls } from './tls.ts';
 
@@ -49,6 +49,11 @@ export type SecureStack = {
   postgresTlsOnlyUrl?: string;
   /** Kafka's SASL_SSL listener; the user works with SCRAM-SHA-256, SCRAM-SHA-512 and PLAIN. */
   kafka: { saslSslBrokers: string; username: string; password: string; mechanisms: string[] };
+  /**
+   * How to launch Apicurio. Basic auth cannot be switched on for one listener only, so tests of
+   * registry TLS and basic auth start their own instance (in memory, TLS, embedded users).
+   */
+  registry: { javaBin: string; jar: string };
 };
 
 export type EnsureOptions = {
@@ -140,6 +145,7 @@ export async function ensureStack(opts: EnsureOptions = {}): Promise<StackEnv> {
       otherCaFile: tls.otherCaFile,
       ...(pg.external ? {} : { postgresTlsOnlyUrl: tlsOnly.href }),
       kafka: { saslSslBrokers: k.saslSslBrokers, ...k.saslUser, mechanisms: ['scram-sha-256', 'scram-sha-512', 'plain'] },
+      registry: registryLauncher(log),
     });
     log(`stack up in ${took()}; settings in ${shown(envFile)}`);
     return env;

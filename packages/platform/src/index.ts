@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './config';
+export { KAFKA_SASL_MECHANISMS, type KafkaSaslMechanism, type KafkaSecurity, type RegistryConnection } from './connection-security';
 export { createLogger, maskPhone, type Logger, type LoggerOptions } from './logger';
 export { createHealth, type Health, type ReadinessCheck } from './health';
 export { createShutdown, type Shutdown } from './shutdown';

@@ -1,5 +1,6 @@
 export { stackEnv, type StackEnv } from './stack-env';
 export { secureStack, type SecureStack } from './secure-stack';
+export { startSecureRegistry, type SecureRegistry } from './secure-registry';
 export { waitFor, type WaitForOptions } from './wait-for';
 export { uniqueName, uniqueTopicPrefix } from './names';
 export { dropSchema, query } from './database';

@@ -15,6 +15,8 @@ export interface SecureStack {
   /** Absent when the tests run against an external Postgres. */
   postgresTlsOnlyUrl?: string;
   kafka: { saslSslBrokers: string; username: string; password: string; mechanisms: string[] };
+  /** How to launch Apicurio (see startSecureRegistry). */
+  registry: { javaBin: string; jar: string };
 }
 
 function find(from: string): string | undefined {
