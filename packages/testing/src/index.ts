@@ -6,4 +6,5 @@ export { uniqueName, uniqueTopicPrefix } from './names';
 export { dropSchema, query } from './database';
 export { readTopic, type ReadMessage, type TopicReader } from './topic-reader';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
+export { createTcpGate, type TcpGate } from './tcp-gate';
 export { startSystem, SERVICE_NAMES, type RunningSystem, type ServiceName, type SystemOptions } from './system';
