@@ -6,6 +6,6 @@ export { createHealth, type Health, type ReadinessCheck } from './health';
 export { createShutdown, type Shutdown } from './shutdown';
 export * from './http';
 export { createOrm, migrate, advisoryLockId, databaseCheck, checkDatabase, type Orm, type DatabaseOptions } from './database';
-export { parsePostgresUrl, pgClientConfig, redactPostgresUrl, PostgresUrlError, type PostgresConnection, type SslMode } from './postgres-connection';
+export { parsePostgresUrl, pgClientConfig, PostgresUrlError, type PostgresConnection, type SslMode } from './postgres-connection';
 export * from './time';
 export { retry, sleep, backoffDelay, type RetryOptions } from './retry';

@@ -167,14 +167,3 @@ export function pgClientConfig(url: string, applicationName?: string): ClientCon
     ...(name ? { application_name: name } : {}),
   };
 }
-
-/** The URL without its password, for logs. */
-export function redactPostgresUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '*****';
-    return parsed.href;
-  } catch {
-    return '(not a URL)';
-  }
-}
