@@ -92,7 +92,7 @@ export async function ensureStack(opts: EnsureOptions = {}): Promise<StackEnv> {
 
   const release = await acquireLock(log, timeoutMs * 4);
   try {
-    const tls = await ensureTls();
+    const tls = await ensureTls(log);
     // Postgres needs no download, so it starts at once; the three Maven fetches run one after the
     // other (one local repository, and Maven 3.8 does not lock it) while Postgres boots, and each
     // server starts as soon as its own files are there. The registry also waits for Postgres.

@@ -3,13 +3,14 @@
 // CA is refused). Postgres serves TLS with it (besides plain text) and Kafka's extra SASL_SSL
 // listener uses it, so TLS settings of our clients are tested against real servers.
 //
-// Made once with the `openssl` command (Debian's postgresql package pulls it in through ssl-cert)
-// and kept in .stack/tls/. The server certificate names only IP 127.0.0.1, never `localhost`: a
+// Made once with the `openssl` command (installed with apt when missing and root; Debian's
+// postgresql package pulls it in anyway, through ssl-cert) and kept in .stack/tls/. The server certificate names only IP 127.0.0.1, never `localhost`: a
 // client that connects to `localhost` with full verification must fail the host-name check.
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureDebianPackages } from './debian.ts';
 import { stackDir } from './paths.ts';
-import { run, StackError, which } from './process.ts';
+import { run, StackError, which, type Log } from './process.ts';
 
 export const tlsDir = path.join(stackDir, 'tls');
 
@@ -38,10 +39,10 @@ async function openssl(args: string[]): Promise<void> {
 }
 
 /** Creates the CA and server certificate when they are missing; returns their paths. */
-export async function ensureTls(): Promise<TlsFiles> {
+export async function ensureTls(log: Log): Promise<TlsFiles> {
   const files = tlsFiles();
   if (Object.values(files).every((f) => fs.existsSync(f))) return files;
-  if (!which('openssl')) throw new StackError('tls', 'the `openssl` command is missing: apt-get install -y openssl');
+  await ensureDebianPackages('tls', [{ name: 'openssl', provides: 'openssl' }], log);
   fs.rmSync(tlsDir, { recursive: true, force: true });
   fs.mkdirSync(tlsDir, { recursive: true, mode: 0o700 });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
