@@ -12,8 +12,10 @@ export const envSchema = z.object({
   AUCTION_SOURCE: z
     .enum(['auto', 'at-api', 'replay'])
     .default('auto')
-    .describe('Where auction days come from: the live aT API, the built-in synthetic replay, or auto (the aT API when AT_API_KEY is set, else replay).'),
-  AT_API_KEY: z.string().min(1).optional().describe('Service key of the aT open API (secret; never logged). Unset = the replay source.'),
+    .describe(
+      'Where auction days come from: the live aT API, the built-in synthetic replay, or auto (the aT API when AT_API_KEY is set, else replay — outside production only: with APP_ENV=production, auto without a key is a configuration error, and replay must be asked for by name).',
+    ),
+  AT_API_KEY: z.string().min(1).optional().describe('Service key of the aT open API (secret; never logged). Unset = the replay source (outside production).'),
   AT_API_URL: z.url().default('https://flower.at.or.kr/api/returnData.api').describe('The aT open API endpoint (kind=f001).'),
   AT_PAGE_SIZE: positiveInt().max(10_000).default(1000).describe('Rows per page requested (countPerPage).'),
   AT_TIMEOUT_MS: positiveInt().default(15_000).describe('Time-out of one aT request.'),
@@ -34,11 +36,14 @@ export const envSchema = z.object({
 });
 
 const configSchema = envSchema.transform((e) => {
-  const source = e.AUCTION_SOURCE === 'auto' ? (e.AT_API_KEY ? 'at-api' : 'replay') : e.AUCTION_SOURCE;
+  // In production `auto` never falls back to made-up prices: without a key it means the aT API,
+  // and the check below stops the process; the replay must be asked for by name.
+  const source = e.AUCTION_SOURCE === 'auto' ? (e.AT_API_KEY || e.APP_ENV === 'production' ? 'at-api' : 'replay') : e.AUCTION_SOURCE;
   return {
     runtime: toRuntimeConfig('auction-ingest', e, { httpPort: e.HTTP_PORT, databaseSchema: e.DATABASE_SCHEMA }),
     auction: {
       source: source as 'at-api' | 'replay',
+      requestedSource: e.AUCTION_SOURCE,
       apiKey: e.AT_API_KEY,
       apiUrl: e.AT_API_URL,
       pageSize: e.AT_PAGE_SIZE,
@@ -58,7 +63,10 @@ const configSchema = envSchema.transform((e) => {
     replay: { seed: e.REPLAY_SEED, rowsPerDay: e.REPLAY_ROWS_PER_DAY, varietiesPerCategory: e.REPLAY_VARIETIES_PER_CATEGORY },
   };
 }).superRefine((c, ctx) => {
-  if (c.auction.source === 'at-api' && !c.auction.apiKey) ctx.addIssue({ code: 'custom', path: ['AT_API_KEY'], message: 'AT_API_KEY is required when AUCTION_SOURCE=at-api' });
+  if (c.auction.source === 'at-api' && !c.auction.apiKey) {
+    const why = c.auction.requestedSource === 'auto' ? 'in production (APP_ENV=production), unless AUCTION_SOURCE=replay asks for the synthetic replay by name' : 'when AUCTION_SOURCE=at-api';
+    ctx.addIssue({ code: 'custom', path: ['AT_API_KEY'], message: `AT_API_KEY is required ${why}` });
+  }
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -36,7 +36,9 @@ async function createSource(config: Config, runtime: Runtime): Promise<{ client:
     };
   }
   const replay = await startReplayServer(config.replay);
-  runtime.logger.info({ seed: config.replay.seed }, 'auction source is the synthetic replay (not real market data)');
+  // Only by name in production (AUCTION_SOURCE=replay; see config.ts): say so loudly there.
+  const level = config.runtime.appEnv === 'production' ? 'warn' : 'info';
+  runtime.logger[level]({ seed: config.replay.seed, appEnv: config.runtime.appEnv }, 'auction source is the synthetic replay (not real market data)');
   return { client: createAtApiClient({ ...common, source: 'REPLAY', url: replay.url, serviceKey: 'replay', minIntervalMs: 0 }), replay };
 }
 
