@@ -26,7 +26,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     config: config.runtime,
     entities,
     migrations,
-    publishes: ['order.placed', 'order.updated', 'connection.requested', 'connection.decided', 'account.verification.requested', 'wholesaler.profile.updated'],
+    publishes: ['order.placed', 'order.updated', 'connection.requested', 'connection.decided', 'account.verification.requested', 'wholesaler.profile.updated', 'retailer.profile.updated'],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
