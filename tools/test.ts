@@ -1,4 +1,5 @@
 // `npm test`: the whole test suite, as CI runs it.
+//   0. Debian packages the tests call (poppler-utils), installed with apt when missing and root
 //   1. the local stack (real Postgres, Kafka, Apicurio Registry, S3Proxy), started if not running;
 //      an external stack is used instead when its settings are in the environment
 //   2. static checks: TypeScript build of every workspace, ESLint (architecture boundaries
@@ -8,6 +9,7 @@
 // MB_TEST_SKIP_CHECKS=1 skips step 2 while iterating on one test.
 import { spawnSync } from 'node:child_process';
 import { dockerEngineAnswers, startContainers } from './stack/containers.ts';
+import { ensureDebianPackages, type DebianPackage } from './stack/debian.ts';
 import { ensureStack } from './stack/index.ts';
 import { repoRoot } from './stack/paths.ts';
 
@@ -22,6 +24,10 @@ function run(title: string, command: string, args: string[], env: NodeJS.Process
   }
   process.stderr.write(`✔ ${title} (${seconds}s)\n`);
 }
+
+// Tools the tests run besides the stack: pdftotext/pdftoppm read statement PDFs back.
+const testTools: DebianPackage[] = [{ name: 'poppler-utils', provides: 'pdftotext' }];
+await ensureDebianPackages('test tools', testTools, (m) => process.stderr.write(`${m}\n`));
 
 const jestArgs = process.argv.slice(2);
 // MB_STACK: local (processes, the default without Docker), containers (testcontainers), or auto.

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { componentDir, logPath, logsDir, shown, stackDir } from './paths.ts';
+import { ensureDebianPackages } from './debian.ts';
 import { host, portAnswers } from './ports.ts';
 import { isAlive, readPid, removePid, run, StackError, which, writePid, type Log, type RunResult } from './process.ts';
 
@@ -63,17 +64,7 @@ async function binDir(log: Log): Promise<string> {
   if (cachedBinDir) return cachedBinDir;
   const found = findBinDir();
   if (found) return (cachedBinDir = found);
-  if (!isRoot) {
-    throw new StackError(component, 'PostgreSQL 15 is not installed: run `sudo apt-get install -y postgresql` (or set DATABASE_URL to an existing server)');
-  }
-  log('postgres: /usr/lib/postgresql/15/bin/initdb is missing: apt-get install -y postgresql (once)');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'postgresql']]) {
-    const result = await run('apt-get', args, { env });
-    if (result.code !== 0) {
-      throw new StackError(component, `apt-get ${args.join(' ')} failed (exit ${result.code}):\n${lastLines(result, 10)}`);
-    }
-  }
+  await ensureDebianPackages(component, [{ name: 'postgresql', provides: '/usr/lib/postgresql/15/bin/initdb' }], log);
   const installed = findBinDir();
   if (!installed) throw new StackError(component, 'apt-get install postgresql finished but no /usr/lib/postgresql/*/bin/initdb exists');
   return (cachedBinDir = installed);
