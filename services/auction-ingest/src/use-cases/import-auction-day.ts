@@ -35,6 +35,8 @@ export interface ImportResult {
   rowsRepeated: number;
   rowsMissing: number;
   error?: string;
+  /** The failure's stable code (`at-api-error-page`, …). */
+  code?: string;
   /** For a run that did not succeed: what the failure means for the rest of the batch. */
   scope?: FailureScope;
 }
@@ -137,6 +139,7 @@ export async function importAuctionDay(
     result.status = scope === 'defer' ? 'DEFERRED' : 'FAILED';
     result.scope = scope;
     result.error = describe(error);
+    if (error instanceof AppError) result.code = error.code;
     if (scope === 'defer') log.info({ runId: run.id, reason: result.error }, 'auction day import deferred');
     else if (error instanceof AppError) log.warn({ runId: run.id, code: error.code, reason: result.error }, 'auction day import failed');
     else log.error({ runId: run.id, err: error }, 'auction day import failed unexpectedly');

@@ -33,11 +33,19 @@ export interface ImportSummary extends ImportProgress {
 }
 
 /**
+ * The aT server answers an unknown service key with the same HTML error page as an internal
+ * failure. When the first pairs of a batch get nothing but that page, the key is the likely cause
+ * and every further request would only spend the call budget.
+ */
+const ERROR_PAGES_BEFORE_STOPPING = 3;
+
+/**
  * Imports day × category tasks with a few in flight at once (the source client itself keeps its
  * requests polite and serial; concurrency overlaps one task's database work with another's fetch).
  * The batch stops taking tasks when the call budget runs out (the rest is `deferred`, to continue
  * with the next day's budget), when the service key is refused (every other task would fail the
- * same way), or when `signal` aborts; tasks in flight finish.
+ * same way) or the first pairs all got the server's error page, or when `signal` aborts; tasks in
+ * flight finish.
  */
 export async function runImportTasks(
   deps: ImportDeps,
@@ -57,6 +65,8 @@ export async function runImportTasks(
   const results: ImportResult[] = [];
   let stop: { reason: StopReason; message?: string } | undefined;
   let next = 0;
+  let succeeded = 0;
+  let errorPages = 0;
   async function worker(): Promise<void> {
     while (next < tasks.length && !stop) {
       if (options.signal?.aborted) {
@@ -73,8 +83,12 @@ export async function runImportTasks(
         stop ??= { reason: 'budget', message: result.error ?? 'call budget exhausted' };
       } else {
         progress.done++;
+        if (result.status === 'SUCCEEDED') succeeded++;
         if (result.status === 'FAILED') progress.failed++;
         if (result.scope === 'key') stop ??= { reason: 'key', message: result.error ?? 'the service key was refused' };
+        if (result.code === 'at-api-error-page' && ++errorPages >= ERROR_PAGES_BEFORE_STOPPING && succeeded === 0) {
+          stop ??= { reason: 'key', message: `the aT server answered its HTML error page for the first ${errorPages} day × category pairs and nothing else — an unknown service key does this; check AT_API_KEY` };
+        }
       }
       progress.last = result;
       await options.onProgress?.({ ...progress });

@@ -105,6 +105,16 @@ describe('backfills within the daily call budget', () => {
     expect([...last.failures]).toEqual([['2026-11-21|CUT_FLOWER', expect.stringContaining('error page')]]);
   });
 
+  it('When the service key is unknown to the server, then the first pairs get its error page and the session stops there, saying to check the key', async () => {
+    const deps = depsWith(1_000, 0, { serviceKey: 'not-a-key-the-server-knows' });
+    const { backfill } = await requestBackfill(deps, range);
+    const session = await workOnBackfill(deps, backfill.id, { concurrency: 1 });
+    expect(session).toMatchObject({ outcome: 'stopped', progress: { done: 0, remaining: 6 } });
+    expect(session.summary?.stopMessage).toContain('check AT_API_KEY');
+    expect(session.summary?.results.map((r) => r.code)).toEqual(['at-api-error-page', 'at-api-error-page', 'at-api-error-page']);
+    expect(api.requests).toHaveLength(3 * 2);
+  });
+
   it('When two processes work on the same backfill, then one of them finds it busy', async () => {
     const deps = depsWith(1_000, 0);
     const { backfill } = await requestBackfill(deps, range);
