@@ -101,7 +101,12 @@ export function createEventCodec(registry: RegistryClient, naming: TopicNaming):
    * could answer 404 for everything; then nothing is poison and the message waits.
    */
   async function confirmUnknown(topic: TopicName, schemaId: number, error: unknown): Promise<never> {
-    await registry.ping(); // throws UnavailableError when the registry does not answer normally
+    try {
+      await registry.ping();
+    } catch (pingError) {
+      // Not answering normally (down, misconfigured, refusing our credentials): not the message's fault.
+      throw pingError instanceof UnavailableError ? pingError : UnavailableError.dependency('schema-registry', pingError);
+    }
     throw UndecodableMessageError.because(topic, error, schemaId);
   }
 
@@ -117,9 +122,9 @@ export function createEventCodec(registry: RegistryClient, naming: TopicNaming):
           text = await writerText(schemaId);
         } catch (error) {
           if (error instanceof SchemaNotFoundError) return confirmUnknown(topic, schemaId, error);
-          // Not answering, timing out, 5xx: the registry's fault, never the message's. The caller
-          // waits and tries again (UnavailableError is retriable).
-          throw error instanceof AppError ? error : UnavailableError.dependency('schema-registry', error);
+          // Not answering, timing out, 5xx, refusing our credentials: the registry's fault (or its
+          // configuration's), never the message's. The caller waits and tries again.
+          throw error instanceof UnavailableError ? error : UnavailableError.dependency('schema-registry', error);
         }
         try {
           writer = Type.forSchema(JSON.parse(text));

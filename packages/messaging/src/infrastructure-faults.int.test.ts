@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { createLogger, createOrm, migrate, renderMetrics, type Orm } from '@marketbill/platform';
 import type { OrderUpdated } from '@marketbill/schemas';
-import { dropSchema, query, stackEnv, startTcpProxy, uniqueName, uniqueTopicPrefix, waitFor, type TcpProxy } from '@marketbill/testing';
+import { createTcpGate, dropSchema, query, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TcpGate } from '@marketbill/testing';
 import { createMessaging, messagingMigrations, on, OutboxMessageSchema, publish, type Messaging, type Subscription } from './index';
 
 // Infrastructure faults seen by ONE consumer: its registry or its database goes away behind a TCP
-// proxy (connections reset, new ones refused), the rest of the shared stack stays up. The same
+// gate (connections cut, new ones refused), the rest of the shared stack stays up. The same
 // faults with the real servers stopped are in tests/faults (run alone, after everything else).
 jest.setTimeout(240_000);
 
@@ -99,11 +99,22 @@ async function producer(prefix: string): Promise<{ write(events: OrderUpdated[])
   };
 }
 
-async function proxyTo(url: string): Promise<TcpProxy> {
+/** A gate in front of a stack server: `url` rewritten to go through it, open until `down()`. */
+interface Gate {
+  url: string;
+  down(): Promise<void>;
+  up(): Promise<void>;
+}
+
+async function proxyTo(url: string): Promise<Gate> {
   const u = new URL(url);
-  const proxy = await startTcpProxy({ host: u.hostname, port: Number(u.port) });
-  cleanup.push(() => proxy.close());
-  return proxy;
+  const gate: TcpGate = await createTcpGate({ host: u.hostname, port: Number(u.port) });
+  await gate.open();
+  cleanup.push(() => gate.close());
+  const through = new URL(url);
+  through.hostname = '127.0.0.1';
+  through.port = String(gate.port);
+  return { url: through.toString().replace(/\/$/, url.endsWith('/') ? '/' : ''), down: () => gate.close(), up: () => gate.open() };
 }
 
 async function deadLetterCount(messaging: Messaging, topic: string): Promise<number> {
@@ -130,7 +141,7 @@ describe('infrastructure faults are waited out, never dead-lettered', () => {
     const consumer = await start({
       service: uniqueName('consumer'),
       brokers: env.KAFKA_BROKERS.split(','),
-      schemaRegistryUrl: registry.rewrite(env.SCHEMA_REGISTRY_URL),
+      schemaRegistryUrl: registry.url,
       databaseUrl: env.DATABASE_URL,
       orm,
       logger,
@@ -183,7 +194,7 @@ describe('infrastructure faults are waited out, never dead-lettered', () => {
     const consumer = await start({
       service: uniqueName('consumer'),
       brokers: env.KAFKA_BROKERS.split(','),
-      schemaRegistryUrl: registry.rewrite(env.SCHEMA_REGISTRY_URL),
+      schemaRegistryUrl: registry.url,
       databaseUrl: env.DATABASE_URL,
       orm,
       logger,
@@ -209,7 +220,7 @@ describe('infrastructure faults are waited out, never dead-lettered', () => {
     const consumer = createMessaging({
       service: uniqueName('consumer'),
       brokers: env.KAFKA_BROKERS.split(','),
-      schemaRegistryUrl: registry.rewrite(env.SCHEMA_REGISTRY_URL),
+      schemaRegistryUrl: registry.url,
       databaseUrl: env.DATABASE_URL,
       orm,
       logger,
@@ -232,14 +243,14 @@ describe('infrastructure faults are waited out, never dead-lettered', () => {
     const prefix = uniqueTopicPrefix();
     const source = await producer(prefix);
     const database = await proxyTo(env.DATABASE_URL);
-    const { orm, schema } = await schemaWith(database.rewrite(env.DATABASE_URL));
+    const { orm, schema } = await schemaWith(database.url);
     const events = Array.from({ length: 300 }, (_, i) => orderEvent(randomUUID(), 1 + (i % 5)));
     await source.write(events.slice(0, 100));
     const consumer = await start({
       service: uniqueName('consumer'),
       brokers: env.KAFKA_BROKERS.split(','),
       schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
-      databaseUrl: database.rewrite(env.DATABASE_URL),
+      databaseUrl: database.url,
       orm,
       logger,
       publishes: [],

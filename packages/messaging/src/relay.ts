@@ -1,8 +1,9 @@
 import type { Producer, Message } from 'kafkajs';
 import { Client } from 'pg';
-import { AppError, advisoryLockId, backoffDelay, CONNECTION_TIMEOUT_MS, sleep, type Logger } from '@marketbill/platform';
+import { advisoryLockId, backoffDelay, pgClientConfig, sleep, type Logger } from '@marketbill/platform';
 import { isTopicName, TOPICS, type TopicName } from '@marketbill/schemas';
-import type { EventCodec } from './codec';
+import { InvalidEventError, type EventCodec } from './codec';
+import { SchemaIncompatibleError } from './registry';
 import { outboxChannel } from './migrations';
 import type { TopicNaming } from './topic-naming';
 import { endSpan, startPublishSpan } from './tracing';
@@ -94,7 +95,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   async function connect(): Promise<Client> {
-    const c = new Client({ connectionString: options.databaseUrl, application_name: `${options.service}-outbox-relay`, keepAlive: true, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS });
+    const c = new Client(pgClientConfig(options.databaseUrl, `${options.service}-outbox-relay`));
     c.on('error', (error) => log.warn({ err: error }, 'relay database session failed'));
     c.on('notification', () => wake?.());
     await c.connect();
@@ -129,7 +130,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       try {
         value = await options.codec.encode(topic, row.payload as never);
       } catch (error) {
-        if (error instanceof AppError && !error.retriable) {
+        // Set aside only what is wrong with the event itself (it no longer matches the schema, or the
+        // registry refuses the schema); a registry that is down or refuses our credentials is
+        // waited out like Kafka being down, with the events kept in order in the outbox.
+        if (error instanceof InvalidEventError || error instanceof SchemaIncompatibleError) {
           failed.push({ row, reason: error.message });
           continue;
         }

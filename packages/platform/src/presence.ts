@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { CONNECTION_TIMEOUT_MS } from './database';
+import { pgClientConfig } from './postgres-connection';
 import { backoffDelay, sleep } from './retry';
 
 /**
@@ -74,7 +74,7 @@ export function createProcessPresence(options: ProcessPresenceOptions): ProcessP
   let firstLock: { resolve: () => void; promise: Promise<void> } | undefined;
 
   async function connectAndLock(): Promise<Client> {
-    const c = new Client({ connectionString: options.databaseUrl, application_name: options.applicationName, keepAlive: true, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS });
+    const c = new Client({ ...pgClientConfig(options.databaseUrl, options.applicationName), keepAlive: true });
     c.on('error', (error) => {
       log.warn({ err: error }, 'presence session failed');
       wake?.();

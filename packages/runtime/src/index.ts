@@ -1,6 +1,7 @@
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import {
+  checkDatabase,
   createHealth,
   createHttpApp,
   createLogger,
@@ -18,8 +19,11 @@ import {
   type RunningServer,
   type RuntimeConfig,
 } from '@marketbill/platform';
-import { createMessaging, messagingMigrations, OutboxMessageSchema, type Messaging, type Subscription } from '@marketbill/messaging';
+import { createKafkaCheck, createMessaging, messagingMigrations, OutboxMessageSchema, type Messaging, type Subscription } from '@marketbill/messaging';
 import type { TopicName } from '@marketbill/schemas';
+import { createStartupWait, ServiceStartingError, type Dependency, type StartupState } from './startup';
+
+export { classifyFailure, describeFailure, ServiceStartingError, type Dependency, type FailureKind, type StartupState } from './startup';
 
 /** Something that runs in the background (a cron schedule, a poller) and stops cleanly. */
 export interface Job {
@@ -40,11 +44,15 @@ export interface RuntimeOptions {
   onClosed?: () => Promise<void>;
   /** Log destination (tests). */
   logDestination?: Parameters<typeof createLogger>[0]['destination'];
+  /** HTTP middleware run before the body is parsed (the edge's CORS); see HttpAppOptions.beforeBody. */
+  beforeBody?: RequestHandler[];
 }
 
 export interface StartOptions {
   subscriptions?: Subscription[];
   jobs?: Job[];
+  /** Dependencies of the service's own (billing's bucket), waited for after Postgres, Kafka and the registry. */
+  dependencies?: Dependency[];
 }
 
 export interface Runtime {
@@ -62,9 +70,15 @@ export interface Runtime {
   /** Set by `start()`. */
   messaging: Messaging | undefined;
   server: RunningServer | undefined;
-  /** Applies pending migrations (the `migrate` command and MIGRATE_ON_START). */
+  /** What the service waits for while it starts (readiness says the same). */
+  startup: StartupState;
+  /** Waits for Postgres, then applies pending migrations (the `migrate` command and MIGRATE_ON_START). */
   migrate(): Promise<string[]>;
-  /** Migrates if configured, starts messaging and jobs, then listens; installs signal handlers. */
+  /**
+   * Installs signal handlers and listens at once (health answers: live, not ready), then waits for
+   * Postgres, migrates if configured, waits for Kafka, the registry and `dependencies`, starts
+   * messaging and jobs, and becomes ready. A SIGTERM meanwhile stops the wait and exits cleanly.
+   */
   start(options?: StartOptions): Promise<void>;
   /** The graceful shutdown: HTTP, consumers and relay, jobs, ORM, telemetry. */
   stop(reason?: string): Promise<void>;
@@ -88,18 +102,31 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     migrations: [...messagingMigrations, ...options.migrations],
     poolMax: config.database.poolMax,
     logger,
+    applicationName: config.service,
   });
-  // Readiness is what this pod can serve: its own database. Kafka, the registry and the outbox
-  // backlog go to /health/detail and /metrics instead — with Kafka down the edge keeps taking
-  // orders into its outbox, and a readiness tied to Kafka would take every pod out of the Service.
+  const shutdown = createShutdown({ logger, timeoutMs: config.shutdownTimeoutMs });
+  // Aborted by a SIGTERM that arrives while the service still waits for a dependency.
+  const startAbort = new AbortController();
+  const wait = createStartupWait({ logger, maxDelayMs: config.startupRetryMaxDelayMs, signal: startAbort.signal });
   const health = createHealth();
+  health.addReadinessCheck('startup', async () => {
+    const waiting = wait.waitingFor();
+    if (waiting) throw new Error(`waiting for ${waiting}${wait.lastFailure() ? `: ${wait.lastFailure()}` : ''}`);
+  });
+  // Readiness is what this pod can serve: its own database (and its start-up). Kafka, the registry
+  // and the outbox backlog go to /health/detail and /metrics instead — with Kafka down the edge
+  // keeps taking orders into its outbox, and a readiness tied to Kafka would take every pod out of
+  // the Service.
   const database = databaseCheck(orm);
   health.addReadinessCheck('database', database);
   const presence = createProcessPresence({ databaseUrl: config.database.url, logger, applicationName: `${config.service}-presence` });
   health.addDetail('presence', () => ({ status: presence.held() ? 'ok' : 'degraded', held: presence.held(), ownerId: presence.ownerId }));
-  const http = createHttpApp({ logger, health, trustProxy: 1 });
-  const shutdown = createShutdown({ logger, timeoutMs: config.shutdownTimeoutMs });
+  const http = createHttpApp({ logger, health, trustProxy: 1, ...(options.beforeBody ? { beforeBody: options.beforeBody } : {}) });
+  // Mounted before the service's routers: until started, their requests get a 503 problem, not a
+  // failure half-way through a use case. Health routes come earlier and are never gated.
+  http.use((_req, _res, next) => next(wait.started() ? undefined : ServiceStartingError.waitingFor(wait.waitingFor())));
   let jobs: Job[] = [];
+  const postgres: Dependency = { name: 'postgres', check: () => checkDatabase(orm) };
 
   const runtime: Runtime = {
     config,
@@ -110,32 +137,24 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     http,
     messaging: undefined,
     server: undefined,
-    migrate: () => migrate(orm, config.database.url, logger),
+    startup: wait,
+    async migrate() {
+      await wait.waitFor(postgres);
+      return migrate(orm, config.database.url, logger);
+    },
     async start(start = {}) {
-      if (config.database.migrateOnStart) await runtime.migrate();
-      await presence.start();
-      const messaging = createMessaging({
-        service: config.service,
-        brokers: config.kafka.brokers,
-        schemaRegistryUrl: config.schemaRegistryUrl,
-        databaseUrl: config.database.url,
-        orm,
-        logger,
-        publishes: options.publishes,
-        subscriptions: start.subscriptions ?? [],
-        topicPrefix: config.kafka.topicPrefix,
-        replicationFactor: config.kafka.replicationFactor,
-        partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
-        consumerBatchSize: config.kafka.consumerBatchSize,
-        ...(config.kafka.partitions ? { partitions: config.kafka.partitions } : {}),
-        ...(config.alertAfterSeconds ? { alertAfterSeconds: config.alertAfterSeconds } : {}),
+      shutdown.add('readiness', () => health.markShuttingDown());
+      shutdown.add('start-up wait', () => startAbort.abort(new Error('shutting down')));
+      shutdown.add('http', () => runtime.server?.close());
+      shutdown.add('messaging', () => runtime.messaging?.stop());
+      shutdown.add('jobs', async () => {
+        for (const job of jobs) await job.stop();
       });
-      runtime.messaging = messaging;
-      health.addDetail('messaging', () => messaging.detail());
-      health.addMetrics(() => messaging.metrics());
-      await messaging.start();
-      jobs = start.jobs ?? [];
-      for (const job of jobs) await job.start();
+      shutdown.add('presence', () => presence.stop());
+      shutdown.add('orm', () => orm.close());
+      if (options.onClosed) shutdown.add('telemetry', options.onClosed);
+      shutdown.install();
+
       finishHttpApp(http, logger, {
         // Asked only for a request that failed with an error that names no cause; a frozen
         // database must not hold the answer, hence the time limit.
@@ -149,17 +168,52 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           ]),
       });
       runtime.server = await listen(http, config.http.port, config.http.host);
+      logger.info({ port: runtime.server.port }, 'listening; health answers while the service starts');
 
-      shutdown.add('readiness', () => health.markShuttingDown());
-      shutdown.add('http', () => runtime.server?.close());
-      shutdown.add('messaging', () => messaging.stop());
-      shutdown.add('jobs', async () => {
-        for (const job of jobs) await job.stop();
-      });
-      shutdown.add('presence', () => presence.stop());
-      shutdown.add('orm', () => orm.close());
-      if (options.onClosed) shutdown.add('telemetry', options.onClosed);
-      shutdown.install();
+      try {
+        await wait.waitFor(postgres);
+        if (config.database.migrateOnStart) await runtime.migrate();
+        await presence.start();
+        const messaging = createMessaging({
+          service: config.service,
+          brokers: config.kafka.brokers,
+          kafkaSecurity: config.kafka.security,
+          schemaRegistryUrl: config.schemaRegistryUrl,
+          schemaRegistry: config.schemaRegistry,
+          databaseUrl: config.database.url,
+          orm,
+          logger,
+          publishes: options.publishes,
+          subscriptions: start.subscriptions ?? [],
+          topicPrefix: config.kafka.topicPrefix,
+          replicationFactor: config.kafka.replicationFactor,
+          partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
+          consumerBatchSize: config.kafka.consumerBatchSize,
+          ...(config.kafka.partitions ? { partitions: config.kafka.partitions } : {}),
+          ...(config.alertAfterSeconds ? { alertAfterSeconds: config.alertAfterSeconds } : {}),
+        });
+        await wait.waitFor({
+          name: 'kafka',
+          check: createKafkaCheck({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, security: config.kafka.security, logger }),
+        });
+        await wait.waitFor({ name: 'schema-registry', check: () => messaging.registry.ping() });
+        for (const dependency of start.dependencies ?? []) await wait.waitFor(dependency);
+
+        runtime.messaging = messaging;
+        health.addDetail('messaging', () => messaging.detail());
+        health.addMetrics(() => messaging.metrics());
+        await messaging.start();
+        jobs = start.jobs ?? [];
+        for (const job of jobs) await job.start();
+      } catch (error) {
+        // A SIGTERM during the wait: the shutdown steps run and exit the process; not a failure.
+        if (startAbort.signal.aborted) {
+          logger.info({ waitingFor: wait.waitingFor() }, 'start abandoned: shutting down');
+          return;
+        }
+        throw error;
+      }
+      wait.markStarted();
       logger.info({ port: runtime.server.port, schema: config.database.schema }, 'service started');
     },
     stop: (reason = 'stop requested') => shutdown.run(reason),

@@ -22,6 +22,8 @@ export interface ServiceProcess {
   /** What it printed (JSON log lines), across restarts. */
   output: string[];
   pid(): number | undefined;
+  /** The current child process (undefined before the first start). */
+  child(): ChildProcess | undefined;
   running(): boolean;
   /** Started and answered /health/ready since, and not stopped or killed: what a Service would route to. */
   ready(): boolean;
@@ -29,8 +31,8 @@ export interface ServiceProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Graceful stop: SIGTERM, then SIGKILL after 15 s. */
   stop(): Promise<void>;
-  /** Starts it again with the same port and environment, and waits until /health/ready answers 200. */
-  start(options?: { timeoutMs?: number }): Promise<void>;
+  /** Starts it (again) with the same port and environment, and waits until /health/ready answers 200 (unless `waitUntilReady` is false). */
+  start(options?: { timeoutMs?: number; waitUntilReady?: boolean }): Promise<void>;
 }
 
 export interface RunningSystem {
@@ -57,6 +59,8 @@ export interface SystemOptions {
   perService?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Services to start (default: all five, in dependency order). */
   services?: ServiceName[];
+  /** Wait until every service answers /health/ready (default true; false: return once spawned). */
+  waitUntilReady?: boolean;
 }
 
 const repoRoot = (() => {
@@ -79,19 +83,23 @@ export function freePort(): Promise<number> {
 
 /**
  * services/<name>/local.env, with each `${secret:NAME}` replaced by a fresh random value for this
- * run (the same NAME gets the same value in every service, as `npm run up` does).
+ * run (the same NAME gets the same value in every service, as `npm run up` does) and each
+ * `${port:SERVICE}` by the port of that service's address in this run.
  */
-function localEnv(name: ServiceName, secrets: Map<string, string>): Record<string, string> {
+function localEnv(name: ServiceName, secrets: Map<string, string>, ports: Partial<Record<ServiceName, number>>): Record<string, string> {
   const file = join(repoRoot, 'services', name, 'local.env');
   const env: Record<string, string> = {};
   if (!existsSync(file)) return env;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
     if (!m) continue;
-    env[m[1] as string] = (m[2] as string).replace(/\$\{secret:([A-Z0-9_]+)\}/g, (_, n: string) => {
-      if (!secrets.has(n)) secrets.set(n, randomBytes(32).toString('base64url'));
-      return secrets.get(n) as string;
-    });
+    env[m[1] as string] = (m[2] as string)
+      .replace(/\$\{secret:([A-Z0-9_]+)\}/g, (_, n: string) => {
+        if (!secrets.has(n)) secrets.set(n, randomBytes(32).toString('base64url'));
+        return secrets.get(n) as string;
+      })
+      // A service this run does not start gets port 9 (discard): calls to it fail at once.
+      .replace(/\$\{port:([a-z-]+)\}/g, (_, n: string) => String(ports[n as ServiceName] ?? 9));
   }
   return env;
 }
@@ -110,8 +118,16 @@ export function serviceProcess(name: ServiceName, replica: number, env: Record<s
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    c.stdout?.setEncoding('utf8').on('data', (d: string) => output.push(...d.split('\n').filter(Boolean)));
-    c.stderr?.setEncoding('utf8').on('data', (d: string) => output.push(...d.split('\n').filter(Boolean)));
+    // Whole lines only: a JSON log line may arrive in two chunks.
+    for (const stream of [c.stdout, c.stderr]) {
+      let partial = '';
+      stream?.setEncoding('utf8').on('data', (d: string) => {
+        const parts = `${partial}${d}`.split('\n');
+        partial = parts.pop() ?? '';
+        output.push(...parts.filter(Boolean));
+      });
+      stream?.on('end', () => partial && output.push(partial));
+    }
     return c;
   }
 
@@ -130,6 +146,7 @@ export function serviceProcess(name: ServiceName, replica: number, env: Record<s
     env,
     output,
     pid: () => (proc.running() ? child?.pid : undefined),
+    child: () => child,
     running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
     ready: () => ready && proc.running(),
     async kill(signal = 'SIGKILL') {
@@ -153,6 +170,7 @@ export function serviceProcess(name: ServiceName, replica: number, env: Record<s
       if (proc.running()) return;
       const c = spawnChild();
       child = c;
+      if (options.waitUntilReady === false) return;
       const outcome = await waitFor(
         async () => {
           if (c.exitCode !== null || c.signalCode !== null) return 'exited';
@@ -200,7 +218,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const output = {} as Record<ServiceName, string[]>;
   for (const name of names) {
     env[name] = {
-      ...localEnv(name, secrets),
+      ...localEnv(name, secrets, Object.fromEntries(names.map((n) => [n, Number(new URL(urls[n]).port)]))),
       ...shared,
       HTTP_PORT: String(ports[name]),
       DATABASE_SCHEMA: `${run}_${name.replace(/-/g, '_')}`,
@@ -217,7 +235,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   };
   try {
     // One after the other, in dependency order: each migrates its schema and creates its topics.
-    for (const name of names) await (processes[name][0] as ServiceProcess).start();
+    for (const name of names) await (processes[name][0] as ServiceProcess).start({ waitUntilReady: options.waitUntilReady !== false });
   } catch (error) {
     await stop();
     throw error;
