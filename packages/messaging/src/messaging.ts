@@ -5,7 +5,7 @@ import { createEventCodec, type EventCodec } from './codec';
 import { createKafka, createProducer } from './kafka';
 import { createRegistryClient, type RegistryClient } from './registry';
 import { createOutboxRelay, type OutboxRelay } from './relay';
-import { createSubscriber, type Subscriber, type Subscription } from './subscriber';
+import { createSubscriber, isTransient, type Subscriber, type Subscription } from './subscriber';
 import { createTopicNaming, type TopicNaming } from './topic-naming';
 import { ensureTopics } from './topics';
 
@@ -137,22 +137,32 @@ export function createMessaging(options: MessagingOptions): Messaging {
   producer.on(producer.events.DISCONNECT, () => void (connected = false));
 
   /**
+   * Runs a start-up step against Kafka or the registry until it gets through: a dependency that
+   * answered the start-up wait a moment ago can still time out once (a registry busy with another
+   * service's registrations); that is a reason to try again, not to exit. Failures that waiting
+   * cannot cure (a schema the registry refuses, a bug) end the start as before.
+   */
+  async function untilAvailable<T>(step: string, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        const delay = backoffDelay(Math.min(attempt, 6), 500, 10_000) + 200;
+        log.warn({ err: error, step, attempt, retryInMs: delay }, 'a dependency did not answer during start-up; retrying');
+        await sleep(delay);
+      }
+    }
+  }
+
+  /**
    * The reader side's schemas, fetched before consuming: messages already in Kafka then decode
    * while the registry is down. Retried until the registry answers (a subject nobody has
    * published to yet simply has no versions).
    */
   async function warmSchemas(topics: TopicName[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const held = await codec.warm(topics);
-        log.info({ topics, schemas: held }, 'reader schemas warmed');
-        return;
-      } catch (error) {
-        const delay = backoffDelay(Math.min(attempt, 6), 500, 10_000) + 200;
-        log.warn({ err: error, attempt, retryInMs: delay }, 'schema registry not answering; retrying before consuming');
-        await sleep(delay);
-      }
-    }
+    const held = await untilAvailable('warming reader schemas', () => codec.warm(topics));
+    log.info({ topics, schemas: held }, 'reader schemas warmed');
   }
 
   async function backlog(): Promise<OutboxBacklog> {
@@ -177,12 +187,14 @@ export function createMessaging(options: MessagingOptions): Messaging {
     subscriber,
     async start() {
       const topics = [...new Set<TopicName>([...options.publishes, ...options.subscriptions.map((s) => s.topic)])];
-      await ensureTopics(kafka, naming, topics, {
-        ...(options.partitions ? { partitions: options.partitions } : {}),
-        ...(options.replicationFactor ? { replicationFactor: options.replicationFactor } : {}),
-      });
-      await codec.register(options.publishes);
-      await producer.connect();
+      await untilAvailable('creating topics', () =>
+        ensureTopics(kafka, naming, topics, {
+          ...(options.partitions ? { partitions: options.partitions } : {}),
+          ...(options.replicationFactor ? { replicationFactor: options.replicationFactor } : {}),
+        }),
+      );
+      await untilAvailable('registering schemas', () => codec.register(options.publishes));
+      await untilAvailable('connecting the producer', () => producer.connect());
       relay.start();
       if (subscriber) {
         await warmSchemas(options.subscriptions.map((s) => s.topic));

@@ -38,7 +38,8 @@ export interface ServiceProcess {
 export interface RunningSystem {
   /**
    * Address of each service, as its callers use it: a balancer in front of its running replicas,
-   * like a Kubernetes Service (each replica's own address is in `processes`).
+   * like a Kubernetes Service (each replica's own address is in `processes`). A replica that does
+   * not accept connections yet (starting, or gone) is skipped for the next one.
    */
   urls: Record<ServiceName, string>;
   /** The environment each service got (schemas, prefix, token…). */
@@ -200,7 +201,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()]))) as Record<ServiceName, number>;
   const processes = {} as Record<ServiceName, ServiceProcess[]>;
   const balancers = Object.fromEntries(
-    await Promise.all(names.map(async (n) => [n, await startBalancer(() => (processes[n] ?? []).filter((p) => p.ready()).map((p) => p.port))])),
+    await Promise.all(names.map(async (n) => [n, await startBalancer(() => (processes[n] ?? []).filter((p) => p.running()).map((p) => p.port))])),
   ) as Record<ServiceName, Balancer>;
   const urls = Object.fromEntries(names.map((n) => [n, balancers[n].url])) as Record<ServiceName, string>;
   const secrets = new Map<string, string>();
