@@ -186,15 +186,17 @@ describe.each([
   it('When a poisoned message arrives, then it lands in the DLQ with the reason and the next message is still processed', async () => {
     const group = uniqueName('svc');
     const prefix = uniqueTopicPrefix();
-    let failedOnce = false;
+    // The flaky event fails its first attempt only. In batch mode that attempt may be the chunk's
+    // transaction (when Kafka hands v3 over with v4 and without the poisoned ones) or its own; the
+    // counts below hold either way, whatever the fetch grouped together.
+    let flakyAttempts = 0;
     const messaging = await startMessaging(group, prefix, [
       recordingHandler(group, (event) => {
         if (event.order.memo === 'refuse') {
           throw new AppError({ code: 'order-refused', message: 'this order is refused by the handler' });
         }
         if (event.order.memo === 'bug') (undefined as unknown as { x: number }).x.toFixed();
-        if (event.order.memo === 'flaky' && !failedOnce) {
-          failedOnce = true;
+        if (event.order.memo === 'flaky' && ++flakyAttempts === 1) {
           throw new AppError({ code: 'database-busy', message: 'try again', retriable: true });
         }
       }),
@@ -230,6 +232,9 @@ describe.each([
       expect(m.key).toBe(key);
     }
     expect(messaging.subscriber!.stats()).toMatchObject({ processed: 2, deadLettered: 4, pauses: 0 });
+    // The retriable failure was tried again (in place, or as the failed chunk's one-by-one replay),
+    // exactly once more, and went through: never dead-lettered, never a wait.
+    expect(flakyAttempts).toBe(2);
     expect(messaging.subscriber!.stats().retried).toBeGreaterThanOrEqual(1);
   });
 
