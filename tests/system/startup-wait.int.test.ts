@@ -101,6 +101,7 @@ describe('Start-up: services wait for their dependencies', () => {
     expect(notReady.body.checks?.startup).toMatch(/^waiting for postgres: .*ECONNREFUSED/);
     const gated = await fetch(`${base}/internal/v1/statements/00000000-0000-0000-0000-000000000000`);
     expect(gated.status).toBe(503);
+    expect(gated.headers.get('retry-after')).toBe('5');
     expect(await gated.json()).toMatchObject({ code: 'service-starting' });
     await waitFor(() => logLines(output).some((l) => l.msg === 'waiting for a dependency' && l.dependency === 'postgres' && (l.attempt ?? 0) >= 3), {
       timeoutMs: 30_000,

@@ -133,6 +133,10 @@ export function kafkaDown(how: 'stop' | 'kill' | 'freeze', downMs: number): Faul
     async run({ world, stack, notes }) {
       let readyAnswers = 0;
       let notReady = 0;
+      // What operators see instead: the edge's health detail says messaging is not ok and counts
+      // the outbox backlog, and /metrics serves the backlog (the alert rules read it).
+      let backlogInDetail = 0;
+      let backlogInMetrics = 0;
       const { restartMs } = await stack.downFor('kafka', downMs, {
         how,
         during: async () => {
@@ -142,13 +146,21 @@ export function kafkaDown(how: 'stop' | 'kill' | 'freeze', downMs: number): Faul
               const ready = await call(edge, 'GET', '/health/ready', { timeoutMs: 3_000 });
               if (ready.status === 200) readyAnswers++;
               else notReady++;
+              const detail = await call(edge, 'GET', '/health/detail', { timeoutMs: 3_000 });
+              const messaging = detail.body?.components?.messaging;
+              if (detail.status === 200 && messaging?.status !== 'ok' && messaging?.outbox?.events > 0) backlogInDetail++;
+              const metrics = await call(edge, 'GET', '/metrics', { timeoutMs: 3_000 });
+              if (typeof metrics.body === 'string' && /^marketbill_outbox_backlog_events\{service="[^"]+"\} [1-9]/m.test(metrics.body)) backlogInMetrics++;
             }
             await sleep(1_000);
           }
         },
       });
-      notes.push(`edge readiness during the outage: ${readyAnswers} × 200, ${notReady} × not ready; Kafka back after ${(restartMs / 1000).toFixed(1)} s`);
+      notes.push(
+        `edge readiness during the outage: ${readyAnswers} × 200, ${notReady} × not ready; outbox backlog reported ${backlogInDetail} × in /health/detail, ${backlogInMetrics} × in /metrics; Kafka back after ${(restartMs / 1000).toFixed(1)} s`,
+      );
       if (notReady > 0) throw new Error(`the edge reported not ready ${notReady} times while Kafka was down`);
+      if (backlogInDetail === 0 || backlogInMetrics === 0) throw new Error('while Kafka was down, the edge never reported its outbox backlog in /health/detail and /metrics');
     },
   };
 }

@@ -122,6 +122,13 @@ export async function checkInvariants(world: World, load: Load): Promise<{ viola
   const [dupDeliveries] = await world.sql<{ n: string }>('notifier', 'select count(*) as n from (select 1 from $schema.delivery group by event_id, recipient, template having count(*) > 1) d');
   if (Number(dupDeliveries?.n) > 0) fail(`${dupDeliveries?.n} (event, recipient, template) with more than one delivery`);
 
+  // Honest status codes: whatever failed, no client was answered 500; every 503 named its cause
+  // (a problem code) and said when to come back (Retry-After).
+  const fiveHundreds = load.errors.filter((e) => e.status === 500);
+  if (fiveHundreds.length > 0) fail(`${fiveHundreds.length} call(s) answered 500, e.g. ${fiveHundreds.slice(0, 3).map((e) => `${e.operation}: ${e.code}`).join(', ')}`);
+  const vague = load.errors.filter((e) => e.status === 503 && (e.code === 'none' || !e.retryAfter));
+  if (vague.length > 0) fail(`${vague.length} 503 answer(s) without a problem code or Retry-After, e.g. ${vague.slice(0, 3).map((e) => `${e.operation}: ${e.code}`).join(', ')}`);
+
   // Nothing in any dead-letter topic of this run.
   const admin = world.kafka.admin();
   await admin.connect();

@@ -8,6 +8,8 @@ export interface ClientError {
   operation: string;
   status: number;
   code: string;
+  /** The answer's `Retry-After` (recorded for the answers a client retries: 5xx, 429, 409 in flight). */
+  retryAfter?: string | null;
 }
 
 export interface AcceptedOrder {
@@ -102,7 +104,7 @@ export function createLoad(world: World, options: LoadOptions = {}): Load {
         continue;
       }
       if (!retriable(answer)) return answer;
-      errors.push({ at: Date.now(), operation, status: answer.status, code: String(answer.body?.code ?? 'none') });
+      errors.push({ at: Date.now(), operation, status: answer.status, code: String(answer.body?.code ?? 'none'), retryAfter: answer.headers.get('retry-after') });
       const retryAfter = Number(answer.headers.get('retry-after'));
       await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1_000, 5_000) : Math.min(250 * attempt, 2_000));
     }
