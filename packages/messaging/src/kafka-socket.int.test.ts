@@ -26,14 +26,16 @@ describe('broker sockets', () => {
   it('When a connection to a stopped local broker lands on its own port, then it is refused and the port is free for the broker again', async () => {
     const port = await freePort();
     let connected = false;
-    // The raw socket does connect to itself (what kafkajs's default factory would hand over as a broker).
+    // The raw socket does connect to itself (what kafkajs's default factory would hand over as a
+    // broker). Whether a server could bind P meanwhile is not checked here: Node binds an explicit
+    // local port with SO_REUSEADDR, so this socket does not block a listener the way a client's
+    // kernel-chosen port does.
     const raw = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.1', localPort: port });
     await new Promise<void>((resolve, reject) => {
       raw.once('connect', resolve);
       raw.once('error', reject);
     });
     expect([raw.localPort, raw.remotePort]).toEqual([port, port]);
-    expect(await bindable(port)).toBe(false);
     raw.destroy();
     await new Promise((resolve) => setTimeout(resolve, 50));
 
