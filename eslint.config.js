@@ -44,7 +44,7 @@ module.exports = tseslint.config(
     },
   },
   {
-    files: ['**/config.ts', 'tools/**', 'bench/**', 'packages/testing/**', '**/*.test.ts', 'jest.config.js', 'eslint.config.js', '**/*.mts'],
+    files: ['**/config.ts', 'tools/**', 'bench/**', 'packages/testing/**', 'tests/support/**', 'tests/faults/**', '**/*.test.ts', 'jest.config.js', 'eslint.config.js', '**/*.mts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -1,5 +1,7 @@
-// One Jest run covers every workspace. Two projects: `unit` (no I/O, *.test.ts) and `integration`
-// (*.int.test.ts, against the real local stack: Kafka, the schema registry, Postgres, S3).
+// One Jest run covers every workspace. Projects: `unit` (no I/O, *.test.ts), `integration`
+// (*.int.test.ts, against the real local stack: Kafka, the schema registry, Postgres, S3) and
+// `faults` (*.fault.test.ts: stops and kills the stack's servers, so the test runner runs it on its
+// own, after the others, one file at a time — see tools/test.ts).
 // TypeScript is stripped by SWC (fast, no type check); `npm run build` type-checks everything.
 const swc = [
   '@swc/jest',
@@ -27,13 +29,20 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['**/src/**/*.test.ts', '<rootDir>/tests/**/*.test.ts', '!**/*.int.test.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['**/src/**/*.test.ts', '<rootDir>/tests/**/*.test.ts', '!**/*.int.test.ts', '!**/*.fault.test.ts'] },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['**/*.int.test.ts'],
       globalSetup: '<rootDir>/packages/testing/src/global-setup.ts',
       slowTestThreshold: 30,
+    },
+    {
+      ...common,
+      displayName: 'faults',
+      testMatch: ['**/*.fault.test.ts'],
+      globalSetup: '<rootDir>/packages/testing/src/global-setup.ts',
+      slowTestThreshold: 600,
     },
   ],
 };

@@ -2,7 +2,19 @@
 // All the work is in tools/stack/index.ts, which tests use directly.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { components, ensureStack, stackEnv, stackEnvKeys, stackStatus, stopStack, StackError, type Component } from './stack/index.ts';
+import {
+  components,
+  ensureStack,
+  restartComponent,
+  signalComponent,
+  stackEnv,
+  stackEnvKeys,
+  stackStatus,
+  stopComponent,
+  stopStack,
+  StackError,
+  type Component,
+} from './stack/index.ts';
 import { logPath, shown } from './stack/paths.ts';
 
 const usage = `usage: node tools/stack.ts <command>
@@ -16,6 +28,14 @@ const usage = `usage: node tools/stack.ts <command>
   logs [component] [-n N] [-f]
                            last N (80) lines of a component's log, -f to follow;
                            components: ${components.join(', ')}
+
+fault injection (tests/faults; \`up\` brings everything back):
+  stop <component> [--immediate]
+                           stop one component (Postgres: pg_ctl stop -m fast, or -m immediate)
+  restart postgres         pg_ctl restart -m fast (the pid file follows the new postmaster)
+  kill <component>         SIGKILL a Java server (kafka, registry, s3)
+  freeze <component>       SIGSTOP a Java server: it keeps its sockets and answers nothing
+  thaw <component>         SIGCONT it again
 
 ports: MB_PG_PORT MB_KAFKA_PORT MB_KAFKA_CONTROLLER_PORT MB_REGISTRY_PORT MB_REGISTRY_MANAGEMENT_PORT MB_S3_PORT
 an existing Postgres: DATABASE_URL`;
@@ -44,6 +64,28 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'logs':
       return showLogs(rest);
+    case 'stop': {
+      const [name, ...options] = rest;
+      if (!isComponent(name)) return fail(`stop needs a component: ${components.join(', ')}`);
+      const unknown = options.filter((a) => a !== '--immediate');
+      if (unknown.length > 0) return fail(`unknown option ${unknown[0]}`);
+      await stopComponent(name, { postgresMode: options.includes('--immediate') ? 'immediate' : 'fast' });
+      return 0;
+    }
+    case 'restart':
+      if (rest[0] !== 'postgres' || rest.length > 1) return fail('restart takes one component: postgres');
+      await restartComponent('postgres');
+      return 0;
+    case 'kill':
+    case 'freeze':
+    case 'thaw': {
+      const name = rest[0];
+      if (!isComponent(name) || name === 'postgres' || rest.length > 1) return fail(`${command} takes one of: kafka, registry, s3`);
+      const signal = command === 'kill' ? 'SIGKILL' : command === 'freeze' ? 'SIGSTOP' : 'SIGCONT';
+      const pid = signalComponent(name, signal);
+      process.stderr.write(`stack: ${signal} sent to ${name} (pid ${pid})\n`);
+      return 0;
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -80,6 +122,10 @@ function showLogs(args: string[]): Promise<number> | number {
   const child = spawn('tail', ['-n', lines, ...(follow ? ['-F'] : []), ...files], { stdio: 'inherit' });
   if (follow) process.stderr.write(`following ${files.map(shown).join(', ')} (Ctrl-C to stop)\n`);
   return new Promise((resolve) => child.once('close', (code) => resolve(code ?? 0)));
+}
+
+function isComponent(name: string | undefined): name is Component {
+  return (components as readonly string[]).includes(name ?? '');
 }
 
 function fail(message: string, showUsage = true): number {

@@ -6,7 +6,10 @@
 //      included), generated schema code up to date, schema compatibility against the registry,
 //      deployment files rendered and validated offline
 //   3. Jest: unit and integration tests (`npm test -- <jest args>` passes arguments to Jest)
-// MB_TEST_SKIP_CHECKS=1 skips step 2 while iterating on one test.
+//   4. Jest: the short fault suite (tests/faults/*.fault.test.ts), alone, after everything else: it
+//      stops and kills the stack's own servers, which would break tests running beside it. Only
+//      against this checkout's local stack (an external one cannot be stopped from here).
+// MB_TEST_SKIP_CHECKS=1 skips step 2 while iterating on one test; MB_TEST_SKIP_FAULTS=1 skips step 4.
 import { spawnSync } from 'node:child_process';
 import { dockerEngineAnswers, startContainers } from './stack/containers.ts';
 import { ensureDebianPackages, type DebianPackage } from './stack/debian.ts';
@@ -34,14 +37,24 @@ const jestArgs = process.argv.slice(2);
 // MB_STACK: local (processes, the default without Docker), containers (testcontainers), or auto.
 const mode = process.env.MB_STACK ?? 'auto';
 const useContainers = mode === 'containers' || (mode === 'auto' && !process.env.KAFKA_BROKERS && dockerEngineAnswers());
+const externalStack = Boolean(process.env.KAFKA_BROKERS && process.env.SCHEMA_REGISTRY_URL && process.env.DATABASE_URL && process.env.S3_ENDPOINT);
 const stack = useContainers ? await startContainers((m) => process.stderr.write(`stack: ${m}\n`)) : await ensureStack({ fast: true });
-// kafkajs 2.2.4 schedules a timer with a negative delay (its request queue starts "throttled until
-// -1"); Node ≥ 23 warns on every client. The timer works (Node uses 1 ms); see docs/local-stack.md.
+// The fault suite may stop and start the stack's servers only when they are this checkout's own.
+const stackControl = !useContainers && !externalStack ? 'local' : 'none';
 // The stack's Jaeger, for the one test that proves it receives and serves a trace
 // (tests/stack/jaeger.int.test.ts). The system tests collect spans with their own small receiver.
 // Building the binary is a one-off per machine (machine-wide cache); starting it takes a second.
 const jaeger = await ensureJaeger({ log: (m) => process.stderr.write(`stack: ${m}\n`) });
-const env = { ...process.env, ...stack, MB_JAEGER_QUERY_URL: jaeger.uiUrl, MB_JAEGER_OTLP_ENDPOINT: jaeger.otlpEndpoint, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --disable-warning=TimeoutNegativeWarning`.trim() };
+// kafkajs 2.2.4 schedules a timer with a negative delay (its request queue starts "throttled until
+// -1"); Node ≥ 23 warns on every client. The timer works (Node uses 1 ms); see docs/local-stack.md.
+const env = {
+  ...process.env,
+  ...stack,
+  MB_STACK_CONTROL: stackControl,
+  MB_JAEGER_QUERY_URL: jaeger.uiUrl,
+  MB_JAEGER_OTLP_ENDPOINT: jaeger.otlpEndpoint,
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --disable-warning=TimeoutNegativeWarning`.trim(),
+};
 
 if (process.env.MB_TEST_SKIP_CHECKS !== '1') {
   run('TypeScript build (tsc -b)', 'node', ['node_modules/typescript/bin/tsc', '-b'], env);
@@ -51,4 +64,13 @@ if (process.env.MB_TEST_SKIP_CHECKS !== '1') {
   run('Schema changes are compatible (asked of the registry)', 'node', ['packages/messaging/dist/cli/check-schemas.js'], env);
   run('Deployment files render and validate offline (kustomize, Kubernetes schemas, skaffold schema, Dockerfiles)', 'node', ['tools/validate-deploy.ts'], env);
 }
-run('Jest: unit and integration tests', 'node', ['node_modules/jest/bin/jest.js', '--ci', ...jestArgs], env);
+// With a pattern, one of the two runs may find nothing to run; that is not a failure.
+const someTests = jestArgs.length > 0 ? ['--passWithNoTests'] : [];
+run('Jest: unit and integration tests', 'node', ['node_modules/jest/bin/jest.js', '--ci', '--selectProjects', 'unit', 'integration', ...someTests, ...jestArgs], env);
+if (process.env.MB_TEST_SKIP_FAULTS === '1') {
+  process.stderr.write('\n(fault suite skipped: MB_TEST_SKIP_FAULTS=1)\n');
+} else if (stackControl !== 'local') {
+  process.stderr.write('\n(fault suite skipped: the stack is not this checkout’s own, so its servers cannot be stopped from here)\n');
+} else {
+  run('Jest: the fault suite (stops and kills the stack’s servers; runs alone)', 'node', ['node_modules/jest/bin/jest.js', '--ci', '--selectProjects', 'faults', '--runInBand', '--passWithNoTests', ...jestArgs], env);
+}

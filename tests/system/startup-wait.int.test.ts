@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
@@ -92,7 +92,7 @@ describe('Start-up: services wait for their dependencies', () => {
       },
     });
     const base = system.urls.billing;
-    const child = system.processes.billing;
+    const child = system.processes.billing[0]?.child() as ChildProcess;
     const output = system.output.billing;
 
     await waitFor(async () => (await fetch(`${base}/health/live`).catch(() => undefined))?.status === 200, { timeoutMs: 60_000, description: 'liveness while Postgres is down' });
@@ -101,6 +101,7 @@ describe('Start-up: services wait for their dependencies', () => {
     expect(notReady.body.checks?.startup).toMatch(/^waiting for postgres: .*ECONNREFUSED/);
     const gated = await fetch(`${base}/internal/v1/statements/00000000-0000-0000-0000-000000000000`);
     expect(gated.status).toBe(503);
+    expect(gated.headers.get('retry-after')).toBe('5');
     expect(await gated.json()).toMatchObject({ code: 'service-starting' });
     await waitFor(() => logLines(output).some((l) => l.msg === 'waiting for a dependency' && l.dependency === 'postgres' && (l.attempt ?? 0) >= 3), {
       timeoutMs: 30_000,
@@ -149,7 +150,7 @@ describe('Start-up: services wait for their dependencies', () => {
     });
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await waitFor(async () => (await readiness(base)).status === 200, { timeoutMs: 30_000, description: 'billing ready once the bucket exists' });
-    expect(system.processes.billing.exitCode).toBeNull();
+    expect(system.processes.billing[0]?.running()).toBe(true);
   });
 
   it('When S3 answers 403 to the bucket check, then billing starts anyway and says it could not check', async () => {
@@ -208,7 +209,7 @@ describe('Start-up: the migrate command (the Kubernetes init container)', () => 
   it('When a service is stopped while it waits, then it exits at once and cleanly', async () => {
     const postgres = await gate(stack.DATABASE_URL);
     system = await startSystem({ services: ['catalog'], waitUntilReady: false, perService: { catalog: { DATABASE_URL: through(stack.DATABASE_URL, postgres) } } });
-    const child = system.processes.catalog;
+    const child = system.processes.catalog[0]?.child() as ChildProcess;
     await waitFor(() => logLines(system?.output.catalog ?? []).some((l) => l.msg === 'waiting for a dependency'), { timeoutMs: 60_000, description: 'catalog waiting' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const stoppedAt = Date.now();

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { ensureKafka, fetchKafka, kafkaVersion, stopKafka } from './kafka.ts';
 import { envFile, envJsonFile, lockFile, logPath, secureJsonFile, shown, stackDir } from './paths.ts';
 import { host, portAnswers, readPorts, type Ports } from './ports.ts';
-import { ensurePostgres, postgresStatus, stopPostgres, tlsOnlyRole } from './postgres.ts';
+import { ensurePostgres, postgresPid, postgresStatus, restartPostgres, stopPostgres, tlsOnlyRole } from './postgres.ts';
 import { isAlive, isOurs, readPid, StackError, type Log } from './process.ts';
 import { apicurioVersion, ensureRegistry, fetchRegistry, registryLauncher, registryUrl, stopRegistry } from './registry.ts';
 import { ensureS3, fetchS3, readCredentials, s3proxyVersion, s3Region, stopS3 } from './s3.ts';
@@ -220,6 +220,55 @@ export async function stopStack(opts: { log?: Log } = {}): Promise<void> {
   } finally {
     release();
   }
+}
+
+/**
+ * Stops one component of this checkout's stack — the fault tests take Postgres, Kafka, the registry
+ * or S3 away with it; `ensureStack` (or `up`) brings it back. Postgres stops with `pg_ctl stop -m
+ * fast` (sessions get an admin-shutdown error) or `immediate`; the Java servers get SIGTERM.
+ */
+export async function stopComponent(component: Component, opts: { log?: Log; postgresMode?: 'fast' | 'immediate' } = {}): Promise<void> {
+  const log = opts.log ?? defaultLog;
+  const release = await acquireLock(log, 120_000);
+  try {
+    if (component === 'postgres') await stopPostgres(log, opts.postgresMode ?? 'fast');
+    else if (component === 'kafka') await stopKafka(log);
+    else if (component === 'registry') await stopRegistry(log);
+    else await stopS3(log);
+  } finally {
+    release();
+  }
+}
+
+/** `pg_ctl restart` of this checkout's Postgres (keeps .stack/pids current; `down` still finds it). */
+export async function restartComponent(component: 'postgres', opts: { log?: Log } = {}): Promise<void> {
+  const log = opts.log ?? defaultLog;
+  const release = await acquireLock(log, 120_000);
+  try {
+    if (component === 'postgres') await restartPostgres(log);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Sends a signal to one component's main process: SIGKILL (a crash), SIGSTOP/SIGCONT (a freeze: the
+ * process holds its connections and answers nothing). Postgres is not killed this way — a test
+ * cluster runs without fsync, where a crash may corrupt it — so only the Java servers take it.
+ * Answers the pid signalled.
+ */
+export function signalComponent(component: Exclude<Component, 'postgres'>, signal: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT'): number {
+  const pid = readPid(component);
+  if (pid === undefined || !isOurs(pid, component)) throw new StackError(component, `not running: cannot send ${signal}`);
+  process.kill(pid, signal);
+  return pid;
+}
+
+/** The main pid of a component when it runs (the postmaster for Postgres). */
+export function componentPid(component: Component): number | undefined {
+  if (component === 'postgres') return postgresPid();
+  const pid = readPid(component);
+  return pid !== undefined && isOurs(pid, component) ? pid : undefined;
 }
 
 export type ComponentStatus = {

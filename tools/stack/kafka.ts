@@ -11,7 +11,7 @@ import { javaFor } from './java.ts';
 import { kafkaReady, upsertScramCredentials } from './kafka-probe.ts';
 import { fetchWithMaven, pomProperty } from './maven.ts';
 import { componentDir, distDir, logPath, readTextOr } from './paths.ts';
-import { host, portAnswers, waitUntil } from './ports.ts';
+import { host, portAnswers, waitUntil, waitUntilBindable } from './ports.ts';
 import { isOurs, markerArg, readPid, removePid, run, StackError, startDetached, tailLog, terminate, type Log } from './process.ts';
 import type { TlsFiles } from './tls.ts';
 
@@ -152,6 +152,10 @@ export async function ensureKafka(o: KafkaOptions): Promise<KafkaInfo> {
   removePid(component);
   for (const port of [o.port, o.controllerPort, o.saslPort]) {
     if (await portAnswers(port)) throw new StackError(component, `port ${port} is taken by another program; set MB_KAFKA_PORT / MB_KAFKA_CONTROLLER_PORT / MB_KAFKA_SASL_PORT`);
+  }
+  for (const port of [o.port, o.controllerPort]) {
+    const held = await waitUntilBindable(port);
+    if (held) throw new StackError(component, held);
   }
 
   const dataDir = path.join(home, 'data');

@@ -88,3 +88,29 @@ export async function waitUntil(check: () => Promise<boolean>, opts: WaitOptions
     await new Promise((r) => setTimeout(r, interval));
   }
 }
+
+/** Whether a server could bind host:port now (false while any socket holds that local port). */
+export function portBindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Waits until a server can bind `port`. On one machine, a client that keeps reconnecting to a
+ * stopped local server can be handed that very port as its own source port (our ports lie in the
+ * kernel's ephemeral range, 32768–60999) and connect to itself — a TCP "self-connect": the socket
+ * then holds the port until that client gives up on the connection, and the server cannot bind
+ * ("Address already in use"). Seen in the fault suite with pg clients and Postgres stopped for two
+ * minutes. Answers undefined once bindable, else what holds the port.
+ */
+export async function waitUntilBindable(port: number, timeoutMs = 60_000): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await portBindable(port))) {
+    if (Date.now() >= deadline) return `port ${port} stayed in use by a socket that does not listen (see: ss -tanp 'sport = :${port}')`;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return undefined;
+}

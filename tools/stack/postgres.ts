@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { componentDir, logPath, logsDir, shown, stackDir } from './paths.ts';
 import { ensureDebianPackages } from './debian.ts';
-import { host, portAnswers } from './ports.ts';
+import { host, portAnswers, waitUntilBindable } from './ports.ts';
 import { isAlive, readPid, removePid, run, StackError, which, writePid, type Log, type RunResult } from './process.ts';
 import type { TlsFiles } from './tls.ts';
 
@@ -232,8 +232,13 @@ function withDatabase(url: URL, database: string): URL {
 }
 
 function jdbcOf(url: URL): PostgresInfo['registry'] {
+  // pgjdbc waits for a new connection without limit by default; a connection attempt that met
+  // itself while Postgres was down (see waitUntilBindable) would hold Postgres's port for good.
+  const params = new URLSearchParams(url.search);
+  if (!params.has('connectTimeout')) params.set('connectTimeout', '5');
+  if (!params.has('loginTimeout')) params.set('loginTimeout', '10');
   return {
-    jdbcUrl: `jdbc:postgresql://${url.hostname}:${url.port || '5432'}${url.pathname}${url.search}`,
+    jdbcUrl: `jdbc:postgresql://${url.hostname}:${url.port || '5432'}${url.pathname}?${params.toString()}`,
     username: decodeURIComponent(url.username) || 'postgres',
     // trust auth ignores it, but the Apicurio/Agroal datasource wants a value
     password: decodeURIComponent(url.password) || 'postgres',
@@ -281,6 +286,8 @@ export async function ensurePostgres(o: PostgresOptions): Promise<PostgresInfo> 
     if (init.code !== 0) throw new StackError(component, `initdb failed (exit ${init.code}):\n${lastLines(init, 10)}`);
   }
 
+  const held = await waitUntilBindable(o.port);
+  if (held) throw new StackError(component, held);
   const opts = [`-p ${o.port}`, `-k '${l.sockets}'`, ...serverSettings(o.fast, serverTlsFiles(l)).map((s) => `-c ${s}`)].join(' ');
   fs.appendFileSync(l.log, `\n===== marketbill stack: starting postgres at ${new Date().toISOString()}${o.fast ? ' (fast: fsync off)' : ''} =====\n`);
   // detached: the postmaster gets its own session, so a signal to the group of the process that
@@ -339,19 +346,73 @@ function postmaster(data: string): { pid: number; port: number } | undefined {
   }
 }
 
-export async function stopPostgres(log: Log): Promise<void> {
-  const pid = readPid(component);
-  if (pid === undefined) return;
+/**
+ * Whether `pid` is the postmaster of the cluster in `data`: its command line names that data
+ * folder. Guards against a postmaster.pid left by a crash whose pid now belongs to another process.
+ */
+function isPostmasterOf(pid: number, data: string): boolean {
+  let cmdline: string[];
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return isAlive(pid); // no /proc (or not ours to read): trust the server's own pid file
+  }
+  const wanted = new Set([data, fs.existsSync(data) ? fs.realpathSync(data) : data]);
+  const i = cmdline.indexOf('-D');
+  return i >= 0 && wanted.has(cmdline[i + 1] ?? '');
+}
+
+/**
+ * The running postmaster of this checkout's cluster, by the server's own postmaster.pid — the
+ * source of truth: after `pg_ctl restart` (or a crash and restart) it names the new postmaster,
+ * while .stack/pids/postgres.pid still holds the old pid.
+ */
+function runningPostmaster(): { pid: number; port: number; data: string } | undefined {
   const data = path.join(componentDir(component), 'data');
   const running = postmaster(data);
-  if (running && running.pid === pid && isAlive(pid)) {
+  if (!running || !isAlive(running.pid) || !isPostmasterOf(running.pid, data)) return undefined;
+  return { ...running, data };
+}
+
+/**
+ * Stops this checkout's cluster with `pg_ctl stop` (`fast`: active sessions are ended with an
+ * admin-shutdown error, the default; `immediate`: no shutdown checkpoint, like a crash of the
+ * server but not of the machine). Also when the pid file went stale after a `pg_ctl restart`.
+ */
+export async function stopPostgres(log: Log, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+  const running = runningPostmaster();
+  if (running) {
     const bin = findBinDir();
     if (!bin) throw new StackError(component, 'pg_ctl not found to stop the cluster');
-    log(`postgres: pg_ctl stop -m fast (pid ${pid})`);
-    const result = await asPostgres(path.join(bin, 'pg_ctl'), ['-D', fs.realpathSync(data), '-m', 'fast', '-w', '-t', '60', 'stop']);
+    const recorded = readPid(component);
+    if (recorded !== undefined && recorded !== running.pid) log(`postgres: the pid file said ${recorded}, the server runs as ${running.pid} (restarted): stopping that`);
+    log(`postgres: pg_ctl stop -m ${mode} (pid ${running.pid})`);
+    const result = await asPostgres(path.join(bin, 'pg_ctl'), ['-D', fs.realpathSync(running.data), '-m', mode, '-w', '-t', '60', 'stop']);
     if (result.code !== 0) throw new StackError(component, `pg_ctl stop failed: ${lastLines(result, 3)}`, logPath(component));
   }
   removePid(component);
+}
+
+/**
+ * `pg_ctl restart -m fast` of this checkout's cluster (the fault tests use it), keeping the pid
+ * file current. Settings given at start (-o) are kept by pg_ctl from postmaster.opts.
+ */
+export async function restartPostgres(log: Log): Promise<void> {
+  const running = runningPostmaster();
+  if (!running) throw new StackError(component, 'not running: nothing to restart');
+  const bin = findBinDir();
+  if (!bin) throw new StackError(component, 'pg_ctl not found');
+  log(`postgres: pg_ctl restart -m fast (pid ${running.pid})`);
+  const l = await layout(log);
+  const result = await asPostgres(path.join(bin, 'pg_ctl'), ['-D', fs.realpathSync(running.data), '-l', l.log, '-m', 'fast', '-w', '-t', '60', 'restart'], true);
+  const restarted = postmaster(running.data);
+  if (result.code !== 0 || !restarted) throw new StackError(component, `pg_ctl restart failed: ${lastLines(result, 3)}`, logPath(component));
+  writePid(component, restarted.pid);
+}
+
+/** The postmaster's pid, for signals (the fault tests freeze it). */
+export function postgresPid(): number | undefined {
+  return runningPostmaster()?.pid;
 }
 
 export type PostgresStatus = { state: 'running' | 'stopped' | 'external'; pid?: number; address: string };

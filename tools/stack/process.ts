@@ -28,13 +28,30 @@ export function markerArg(component: string): string {
   return `-Dmarketbill.stack=${component}`;
 }
 
+/**
+ * Whether the process runs. A zombie does not: it has exited and waits for its parent to collect
+ * its status. That parent is whoever started the stack — `npm test` (tools/test.ts) when the stack
+ * was not running yet, as on CI — and it runs Jest with spawnSync, so its event loop, which would
+ * collect the status, is blocked until Jest ends. `kill(pid, 0)` succeeds on a zombie, so without
+ * this check a server stopped by the fault suite looked alive forever and `stop` never returned.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     // EPERM: it exists but belongs to someone else (e.g. postgres when we are not root)
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/** Linux: the state field of /proc/<pid>/stat (after the parenthesised command name) is Z. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // no /proc (not Linux), or gone in between: kill(pid, 0) decided
   }
 }
 
@@ -134,6 +151,8 @@ export function tailLog(file: string, lines = 25): string {
 export async function terminate(pid: number, graceMs: number): Promise<'terminated' | 'killed' | 'gone'> {
   if (!isAlive(pid)) return 'gone';
   try {
+    // A frozen process (SIGSTOP, as the fault tests do) handles SIGTERM only once it runs again.
+    process.kill(pid, 'SIGCONT');
     process.kill(pid, 'SIGTERM');
   } catch {
     return 'gone';

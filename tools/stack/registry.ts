@@ -9,7 +9,7 @@ import path from 'node:path';
 import { javaFor } from './java.ts';
 import { fetchWithMaven, pomProperty } from './maven.ts';
 import { componentDir, distDir, logPath, shown } from './paths.ts';
-import { host, portAnswers, waitUntil } from './ports.ts';
+import { host, portAnswers, waitUntil, waitUntilBindable } from './ports.ts';
 import type { PostgresInfo } from './postgres.ts';
 import { isOurs, markerArg, readPid, removePid, StackError, startDetached, tailLog, terminate, type Log } from './process.ts';
 
@@ -99,6 +99,10 @@ export async function ensureRegistry(o: RegistryOptions): Promise<RegistryInfo> 
   removePid(component);
   for (const port of [o.port, o.managementPort]) {
     if (await portAnswers(port)) throw new StackError(component, `port ${port} is taken by another program; set MB_REGISTRY_PORT / MB_REGISTRY_MANAGEMENT_PORT`);
+  }
+  for (const port of [o.port, o.managementPort]) {
+    const held = await waitUntilBindable(port);
+    if (held) throw new StackError(component, held);
   }
 
   const jar = findRunnerJar(appDir());

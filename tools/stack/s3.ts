@@ -10,7 +10,7 @@ import path from 'node:path';
 import { javaFor } from './java.ts';
 import { fetchWithMaven, pomProperty } from './maven.ts';
 import { componentDir, distDir, logPath, readTextOr } from './paths.ts';
-import { host, portAnswers, waitUntil } from './ports.ts';
+import { host, portAnswers, waitUntil, waitUntilBindable } from './ports.ts';
 import { isOurs, markerArg, readPid, removePid, StackError, startDetached, tailLog, terminate, type Log } from './process.ts';
 
 const component = 's3';
@@ -131,6 +131,8 @@ export async function ensureS3(o: S3Options): Promise<S3Info> {
   }
   removePid(component);
   if (await portAnswers(o.port)) throw new StackError(component, `port ${o.port} is taken by another program; set MB_S3_PORT`);
+  const held = await waitUntilBindable(o.port);
+  if (held) throw new StackError(component, held);
 
   const dataDir = path.join(home, 'data');
   fs.mkdirSync(dataDir, { recursive: true });

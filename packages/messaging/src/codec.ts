@@ -1,7 +1,7 @@
 import { AppError, UnavailableError } from '@marketbill/platform';
 import { TOPICS, type TopicEvents, type TopicName } from '@marketbill/schemas';
 import { Type } from 'avsc';
-import type { RegistryClient } from './registry';
+import { SchemaNotFoundError, type RegistryClient } from './registry';
 import type { TopicNaming } from './topic-naming';
 
 /** An event does not match its topic's schema: a programmer error in the producing code. */
@@ -15,12 +15,16 @@ export class InvalidEventError extends AppError {
   }
 }
 
-/** A message could not be decoded (not our wire format, unknown schema id, corrupt bytes). */
+/**
+ * A message's own bytes cannot be read: not our wire format, corrupt Avro, a schema id the
+ * registry (answering normally) does not know, or a writer schema that cannot be resolved into
+ * ours. The message is poison; a registry that does not answer is never reported this way.
+ */
 export class UndecodableMessageError extends AppError {
-  static because(topic: string, cause: unknown): UndecodableMessageError {
+  static because(topic: string, cause: unknown, schemaId?: number): UndecodableMessageError {
     return new UndecodableMessageError({
-      code: 'undecodable-message',
-      message: `A message on ${topic} could not be decoded: ${cause instanceof Error ? cause.message : String(cause)}`,
+      code: cause instanceof SchemaNotFoundError ? 'unknown-schema-id' : 'undecodable-message',
+      message: `A message on ${topic}${schemaId === undefined ? '' : ` (schema id ${schemaId})`} could not be decoded: ${cause instanceof Error ? cause.message : String(cause)}`,
       cause,
     });
   }
@@ -35,6 +39,12 @@ export interface EventCodec {
   decode<T extends TopicName>(topic: T, value: Buffer): Promise<TopicEvents[T]>;
   /** Registers the schemas of these topics now (at start-up, so the first publish is not slower). */
   register(topics: TopicName[]): Promise<void>;
+  /**
+   * Fetches every registered writer schema of these topics' subjects and prepares their readers,
+   * so messages already in Kafka decode while the registry is down. Returns how many it holds;
+   * throws `UnavailableError` when the registry does not answer (the caller retries).
+   */
+  warm(topics: TopicName[]): Promise<number>;
 }
 
 const types = new Map<TopicName, Type>();
@@ -70,6 +80,36 @@ export function createEventCodec(registry: RegistryClient, naming: TopicNaming):
     return id;
   }
 
+  // Writer schemas by id, as the registry serves them: ids are global, so one entry serves every
+  // topic. Filled at start by warm() for the subscribed topics, and on first sight of an id.
+  const writerTexts = new Map<number, Promise<string>>();
+
+  function writerText(schemaId: number): Promise<string> {
+    let text = writerTexts.get(schemaId);
+    if (!text) {
+      text = registry.schemaById(schemaId);
+      // A registry that did not answer must be asked again next time, not remembered as a failure.
+      text.catch(() => writerTexts.delete(schemaId));
+      writerTexts.set(schemaId, text);
+    }
+    return text;
+  }
+
+  /**
+   * Whether an id the registry said it does not know is really unknown: only when the registry
+   * answers other reads normally. A registry that lost its storage, or a proxy in front of it,
+   * could answer 404 for everything; then nothing is poison and the message waits.
+   */
+  async function confirmUnknown(topic: TopicName, schemaId: number, error: unknown): Promise<never> {
+    try {
+      await registry.ping();
+    } catch (pingError) {
+      // Not answering normally (down, misconfigured, refusing our credentials): not the message's fault.
+      throw pingError instanceof UnavailableError ? pingError : UnavailableError.dependency('schema-registry', pingError);
+    }
+    throw UndecodableMessageError.because(topic, error, schemaId);
+  }
+
   function readerFor(topic: TopicName, schemaId: number): Promise<(body: Buffer) => unknown> {
     const cacheKey = `${topic}:${schemaId}`;
     let reader = readers.get(cacheKey);
@@ -77,19 +117,27 @@ export function createEventCodec(registry: RegistryClient, naming: TopicNaming):
       reader = (async () => {
         const ours = avroTypeOf(topic);
         let writer: Type;
+        let text: string;
         try {
-          writer = (await registry.client.getSchema(schemaId)) as unknown as Type;
+          text = await writerText(schemaId);
         } catch (error) {
-          const status = (error as { status?: number }).status;
-          if (status !== undefined && status >= 400 && status < 500) throw UndecodableMessageError.because(topic, error);
-          throw UnavailableError.dependency('schema-registry', error);
+          if (error instanceof SchemaNotFoundError) return confirmUnknown(topic, schemaId, error);
+          // Not answering, timing out, 5xx, refusing our credentials: the registry's fault (or its
+          // configuration's), never the message's. The caller waits and tries again.
+          throw error instanceof UnavailableError ? error : UnavailableError.dependency('schema-registry', error);
+        }
+        try {
+          writer = Type.forSchema(JSON.parse(text));
+        } catch (error) {
+          throw UndecodableMessageError.because(topic, error, schemaId);
         }
         if (writer.equals(ours)) return (body: Buffer) => ours.fromBuffer(body);
         let resolver: ReturnType<Type['createResolver']>;
         try {
           resolver = ours.createResolver(writer);
         } catch (error) {
-          throw UndecodableMessageError.because(topic, error);
+          // The writer's schema (which we could fetch) cannot be read as ours: the message is poison.
+          throw UndecodableMessageError.because(topic, error, schemaId);
         }
         return (body: Buffer) => ours.fromBuffer(body, resolver);
       })();
@@ -128,6 +176,17 @@ export function createEventCodec(registry: RegistryClient, naming: TopicNaming):
     },
     async register(topics) {
       await Promise.all(topics.map((t) => idOf(t)));
+    },
+    async warm(topics) {
+      let count = 0;
+      for (const topic of topics) {
+        for (const { id, schema } of await registry.subjectSchemas(naming.subject(topic))) {
+          writerTexts.set(id, Promise.resolve(schema));
+          await readerFor(topic, id);
+          count++;
+        }
+      }
+      return count;
     },
   };
   return codec;

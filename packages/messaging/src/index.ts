@@ -2,7 +2,7 @@ export { createKafka, createProducer, kafkaSecurityConfig, type KafkaOptions } f
 export { createKafkaCheck, type KafkaCheckOptions } from './kafka-check';
 export { createTopicNaming, type TopicNaming } from './topic-naming';
 export { ensureTopics } from './topics';
-export { createRegistryClient, SchemaIncompatibleError, RegistryAccessDeniedError, COMPATIBILITY, type RegistryClient } from './registry';
+export { createRegistryClient, SchemaIncompatibleError, SchemaNotFoundError, RegistryAccessDeniedError, COMPATIBILITY, type RegistryClient } from './registry';
 export { createEventCodec, avroTypeOf, InvalidEventError, UndecodableMessageError, type EventCodec } from './codec';
 export { publish, publishMany, OutboxMessageSchema, type OutboxMessage } from './outbox';
 export { messagingMigrations, outboxChannel } from './migrations';
@@ -16,10 +16,13 @@ export {
   type BatchHandlerContext,
   type HandlerContext,
   type Subscriber,
+  type SubscriberState,
+  type PausedPartition,
   type SubscriberOptions,
   type Subscription,
   type TypedSubscription,
 } from './subscriber';
 export { headersToCarrier } from './tracing';
+export { readDeadLetters, readTopicToEnd, replayDeadLetters, type DeadLetterMessage } from './dead-letters';
 export { checkCompatibility } from './schema-compatibility';
-export { createMessaging, type Messaging, type MessagingOptions } from './messaging';
+export { createMessaging, type Messaging, type MessagingOptions, type OutboxBacklog } from './messaging';

@@ -136,7 +136,9 @@ describeSecure('Kafka TLS and SASL: from the environment to the messaging platfo
     const event = orderUpdated();
     await orm.em.fork().transactional(async (em) => publish(em, 'order.updated', event.order.orderId, event));
     await waitFor(() => seen.includes(event.eventId), { timeoutMs: 60_000, description: 'the event through relay, SASL_SSL and the subscriber' });
-    await messaging.check();
+    const detail = await messaging.detail();
+    expect(detail.kafka).toEqual({ producerConnected: true });
+    expect(detail.relay).not.toHaveProperty('lastError');
   });
 });
 

@@ -1,4 +1,6 @@
-import { Kafka, logLevel, Partitioners, type KafkaConfig, type LogEntry, type Producer, type RetryOptions } from 'kafkajs';
+import net from 'node:net';
+import tls from 'node:tls';
+import { Kafka, logLevel, Partitioners, type ISocketFactory, type KafkaConfig, type LogEntry, type Producer, type RetryOptions } from 'kafkajs';
 import type { KafkaSecurity, Logger } from '@marketbill/platform';
 
 export interface KafkaOptions {
@@ -28,6 +30,39 @@ export function kafkaSecurityConfig(security: KafkaSecurity | undefined): Pick<K
 }
 
 /**
+ * kafkajs's sockets, less one failure: a TCP self-connect. A client that keeps reconnecting to a
+ * broker on its own machine while nothing listens there (a local broker stopped; our local ports
+ * lie in the kernel's ephemeral range) can be handed the broker's port as its own source port, and
+ * the connection then succeeds — to itself. kafkajs takes it for a broker, its requests time out,
+ * and the socket holds the port, so the broker cannot bind it when it starts again (seen in the
+ * fault suite: Kafka stopped, a billing consumer connected to itself on Kafka's port). A socket
+ * whose two ends are the same address and port is refused here as a connection error, so kafkajs
+ * retries as it does for a refused connection. Otherwise it does what kafkajs's default factory
+ * does (TLS with the broker's name, TCP keep-alive after a minute).
+ */
+export const brokerSocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => connectToBroker({ host, port, ssl, onConnect });
+
+/** One broker connection as {@link brokerSocketFactory} opens it (`localPort`: for the test that provokes a self-connect). */
+export function connectToBroker(args: { host: string; port: number; ssl?: tls.ConnectionOptions | boolean; onConnect: () => void; localPort?: number }): net.Socket {
+  const { host, port, ssl, onConnect } = args;
+  const local = args.localPort === undefined ? {} : { localPort: args.localPort };
+  const connected = () => {
+    if (socket.localPort === socket.remotePort && socket.localAddress === socket.remoteAddress) {
+      const error = new Error(`connected to itself on ${socket.localAddress}:${socket.localPort} (nothing listens there), not to a broker`) as NodeJS.ErrnoException;
+      error.code = 'ECONNREFUSED';
+      socket.destroy(error);
+      return;
+    }
+    onConnect();
+  };
+  const socket = ssl
+    ? tls.connect({ host, port, ...local, ...(net.isIP(host) ? {} : { servername: host }), ...(typeof ssl === 'object' ? ssl : {}) }, connected)
+    : net.connect({ host, port, ...local }, connected);
+  socket.setKeepAlive(true, 60_000);
+  return socket;
+}
+
+/**
  * A kafkajs client whose own log lines go to our JSON logger. kafkajs logs a lot at INFO
  * (every group join); that becomes debug here, and its warnings and errors stay.
  */
@@ -37,6 +72,7 @@ export function createKafka(options: KafkaOptions): Kafka {
     clientId: options.clientId,
     brokers: options.brokers,
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    socketFactory: brokerSocketFactory,
     ...kafkaSecurityConfig(options.security),
     ...(options.retry ? { retry: options.retry } : {}),
     logLevel: options.quiet ? logLevel.NOTHING : logLevel.WARN,

@@ -1,11 +1,11 @@
 import type { Kafka, Producer } from 'kafkajs';
-import type { KafkaSecurity, Logger, Orm, RegistryConnection } from '@marketbill/platform';
+import { backoffDelay, sleep, type HealthDetail, type KafkaSecurity, type Logger, type Metric, type Orm, type RegistryConnection } from '@marketbill/platform';
 import type { TopicName } from '@marketbill/schemas';
 import { createEventCodec, type EventCodec } from './codec';
 import { createKafka, createProducer } from './kafka';
 import { createRegistryClient, type RegistryClient } from './registry';
 import { createOutboxRelay, type OutboxRelay } from './relay';
-import { createSubscriber, type Subscriber, type Subscription } from './subscriber';
+import { createSubscriber, isTransient, type Subscriber, type Subscription } from './subscriber';
 import { createTopicNaming, type TopicNaming } from './topic-naming';
 import { ensureTopics } from './topics';
 
@@ -36,6 +36,23 @@ export interface MessagingOptions {
   /** Messages per consumer transaction (1 = one transaction per message); see SubscriberOptions. */
   consumerBatchSize?: number;
   initialRetryDelayMs?: number;
+  /** Longest pause of a consumer partition waiting for a dependency (see SubscriberOptions). */
+  maxRetryDelayMs?: number;
+  /** Kafka consumer session time-out (see SubscriberOptions; default 10 s). */
+  sessionTimeoutMs?: number;
+  /**
+   * Age of the oldest unpublished outbox event, and wait of a paused consumer partition, above which
+   * `/health/detail` reports `alert` (default 60 s). Events wait in the outbox while Kafka or the
+   * registry is down: nothing is lost, but someone should look.
+   */
+  alertAfterSeconds?: number;
+}
+
+/** How many events wait in the outbox and for how long, and how many were set aside as unencodable. */
+export interface OutboxBacklog {
+  events: number;
+  oldestAgeSeconds: number;
+  failed: number;
 }
 
 export interface Messaging {
@@ -50,8 +67,17 @@ export interface Messaging {
   start(): Promise<void>;
   /** Stops the consumer (committing offsets), then the relay, then the producer. */
   stop(): Promise<void>;
-  /** Readiness: the producer is connected and the relay is not failing. */
-  check(): Promise<void>;
+  /** The outbox's backlog now (one cheap query). */
+  backlog(): Promise<OutboxBacklog>;
+  /**
+   * For `/health/detail`, never for readiness: Kafka or the registry being down does not stop a
+   * service from serving (events wait in the outbox, consumers wait at their message). `degraded`
+   * while the producer is disconnected, the relay fails or a consumer partition waits; `alert`
+   * when the oldest outbox event or a waiting partition is older than the alert threshold.
+   */
+  detail(): Promise<HealthDetail>;
+  /** Gauges and counters for `/metrics`. */
+  metrics(): Promise<Metric[]>;
 }
 
 /**
@@ -98,11 +124,58 @@ export function createMessaging(options: MessagingOptions): Messaging {
           ...(options.retryAttempts ? { attempts: options.retryAttempts } : {}),
           ...(options.consumerBatchSize ? { batchSize: options.consumerBatchSize } : {}),
           ...(options.initialRetryDelayMs ? { initialRetryDelayMs: options.initialRetryDelayMs } : {}),
+          ...(options.maxRetryDelayMs ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
+          ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
+          ...(options.alertAfterSeconds ? { pausedAlertSeconds: options.alertAfterSeconds } : {}),
         })
       : undefined;
+  const alertAfterSeconds = options.alertAfterSeconds ?? 60;
+  const log = options.logger.child({ component: 'messaging' });
+  const table = `"${schema.replace(/"/g, '""')}"`;
   let connected = false;
   producer.on(producer.events.CONNECT, () => void (connected = true));
   producer.on(producer.events.DISCONNECT, () => void (connected = false));
+
+  /**
+   * Runs a start-up step against Kafka or the registry until it gets through: a dependency that
+   * answered the start-up wait a moment ago can still time out once (a registry busy with another
+   * service's registrations); that is a reason to try again, not to exit. Failures that waiting
+   * cannot cure (a schema the registry refuses, a bug) end the start as before.
+   */
+  async function untilAvailable<T>(step: string, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        const delay = backoffDelay(Math.min(attempt, 6), 500, 10_000) + 200;
+        log.warn({ err: error, step, attempt, retryInMs: delay }, 'a dependency did not answer during start-up; retrying');
+        await sleep(delay);
+      }
+    }
+  }
+
+  /**
+   * The reader side's schemas, fetched before consuming: messages already in Kafka then decode
+   * while the registry is down. Retried until the registry answers (a subject nobody has
+   * published to yet simply has no versions).
+   */
+  async function warmSchemas(topics: TopicName[]): Promise<void> {
+    const held = await untilAvailable('warming reader schemas', () => codec.warm(topics));
+    log.info({ topics, schemas: held }, 'reader schemas warmed');
+  }
+
+  async function backlog(): Promise<OutboxBacklog> {
+    const [row] = await options.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ events: number; oldest: number | null; failed: number }>>(
+        `select (select count(*)::int from (select 1 from ${table}.outbox limit 1000000) o) as events,
+                (select extract(epoch from now() - created_at)::float8 from ${table}.outbox order by id limit 1) as oldest,
+                (select count(*)::int from ${table}.outbox_failed) as failed`,
+      );
+    return { events: row?.events ?? 0, oldestAgeSeconds: Math.max(0, Math.round(row?.oldest ?? 0)), failed: row?.failed ?? 0 };
+  }
 
   return {
     kafka,
@@ -114,24 +187,75 @@ export function createMessaging(options: MessagingOptions): Messaging {
     subscriber,
     async start() {
       const topics = [...new Set<TopicName>([...options.publishes, ...options.subscriptions.map((s) => s.topic)])];
-      await ensureTopics(kafka, naming, topics, {
-        ...(options.partitions ? { partitions: options.partitions } : {}),
-        ...(options.replicationFactor ? { replicationFactor: options.replicationFactor } : {}),
-      });
-      await codec.register(options.publishes);
-      await producer.connect();
+      await untilAvailable('creating topics', () =>
+        ensureTopics(kafka, naming, topics, {
+          ...(options.partitions ? { partitions: options.partitions } : {}),
+          ...(options.replicationFactor ? { replicationFactor: options.replicationFactor } : {}),
+        }),
+      );
+      await untilAvailable('registering schemas', () => codec.register(options.publishes));
+      await untilAvailable('connecting the producer', () => producer.connect());
       relay.start();
-      await subscriber?.start();
+      if (subscriber) {
+        await warmSchemas(options.subscriptions.map((s) => s.topic));
+        await subscriber.start();
+      }
     },
     async stop() {
       await subscriber?.stop();
       await relay.stop();
       await producer.disconnect();
     },
-    async check() {
-      if (!connected) throw new Error('Kafka producer is not connected');
-      const status = relay.status();
-      if (status.lastError) throw new Error(`outbox relay failing: ${status.lastError}`);
+    backlog,
+    async detail() {
+      const relayStatus = relay.status();
+      const outbox = await backlog().then(
+        (b) => ({ ...b }),
+        (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+      );
+      const consumer = subscriber?.detail();
+      const oldest = 'oldestAgeSeconds' in outbox ? outbox.oldestAgeSeconds : 0;
+      const failed = 'failed' in outbox ? outbox.failed : 0;
+      let status: HealthDetail['status'] = 'ok';
+      if (!connected || relayStatus.lastError || 'error' in outbox || consumer?.status === 'degraded') status = 'degraded';
+      if (oldest >= alertAfterSeconds || failed > 0 || consumer?.status === 'alert') status = 'alert';
+      return {
+        status,
+        kafka: { producerConnected: connected },
+        relay: {
+          active: relayStatus.active,
+          published: relayStatus.published,
+          ...(relayStatus.lastError ? { lastError: relayStatus.lastError, failingSeconds: Math.round((Date.now() - (relayStatus.failingSince?.getTime() ?? Date.now())) / 1000) } : {}),
+        },
+        outbox: { ...outbox, alertAfterSeconds },
+        ...(consumer ? { consumer } : {}),
+      };
+    },
+    async metrics() {
+      const relayStatus = relay.status();
+      const service = { service: options.service };
+      const metrics: Metric[] = [
+        { name: 'marketbill_kafka_producer_connected', help: 'Whether the Kafka producer is connected (1) or not (0).', type: 'gauge', samples: [{ labels: service, value: connected ? 1 : 0 }] },
+        { name: 'marketbill_outbox_relay_active', help: 'Whether this replica is the active outbox relay of its schema (1) or a standby (0).', type: 'gauge', samples: [{ labels: service, value: relayStatus.active ? 1 : 0 }] },
+        { name: 'marketbill_outbox_relay_failing', help: 'Whether the outbox relay fails to publish now (1: Kafka, the registry or the database down) or not (0).', type: 'gauge', samples: [{ labels: service, value: relayStatus.lastError ? 1 : 0 }] },
+        { name: 'marketbill_outbox_published_total', help: 'Events this replica published from the outbox.', type: 'counter', samples: [{ labels: service, value: relayStatus.published }] },
+      ];
+      try {
+        const b = await backlog();
+        metrics.push(
+          { name: 'marketbill_outbox_backlog_events', help: 'Events committed but not yet published (they wait while Kafka or the registry is down).', type: 'gauge', samples: [{ labels: service, value: b.events }] },
+          {
+            name: 'marketbill_outbox_oldest_event_age_seconds',
+            help: `Age of the oldest unpublished event; alert above ${alertAfterSeconds} s (the relay has not published for that long).`,
+            type: 'gauge',
+            samples: [{ labels: service, value: b.oldestAgeSeconds }],
+          },
+          { name: 'marketbill_outbox_failed_events', help: 'Events set aside in outbox_failed because they could not be encoded; alert above 0.', type: 'gauge', samples: [{ labels: service, value: b.failed }] },
+        );
+      } catch {
+        // The database does not answer: marketbill_ready says so; the backlog is unknown for now.
+      }
+      return [...metrics, ...(subscriber?.metrics() ?? [])];
     },
   };
 }

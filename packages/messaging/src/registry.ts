@@ -15,6 +15,13 @@ export class SchemaIncompatibleError extends AppError {
   }
 }
 
+/** The registry answered that it holds no schema with this id: the message that names it is poison. */
+export class SchemaNotFoundError extends AppError {
+  static byId(id: number): SchemaNotFoundError {
+    return new SchemaNotFoundError({ code: 'unknown-schema-id', message: `The schema registry holds no schema with id ${id}.`, retriable: false });
+  }
+}
+
 /** The registry refused our credentials (401) or their rights (403): a configuration problem, not an outage. */
 export class RegistryAccessDeniedError extends AppError {
   static forRequest(method: string, path: string, status: number): RegistryAccessDeniedError {
@@ -27,8 +34,20 @@ export class RegistryAccessDeniedError extends AppError {
 }
 
 export interface RegistryClient {
-  /** The kafkajs client, for encode/decode (it caches schemas by id). */
+  /**
+   * The kafkajs client. Not used to read schemas: its HTTP layer (mappersmith) reports network
+   * errors and time-outs as HTTP 400, indistinguishable from a real 4xx (see docs/messaging.md).
+   */
   client: SchemaRegistry;
+  /**
+   * The text of the schema with this id. Throws {@link SchemaNotFoundError} when the registry
+   * answers 404, `UnavailableError` (`schema-registry-unavailable`) when it does not answer, times
+   * out or answers 5xx/429, and {@link RegistryAccessDeniedError} on 401/403. Only the 404 is about
+   * the message; the codec treats the rest as the infrastructure's fault.
+   */
+  schemaById(id: number): Promise<string>;
+  /** Every registered version of a subject with its id; empty when the subject does not exist yet. */
+  subjectSchemas(subject: string): Promise<Array<{ id: number; version: number; schema: string }>>;
   /**
    * Registers `schema` under `subject` with BACKWARD compatibility and returns its id. Idempotent:
    * an identical schema returns the existing id. Throws {@link SchemaIncompatibleError} when the
@@ -78,7 +97,7 @@ export function createRegistryClient(connection: string | RegistryConnection, op
     } catch {
       json = text;
     }
-    if (response.status >= 500) {
+    if (response.status >= 500 || response.status === 429) {
       throw UnavailableError.dependency('schema-registry', new Error(`${method} ${path} → ${response.status}: ${text}`));
     }
     if (response.status === 401 || response.status === 403) throw RegistryAccessDeniedError.forRequest(method, path, response.status);
@@ -95,8 +114,34 @@ export function createRegistryClient(connection: string | RegistryConnection, op
     return JSON.stringify(json);
   }
 
+  function unavailable(method: string, path: string, status: number, json: unknown): UnavailableError {
+    return UnavailableError.dependency('schema-registry', new Error(`${method} ${path} → ${status}: ${describe(json)}`));
+  }
+
   return {
     client,
+    async schemaById(id) {
+      const path = `/schemas/ids/${id}`;
+      const { status, json } = await call('GET', path);
+      if (status === 404) throw SchemaNotFoundError.byId(id);
+      if (status !== 200 || typeof (json as { schema?: unknown })?.schema !== 'string') throw unavailable('GET', path, status, json);
+      return (json as { schema: string }).schema;
+    },
+    async subjectSchemas(subject) {
+      const base = `/subjects/${encodeURIComponent(subject)}/versions`;
+      const listed = await call('GET', base);
+      if (listed.status === 404) return [];
+      if (listed.status !== 200 || !Array.isArray(listed.json)) throw unavailable('GET', base, listed.status, listed.json);
+      const versions = listed.json as number[];
+      return Promise.all(
+        versions.map(async (version) => {
+          const { status, json } = await call('GET', `${base}/${version}`);
+          const body = json as { id?: unknown; schema?: unknown };
+          if (status !== 200 || typeof body?.id !== 'number' || typeof body.schema !== 'string') throw unavailable('GET', `${base}/${version}`, status, json);
+          return { id: body.id, version, schema: body.schema };
+        }),
+      );
+    },
     async register(subject, schema) {
       // The rule must be in place before a second version is registered, or the registry would
       // accept anything. Where the registry refuses a rule on a subject that does not exist yet,

@@ -1,8 +1,9 @@
 import type { Producer, Message } from 'kafkajs';
 import { Client } from 'pg';
-import { AppError, advisoryLockId, backoffDelay, pgClientConfig, sleep, type Logger } from '@marketbill/platform';
+import { advisoryLockId, backoffDelay, pgClientConfig, sleep, type Logger } from '@marketbill/platform';
 import { isTopicName, TOPICS, type TopicName } from '@marketbill/schemas';
-import type { EventCodec } from './codec';
+import { InvalidEventError, type EventCodec } from './codec';
+import { SchemaIncompatibleError } from './registry';
 import { outboxChannel } from './migrations';
 import type { TopicNaming } from './topic-naming';
 import { endSpan, startPublishSpan } from './tracing';
@@ -28,7 +29,10 @@ export interface OutboxRelayOptions {
 export interface RelayStatus {
   active: boolean;
   published: number;
+  /** The error of the latest attempt while the relay fails (Kafka, the registry or the database down). */
   lastError?: string;
+  /** When the current run of failures began. */
+  failingSince?: Date;
 }
 
 export interface OutboxRelay {
@@ -59,7 +63,7 @@ interface Row {
  * - Wakes on the NOTIFY the outbox trigger sends at commit, and polls as a safety net.
  * - A crash between Kafka's acknowledgement and the delete re-sends those events after a restart:
  *   delivery is at-least-once, and consumers drop the repeats by event id.
- * - Kafka or database failures are retried with backoff, forever: nothing is skipped. An event
+ * - Kafka or database failures are retried with backoff (capped at 3 s), forever: nothing is skipped. An event
  *   that cannot be encoded (its schema changed under it) is moved to `outbox_failed` with the reason.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
@@ -126,7 +130,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       try {
         value = await options.codec.encode(topic, row.payload as never);
       } catch (error) {
-        if (error instanceof AppError && !error.retriable) {
+        // Set aside only what is wrong with the event itself (it no longer matches the schema, or the
+        // registry refuses the schema); a registry that is down or refuses our credentials is
+        // waited out like Kafka being down, with the events kept in order in the outbox.
+        if (error instanceof InvalidEventError || error instanceof SchemaIncompatibleError) {
           failed.push({ row, reason: error.message });
           continue;
         }
@@ -193,8 +200,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           log.info('outbox relay active');
         }
         const count = await publishBatch(client);
+        if (failures > 0) log.info({ failures, failedForMs: state.failingSince ? Date.now() - state.failingSince.getTime() : undefined }, 'outbox relay publishing again');
         failures = 0;
         delete state.lastError;
+        delete state.failingSince;
         if (count < batchSize) {
           if (count === 0) drainWaiters.splice(0).forEach((resolve) => resolve());
           // Rows committed while the batch was in flight already sent their NOTIFY, which
@@ -204,7 +213,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       } catch (error) {
         failures++;
         state.lastError = error instanceof Error ? error.message : String(error);
-        const delay = backoffDelay(Math.min(failures, 8), 200, 10_000) + 100;
+        state.failingSince ??= new Date();
+        // Capped low: trying to reach a broker that is down costs little, and a short cap is what
+        // lets the relay publish within seconds of Kafka (or the registry) coming back.
+        const delay = backoffDelay(Math.min(failures, 8), 200, 3_000) + 100;
         log.warn({ err: error, failures, retryInMs: delay }, 'outbox relay failed; retrying');
         if (client && (error as { code?: string }).code !== undefined && /^(08|57P)/.test(String((error as { code?: string }).code))) {
           await resetClient();

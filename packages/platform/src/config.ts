@@ -126,6 +126,9 @@ export const messagingEnv = {
   SCHEMA_REGISTRY_PASSWORD: z.string().optional().describe('Registry basic-auth password (secret; never logged). Or SCHEMA_REGISTRY_PASSWORD_FILE.'),
   SCHEMA_REGISTRY_PASSWORD_FILE: z.string().optional().describe('File holding the registry password (a mounted Secret; one trailing newline is ignored).'),
   SCHEMA_REGISTRY_CA_FILE: z.string().optional().describe('PEM file of the CA(s) of an https registry’s certificate; unset = the system CAs.'),
+  HEALTH_ALERT_AFTER_SECONDS: positiveInt()
+    .default(60)
+    .describe('Age of the oldest unpublished outbox event, or wait of a consumer partition paused for a dependency, above which /health/detail reports alert (the same threshold the documented Prometheus alerts use).'),
 } as const;
 
 /** Documentation rows (`key`, `description`, `default`) of an env schema object, for READMEs. */
@@ -162,6 +165,8 @@ export interface RuntimeConfig {
   shutdownTimeoutMs: number;
   /** The cap of the start-up wait's backoff. */
   startupRetryMaxDelayMs: number;
+  /** Seconds after which a waiting outbox event or paused consumer partition is an alert (HEALTH_ALERT_AFTER_SECONDS). */
+  alertAfterSeconds: number;
 }
 
 type PlatformValues = z.output<z.ZodObject<typeof platformEnv>> & z.output<z.ZodObject<typeof messagingEnv>>;
@@ -198,5 +203,6 @@ export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpP
     telemetry: { tracesEndpoint },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     startupRetryMaxDelayMs: e.STARTUP_RETRY_MAX_DELAY_MS,
+    alertAfterSeconds: e.HEALTH_ALERT_AFTER_SECONDS,
   };
 }

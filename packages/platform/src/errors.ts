@@ -15,6 +15,8 @@ export interface AppErrorOptions {
   cause?: unknown;
   /** Extra members for the problem+json body (must hold nothing secret). */
   details?: Record<string, unknown>;
+  /** When trying again makes sense: sent as `Retry-After` (seconds) with the problem. */
+  retryAfterSeconds?: number;
 }
 
 export class AppError extends Error {
@@ -22,6 +24,7 @@ export class AppError extends Error {
   readonly httpStatus: number;
   readonly retriable: boolean;
   readonly details: Record<string, unknown> | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(options: AppErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -30,6 +33,7 @@ export class AppError extends Error {
     this.httpStatus = options.httpStatus ?? 500;
     this.retriable = options.retriable ?? false;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -99,11 +103,10 @@ export class ConflictError extends AppError {
 }
 
 export class TooManyRequestsError extends AppError {
-  readonly retryAfterSeconds: number;
+  declare readonly retryAfterSeconds: number;
 
   private constructor(code: string, message: string, retryAfterSeconds: number) {
-    super({ code, message, httpStatus: 429, details: { retryAfterSeconds } });
-    this.retryAfterSeconds = retryAfterSeconds;
+    super({ code, message, httpStatus: 429, details: { retryAfterSeconds }, retryAfterSeconds });
   }
 
   static rateLimited(code: string, retryAfterSeconds: number): TooManyRequestsError {
@@ -111,15 +114,22 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
-/** A dependency (database, broker, another service) is unavailable; trying again later may work. */
+/** Seconds a client is told to wait after a dependency failed (`Retry-After` of a 503). */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A dependency (database, broker, storage, another service) is unavailable; trying again later
+ * may work. Answered as 503 with `Retry-After`; the messaging layer retries it for as long as it takes.
+ */
 export class UnavailableError extends AppError {
-  static dependency(name: string, cause?: unknown): UnavailableError {
+  static dependency(name: string, cause?: unknown, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS): UnavailableError {
     return new UnavailableError({
       code: `${name}-unavailable`,
       message: `${name} is unavailable; try again later.`,
       httpStatus: 503,
       retriable: true,
       cause,
+      retryAfterSeconds,
     });
   }
 }

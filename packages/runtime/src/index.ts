@@ -6,6 +6,7 @@ import {
   createHttpApp,
   createLogger,
   createOrm,
+  createProcessPresence,
   createShutdown,
   databaseCheck,
   finishHttpApp,
@@ -14,6 +15,7 @@ import {
   type Health,
   type Logger,
   type Orm,
+  type ProcessPresence,
   type RunningServer,
   type RuntimeConfig,
 } from '@marketbill/platform';
@@ -58,6 +60,11 @@ export interface Runtime {
   logger: Logger;
   orm: Orm;
   health: Health;
+  /**
+   * This process's presence lock: claims and leases that record `presence.ownerId` can be taken
+   * over as soon as this process dies (see `ownerAliveSql`). Held from `start()` on.
+   */
+  presence: ProcessPresence;
   /** The Express app: mount the service's routers on it before `start()`. */
   http: Express;
   /** Set by `start()`. */
@@ -106,7 +113,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const waiting = wait.waitingFor();
     if (waiting) throw new Error(`waiting for ${waiting}${wait.lastFailure() ? `: ${wait.lastFailure()}` : ''}`);
   });
-  health.addReadinessCheck('database', databaseCheck(orm));
+  // Readiness is what this pod can serve: its own database (and its start-up). Kafka, the registry
+  // and the outbox backlog go to /health/detail and /metrics instead — with Kafka down the edge
+  // keeps taking orders into its outbox, and a readiness tied to Kafka would take every pod out of
+  // the Service.
+  const database = databaseCheck(orm);
+  health.addReadinessCheck('database', database);
+  const presence = createProcessPresence({ databaseUrl: config.database.url, logger, applicationName: `${config.service}-presence` });
+  health.addDetail('presence', () => ({ status: presence.held() ? 'ok' : 'degraded', held: presence.held(), ownerId: presence.ownerId }));
   const http = createHttpApp({ logger, health, trustProxy: 1, ...(options.beforeBody ? { beforeBody: options.beforeBody } : {}) });
   // Mounted before the service's routers: until started, their requests get a 503 problem, not a
   // failure half-way through a use case. Health routes come earlier and are never gated.
@@ -119,6 +133,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     orm,
     health,
+    presence,
     http,
     messaging: undefined,
     server: undefined,
@@ -135,17 +150,30 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       shutdown.add('jobs', async () => {
         for (const job of jobs) await job.stop();
       });
+      shutdown.add('presence', () => presence.stop());
       shutdown.add('orm', () => orm.close());
       if (options.onClosed) shutdown.add('telemetry', options.onClosed);
       shutdown.install();
 
-      finishHttpApp(http, logger);
+      finishHttpApp(http, logger, {
+        // Asked only for a request that failed with an error that names no cause; a frozen
+        // database must not hold the answer, hence the time limit.
+        databaseDown: () =>
+          Promise.race([
+            database().then(
+              () => false,
+              () => true,
+            ),
+            new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 2_000).unref()),
+          ]),
+      });
       runtime.server = await listen(http, config.http.port, config.http.host);
       logger.info({ port: runtime.server.port }, 'listening; health answers while the service starts');
 
       try {
         await wait.waitFor(postgres);
         if (config.database.migrateOnStart) await runtime.migrate();
+        await presence.start();
         const messaging = createMessaging({
           service: config.service,
           brokers: config.kafka.brokers,
@@ -162,6 +190,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
           consumerBatchSize: config.kafka.consumerBatchSize,
           ...(config.kafka.partitions ? { partitions: config.kafka.partitions } : {}),
+          ...(config.alertAfterSeconds ? { alertAfterSeconds: config.alertAfterSeconds } : {}),
         });
         await wait.waitFor({
           name: 'kafka',
@@ -171,7 +200,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         for (const dependency of start.dependencies ?? []) await wait.waitFor(dependency);
 
         runtime.messaging = messaging;
-        health.addReadinessCheck('messaging', () => messaging.check());
+        health.addDetail('messaging', () => messaging.detail());
+        health.addMetrics(() => messaging.metrics());
         await messaging.start();
         jobs = start.jobs ?? [];
         for (const job of jobs) await job.start();

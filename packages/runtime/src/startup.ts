@@ -1,4 +1,4 @@
-import { AppError, backoffDelay, sleep, type Logger } from '@marketbill/platform';
+import { AppError, backoffDelay, DEFAULT_RETRY_AFTER_SECONDS, sleep, type Logger } from '@marketbill/platform';
 
 /** Something the service needs before it can serve: Postgres, Kafka, the registry, a bucket. */
 export interface Dependency {
@@ -160,6 +160,8 @@ export class ServiceStartingError extends AppError {
       message: `The service is starting${dependency ? ` (waiting for ${dependency})` : ''}; try again shortly.`,
       httpStatus: 503,
       retriable: true,
+      // Like every 503 of ours, it says when to come back.
+      retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
     });
   }
 }

@@ -7,4 +7,5 @@ export { dropSchema, query } from './database';
 export { readTopic, type ReadMessage, type TopicReader } from './topic-reader';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { createTcpGate, type TcpGate } from './tcp-gate';
-export { startSystem, SERVICE_NAMES, type RunningSystem, type ServiceName, type SystemOptions } from './system';
+export { startSystem, serviceProcess, freePort, SERVICE_NAMES, type RunningSystem, type ServiceName, type ServiceProcess, type SystemOptions } from './system';
+export { startBalancer, type Balancer } from './balancer';

@@ -321,6 +321,7 @@ describe('issuing a statement', () => {
     const behind = await h.call<Json>('POST', '/statements', { actor: owner(w2), body: { orderIds: [stale.orderId], expectedVersions: { [stale.orderId]: 9 } } });
     expect(behind.status).toBe(503);
     expect(behind.body).toMatchObject({ code: 'order-view-behind', orderIds: [stale.orderId] });
+    expect(behind.headers.get('retry-after')).toBe('1');
     expect(await billingRows()).toEqual(before);
   });
 

@@ -39,12 +39,16 @@ export const envSchema = z.object({
   SEAL_ALLOW_PRIVATE_NETWORK: flag()
     .default(false)
     .describe('Allow seal URLs that resolve to loopback, private or link-local addresses (tests and local runs only: the URL is user input).'),
-  STATEMENT_LEASE_SECONDS: positiveInt().default(60).describe('How long an issue in progress holds its reservation before the resume job may take it over.'),
+  STATEMENT_LEASE_SECONDS: positiveInt()
+    .default(60)
+    .describe('How long an issue in progress holds its reservation before the resume job may take it over; a reservation whose process died is taken over at once.'),
   ORDER_VIEW_WAIT_MS: positiveInt()
     .default(5_000)
     .describe('How long an issue waits for billing’s view of its orders to reach the versions the edge sent; past it, 503 order-view-behind (retry).'),
-  STATEMENT_RESUME_INTERVAL_SECONDS: positiveInt().default(30).describe('How often reservations left by a failed or crashed issue are resumed.'),
-  STATEMENT_RESUME_MAX_ATTEMPTS: positiveInt().default(5).describe('Render/upload attempts of a reservation before it is released (its orders become issuable again).'),
+  STATEMENT_RESUME_INTERVAL_SECONDS: positiveInt().default(10).describe('How often reservations left by a failed or crashed issue are resumed.'),
+  STATEMENT_RESUME_MAX_ATTEMPTS: positiveInt()
+    .default(5)
+    .describe('Failed renders of a reservation before it is released (its orders become issuable again); attempts that failed because the PDF store was unavailable do not count.'),
 });
 
 const configSchema = envSchema.transform((e) => ({

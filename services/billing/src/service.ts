@@ -36,6 +36,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     renderer: createStatementRenderer({ ...config.rendering, logger: runtime.logger }),
     logger: runtime.logger,
     leaseSeconds: config.issuing.leaseSeconds,
+    owner: () => runtime.presence.ownerId,
     viewWaitMs: config.issuing.viewWaitMs,
   };
   runtime.http.use('/internal/v1', createInternalRouter(deps, config.internalApiToken));

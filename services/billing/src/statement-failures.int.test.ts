@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Actor } from '@marketbill/platform';
 import { query, stackEnv, waitFor } from '@marketbill/testing';
+import { createStatementRenderer } from './clients/statement-pdf/statement-renderer';
 import { resumeReservedStatements } from './use-cases/resume-reserved-statements';
 import { newId, startBilling, type BillingHarness } from './testing/billing-harness';
 import { startFaultyS3Proxy, type FaultyS3Proxy } from './testing/faulty-s3-proxy';
@@ -46,9 +47,9 @@ async function pair(): Promise<{ w: string; r: string }> {
 }
 
 async function statementRows(w: string) {
-  return query<{ id: string; status: string; attempts: number; number: string }>(
+  return query<{ id: string; status: string; attempts: number; storage_waits: number; number: string }>(
     databaseUrl(),
-    `select id, status, attempts, number from "${h.schema}".statement where wholesaler_id = $1 order by reserved_at`,
+    `select id, status, attempts, storage_waits, number from "${h.schema}".statement where wholesaler_id = $1 order by reserved_at`,
     [w],
   );
 }
@@ -76,7 +77,9 @@ describe('when storing the PDF fails', () => {
     expect(await ledgerEntries(w)).toBe(0);
     expect(await pendingEvents()).toBe(0);
     const [reserved] = await statementRows(w);
-    expect(reserved).toMatchObject({ status: 'RESERVED', attempts: 1 });
+    // The store failed, not the statement: the wait is recorded, the attempt does not count.
+    expect(reserved).toMatchObject({ status: 'RESERVED', attempts: 0, storage_waits: 1 });
+    expect(failed.headers.get('retry-after')).toBe('5');
 
     proxy.mode = 'pass';
     const retried = await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [orderId] }, headers: { 'Idempotency-Key': key } });
@@ -121,26 +124,61 @@ describe('when storing the PDF fails', () => {
     expect(next.body).toMatchObject({ previousBalance: 100_000, total: 5_000, balance: 105_000 });
   });
 
-  it('When storage stays down, then the reservation is released after the last attempt and the orders can be issued again', async () => {
+  it('When storage stays down through more attempts than the limit, then no number is burned: the resume job issues the statement under its number once storage is back', async () => {
     const { w, r } = await pair();
     const orderId = await pricedOrder(w, r);
     proxy.mode = 'fail-uploads';
     expect((await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [orderId] } })).status).toBe(503);
     const [reserved] = await statementRows(w);
-    for (let attempt = 2; attempt <= 3; attempt++) {
+    for (let attempt = 2; attempt <= 5; attempt++) {
       const outcome = await resumeReservedStatements(h.service.deps, { maxAttempts: 3 });
       expect(outcome.failed).toContain(reserved!.id);
+      expect(outcome.released).not.toContain(reserved!.id);
     }
-    const final = await resumeReservedStatements(h.service.deps, { maxAttempts: 3 });
-    expect(final.released).toContain(reserved!.id);
-    expect((await statementRows(w))[0]).toMatchObject({ status: 'RELEASED', attempts: 3 });
+    expect((await statementRows(w))[0]).toMatchObject({ status: 'RESERVED', attempts: 0, storage_waits: 5 });
 
     proxy.mode = 'pass';
-    const fresh = await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [orderId] } });
-    expect(fresh.status).toBe(201);
-    expect(fresh.body.id).not.toBe(reserved!.id);
-    expect(fresh.body.number).not.toBe(reserved!.number);
+    const outcome = await resumeReservedStatements(h.service.deps, { maxAttempts: 3 });
+    expect(outcome.issued).toContain(reserved!.id);
+    expect((await statementRows(w))[0]).toMatchObject({ id: reserved!.id, status: 'ISSUED', number: reserved!.number });
     expect(await ledgerEntries(w)).toBe(1);
+    // The next statement takes the next number: none was skipped.
+    const next = await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [await pricedOrder(w, r)] } });
+    expect(next.status).toBe(201);
+    expect(Number(next.body.number.split('-')[1])).toBe(Number(reserved!.number.split('-')[1]) + 1);
+  });
+
+  it('When rendering keeps failing, then the reservation is released after the last attempt and the orders can be issued again', async () => {
+    const { w, r } = await pair();
+    const orderId = await pricedOrder(w, r);
+    proxy.mode = 'pass';
+    // A real renderer that cannot finish in time: every render fails, as a statement whose content
+    // breaks the renderer would.
+    const working = h.service.deps.renderer;
+    const failing = createStatementRenderer({ workers: 1, timeoutMs: 1, fonts: {}, logger: h.service.runtime.logger });
+    h.service.deps.renderer = failing;
+    try {
+      expect((await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [orderId] } })).status).toBe(503);
+      const [reserved] = await statementRows(w);
+      expect(reserved).toMatchObject({ status: 'RESERVED', attempts: 1, storage_waits: 0 });
+      for (let attempt = 2; attempt <= 3; attempt++) {
+        const outcome = await resumeReservedStatements(h.service.deps, { maxAttempts: 3 });
+        expect(outcome.failed).toContain(reserved!.id);
+      }
+      const final = await resumeReservedStatements(h.service.deps, { maxAttempts: 3 });
+      expect(final.released).toContain(reserved!.id);
+      expect((await statementRows(w))[0]).toMatchObject({ status: 'RELEASED', attempts: 3 });
+
+      h.service.deps.renderer = working;
+      const fresh = await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [orderId] } });
+      expect(fresh.status).toBe(201);
+      expect(fresh.body.id).not.toBe(reserved!.id);
+      expect(fresh.body.number).not.toBe(reserved!.number);
+      expect(await ledgerEntries(w)).toBe(1);
+    } finally {
+      h.service.deps.renderer = working;
+      await failing.close();
+    }
   });
 
   it('When the download link is used, then it serves the exact PDF, and it stops working once it expires', async () => {

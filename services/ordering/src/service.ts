@@ -38,7 +38,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
   const catalog = createCatalogClient({ baseUrl: config.catalog.url, token: config.internalApiToken, timeoutMs: config.catalog.timeoutMs });
   const billing = createBillingClient({ baseUrl: config.billing.url, token: config.internalApiToken, timeoutMs: config.billing.timeoutMs });
   const notifier = createNotifierClient({ baseUrl: config.notifier.url, token: config.internalApiToken, timeoutMs: config.notifier.timeoutMs });
-  const api = createPublicApi({ orm: runtime.orm, settings, logger: runtime.logger, catalog, billing, notifier, version: '1.0.0' });
+  const api = createPublicApi({ orm: runtime.orm, settings, logger: runtime.logger, owner: () => runtime.presence.ownerId, catalog, billing, notifier, version: '1.0.0' });
   runtime.http.use(api.docs);
   runtime.http.use(api.api);
   const jobDeps = { orm: runtime.orm, settings, logger: runtime.logger };

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Health } from '../health';
-import { notFoundHandler, problemHandler } from './problem';
+import { notFoundHandler, problemHandler, type ProblemHandlerOptions } from './problem';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -74,9 +74,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
 }
 
 /** Adds the catch-all 404 and the problem+json error handler. Call after every router. */
-export function finishHttpApp(app: Express, logger: Logger): Express {
+export function finishHttpApp(app: Express, logger: Logger, options: ProblemHandlerOptions = {}): Express {
   app.use(notFoundHandler);
-  app.use(problemHandler(logger));
+  app.use(problemHandler(logger, options));
   return app;
 }
 

@@ -1,5 +1,5 @@
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
-import { AppError, UnavailableError } from '../errors';
+import { AppError, DEFAULT_RETRY_AFTER_SECONDS, UnavailableError } from '../errors';
 import { actorHeaders, type Actor } from './internal';
 
 export interface ServiceClientOptions {
@@ -30,9 +30,22 @@ export interface ServiceClient {
   request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options?: CallOptions): Promise<T>;
 }
 
+/** A `Retry-After` in seconds (a date form is turned into seconds from now); the default when absent. */
+function retryAfterSeconds(header: unknown): number {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+    const at = Date.parse(value);
+    if (Number.isFinite(at)) return Math.max(1, Math.ceil((at - Date.now()) / 1000));
+  }
+  return DEFAULT_RETRY_AFTER_SECONDS;
+}
+
 /**
  * An HTTP client for another service's internal API (axios). Network errors, time-outs and 5xx
- * become a retriable 503 `<name>-unavailable`, so the edge answers "try again" instead of a 500;
+ * become a retriable 503 `<name>-unavailable`, so the edge answers "try again" instead of a 500 —
+ * except a 503 problem carrying its own code, which is passed on as it is, with its `Retry-After`;
  * a 4xx from the callee is passed on with the callee's problem code and status, except a 401 (the
  * callee refused our service token), which is a 502 for the end user. Trace context
  * propagates through the http instrumentation; the request id is forwarded.
@@ -65,21 +78,35 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       for (let attempt = 1; ; attempt++) {
         let status: number;
         let data: unknown;
+        let retryAfter: unknown;
         try {
           const response = await http.request(config);
           status = response.status;
           data = response.data;
+          retryAfter = response.headers['retry-after'];
         } catch (error) {
           if (attempt < attempts) continue;
           const reason = error instanceof AxiosError ? (error.code ?? error.message) : String(error);
           throw UnavailableError.dependency(options.name, new Error(`${method} ${path}: ${reason}`));
         }
         if (status >= 200 && status < 300) return data as T;
+        const problem = (data && typeof data === 'object' && !Buffer.isBuffer(data) ? data : {}) as { code?: string; detail?: string };
         if (status >= 500) {
           if (attempt < attempts && [502, 503, 504].includes(status)) continue;
+          if (status === 503 && typeof problem.code === 'string') {
+            // The callee said why it cannot serve now and when to come back (billing's view of an
+            // order not caught up yet, its database restarting): pass that on rather than
+            // blaming the callee as a whole.
+            throw new AppError({
+              code: problem.code,
+              message: problem.detail ?? `${options.name} cannot serve ${method} ${path} now; try again later.`,
+              httpStatus: 503,
+              retriable: true,
+              retryAfterSeconds: retryAfterSeconds(retryAfter),
+            });
+          }
           throw UnavailableError.dependency(options.name, new Error(`${method} ${path} answered ${status}`));
         }
-        const problem = (data && typeof data === 'object' ? data : {}) as { code?: string; detail?: string };
         if (status === 401) {
           // The callee refused *our* credentials (a token mismatch between services): a fault of
           // the deployment, not of the end user, who must not see a 401 and sign in again.

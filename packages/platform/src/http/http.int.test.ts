@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DatabaseError } from 'pg';
 import { z } from 'zod';
-import { ConflictError, TooManyRequestsError } from '../errors';
+import { AppError, ConflictError, TooManyRequestsError } from '../errors';
 import { createHealth } from '../health';
 import { createLogger } from '../logger';
 import { createHttpApp, finishHttpApp, listen, type RunningServer } from './app';
@@ -22,6 +23,9 @@ let dependencyUp = true;
 health.addReadinessCheck('dependency', async () => {
   if (!dependencyUp) throw new Error('down');
 });
+// A part that does not decide readiness (as Kafka and the outbox do for the services).
+health.addDetail('queue', () => ({ status: 'alert', waiting: 7 }));
+health.addMetrics(() => [{ name: 'marketbill_test_waiting', help: 'Waiting things.', type: 'gauge', samples: [{ labels: { queue: 'a "quoted" name' }, value: 7 }] }]);
 let server: RunningServer;
 
 beforeAll(async () => {
@@ -38,6 +42,17 @@ beforeAll(async () => {
   });
   app.get('/bug', () => {
     throw new TypeError("Cannot read properties of undefined (reading 'secret')");
+  });
+  app.get('/database-restarting', () => {
+    // What pg throws for a query on a connection the server closes during `pg_ctl stop -m fast`.
+    throw Object.assign(new DatabaseError('terminating connection due to administrator command', 0, 'error'), { code: '57P01' });
+  });
+  app.get('/connection-lost', () => {
+    // pg's codeless error for a connection that dropped mid-query.
+    throw new Error('select 1 - Connection terminated unexpectedly');
+  });
+  app.get('/view-behind', () => {
+    throw new AppError({ code: 'order-view-behind', message: 'Not there yet.', httpStatus: 503, retriable: true, retryAfterSeconds: 2 });
   });
   app.get('/internal/whoami', requireInternalToken(TOKEN), (req, res) => {
     res.json({ actor: readActor(req) ?? null });
@@ -94,6 +109,20 @@ describe('HTTP plumbing', () => {
     expect(logged.join('')).toContain('unhandled error in request');
   });
 
+  it('When the database is restarting or the connection dropped, then 503 database-unavailable with Retry-After, not a 500', async () => {
+    for (const path of ['/database-restarting', '/connection-lost']) {
+      const r = await call(path);
+      expect(r.status).toBe(503);
+      expect(r.body.code).toBe('database-unavailable');
+      expect(r.headers.get('retry-after')).toBe('5');
+      expect(JSON.stringify(r.body)).not.toContain('administrator');
+    }
+    const behind = await call('/view-behind');
+    expect(behind.status).toBe(503);
+    expect(behind.body.code).toBe('order-view-behind');
+    expect(behind.headers.get('retry-after')).toBe('2');
+  });
+
   it('When the route does not exist, then a 404 problem', async () => {
     expect((await call('/nowhere')).body).toMatchObject({ status: 404, code: 'route-not-found' });
   });
@@ -102,10 +131,17 @@ describe('HTTP plumbing', () => {
     expect((await call('/health/ready')).status).toBe(200);
     dependencyUp = false;
     const ready = await call('/health/ready');
+    const detail = await call('/health/detail');
+    const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
     dependencyUp = true;
     expect(ready.status).toBe(503);
     expect(ready.body.checks.dependency).toBe('down');
     expect((await call('/health/live')).status).toBe(200);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ status: 'alert', ready: false, components: { queue: { status: 'alert', waiting: 7 } } });
+    expect(metrics).toContain('marketbill_ready 0');
+    expect(metrics).toContain('# TYPE marketbill_test_waiting gauge');
+    expect(metrics).toContain('marketbill_test_waiting{queue="a \\"quoted\\" name"} 7');
   });
 
   it('When an internal route is called without the token or with a wrong one, then 401', async () => {
@@ -122,6 +158,11 @@ describe('HTTP plumbing', () => {
     await expect(client.request('GET', '/conflict')).rejects.toMatchObject({ code: 'thing-exists', httpStatus: 409 });
     const wrongToken = createServiceClient({ name: 'things', baseUrl: server.url, token: 'not-the-token-at-all', timeoutMs: 500 });
     await expect(wrongToken.request('GET', '/internal/whoami')).rejects.toMatchObject({ code: 'things-unavailable', httpStatus: 502 });
+
+    // A callee's own 503 problem is passed on with its code and Retry-After, not as "things-unavailable".
+    await expect(client.request('POST', '/view-behind')).rejects.toMatchObject({ code: 'route-not-found' });
+    await expect(client.request('GET', '/view-behind')).rejects.toMatchObject({ code: 'order-view-behind', httpStatus: 503, retriable: true, retryAfterSeconds: 2 });
+    await expect(client.request('GET', '/database-restarting')).rejects.toMatchObject({ code: 'database-unavailable', httpStatus: 503, retryAfterSeconds: 5 });
 
     const down = createServiceClient({ name: 'things', baseUrl: 'http://127.0.0.1:9', token: TOKEN, timeoutMs: 300 });
     await expect(down.request('GET', '/x')).rejects.toMatchObject({ code: 'things-unavailable', httpStatus: 503, retriable: true });

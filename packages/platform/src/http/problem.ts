@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, NotFoundError, TooManyRequestsError, ValidationError } from '../errors';
+import { AppError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { isDatabaseFault, isInfrastructureFault } from '../failures';
 
 /** RFC 9457 problem details, with our stable `code` and the request id for support. */
 export interface Problem {
@@ -62,14 +63,44 @@ function fromBodyParser(error: unknown): AppError | undefined {
   return undefined;
 }
 
+export interface ProblemHandlerOptions {
+  /**
+   * Asked about an error that is not an AppError and not recognisably the database's, before it is
+   * answered: resolves true when the database does not answer now (a `select 1` with a short
+   * time-out). Some of pg's and knex's failures of a lost connection carry no code (knex's
+   * "Transaction query already complete"), and a refused connection does not say to what, so a
+   * probe is the only honest test. Only failed requests pay for it.
+   */
+  databaseDown?: () => Promise<boolean>;
+}
+
 /**
- * The one error renderer: AppErrors become their problem; anything else is a bug, logged with its
+ * What an error means for the client. AppErrors are themselves. A failure caused by an unavailable
+ * dependency — the database shutting down, starting up or not answering, a connection refused or
+ * reset, a time-out — is `503 database-unavailable` (or `dependency-unavailable`) with
+ * `Retry-After`, never a 500: the request was fine and will work later. Anything else is a bug.
+ */
+export async function toAppError(error: unknown, options: ProblemHandlerOptions = {}): Promise<AppError | undefined> {
+  if (error instanceof AppError) return error;
+  const parsed = fromBodyParser(error);
+  if (parsed) return parsed;
+  if (isDatabaseFault(error)) return UnavailableError.dependency('database', error);
+  // A refused or reset connection says a dependency is gone, not which: the database is the one
+  // every request uses, so ask it before naming a dependency in general.
+  if (options.databaseDown && (await options.databaseDown().catch(() => true))) return UnavailableError.dependency('database', error);
+  if (isInfrastructureFault(error)) return UnavailableError.dependency('dependency', error);
+  return undefined;
+}
+
+/**
+ * The one error renderer: AppErrors become their problem (with `Retry-After` when they say when to
+ * retry); dependency failures a 503 (see {@link toAppError}); anything else is a bug, logged with its
  * stack and answered as a bare 500 that echoes no internals.
  */
-export function problemHandler(logger: Logger): ErrorRequestHandler {
-  return (error, req, res, _next) => {
+export function problemHandler(logger: Logger, options: ProblemHandlerOptions = {}): ErrorRequestHandler {
+  return async (error, req, res, _next) => {
     const requestId = res.locals.requestId as string | undefined;
-    let appError = error instanceof AppError ? error : fromBodyParser(error);
+    let appError = await toAppError(error, options);
     if (!appError) {
       logger.error({ err: error, requestId, method: req.method, path: req.path }, 'unhandled error in request');
       appError = new AppError({ code: 'internal-error', message: 'An unexpected error occurred.', httpStatus: 500 });
@@ -80,7 +111,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       res.end();
       return;
     }
-    if (appError instanceof TooManyRequestsError) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
+    if (appError.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(appError.retryAfterSeconds))));
     res.status(appError.httpStatus).type(PROBLEM_CONTENT_TYPE).json(toProblem(appError, req.originalUrl, requestId));
   };
 }

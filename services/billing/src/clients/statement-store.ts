@@ -69,7 +69,11 @@ export interface StatementStore {
   get(key: string): Promise<Uint8Array>;
 }
 
-/** A failure of the store becomes a retriable 503: the caller retries, nothing was issued. */
+/**
+ * A failure of the store becomes a retriable 503: the caller retries, nothing was issued. Every
+ * failure of the store is the store's, never the statement's (it does not count towards releasing
+ * a reservation; see finishStatement).
+ */
 function unavailable(error: unknown): UnavailableError {
   return UnavailableError.dependency('statement-storage', error);
 }
@@ -92,6 +96,11 @@ export function createStatementStore(options: StatementStoreOptions): StatementS
     ...(options.credentials ? { credentials: options.credentials } : {}),
     // One retry at most: the issue request is waiting, and the whole issue can be retried safely.
     maxAttempts: 2,
+    // Without time-outs a store that accepts the connection and never answers (frozen, overloaded)
+    // holds the issue — and its reservation — forever: the SDK's defaults are 0 (none). Its
+    // requestTimeout only logs a warning unless throwOnRequestTimeout is set (read in
+    // @smithy/node-http-handler's setRequestTimeout).
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000, throwOnRequestTimeout: true },
   };
   const client = new S3Client({ ...base, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
   const presignEndpoint = options.presignEndpoint ?? options.endpoint;

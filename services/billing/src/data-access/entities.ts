@@ -135,7 +135,12 @@ export interface StatementRow {
   balance: number;
   reservedAt: Date;
   leaseUntil: Date;
+  /** Presence-lock id of the process working on the reservation (see ownerAliveSql). */
+  leaseOwner: number | null;
+  /** Failed render/upload attempts that count towards STATEMENT_RESUME_MAX_ATTEMPTS. */
   attempts: number;
+  /** Attempts that failed because the PDF store was unavailable: not the statement's fault, never counted. */
+  storageWaits: number;
   lastError: string | null;
   issuedAt: Date | null;
   releasedAt: Date | null;
@@ -169,7 +174,9 @@ export const StatementSchema = new EntitySchema<StatementRow>({
     balance: money(),
     reservedAt: timestamptz,
     leaseUntil: timestamptz,
+    leaseOwner: { type: 'integer', nullable: true },
     attempts: { type: 'integer' },
+    storageWaits: { type: 'integer' },
     lastError: { type: 'text', nullable: true },
     issuedAt: { ...timestamptz, nullable: true },
     releasedAt: { ...timestamptz, nullable: true },

@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ownerAliveSql } from '@marketbill/platform';
 import { StatementOrderSchema, StatementSchema, type StatementOrderRow, type StatementRow } from './entities';
 import { tableOf } from './sql';
 
@@ -49,36 +50,47 @@ export async function listIssuedStatements(em: EntityManager, filter: StatementF
   return { items, total };
 }
 
+/** A reservation's lease is free when it ran out or the process that holds it is gone. */
+function leaseFree(table: string): string {
+  return `(${table}.lease_until < now() or not ${ownerAliveSql(`${table}.lease_owner`)})`;
+}
+
 /**
- * Claims reservations whose lease ran out (a crashed or failed issue) for this process: the lease
- * is extended in the same statement, and `skip locked` keeps replicas from claiming the same one.
+ * Claims reservations whose lease is free — ran out, or its process died (killed mid-issue) — for
+ * this process: the lease is renewed in the same statement, and `skip locked` keeps replicas from
+ * claiming the same one.
  */
-export async function claimExpiredReservations(em: EntityManager, leaseSeconds: number, limit: number): Promise<Array<{ id: string; attempts: number }>> {
+export async function claimExpiredReservations(em: EntityManager, leaseSeconds: number, limit: number, owner: number): Promise<Array<{ id: string; attempts: number }>> {
   const table = tableOf(em, 'statement');
   return em.execute<Array<{ id: string; attempts: number }>>(
-    `update ${table} set lease_until = now() + make_interval(secs => ?)
-     where id in (select id from ${table} where status = 'RESERVED' and lease_until < now() order by lease_until limit ? for update skip locked)
+    `update ${table} set lease_until = now() + make_interval(secs => ?), lease_owner = ?
+     where id in (select s.id from ${table} s where s.status = 'RESERVED' and ${leaseFree('s')} order by s.lease_until limit ? for update skip locked)
      returning id, attempts`,
-    [leaseSeconds, limit],
+    [leaseSeconds, owner, limit],
   );
 }
 
-/** Takes the lease of one reservation if it is free (expired); false when another worker holds it. */
-export async function takeLease(em: EntityManager, id: string, leaseSeconds: number): Promise<boolean> {
+/** Takes the lease of one reservation if it is free (ran out, or its owner died); false when a live worker holds it. */
+export async function takeLease(em: EntityManager, id: string, leaseSeconds: number, owner: number): Promise<boolean> {
+  const table = tableOf(em, 'statement');
   const rows = await em.execute<Array<{ id: string }>>(
-    `update ${tableOf(em, 'statement')} set lease_until = now() + make_interval(secs => ?)
-     where id = ? and status = 'RESERVED' and lease_until < now() returning id`,
-    [leaseSeconds, id],
+    `update ${table} s set lease_until = now() + make_interval(secs => ?), lease_owner = ?
+     where s.id = ? and s.status = 'RESERVED' and ${leaseFree('s')} returning s.id`,
+    [leaseSeconds, owner, id],
   );
   return rows.length > 0;
 }
 
-/** Records a failed render/upload and frees the lease, so a retry or the resume job can go on at once. */
-export async function recordAttemptFailure(em: EntityManager, id: string, reason: string): Promise<void> {
+/**
+ * Records a failed render/upload and frees the lease, so a retry or the resume job can go on at
+ * once. `counted` false (the PDF store was unavailable) records the wait without counting it
+ * towards the release of the reservation.
+ */
+export async function recordAttemptFailure(em: EntityManager, id: string, reason: string, counted: boolean): Promise<void> {
   await em.execute(
-    `update ${tableOf(em, 'statement')} set attempts = attempts + 1, last_error = ?, lease_until = now()
+    `update ${tableOf(em, 'statement')} set attempts = attempts + ?, storage_waits = storage_waits + ?, last_error = ?, lease_until = now()
      where id = ? and status = 'RESERVED'`,
-    [reason.slice(0, 1_000), id],
+    [counted ? 1 : 0, counted ? 0 : 1, reason.slice(0, 1_000), id],
   );
 }
 

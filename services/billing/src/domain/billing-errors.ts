@@ -185,6 +185,8 @@ export class OrderViewBehindError extends AppError {
       message: `The latest changes of ${orderIds.length === 1 ? 'an order' : `${orderIds.length} orders`} have not reached billing yet; try again in a moment.`,
       httpStatus: 503,
       retriable: true,
+      // The event carrying the change is normally a few hundred milliseconds behind.
+      retryAfterSeconds: 1,
       details: { orderIds },
     });
   }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { AppError, UnavailableError } from '@marketbill/platform';
+import { AppError, backoffDelay, sleep, UnavailableError } from '@marketbill/platform';
 import { publish } from '@marketbill/messaging';
 import type { StatementIssued } from '@marketbill/schemas';
 import { statementObjectKey } from '../domain/statement';
@@ -28,8 +28,9 @@ export class StatementReleasedError extends AppError {
  * content and store the PDF outside any transaction, then, in one transaction, mark the statement
  * issued, write its ledger entries and publish `statement.issued` through the outbox.
  *
- * A failure before that transaction leaves the reservation as it was (its attempt counted, its
- * lease freed), so the same request, or the resume job, can finish it; an object stored by a failed
+ * A failure before that transaction leaves the reservation as it was (its lease freed, and its
+ * attempt counted when rendering failed — not when the PDF store was unavailable, which is no fault
+ * of the statement), so the same request, or the resume job, can finish it; an object stored by a failed
  * attempt is overwritten by the next attempt of the same statement (its key names the statement
  * id, so no other statement ever writes it). A crash after the transaction is harmless: the
  * statement is issued, and a retry returns it.
@@ -43,6 +44,7 @@ export async function finishStatement(deps: IssuingDeps, statementId: string, kn
 
   const started = performance.now();
   let stored: { key: string; sha256: string; sizeBytes: number; pages: number };
+  let storing = false;
   const span = tracer.startSpan('statement render and store', { attributes: { 'statement.id': statementId, 'statement.lines': reserved.lineCount } });
   try {
     const url = reserved.content.supplier.sealImageUrl;
@@ -51,6 +53,7 @@ export async function finishStatement(deps: IssuingDeps, statementId: string, kn
     const rendered = performance.now();
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     const key = statementObjectKey(reserved.wholesalerId, reserved.number, reserved.version, reserved.id);
+    storing = true;
     await deps.store.put(key, pdf, {
       'statement-id': reserved.id,
       'statement-number': reserved.number,
@@ -62,17 +65,60 @@ export async function finishStatement(deps: IssuingDeps, statementId: string, kn
     log.debug({ renderMs: Math.round(rendered - started), storeMs: Math.round(performance.now() - rendered), pages }, 'statement rendered and stored');
   } catch (error) {
     span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    const reason = error instanceof Error ? `${error.message}${cause}` : String(error);
-    await recordAttemptFailure(deps.orm.em.fork(), statementId, reason).catch((e: unknown) => log.error({ err: e }, 'statement failure not recorded'));
-    log.warn({ err: error }, 'statement rendering or storage failed; the reservation stays for a retry');
+    // A render failure is the statement's (its content breaks the renderer) and counts towards its
+    // release; the store not answering (S3 down, throttling, time-outs) is not, and never counts.
+    const counted = !storing;
+    await recordFailure(deps, statementId, describe(error), counted, log);
+    log.warn({ err: error, counted }, storing ? 'storing the statement PDF failed; the reservation waits for the store' : 'rendering the statement failed; the reservation stays for a retry');
     if (error instanceof AppError) throw error;
     throw UnavailableError.dependency('statement-rendering', error);
   } finally {
     span.end();
   }
 
-  return deps.orm.em.fork().transactional((em) => completeStatement(em as EntityManager, statementId, deps.store.bucket, stored));
+  try {
+    return await deps.orm.em.fork().transactional((em) => completeStatement(em as EntityManager, statementId, deps.store.bucket, stored));
+  } catch (error) {
+    // The database failed the issuing transaction (it restarted, or went away): free the lease so
+    // a retry or the resume job can finish the statement as soon as it is back. Not counted.
+    if (!(error instanceof StatementReleasedError)) await recordFailure(deps, statementId, describe(error), false, log);
+    throw error;
+  }
+}
+
+function describe(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return error instanceof Error ? `${error.message}${cause}` : String(error);
+}
+
+/**
+ * Records a failed attempt and frees the lease. When the database itself is what failed, it keeps
+ * trying in the background for as long as the lease would have lasted, so the reservation is free
+ * again as soon as the database answers instead of when the lease runs out.
+ */
+async function recordFailure(deps: IssuingDeps, statementId: string, reason: string, counted: boolean, log: IssuingDeps['logger']): Promise<void> {
+  const record = () => recordAttemptFailure(deps.orm.em.fork(), statementId, reason, counted);
+  try {
+    await record();
+    return;
+  } catch {
+    // the database does not answer: keep trying below, without holding up the answer to the request
+  }
+  const deadline = Date.now() + deps.leaseSeconds * 1000;
+  void (async () => {
+    for (let attempt = 1; ; attempt++) {
+      await sleep(backoffDelay(Math.min(attempt, 6), 200, 5_000) + 100);
+      try {
+        await record();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          log.error({ err: error }, 'statement failure not recorded; the reservation is free again when its lease runs out');
+          return;
+        }
+      }
+    }
+  })();
 }
 
 async function completeStatement(

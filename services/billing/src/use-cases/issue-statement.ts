@@ -13,7 +13,7 @@ import { awaitOrderViews } from './await-order-views';
 import { finishStatement } from './finish-statement';
 import type { IssuingDeps } from './issuing-deps';
 import { requestFingerprint } from './request-fingerprint';
-import { assertIssuable, assertNothingInFlight, insertReservation, replayByIdempotencyKey, resumeOrRefuse, type Reservation } from './reserve-statement';
+import { assertIssuable, assertNothingInFlight, insertReservation, leaseOf, replayByIdempotencyKey, resumeOrRefuse, type Reservation } from './reserve-statement';
 
 /**
  * One order sheet or several of one retailer, or all of a retailer's order sheets of one Seoul day;
@@ -46,7 +46,7 @@ export async function issueStatement(deps: IssuingDeps, actor: Actor, input: Iss
 
   const reservation = await deps.orm.em.fork().transactional(async (txn): Promise<Reservation> => {
     const em = txn as EntityManager;
-    const replay = await replayByIdempotencyKey(em, wholesalerId, idempotencyKey, fingerprint, deps.leaseSeconds);
+    const replay = await replayByIdempotencyKey(em, wholesalerId, idempotencyKey, fingerprint, leaseOf(deps));
     if (replay) return replay;
 
     const orders = await loadOrders(em, wholesalerId, normalised);
@@ -58,7 +58,7 @@ export async function issueStatement(deps: IssuingDeps, actor: Actor, input: Iss
     // From here on the pair is locked: concurrent issues for it queue here, then see each other's work.
     const account = await lockLedgerAccount(em, wholesalerId, retailers[0] as string);
     const earlier = await earlierStatementFor(em, orders);
-    if (earlier) return resumeOrRefuse(em, earlier, deps.leaseSeconds);
+    if (earlier) return resumeOrRefuse(em, earlier, leaseOf(deps));
     await assertNothingInFlight(em, account);
 
     const statement = await insertReservation(em, {
@@ -69,7 +69,7 @@ export async function issueStatement(deps: IssuingDeps, actor: Actor, input: Iss
       figuresFor: (total) => firstIssueFigures(account.balance, account.unbilledPayments, total),
       idempotencyKey,
       fingerprint,
-      leaseSeconds: deps.leaseSeconds,
+      lease: leaseOf(deps),
     });
     for (const order of orders) {
       em.persist(

@@ -10,8 +10,10 @@ export interface IssuingDeps {
   seals: SealImageClient;
   renderer: StatementRenderer;
   logger: Logger;
-  /** Seconds an issue in progress holds its reservation. */
+  /** Seconds an issue in progress holds its reservation (unless its process dies first). */
   leaseSeconds: number;
+  /** This process's presence-lock id, written as the lease owner (`runtime.presence.ownerId`). */
+  owner: () => number;
   /** How long an issue waits for billing's view of the orders to reach the versions the edge knows. */
   viewWaitMs: number;
 }

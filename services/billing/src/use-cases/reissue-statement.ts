@@ -12,7 +12,7 @@ import { finishStatement } from './finish-statement';
 import type { IssueResult } from './issue-statement';
 import type { IssuingDeps } from './issuing-deps';
 import { requestFingerprint } from './request-fingerprint';
-import { assertIssuable, assertNothingInFlight, insertReservation, replayByIdempotencyKey, type Reservation } from './reserve-statement';
+import { assertIssuable, assertNothingInFlight, insertReservation, leaseOf, replayByIdempotencyKey, type Reservation } from './reserve-statement';
 
 /**
  * Re-issues a statement (owner only): a new version with the same number, built from the same order
@@ -34,7 +34,7 @@ export async function reissueStatement(
 
   const reservation = await deps.orm.em.fork().transactional(async (txn): Promise<Reservation> => {
     const em = txn as EntityManager;
-    const replay = await replayByIdempotencyKey(em, wholesalerId, idempotencyKey, fingerprint, deps.leaseSeconds);
+    const replay = await replayByIdempotencyKey(em, wholesalerId, idempotencyKey, fingerprint, leaseOf(deps));
     if (replay) return replay;
 
     const current = await findStatement(em, statementId);
@@ -61,7 +61,7 @@ export async function reissueStatement(
       figuresFor: (total) => reissueFigures(current.content.figures, total),
       idempotencyKey,
       fingerprint,
-      leaseSeconds: deps.leaseSeconds,
+      lease: leaseOf(deps),
       supersedes: current,
     });
     return { kind: 'reserved', statementId: statement.id, statement };

@@ -15,6 +15,17 @@ import { StatementSchema, type LedgerAccountRow, type StatementRow } from '../da
 import { findStatement, findStatementByIdempotencyKey, nextStatementSequence, takeLease } from '../data-access/statement-repository';
 import { findRetailerProfile } from '../data-access/retailer-profile-repository';
 
+/** How long a reservation is held, and by which process (its presence-lock id). */
+export interface Lease {
+  seconds: number;
+  owner: number;
+}
+
+/** The lease an issue of this process takes. */
+export function leaseOf(deps: { leaseSeconds: number; owner: () => number }): Lease {
+  return { seconds: deps.leaseSeconds, owner: deps.owner() };
+}
+
 /** What the first transaction of an issue decided: the statement exists already, or is reserved for rendering. */
 export type Reservation = { kind: 'issued'; statement: StatementRow } | { kind: 'reserved'; statementId: string; statement?: StatementRow };
 
@@ -28,19 +39,22 @@ export async function replayByIdempotencyKey(
   wholesalerId: string,
   key: string | undefined,
   fingerprint: string,
-  leaseSeconds: number,
+  lease: Lease,
 ): Promise<Reservation | undefined> {
   if (!key) return undefined;
   const earlier = await findStatementByIdempotencyKey(em, wholesalerId, key);
   if (!earlier) return undefined;
   if (earlier.requestFingerprint !== fingerprint) throw IdempotencyKeyReusedError.forKey(key);
-  return resumeOrRefuse(em, earlier, leaseSeconds);
+  return resumeOrRefuse(em, earlier, lease);
 }
 
-/** An existing statement for the same request: issued → returned; reserved → resumed if its lease is free. */
-export async function resumeOrRefuse(em: EntityManager, statement: StatementRow, leaseSeconds: number): Promise<Reservation> {
+/**
+ * An existing statement for the same request: issued → returned; reserved → resumed if its lease is
+ * free (ran out, or the process that held it is gone — a retry after a crash resumes at once).
+ */
+export async function resumeOrRefuse(em: EntityManager, statement: StatementRow, lease: Lease): Promise<Reservation> {
   if (statement.status === 'ISSUED') return { kind: 'issued', statement };
-  if (statement.status === 'RESERVED' && (await takeLease(em, statement.id, leaseSeconds))) return { kind: 'reserved', statementId: statement.id };
+  if (statement.status === 'RESERVED' && (await takeLease(em, statement.id, lease.seconds, lease.owner))) return { kind: 'reserved', statementId: statement.id };
   throw StatementInProgressError.forPair(statement.id);
 }
 
@@ -76,7 +90,7 @@ export async function insertReservation(
     figuresFor: (total: number) => LedgerFigures;
     idempotencyKey: string | undefined;
     fingerprint: string;
-    leaseSeconds: number;
+    lease: Lease;
     /** For a re-issue: the number kept and the version superseded. */
     supersedes?: StatementRow;
   },
@@ -126,8 +140,10 @@ export async function insertReservation(
     payments: figures.payments,
     balance: figures.balance,
     reservedAt: now,
-    leaseUntil: new Date(now.getTime() + args.leaseSeconds * 1000),
+    leaseUntil: new Date(now.getTime() + args.lease.seconds * 1000),
+    leaseOwner: args.lease.owner,
     attempts: 0,
+    storageWaits: 0,
     lastError: null,
     issuedAt: null,
     releasedAt: null,

@@ -11,14 +11,16 @@ export interface ResumeOutcome {
 }
 
 /**
- * Finishes reservations that a failed or crashed issue left behind (their lease ran out): the
- * request asked for the statement and its content is frozen, so the job completes it. After
- * `maxAttempts` failed attempts the reservation is released instead: its orders can be stated
- * again, its number is never used, and the pair is free for the next statement.
+ * Finishes reservations that a failed or crashed issue left behind (their lease ran out, or the
+ * process holding it died): the request asked for the statement and its content is frozen, so the
+ * job completes it. After `maxAttempts` failed attempts the reservation is released instead: its
+ * orders can be stated again, its number is never used, and the pair is free for the next
+ * statement. Attempts that failed because the PDF store was unavailable do not count: an S3
+ * outage, however long, never voids a statement — the job finishes it when the store is back.
  */
 export async function resumeReservedStatements(deps: IssuingDeps, options: { maxAttempts: number; batch?: number }): Promise<ResumeOutcome> {
   const outcome: ResumeOutcome = { issued: [], failed: [], released: [] };
-  const claimed = await claimExpiredReservations(deps.orm.em.fork(), deps.leaseSeconds, options.batch ?? 10);
+  const claimed = await claimExpiredReservations(deps.orm.em.fork(), deps.leaseSeconds, options.batch ?? 10, deps.owner());
   for (const { id, attempts } of claimed) {
     if (attempts >= options.maxAttempts) {
       await releaseReservation(deps, id);

@@ -22,7 +22,9 @@ export interface BillingClient {
  * Statements live in billing (issued PDFs, numbers, the ledger); the edge passes requests through
  * with the authenticated actor, and billing — which holds the data — checks that the actor may see
  * or change it (404 otherwise). `Idempotency-Key` is forwarded: billing keeps the key with its
- * change, so a retried "issue" never makes two statements. Outages become 503 billing-unavailable.
+ * change, so a retried "issue" never makes two statements. Outages become 503 billing-unavailable;
+ * billing's own 503s (`order-view-behind`: its view of an order is not caught up yet) keep their code
+ * and `Retry-After`.
  */
 export function createBillingClient(options: { baseUrl: string; token: string; timeoutMs: number }): BillingClient {
   const http = createInternalApiClient('billing', options);

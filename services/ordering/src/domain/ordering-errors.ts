@@ -137,6 +137,14 @@ export class IdempotencyError extends AppError {
   static inFlight(): ConflictError {
     return ConflictError.because('idempotency-key-in-flight', 'A request with this Idempotency-Key is still being processed.');
   }
+
+  /**
+   * This request's claim was taken over by a retry while it ran (its process had lost the database
+   * for a moment and looked gone): nothing was changed by this request; the retry's answer counts.
+   */
+  static claimLost(): ConflictError {
+    return ConflictError.because('idempotency-key-taken-over', 'A retry with this Idempotency-Key took the request over; repeat it with the same key to get its answer.');
+  }
 }
 
 export { UnauthenticatedError };

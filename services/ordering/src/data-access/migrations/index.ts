@@ -1,9 +1,11 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { OrderingTables } from './0001-ordering-tables';
 import { RetailerProfiles } from './0002-retailer-profiles';
+import { IdempotencyOwner } from './0003-idempotency-owner';
 
 /** The ordering schema's migrations, in order (the messaging tables come first, added by the runtime). */
 export const migrations: MigrationObject[] = [
   { name: '0001-ordering-tables', class: OrderingTables },
   { name: '0002-retailer-profiles', class: RetailerProfiles },
+  { name: '0003-idempotency-owner', class: IdempotencyOwner },
 ];

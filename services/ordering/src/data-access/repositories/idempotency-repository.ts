@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ownerAliveSql } from '@marketbill/platform';
+import { IdempotencyError } from '../../domain/ordering-errors';
 import { table } from '../sql';
 
 export interface StoredIdempotency {
@@ -8,41 +11,70 @@ export interface StoredIdempotency {
   createdAt: Date;
 }
 
+/** A claim this request holds: its token proves it is still ours when the answer is stored. */
+export interface IdempotencyClaim {
+  token: string;
+}
+
 /**
- * Claims `(account, key)` for a request. Answers undefined when this call claimed it, else the row
- * already there: a finished request (status and response stored) or one still in flight.
+ * Claims `(account, key)` for a request of the process `owner`. Answers the claim when this call
+ * took it, else the row already there: a finished request (status and response stored) or one
+ * still in flight.
  */
-export async function claimIdempotencyKey(em: EntityManager, accountId: string, key: string, requestHash: string): Promise<StoredIdempotency | undefined> {
+export async function claimIdempotencyKey(
+  em: EntityManager,
+  accountId: string,
+  key: string,
+  requestHash: string,
+  owner: number,
+): Promise<IdempotencyClaim | StoredIdempotency> {
   const t = table(em, 'idempotency_keys');
+  const token = randomUUID();
   const claimed = await em.execute<Array<{ ok: number }>>(
-    `insert into ${t} (account_id, key, request_hash) values (?, ?, ?) on conflict do nothing returning 1 as ok`,
-    [accountId, key, requestHash],
+    `insert into ${t} (account_id, key, request_hash, owner, claim_token) values (?, ?, ?, ?, ?) on conflict do nothing returning 1 as ok`,
+    [accountId, key, requestHash, owner, token],
   );
-  if (claimed.length > 0) return undefined;
+  if (claimed.length > 0) return { token };
   const rows = await em.execute<Array<{ request_hash: string; status_code: number | null; response: unknown; created_at: Date }>>(
     `select request_hash, status_code, response, created_at from ${t} where account_id = ? and key = ?`,
     [accountId, key],
   );
   const row = rows[0];
-  if (!row) return claimIdempotencyKey(em, accountId, key, requestHash); // released in between: claim again
+  if (!row) return claimIdempotencyKey(em, accountId, key, requestHash, owner); // released in between: claim again
   return { requestHash: row.request_hash, statusCode: row.status_code, response: row.response, createdAt: new Date(row.created_at) };
 }
 
-/** Takes over an abandoned claim (its process died before finishing); true when this call got it. */
-export async function takeOverIdempotencyKey(em: EntityManager, accountId: string, key: string, olderThan: Date): Promise<boolean> {
+/**
+ * Takes over a claim whose request cannot finish any more: its owner process is gone (its presence
+ * lock was released — within a second of a kill), or, for a claim without an owner or an owner
+ * that hangs, it is older than `olderThan`. Answers the new claim, or undefined while the owner
+ * lives and the claim is fresh.
+ */
+export async function takeOverIdempotencyKey(em: EntityManager, accountId: string, key: string, owner: number, olderThan: Date): Promise<IdempotencyClaim | undefined> {
+  const token = randomUUID();
   const rows = await em.execute<Array<{ ok: number }>>(
-    `update ${table(em, 'idempotency_keys')} set created_at = now() where account_id = ? and key = ? and status_code is null and created_at < ? returning 1 as ok`,
-    [accountId, key, olderThan],
+    `update ${table(em, 'idempotency_keys')} set owner = ?, claim_token = ?, created_at = now()
+     where account_id = ? and key = ? and status_code is null and (created_at < ? or not ${ownerAliveSql('owner')})
+     returning 1 as ok`,
+    [owner, token, accountId, key, olderThan],
   );
-  return rows.length > 0;
+  return rows.length > 0 ? { token } : undefined;
 }
 
-/** Stores the answer; call with the transaction that made the change, so both commit together. */
-export async function completeIdempotencyKey(em: EntityManager, accountId: string, key: string, statusCode: number, response: unknown): Promise<void> {
-  await em.execute(`update ${table(em, 'idempotency_keys')} set status_code = ?, response = ? where account_id = ? and key = ?`, [statusCode, JSON.stringify(response), accountId, key], 'run');
+/**
+ * Stores the answer; call with the transaction that made the change, so both commit together.
+ * Throws (rolling the change back) when the claim was taken over meanwhile: the request that took
+ * it runs the change instead, so it happens once.
+ */
+export async function completeIdempotencyKey(em: EntityManager, accountId: string, key: string, claim: IdempotencyClaim, statusCode: number, response: unknown): Promise<void> {
+  const stored = await em.execute<Array<{ ok: number }>>(
+    `update ${table(em, 'idempotency_keys')} set status_code = ?, response = ? where account_id = ? and key = ? and claim_token = ? and status_code is null returning 1 as ok`,
+    [statusCode, JSON.stringify(response), accountId, key, claim.token],
+  );
+  if (stored.length === 0) throw IdempotencyError.claimLost();
 }
 
-/** Releases a claim whose request failed, so a retry runs again. */
-export async function releaseIdempotencyKey(em: EntityManager, accountId: string, key: string): Promise<void> {
-  await em.execute(`delete from ${table(em, 'idempotency_keys')} where account_id = ? and key = ? and status_code is null`, [accountId, key], 'run');
+/** Releases a claim whose request failed, so a retry runs again (not one taken over by another request). */
+export async function releaseIdempotencyKey(em: EntityManager, accountId: string, key: string, claim: IdempotencyClaim): Promise<void> {
+  await em.execute(`delete from ${table(em, 'idempotency_keys')} where account_id = ? and key = ? and claim_token = ? and status_code is null`, [accountId, key, claim.token], 'run');
 }

@@ -12,6 +12,8 @@ export interface ApiDeps {
   orm: Orm;
   settings: Settings;
   logger: Logger;
+  /** This process's presence-lock id, recorded with idempotency claims (`runtime.presence.ownerId`). */
+  owner: () => number;
 }
 
 const toExpressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
@@ -36,7 +38,7 @@ export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
       const input = { params, query, body, actor: actor as NonNullable<typeof actor>, ctx, requestId, idempotencyKey: key } as Parameters<RouteSpec['run']>[0];
       const respond = spec.respond ?? ((r: unknown) => r);
       if (spec.idempotent && key !== undefined && actor) {
-        const answer = await runIdempotent(ctx, actor.accountId, key, { method: spec.method, path: req.originalUrl, body: req.body }, spec.status, respond, (c) =>
+        const answer = await runIdempotent(ctx, deps.owner(), actor.accountId, key, { method: spec.method, path: req.originalUrl, body: req.body }, spec.status, respond, (c) =>
           spec.run({ ...input, ctx: c }),
         );
         send(res, answer.status, answer.body, spec);

@@ -6,12 +6,16 @@ import {
   completeIdempotencyKey,
   releaseIdempotencyKey,
   takeOverIdempotencyKey,
+  type IdempotencyClaim,
 } from '../../data-access/repositories/idempotency-repository';
 import { IdempotencyError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../../use-cases/context';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
-/** A claim older than this whose request never finished (its process died) may be taken over. */
+/**
+ * A claim is taken over as soon as its owner process is gone (its presence lock released); a claim
+ * whose owner still runs but has not finished after this long (a hung request) may be taken too.
+ */
 const ABANDONED_AFTER_MS = 60_000;
 
 export interface Replay {
@@ -25,13 +29,16 @@ export interface Replay {
  * committing), so "created but answer lost" cannot happen. A retry with the same key and the same
  * request gets the stored answer and changes nothing; the same key with a different request is
  * refused (422 idempotency-key-reused); a retry while the first is still running gets 409
- * idempotency-key-in-flight. A request that fails releases its claim, so it can be retried.
+ * idempotency-key-in-flight. A request that fails releases its claim, so it can be retried. A
+ * claim records the process that holds it: when that process dies (killed, crashed) a retry takes
+ * the claim over at once instead of waiting out a fixed minute.
  *
  * The use case must make its change in exactly one `ctx.tx` whose result is what `respond` renders
  * (true of every idempotent route).
  */
 export async function runIdempotent(
   ctx: UseCaseContext,
+  owner: number,
   accountId: string,
   rawKey: string,
   request: { method: string; path: string; body: unknown },
@@ -41,12 +48,16 @@ export async function runIdempotent(
 ): Promise<Replay> {
   if (!KEY.test(rawKey)) throw ValidationError.field('Idempotency-Key', '1–255 printable ASCII characters.');
   const requestHash = createHash('sha256').update(JSON.stringify([request.method, request.path, request.body ?? null])).digest('hex');
-  const existing = await claimIdempotencyKey(ctx.em, accountId, rawKey, requestHash);
-  if (existing) {
-    if (existing.requestHash !== requestHash) throw IdempotencyError.keyReused();
-    if (existing.statusCode !== null) return { status: existing.statusCode, body: existing.response };
-    const tookOver = await takeOverIdempotencyKey(ctx.em, accountId, rawKey, new Date(Date.now() - ABANDONED_AFTER_MS));
+  const claimed = await claimIdempotencyKey(ctx.em, accountId, rawKey, requestHash, owner);
+  let claim: IdempotencyClaim;
+  if ('token' in claimed) {
+    claim = claimed;
+  } else {
+    if (claimed.requestHash !== requestHash) throw IdempotencyError.keyReused();
+    if (claimed.statusCode !== null) return { status: claimed.statusCode, body: claimed.response };
+    const tookOver = await takeOverIdempotencyKey(ctx.em, accountId, rawKey, owner, new Date(Date.now() - ABANDONED_AFTER_MS));
     if (!tookOver) throw IdempotencyError.inFlight();
+    claim = tookOver;
   }
   let body: unknown;
   const idempotentCtx: UseCaseContext = {
@@ -55,14 +66,14 @@ export async function runIdempotent(
       ctx.em.fork().transactional(async (em) => {
         const result = await work(em);
         body = respond(result);
-        await completeIdempotencyKey(em, accountId, rawKey, status, body ?? null);
+        await completeIdempotencyKey(em, accountId, rawKey, claim, status, body ?? null);
         return result;
       }),
   };
   try {
     await run(idempotentCtx);
   } catch (error) {
-    await releaseIdempotencyKey(ctx.em, accountId, rawKey);
+    await releaseIdempotencyKey(ctx.em, accountId, rawKey, claim).catch(() => undefined);
     throw error;
   }
   return { status, body };

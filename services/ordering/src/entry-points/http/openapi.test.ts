@@ -16,6 +16,7 @@ const { routes, document } = createPublicApi({
   orm: {} as never,
   settings: {} as never,
   logger: {} as never,
+  owner: () => 0,
   catalog: {} as CatalogClient,
   billing: {} as BillingClient,
   notifier: {} as NotifierClient,

@@ -43,7 +43,7 @@ const ERROR_TEXT: Record<number, string> = {
   422: 'Idempotency-Key reused with another request.',
   429: 'Rate limited; see Retry-After.',
   500: 'Unexpected error.',
-  503: 'A dependency is unavailable; try again later.',
+  503: 'A dependency (the database, another service) is unavailable, or billing’s view of an order is not caught up yet (order-view-behind); retry after the Retry-After seconds.',
 };
 
 const IDEMPOTENCY_KEY = (maxLength: number, description: string) => ({
@@ -79,7 +79,8 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: { version: strin
   const paths: Record<string, Json> = {};
   for (const r of routes) {
     const keyed = r.idempotent || r.forwardsIdempotencyKey;
-    const errors = [...new Set([400, ...(r.auth === 'bearer' ? [401] : []), ...(r.roles ? [403] : []), ...(keyed ? [409, 422] : []), ...(r.errors ?? []), 500])].sort();
+    // 503 on every route: a database restarting or unreachable answers 503 database-unavailable with Retry-After.
+    const errors = [...new Set([400, ...(r.auth === 'bearer' ? [401] : []), ...(r.roles ? [403] : []), ...(keyed ? [409, 422] : []), ...(r.errors ?? []), 500, 503])].sort();
     const success: Json = r.response
       ? { description: 'Success.', content: { 'application/json': { schema: { $ref: REF(idOf(r.response)) } } } }
       : { description: 'Success, no content.' };
