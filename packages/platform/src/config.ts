@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -53,6 +54,29 @@ export const list = () =>
       .filter((s) => s.length > 0),
   );
 
+/** The names `proxy-addr` (under Express's `trust proxy`) knows for whole address families. */
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Whether `entry` is an IP address, a CIDR range (`10.0.0.0/8`, `fd00::/8`) or one of {@link PROXY_NAMES}. */
+export function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Comma-separated addresses and CIDR ranges of the proxies in front of a service (the ingress
+ * controller, a load balancer) whose `X-Forwarded-For` entries are believed. Empty = none.
+ */
+export const trustedProxies = () =>
+  list().refine((entries) => entries.every(isProxyAddress), {
+    message: 'each entry must be an IP address, a CIDR range (10.0.0.0/8) or loopback/linklocal/uniquelocal',
+  });
+
 /**
  * Settings every service shares, as environment variable names. Spread into a service's schema:
  * `z.object({ ...platformEnv, ...messagingEnv, MY_KEY: ... })`.
@@ -64,6 +88,11 @@ export const platformEnv = {
     .describe('Deployment environment; outside production external side effects are restricted (e.g. SMS allow-list).'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Minimum log level.'),
   HTTP_HOST: z.string().default('0.0.0.0').describe('Interface the HTTP server binds.'),
+  TRUSTED_PROXIES: trustedProxies()
+    .default([])
+    .describe(
+      'Addresses/CIDR ranges of the proxies whose X-Forwarded-For is believed (the ingress controller); empty = none, the TCP peer is the client.',
+    ),
   DATABASE_URL: z.url().describe('Postgres connection URL; the service uses its own schema inside this database.'),
   DATABASE_POOL_MAX: positiveInt().default(10).describe('Maximum connections in the service’s pool.'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
@@ -105,7 +134,8 @@ export interface RuntimeConfig {
   service: string;
   appEnv: 'local' | 'test' | 'staging' | 'production';
   logLevel: string;
-  http: { host: string; port: number };
+  /** `trustedProxies`: who may tell us the client's address (X-Forwarded-For); empty = nobody. */
+  http: { host: string; port: number; trustedProxies: string[] };
   database: { url: string; schema: string; poolMax: number; migrateOnStart: boolean };
   kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number | undefined; replicationFactor: number; partitionsConcurrency: number; consumerBatchSize: number };
   schemaRegistryUrl: string;
@@ -126,7 +156,7 @@ export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpP
     service,
     appEnv: e.APP_ENV,
     logLevel: e.LOG_LEVEL,
-    http: { host: e.HTTP_HOST, port: own.httpPort },
+    http: { host: e.HTTP_HOST, port: own.httpPort, trustedProxies: e.TRUSTED_PROXIES },
     database: { url: e.DATABASE_URL, schema: own.databaseSchema, poolMax: e.DATABASE_POOL_MAX, migrateOnStart: e.MIGRATE_ON_START },
     kafka: {
       brokers: e.KAFKA_BROKERS,

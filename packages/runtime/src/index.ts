@@ -84,7 +84,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   const health = createHealth();
   health.addReadinessCheck('database', databaseCheck(orm));
-  const http = createHttpApp({ logger, health, trustProxy: 1 });
+  const http = createHttpApp({ logger, health, trustedProxies: config.http.trustedProxies });
   const shutdown = createShutdown({ logger, timeoutMs: config.shutdownTimeoutMs });
   let jobs: Job[] = [];
 

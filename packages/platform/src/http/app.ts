@@ -11,8 +11,12 @@ export interface HttpAppOptions {
   health: Health;
   /** Maximum JSON body size (default 1 MB). */
   bodyLimit?: string;
-  /** Express `trust proxy` setting, for the client address behind an ingress. */
-  trustProxy?: boolean | number | string;
+  /**
+   * Addresses/CIDR ranges of the proxies whose `X-Forwarded-For` is believed (see TRUSTED_PROXIES).
+   * Default: none, so `req.ip` is the TCP peer. Never a hop count: "trust one hop" also believes a
+   * header a client sends straight to the service, and lets it pick its own address.
+   */
+  trustedProxies?: readonly string[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -54,7 +58,10 @@ function accessLog(logger: Logger): RequestHandler {
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', options.trustProxy ?? false);
+  // proxy-addr walks X-Forwarded-For from the right and stops at the first address that is not a
+  // trusted proxy: that one is the client. With nothing trusted the header is ignored.
+  const trusted = options.trustedProxies ?? [];
+  app.set('trust proxy', trusted.length > 0 ? [...trusted] : false);
   app.use(options.health.router);
   app.use(requestId);
   app.use(accessLog(options.logger));

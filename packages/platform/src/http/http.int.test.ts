@@ -116,6 +116,35 @@ describe('HTTP plumbing', () => {
     expect(ok.body.actor).toEqual(actor);
   });
 
+  it('When nothing is configured as a trusted proxy, then X-Forwarded-For is ignored and the TCP peer is the client', async () => {
+    const plain = createHttpApp({ logger, health: createHealth() });
+    plain.get('/ip', (req, res) => res.json({ ip: req.ip }));
+    const running = await listen(finishHttpApp(plain, logger), 0, '127.0.0.1');
+    try {
+      const r = await fetch(`${running.url}/ip`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+      expect(((await r.json()) as { ip: string }).ip).toBe('127.0.0.1');
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('When the peer is a trusted proxy, then the client is the rightmost address it did not add itself', async () => {
+    const behind = createHttpApp({ logger, health: createHealth(), trustedProxies: ['127.0.0.1/32', '10.0.0.0/8'] });
+    behind.get('/ip', (req, res) => res.json({ ip: req.ip }));
+    const running = await listen(finishHttpApp(behind, logger), 0, '127.0.0.1');
+    const ip = async (xff: string) => ((await (await fetch(`${running.url}/ip`, { headers: { 'x-forwarded-for': xff } })).json()) as { ip: string }).ip;
+    try {
+      expect(await ip('203.0.113.7')).toBe('203.0.113.7');
+      // A client that sends its own X-Forwarded-For: the proxy appends the real peer; the forged
+      // entries to its left are not believed.
+      expect(await ip('198.51.100.1, 203.0.113.7')).toBe('203.0.113.7');
+      // Two proxies of ours in a row (ingress behind a load balancer on 10.x): skipped, too.
+      expect(await ip('198.51.100.1, 203.0.113.7, 10.1.2.3')).toBe('203.0.113.7');
+    } finally {
+      await running.close();
+    }
+  });
+
   it('When the service client calls, then 2xx bodies return, 4xx keep the callee code, outages become 503', async () => {
     const client = createServiceClient({ name: 'things', baseUrl: server.url, token: TOKEN, timeoutMs: 500 });
     await expect(client.request('GET', '/internal/whoami')).resolves.toEqual({ actor: null });
