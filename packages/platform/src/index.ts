@@ -7,3 +7,4 @@ export * from './http';
 export { createOrm, migrate, advisoryLockId, databaseCheck, type Orm, type DatabaseOptions } from './database';
 export * from './time';
 export { retry, sleep, backoffDelay, type RetryOptions } from './retry';
+export { addExact, multiplyExact, subtractExact, sumExact } from './exact-integers';
