@@ -125,6 +125,29 @@ export class OrderError extends AppError {
   }
 }
 
+/** A quantity or an amount above the business limits (domain/money-limits.ts): 422, nothing changed. */
+export class MoneyLimitError extends AppError {
+  private static of(code: string, message: string, limit: number, lineId?: string): MoneyLimitError {
+    return new MoneyLimitError({ code, message, httpStatus: 422, details: { limit, ...(lineId ? { lineId } : {}) } });
+  }
+
+  static quantity(limit: number, lineId?: string): MoneyLimitError {
+    return MoneyLimitError.of('quantity-limit-exceeded', `A line's quantity may be at most ${limit.toLocaleString('en-US')}.`, limit, lineId);
+  }
+
+  static unitPrice(limit: number, lineId?: string): MoneyLimitError {
+    return MoneyLimitError.of('unit-price-limit-exceeded', `A unit price may be at most ${limit.toLocaleString('en-US')} KRW.`, limit, lineId);
+  }
+
+  static orderTotal(limit: number): MoneyLimitError {
+    return MoneyLimitError.of('order-total-limit-exceeded', `An order sheet's total may be at most ${limit.toLocaleString('en-US')} KRW.`, limit);
+  }
+
+  static payment(limit: number): MoneyLimitError {
+    return MoneyLimitError.of('payment-limit-exceeded', `A payment may be at most ${limit.toLocaleString('en-US')} KRW.`, limit);
+  }
+}
+
 export class IdempotencyError extends AppError {
   static keyReused(): AppError {
     return new IdempotencyError({

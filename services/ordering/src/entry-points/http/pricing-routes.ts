@@ -19,6 +19,7 @@ export function pricingRoutes(): RouteSpec[] {
       auth: 'bearer',
       roles: WHOLESALER,
       body: S.DailyPriceInput,
+      errors: [422],
       status: 200,
       response: S.DailyPriceApplied,
       run: ({ ctx, actor, body }) => setDailyPrice(ctx, actor, body),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '@marketbill/platform';
 import { SIGN_UP_ROLES } from '../../domain/actor';
 import { BUYER_GRADES } from '../../domain/grade';
+import { MAX_LINE_QUANTITY, MAX_ORDER_TOTAL, MAX_UNIT_PRICE } from '../../domain/money-limits';
 
 /**
  * The request and response schemas of the public API, written once in zod: requests are parsed
@@ -33,8 +34,12 @@ const nonBlank = (max: number) => text(max, 1).regex(/\S/, 'Must not be blank.')
 const id = () => z.uuid();
 const instant = () => z.iso.datetime();
 const day = () => z.iso.date().describe('A day, YYYY-MM-DD.');
-const money = () => z.int().min(0).max(1_000_000_000);
-const quantity = () => z.int().min(1).max(100_000);
+// Business limits (domain/money-limits.ts) are documented as `maximum` but enforced by the use
+// cases, so that a value past one gets 422 with a code naming it, not a generic 400.
+const money = () =>
+  z.int().min(0).meta({ maximum: MAX_UNIT_PRICE, description: `KRW, at most ${MAX_UNIT_PRICE.toLocaleString('en-US')} (above: 422 unit-price-limit-exceeded).` });
+const quantity = () =>
+  z.int().min(1).meta({ maximum: MAX_LINE_QUANTITY, description: `At most ${MAX_LINE_QUANTITY.toLocaleString('en-US')} (above: 422 quantity-limit-exceeded).` });
 const memo = () => text(500).nullable();
 const grade = z.enum(BUYER_GRADES).describe('Buyer grade: 상 UPPER, 중 MIDDLE, 하 LOWER.');
 
@@ -540,7 +545,10 @@ export const PaymentInput = request(
   z
     .object({
       retailerId: id(),
-      amount: z.int().min(1).max(1_000_000_000_000).describe('KRW received.'),
+      amount: z
+        .int()
+        .min(1)
+        .meta({ maximum: MAX_ORDER_TOTAL, description: `KRW received, at most ${MAX_ORDER_TOTAL.toLocaleString('en-US')} (above: 422 payment-limit-exceeded).` }),
       paidAt: z.iso.datetime({ offset: true }).optional(),
       memo: text(200).optional(),
     })

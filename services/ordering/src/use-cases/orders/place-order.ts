@@ -4,6 +4,7 @@ import { seoulDay } from '@marketbill/platform';
 import { CartSchema, OrderLineSchema, OrderSchema, type OrderLineRow, type OrderRow } from '../../data-access/entities';
 import { nextOrderSequence } from '../../data-access/repositories/order-counter-repository';
 import { lockCartWithLines, partiesAndConnection, varietyPricing } from '../../data-access/repositories/order-placement-repository';
+import { assertOrderWithinLimits } from '../../domain/money-limits';
 import type { OrderPlacement } from '../../domain/order';
 import { formatOrderNumber } from '../../domain/order-number';
 import { CartError, ConnectionError } from '../../domain/ordering-errors';
@@ -46,6 +47,8 @@ export async function placeOrder(ctx: UseCaseContext, input: { retailerId: strin
         memo: item.memo,
       };
     });
+    // Daily prices may price lines at placement: the sheet must be within the limits like any change.
+    assertOrderWithinLimits(lines);
     const order: OrderRow = {
       id: orderId,
       number,

@@ -4,6 +4,7 @@ import { DailyPriceSchema, OrderSchema, type DailyPrice } from '../../data-acces
 import { table } from '../../data-access/sql';
 import { actingWholesaler, type Actor } from '../../domain/actor';
 import type { BuyerGrade } from '../../domain/grade';
+import { assertUnitPriceWithinLimit } from '../../domain/money-limits';
 import type { UseCaseContext } from '../context';
 import { commitOrderChange, orderLines } from './order-access';
 
@@ -19,6 +20,8 @@ export async function setDailyPrice(
 ): Promise<{ price: DailyPrice; orders: Array<{ id: string; number: string; version: number }> }> {
   const wholesalerId = actingWholesaler(actor);
   if (!isDay(input.day)) throw ValidationError.field('day', 'A day, YYYY-MM-DD.');
+  // Stored for orders placed later that day, so checked here and not only when applied.
+  assertUnitPriceWithinLimit(input.unitPrice);
   return ctx.tx(async (em) => {
     const now = ctx.now();
     const price = await em.upsert(DailyPriceSchema, { wholesalerId, day: input.day, varietyId: input.varietyId, grade: input.grade, unitPrice: input.unitPrice, updatedAt: now });
