@@ -29,6 +29,9 @@ export const envSchema = z.object({
     .max(16)
     .default(0)
     .describe('Worker threads rendering PDFs; 0 = on the main thread (least memory). Each worker adds ≈ 60 MB and roughly one core of rendering.'),
+  STATEMENT_RENDER_TIMEOUT_MS: positiveInt()
+    .default(30_000)
+    .describe('Time limit of one render on a worker thread (STATEMENT_RENDER_WORKERS > 0); past it the render fails and the issue is undone.'),
   SEAL_FETCH_TIMEOUT_MS: positiveInt().max(30_000).default(2_000).describe('Time limit for fetching a seal image (the whole response).'),
   SEAL_MAX_BYTES: positiveInt().max(10_485_760).default(1_048_576).describe('Largest seal image accepted, bytes.'),
   SEAL_CACHE_SECONDS: z.coerce.number().int().min(0).default(600).describe('How long a fetched seal image (or a failure to fetch it) is reused; 0 = fetch for every statement.'),
@@ -56,7 +59,7 @@ const configSchema = envSchema.transform((e) => ({
     presignEndpoint: e.S3_PRESIGN_ENDPOINT,
     downloadTtlSeconds: e.STATEMENT_DOWNLOAD_TTL_SECONDS,
   },
-  rendering: { workers: e.STATEMENT_RENDER_WORKERS, fonts: { regular: e.STATEMENT_FONT_REGULAR, bold: e.STATEMENT_FONT_BOLD } },
+  rendering: { workers: e.STATEMENT_RENDER_WORKERS, timeoutMs: e.STATEMENT_RENDER_TIMEOUT_MS, fonts: { regular: e.STATEMENT_FONT_REGULAR, bold: e.STATEMENT_FONT_BOLD } },
   seal: {
     timeoutMs: e.SEAL_FETCH_TIMEOUT_MS,
     maxBytes: e.SEAL_MAX_BYTES,

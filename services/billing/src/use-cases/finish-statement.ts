@@ -1,13 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { AppError, UnavailableError } from '@marketbill/platform';
+import { addExact, AppError, subtractExact, UnavailableError } from '@marketbill/platform';
 import { publish } from '@marketbill/messaging';
 import type { StatementIssued } from '@marketbill/schemas';
-import { statementObjectKey } from '../domain/statement';
+import { StatementRenderFailedError } from '../domain/billing-errors';
+import { statementObjectKey, statementPeriod, statementSequenceOf } from '../domain/statement';
 import type { StatementRow } from '../data-access/entities';
 import { addLedgerEntry, lockLedgerAccount } from '../data-access/ledger-repository';
-import { findStatement, moveStatementOrders, recordAttemptFailure } from '../data-access/statement-repository';
+import { deleteReservation, findStatement, moveStatementOrders, recordAttemptFailure, returnStatementSequence } from '../data-access/statement-repository';
 import type { IssuingDeps } from './issuing-deps';
 
 const tracer = trace.getTracer('billing');
@@ -47,8 +48,18 @@ export async function finishStatement(deps: IssuingDeps, statementId: string, kn
   try {
     const url = reserved.content.supplier.sealImageUrl;
     const seal = url ? await deps.seals.fetch(url) : undefined;
-    const { pdf, pages } = await deps.renderer.render(reserved.content, seal);
-    const rendered = performance.now();
+    let rendered: Awaited<ReturnType<IssuingDeps['renderer']['render']>>;
+    try {
+      rendered = await deps.renderer.render(reserved.content, seal);
+    } catch (error) {
+      // The content is frozen, so another attempt would render the same thing and fail the same way
+      // (or hit the same time limit): undo the reservation now rather than hold the pair and a number.
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      await abandonReservation(deps, reserved, error);
+      throw StatementRenderFailedError.because(error instanceof Error ? error.message : String(error), error);
+    }
+    const { pdf, pages } = rendered;
+    const renderedAt = performance.now();
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     const key = statementObjectKey(reserved.wholesalerId, reserved.number, reserved.version, reserved.id);
     await deps.store.put(key, pdf, {
@@ -58,14 +69,15 @@ export async function finishStatement(deps: IssuingDeps, statementId: string, kn
       sha256,
     });
     stored = { key, sha256, sizeBytes: pdf.byteLength, pages };
-    span.setAttributes({ 'statement.pages': pages, 'statement.bytes': pdf.byteLength, 'statement.render_ms': Math.round(rendered - started), 'statement.seal': seal !== undefined });
-    log.debug({ renderMs: Math.round(rendered - started), storeMs: Math.round(performance.now() - rendered), pages }, 'statement rendered and stored');
+    span.setAttributes({ 'statement.pages': pages, 'statement.bytes': pdf.byteLength, 'statement.render_ms': Math.round(renderedAt - started), 'statement.seal': seal !== undefined });
+    log.debug({ renderMs: Math.round(renderedAt - started), storeMs: Math.round(performance.now() - renderedAt), pages }, 'statement rendered and stored');
   } catch (error) {
+    if (error instanceof StatementRenderFailedError) throw error;
     span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     const reason = error instanceof Error ? `${error.message}${cause}` : String(error);
     await recordAttemptFailure(deps.orm.em.fork(), statementId, reason).catch((e: unknown) => log.error({ err: e }, 'statement failure not recorded'));
-    log.warn({ err: error }, 'statement rendering or storage failed; the reservation stays for a retry');
+    log.warn({ err: error }, 'statement storage failed; the reservation stays for a retry');
     if (error instanceof AppError) throw error;
     throw UnavailableError.dependency('statement-rendering', error);
   } finally {
@@ -73,6 +85,26 @@ export async function finishStatement(deps: IssuingDeps, statementId: string, kn
   }
 
   return deps.orm.em.fork().transactional((em) => completeStatement(em as EntityManager, statementId, deps.store.bucket, stored));
+}
+
+/**
+ * Undoes a reservation whose PDF cannot be rendered: the statement row and the orders it claimed
+ * go, the pair is free for the next statement, and a first issue's number is handed back (the
+ * counter steps back, or the number waits in the pool for the next reservation). A re-issue keeps
+ * the number of the version it meant to replace, so nothing is handed back for it.
+ */
+async function abandonReservation(deps: IssuingDeps, reserved: StatementRow, cause: unknown): Promise<void> {
+  await deps.orm.em.fork().transactional(async (txn) => {
+    const em = txn as EntityManager;
+    const statement = await findStatement(em, reserved.id, true);
+    if (!statement || statement.status !== 'RESERVED') return;
+    const account = await lockLedgerAccount(em, statement.wholesalerId, statement.retailerId, { create: false });
+    if (account.statementInFlight === statement.id) account.statementInFlight = null;
+    await em.flush();
+    await deleteReservation(em, statement.id);
+    if (!statement.supersedesId) await returnStatementSequence(em, statement.wholesalerId, statementPeriod(statement.issueDay), statementSequenceOf(statement.number));
+  });
+  deps.logger.error({ statementId: reserved.id, number: reserved.number, version: reserved.version, err: cause }, 'statement could not be rendered; the reservation was undone');
 }
 
 async function completeStatement(
@@ -100,7 +132,7 @@ async function completeStatement(
     lastError: null,
   } satisfies Partial<StatementRow>);
   const entry = (amount: number, forStatement: string, memo: string) => {
-    account.balance += amount;
+    account.balance = addExact(account.balance, amount);
     addLedgerEntry(em, {
       id: randomUUID(),
       wholesalerId: statement.wholesalerId,
@@ -133,7 +165,7 @@ async function completeStatement(
   } else {
     entry(statement.total, statement.id, `거래명세서 ${statement.number}`);
     // The payments this statement printed as 입금 are now billed; later ones wait for the next.
-    account.unbilledPayments -= statement.payments;
+    account.unbilledPayments = subtractExact(account.unbilledPayments, statement.payments);
   }
   if (account.statementInFlight === statement.id) account.statementInFlight = null;
 

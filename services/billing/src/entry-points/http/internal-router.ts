@@ -40,7 +40,8 @@ const ledgerQuery = z.object({ retailerId: z.uuid().optional(), wholesalerId: z.
 const paymentBody = z
   .object({
     retailerId: z.uuid(),
-    amount: z.number().int().positive().max(1_000_000_000_000),
+    // The limit (10^13) is checked by recordPayment: 422 payment-limit-exceeded, not a 400.
+    amount: z.number().int().positive(),
     paidAt: z.iso.datetime({ offset: true }).optional(),
     memo: z.string().trim().max(200).optional(),
   })
