@@ -79,6 +79,23 @@ describe('HTTP plumbing', () => {
     expect(r.body.code).toBe('malformed-json');
   });
 
+  it('When the JSON body holds bytes that are not UTF-8, then 400 invalid-utf8 and the handler never sees it', async () => {
+    const body = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xec, 0x9e]), Buffer.from('","count":1}')]);
+    const r = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect([r.status, r.body.code]).toEqual([400, 'invalid-utf8']);
+    const utf16 = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-16' }, body: Buffer.from('{"name":"a","count":1}', 'utf16le') });
+    expect([utf16.status, utf16.body.code]).toEqual([415, 'unsupported-encoding']);
+  });
+
+  it('When the request headers pass Node\'s limit, then 431 as problem+json, not an empty answer', async () => {
+    const r = await call('/things', { headers: { 'x-padding': 'x'.repeat(60 * 1024) } });
+    expect(r.status).toBe(431);
+    expect(r.type).toContain('application/problem+json');
+    expect(r.body).toMatchObject({ status: 431, code: 'headers-too-large', title: 'Request Header Fields Too Large' });
+    // The server is still fine for the next caller.
+    expect((await call('/health/live')).status).toBe(200);
+  });
+
   it('When a business rule refuses, then its status and stable code come back', async () => {
     expect((await call('/conflict')).body).toMatchObject({ status: 409, code: 'thing-exists', type: 'https://marketbill.kr/problems/thing-exists' });
     const limited = await call('/limited');

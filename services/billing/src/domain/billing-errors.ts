@@ -207,6 +207,13 @@ export class RetailerNotFoundError extends AppError {
   }
 }
 
+/** No ledger between the pair: they never traded (no order sheet, no entry). */
+export class LedgerNotFoundError extends AppError {
+  static forPair(other: 'retailer' | 'wholesaler'): LedgerNotFoundError {
+    return new LedgerNotFoundError({ code: 'ledger-not-found', message: `No ledger with this ${other}: they have not traded.`, httpStatus: 404 });
+  }
+}
+
 /** An event from ordering breaks its contract; dead-lettered, never retried. */
 export class InvalidEventContentError extends AppError {
   static because(topic: string, problems: string[]): InvalidEventContentError {

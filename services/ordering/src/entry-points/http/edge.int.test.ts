@@ -95,6 +95,27 @@ describe('the edge', () => {
     expect(wrongMethod.headers.get('allow')).toBe('POST, GET');
   });
 
+  it('When a body holds bytes that are not UTF-8, then 400 invalid-utf8 and nothing is stored with U+FFFD', async () => {
+    const owner = await h.account('WHOLESALER_OWNER');
+    const profile = { businessNumber: '2208162517', companyName: 'X', representative: 'Y', address: 'Z', phone: '02-1234-5678', businessType: '도소매', businessItem: '화훼', bankAccount: '농협 1' };
+    const json = JSON.stringify({ ...profile, companyName: '양재꽃상회' });
+    // "양재꽃상회" with its last syllable cut in the middle of its UTF-8 bytes.
+    const broken = Buffer.from(json.replace('양재꽃상회', '양재꽃상\u0001'));
+    const at = broken.indexOf(0x01);
+    broken[at] = 0xed;
+    const answer = await fetch(`${h.url}/v1/wholesaler/profile`, { method: 'PUT', headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' }, body: broken });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { code: string }).code).toBe('invalid-utf8');
+    expect((await h.call('GET', '/v1/wholesaler', { token: owner.token })).body.profile).toBeNull();
+  });
+
+  it('When a request header is 60 KB, then 431 as problem+json', async () => {
+    const answer = await fetch(`${h.url}/v1/me`, { headers: { 'x-filler': 'x'.repeat(60 * 1024) } });
+    expect(answer.status).toBe(431);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await answer.json()) as { code: string }).code).toBe('headers-too-large');
+  });
+
   it('When auction prices arrive twice and out of order, then the read model keeps the latest day per grade', async () => {
     const v = await h.variety('국화', '백마', [
       { grade: '특1', avg: 3_000, day: '2026-11-24' },

@@ -14,12 +14,14 @@ export function pricingRoutes(): RouteSpec[] {
       path: '/v1/daily-prices',
       operationId: 'setDailyPrice',
       summary: 'Set one price for a variety and grade on a day, applied to every matching line (wholesaler)',
-      description: 'Applies to the wholesaler’s placed orders of that Seoul day and to orders placed later that day. Each changed order publishes order.updated.',
+      description:
+        'Applies to the wholesaler’s placed orders of that Seoul day and to orders placed later that day. Each changed order publishes order.updated. ' +
+        'A variety the catalog does not know answers 404 variety-not-found.',
       tags: ['pricing'],
       auth: 'bearer',
       roles: WHOLESALER,
       body: S.DailyPriceInput,
-      errors: [422],
+      errors: [404, 422],
       status: 200,
       response: S.DailyPriceApplied,
       run: ({ ctx, actor, body }) => setDailyPrice(ctx, actor, body),

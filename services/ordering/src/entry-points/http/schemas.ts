@@ -316,11 +316,15 @@ export const CustomLineChange = request(
 export const ShippingFeeInput = request('ShippingFeeInput', z.object({ amount: money() }));
 export const FulfilmentInput = request(
   'FulfilmentInput',
-  z.object({
-    state: z.enum(['READY', 'PICKED_UP', 'DELIVERED']).optional(),
-    method: fulfilmentMethod.optional(),
-    address: text(200).nullable().optional(),
-  }),
+  z
+    .object({
+      state: z.enum(['READY', 'PICKED_UP', 'DELIVERED']).optional(),
+      method: fulfilmentMethod.optional(),
+      address: text(200).nullable().optional(),
+    })
+    // An empty change would be a new version of the order with nothing changed.
+    .refine((change) => change.state !== undefined || change.method !== undefined || change.address !== undefined, 'Name at least one of state, method, address.')
+    .meta({ minProperties: 1 }),
 );
 const Suggestion = z
   .object({

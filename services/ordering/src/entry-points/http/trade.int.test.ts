@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { seoulDay } from '@marketbill/platform';
+import { query, stackEnv } from '@marketbill/testing';
 import { startOrdering, type OrderingHarness, type TestAccount } from '../../testing/ordering-harness';
 
 jest.setTimeout(120_000);
@@ -216,6 +217,26 @@ describe('orders', () => {
     expect(done.body.fulfilment.state).toBe('DELIVERED');
     const event = await h.waitForEvent('order.updated', (e) => e.order.orderId === order.id && e.order.fulfilment.state === 'DELIVERED');
     expect(event.change).toBe('FULFILMENT_CHANGED');
+  });
+
+  it('When a fulfilment change names nothing, then 400; when it names what already holds, then no new version', async () => {
+    const r = await h.account('RETAILER');
+    await h.connect(r, owner);
+    await h.call('POST', `/v1/carts/${owner.id}/lines`, { token: r.token, body: { varietyId: rose.varietyId, grade: 'UPPER', quantity: 1 } });
+    const order = (await h.call('POST', '/v1/orders', { token: r.token, body: { wholesalerId: owner.id } })).body;
+    const empty = await h.call('PATCH', `/v1/orders/${order.id}/fulfilment`, { token: staff.token, body: {} });
+    expect([empty.status, empty.body.code]).toEqual([400, 'validation-failed']);
+    const same = await h.call('PATCH', `/v1/orders/${order.id}/fulfilment`, { token: staff.token, body: { method: 'PICKUP' } });
+    expect([same.status, same.body.version]).toEqual([200, order.version]);
+    expect((await h.call('GET', `/v1/orders/${order.id}`, { token: r.token })).body.version).toBe(order.version);
+  });
+
+  it('When a daily price names a variety the catalog does not know, then 404 variety-not-found and nothing is stored', async () => {
+    const unknown = '00000000-0000-4000-8000-00000000abcd';
+    const answer = await h.call('PUT', '/v1/daily-prices', { token: owner.token, body: { day: seoulDay(new Date()), varietyId: unknown, grade: 'UPPER', unitPrice: 1_000 } });
+    expect([answer.status, answer.body.code]).toEqual([404, 'variety-not-found']);
+    const [row] = await query(stackEnv().DATABASE_URL, `select count(*)::int as n from "${h.schema}".daily_prices where variety_id = $1`, [unknown]);
+    expect(row?.n).toBe(0);
   });
 });
 

@@ -1,11 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
-import { isDay, ValidationError } from '@marketbill/platform';
+import { isDay, NotFoundError, ValidationError } from '@marketbill/platform';
 import { DailyPriceSchema, OrderSchema, type DailyPrice } from '../../data-access/entities';
 import { table } from '../../data-access/sql';
 import { actingWholesaler, type Actor } from '../../domain/actor';
 import type { BuyerGrade } from '../../domain/grade';
 import { assertUnitPriceWithinLimit } from '../../domain/money-limits';
 import type { UseCaseContext } from '../context';
+import { varietiesById } from '../carts/cart-access';
 import { commitOrderChange, orderLines } from './order-access';
 
 /**
@@ -23,6 +24,8 @@ export async function setDailyPrice(
   // Stored for orders placed later that day, so checked here and not only when applied.
   assertUnitPriceWithinLimit(input.unitPrice);
   return ctx.tx(async (em) => {
+    // A price for a variety nobody can order would be stored and never used.
+    if (!(await varietiesById(em, [input.varietyId])).has(input.varietyId)) throw NotFoundError.of('variety', input.varietyId);
     const now = ctx.now();
     const price = await em.upsert(DailyPriceSchema, { wholesalerId, day: input.day, varietyId: input.varietyId, grade: input.grade, unitPrice: input.unitPrice, updatedAt: now });
     const matching = await em.execute<Array<{ id: string }>>(
