@@ -11,6 +11,13 @@ export const envSchema = z.object({
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('ordering').describe('Postgres schema owned by this service.'),
   ACCESS_TOKEN_SECRET: z.string().min(32).describe('HS256 key that signs access tokens (at least 32 characters). Secret.'),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt().default(900).describe('Lifetime of an access token (default 15 minutes).'),
+  SESSION_CHECK_CACHE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000)
+    .default(500)
+    .describe('How long the edge believes a session it found live (ms, at most 1000): sign-out, password change, disabling take effect on every replica within this time.'),
   REFRESH_TOKEN_TTL_DAYS: positiveInt().default(30).describe('Lifetime of a refresh token family since its sign-in.'),
   PASSWORD_SCRYPT_COST: z.coerce
     .number()
@@ -50,6 +57,7 @@ const configSchema = envSchema.transform((e) => ({
   auth: {
     accessTokenSecret: e.ACCESS_TOKEN_SECRET,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    sessionCheckCacheMs: e.SESSION_CHECK_CACHE_MS,
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     scryptCost: e.PASSWORD_SCRYPT_COST,
     verificationTtlSeconds: e.VERIFICATION_CODE_TTL_SECONDS,

@@ -6,6 +6,7 @@ import { createNotifierClient } from './clients/notifier-client';
 import type { Config } from './config';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
+import { createAuthenticator } from './entry-points/http/authenticate';
 import { createPublicApi, type PublicApi } from './entry-points/http/public-api';
 import { subscriptions } from './entry-points/messaging/subscriptions';
 import { createCutoffJob } from './entry-points/schedule/cutoff-job';
@@ -34,7 +35,8 @@ export async function createService(config: Config, options: { onClosed?: () => 
   const catalog = createCatalogClient({ baseUrl: config.catalog.url, token: config.internalApiToken, timeoutMs: config.catalog.timeoutMs });
   const billing = createBillingClient({ baseUrl: config.billing.url, token: config.internalApiToken, timeoutMs: config.billing.timeoutMs });
   const notifier = createNotifierClient({ baseUrl: config.notifier.url, token: config.internalApiToken, timeoutMs: config.notifier.timeoutMs });
-  const api = createPublicApi({ orm: runtime.orm, settings, logger: runtime.logger, catalog, billing, notifier, version: '1.0.0' });
+  const authenticate = createAuthenticator({ orm: runtime.orm, key: config.auth.accessTokenSecret, cacheMs: config.auth.sessionCheckCacheMs });
+  const api = createPublicApi({ orm: runtime.orm, settings, logger: runtime.logger, authenticate, catalog, billing, notifier, version: '1.0.0' });
   runtime.http.use(api.docs);
   runtime.http.use(api.api);
   const jobDeps = { orm: runtime.orm, settings, logger: runtime.logger };

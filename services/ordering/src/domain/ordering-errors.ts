@@ -14,6 +14,11 @@ export class AuthError extends AppError {
     return new AuthError({ code: 'invalid-refresh-token', message: 'The refresh token is invalid, expired or revoked.', httpStatus: 401 });
   }
 
+  /** The access token's session ended: signed out, password changed, family revoked, or the account disabled. */
+  static sessionRevoked(): AuthError {
+    return new AuthError({ code: 'session-revoked', message: 'This session has ended; sign in again.', httpStatus: 401 });
+  }
+
   static accountDisabled(): AuthError {
     return new AuthError({ code: 'account-disabled', message: 'This account is disabled.', httpStatus: 403 });
   }

@@ -50,11 +50,13 @@ export async function closedPort(): Promise<number> {
  * answer against the service's own OpenAPI document (status documented, body matches the schema,
  * problem+json for errors), so the contract is tested by every test.
  */
-export async function startOrdering(overrides: Record<string, string> = {}) {
+export async function startOrdering(overrides: Record<string, string> = {}, options: { replicaOf?: { settings: Record<string, string> } } = {}) {
   const env = stackEnv();
-  const schema = uniqueName('ordering');
-  const prefix = uniqueTopicPrefix();
-  const config = readConfig({
+  // A replica shares the first edge's schema, topics and secrets: two edges of one deployment.
+  const shared = options.replicaOf?.settings;
+  const schema = shared?.DATABASE_SCHEMA ?? uniqueName('ordering');
+  const prefix = shared?.KAFKA_TOPIC_PREFIX ?? uniqueTopicPrefix();
+  const settings: Record<string, string> = {
     ...env,
     APP_ENV: 'test',
     DATABASE_SCHEMA: schema,
@@ -69,8 +71,10 @@ export async function startOrdering(overrides: Record<string, string> = {}) {
     PASSWORD_SCRYPT_COST: '1024',
     CATALOG_URL: `http://127.0.0.1:${await closedPort()}`,
     CUTOFF_JOB_ENABLED: 'false',
+    ...(shared ? { ACCESS_TOKEN_SECRET: shared.ACCESS_TOKEN_SECRET as string, INTERNAL_API_TOKEN: shared.INTERNAL_API_TOKEN as string } : {}),
     ...overrides,
-  });
+  };
+  const config = readConfig(settings);
   const service: Service = await createService(config);
   await service.start();
   const url = (service.runtime.server as NonNullable<typeof service.runtime.server>).url;
@@ -200,6 +204,7 @@ export async function startOrdering(overrides: Record<string, string> = {}) {
   return {
     service,
     config,
+    settings,
     schema,
     url,
     call,
@@ -214,7 +219,7 @@ export async function startOrdering(overrides: Record<string, string> = {}) {
     async stop() {
       for (const reader of readers.values()) await reader.stop().catch(() => undefined);
       await service.runtime.stop('test finished');
-      await dropSchema(env.DATABASE_URL, schema);
+      if (!shared) await dropSchema(env.DATABASE_URL, schema);
     },
   };
 }
