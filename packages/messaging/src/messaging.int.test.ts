@@ -51,7 +51,7 @@ afterEach(async () => {
 });
 
 function orderEvent(orderId: string, version: number, memo: string | null = null): OrderUpdated {
-  const party = (name: string) => ({ id: randomUUID(), name, phone: '01012345678' });
+  const party = (name: string) => ({ id: randomUUID(), name, phone: null, sealedPhone: 's1.opaque' });
   return {
     eventId: randomUUID(),
     occurredAt: Date.now(),

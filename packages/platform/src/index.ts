@@ -8,3 +8,4 @@ export { createOrm, migrate, advisoryLockId, databaseCheck, type Orm, type Datab
 export * from './time';
 export { retry, sleep, backoffDelay, type RetryOptions } from './retry';
 export { addExact, multiplyExact, subtractExact, sumExact } from './exact-integers';
+export { createSealer, UnreadableSealedValueError, type Sealer } from './sealing';

@@ -185,8 +185,9 @@ describe('issuing a statement', () => {
       payments: 0,
       balance: total,
       lineCount: 4,
-      wholesaler: { id: w, name: '양재꽃상회', phone: '01098765432' },
-      retailer: { id: r, name: '꽃담플라워', phone: '01012345678' },
+      // Sealed phones pass through as ordering sent them; billing never sees a number.
+      wholesaler: { id: w, name: '양재꽃상회', phone: null, sealedPhone: `sealed-owner-${w}` },
+      retailer: { id: r, name: '꽃담플라워', phone: null, sealedPhone: `sealed-retailer-${r}` },
       orders: [{ orderId: order.orderId, orderNumber: order.orderNumber }],
       document: { bucket: h.bucket, sha256: issued.body.document.sha256, pages: 1 },
     });

@@ -34,6 +34,10 @@ export const envSchema = z.object({
   RATE_LIMIT_CODE_PER_IP: positiveInt().default(20).describe('Verification codes requested per client address per window.'),
   RATE_LIMIT_CODE_WINDOW_SECONDS: positiveInt().default(600).describe('Window of the code-request limits.'),
   INVITATION_TTL_HOURS: positiveInt().default(72).describe('How long a staff invitation code stays valid.'),
+  EVENT_SEALING_KEY: z
+    .string()
+    .min(32)
+    .describe('Key that seals phone numbers and SMS codes in events for the notifier alone (at least 32 characters; the notifier holds the same). Secret.'),
   INTERNAL_API_TOKEN: z.string().min(16).describe('Bearer token for the internal APIs of catalog, billing and notifier. Secret.'),
   CATALOG_URL: z.url().default('http://catalog:8081').describe('Base URL of the catalog service (its internal API is under /internal/v1).'),
   CATALOG_TIMEOUT_MS: positiveInt().default(2_000).describe('Time-out of one call to catalog; past it the edge answers 503 catalog-unavailable.'),
@@ -73,6 +77,7 @@ const configSchema = envSchema.transform((e) => ({
     codeWindowSeconds: e.RATE_LIMIT_CODE_WINDOW_SECONDS,
   },
   internalApiToken: e.INTERNAL_API_TOKEN,
+  eventSealingKey: e.EVENT_SEALING_KEY,
   catalog: { url: e.CATALOG_URL, timeoutMs: e.CATALOG_TIMEOUT_MS },
   billing: { url: e.BILLING_URL, timeoutMs: e.BILLING_TIMEOUT_MS },
   notifier: { url: e.NOTIFIER_URL, timeoutMs: e.NOTIFIER_TIMEOUT_MS },

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { createSealer } from '@marketbill/platform';
 import { createRuntime, type Runtime } from '@marketbill/runtime';
 import { createBillingClient } from './clients/billing-client';
 import { createCatalogClient } from './clients/catalog-client';
@@ -31,7 +32,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
-  const settings: Settings = { auth: config.auth, rateLimits: config.rateLimits, cutoff: config.cutoff };
+  const settings: Settings = { auth: config.auth, rateLimits: config.rateLimits, cutoff: config.cutoff, sealer: createSealer({ current: config.eventSealingKey }) };
   const catalog = createCatalogClient({ baseUrl: config.catalog.url, token: config.internalApiToken, timeoutMs: config.catalog.timeoutMs });
   const billing = createBillingClient({ baseUrl: config.billing.url, token: config.internalApiToken, timeoutMs: config.billing.timeoutMs });
   const notifier = createNotifierClient({ baseUrl: config.notifier.url, token: config.internalApiToken, timeoutMs: config.notifier.timeoutMs });

@@ -16,10 +16,15 @@ export interface OrderLine {
   memo: string | null;
 }
 
+/**
+ * A party of an order sheet. Its phone is sealed for the notifier (billing only passes it on in
+ * statement.issued); `phone` is set only in sheets from events written before phones were sealed.
+ */
 export interface Party {
   id: string;
   name: string;
-  phone: string;
+  phone: string | null;
+  sealedPhone: string | null;
 }
 
 export interface OrderSheet {

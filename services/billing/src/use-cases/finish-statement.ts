@@ -189,8 +189,10 @@ function toStatementIssued(
     supersedesStatementId: statement.supersedesId,
     issuedAt: issuedAt.getTime(),
     issueDay: statement.issueDay,
-    wholesaler: { id: statement.wholesalerId, name: content.supplier.shopName, phone: content.supplier.ownerPhone },
-    retailer: { id: content.buyer.id, name: content.buyer.name, phone: content.buyer.phone },
+    // Phones pass through sealed as ordering sent them (content frozen before they were sealed has
+    // them in clear, and no sealed value).
+    wholesaler: { id: statement.wholesalerId, name: content.supplier.shopName, phone: content.supplier.ownerPhone ?? null, sealedPhone: content.supplier.sealedOwnerPhone ?? null },
+    retailer: { id: content.buyer.id, name: content.buyer.name, phone: content.buyer.phone ?? null, sealedPhone: content.buyer.sealedPhone ?? null },
     orders: content.orders.map((o) => ({ orderId: o.orderId, orderNumber: o.orderNumber })),
     lineCount: statement.lineCount,
     total: statement.total,

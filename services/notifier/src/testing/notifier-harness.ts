@@ -5,6 +5,7 @@ import { createEventCodec, createKafka, createProducer, createRegistryClient, cr
 import type { TopicEvents, TopicName } from '@marketbill/schemas';
 import { dropSchema, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type ReadMessage } from '@marketbill/testing';
 import { readConfig } from '../config';
+import { TEST_SEALING_KEY } from './sample-events';
 import { createService, type Service } from '../service';
 import type { FakeSensServer } from './fake-sens-server';
 
@@ -68,6 +69,7 @@ export async function startNotifier(options: HarnessOptions = {}): Promise<Notif
     LOG_LEVEL: 'fatal',
     APP_ENV: 'test',
     INTERNAL_API_TOKEN: token,
+    EVENT_SEALING_KEY: TEST_SEALING_KEY,
     PUBLIC_WEB_URL: 'https://web.test.marketbill.kr',
     SMS_POLL_INTERVAL_MS: '100',
     SMS_RETRY_INITIAL_DELAY_MS: '100',

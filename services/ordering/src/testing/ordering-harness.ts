@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { Role } from '@marketbill/platform';
-import type { TopicEvents, TopicName } from '@marketbill/schemas';
+import { createSealer, type Role } from '@marketbill/platform';
+import { sealedFieldContext, type Party, type TopicEvents, type TopicName, type VerificationRequested } from '@marketbill/schemas';
 import { dropSchema, readTopic, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TopicReader } from '@marketbill/testing';
 import { readConfig } from '../config';
 import { createService, type Service } from '../service';
@@ -68,13 +68,23 @@ export async function startOrdering(overrides: Record<string, string> = {}, opti
     LOG_LEVEL: process.env.MB_TEST_LOG ?? 'silent',
     ACCESS_TOKEN_SECRET: randomBytes(32).toString('hex'),
     INTERNAL_API_TOKEN: randomBytes(16).toString('hex'),
+    EVENT_SEALING_KEY: randomBytes(32).toString('base64url'),
     PASSWORD_SCRYPT_COST: '1024',
     CATALOG_URL: `http://127.0.0.1:${await closedPort()}`,
     CUTOFF_JOB_ENABLED: 'false',
-    ...(shared ? { ACCESS_TOKEN_SECRET: shared.ACCESS_TOKEN_SECRET as string, INTERNAL_API_TOKEN: shared.INTERNAL_API_TOKEN as string } : {}),
+    ...(shared
+      ? { ACCESS_TOKEN_SECRET: shared.ACCESS_TOKEN_SECRET as string, INTERNAL_API_TOKEN: shared.INTERNAL_API_TOKEN as string, EVENT_SEALING_KEY: shared.EVENT_SEALING_KEY as string }
+      : {}),
     ...overrides,
   };
   const config = readConfig(settings);
+  // What the notifier holds: opens the sealed fields of the events, as tests read them.
+  const sealer = createSealer({ current: settings.EVENT_SEALING_KEY as string });
+  const opened = {
+    code: (e: VerificationRequested) => sealer.open(e.sealedCode as string, sealedFieldContext.verificationCode(e.verificationId)),
+    phone: (e: VerificationRequested) => sealer.open(e.sealedPhone as string, sealedFieldContext.verificationPhone(e.verificationId)),
+    party: (p: Party) => ({ id: p.id, name: p.name, phone: sealer.open(p.sealedPhone as string, sealedFieldContext.partyPhone(p.id)) }),
+  };
   const service: Service = await createService(config);
   await service.start();
   const url = (service.runtime.server as NonNullable<typeof service.runtime.server>).url;
@@ -129,6 +139,12 @@ export async function startOrdering(overrides: Record<string, string> = {}, opti
       readers.set(topic, reader);
     }
     return Promise.all(reader.messages.map((m) => messaging.codec.decode(topic, m.value as Buffer)));
+  }
+
+  /** The raw messages of a topic so far (key as text, value as the bytes a topic reader gets). */
+  async function rawMessages(topic: TopicName): Promise<Array<{ key: string; value: Buffer }>> {
+    await events(topic);
+    return (readers.get(topic) as TopicReader).messages.map((m) => ({ key: m.key?.toString() ?? '', value: m.value as Buffer }));
   }
 
   async function waitForEvent<T extends TopicName>(topic: T, match: (e: TopicEvents[T]) => boolean, description: string = topic): Promise<TopicEvents[T]> {
@@ -205,10 +221,12 @@ export async function startOrdering(overrides: Record<string, string> = {}, opti
     service,
     config,
     settings,
+    opened,
     schema,
     url,
     call,
     events,
+    rawMessages,
     waitForEvent,
     produce,
     produceRaw,

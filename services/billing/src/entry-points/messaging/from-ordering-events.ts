@@ -6,7 +6,7 @@ import { MAX_AMOUNT, MAX_LINE_QUANTITY, MAX_UNIT_PRICE } from '../../domain/mone
 import type { OrderSheet } from '../../domain/order-sheet';
 import type { WholesalerProfile } from '../../domain/wholesaler-profile';
 
-const party = z.object({ id: z.uuid(), name: z.string().min(1), phone: z.string() });
+const party = z.object({ id: z.uuid(), name: z.string().min(1), phone: z.string().nullable(), sealedPhone: z.string().nullable() });
 const krw = z.number().int().min(0).max(MAX_AMOUNT);
 
 const snapshot = z
@@ -76,6 +76,7 @@ export function toWholesalerProfile(topic: string, event: WholesalerProfileUpdat
     version: event.version,
     shopName: event.shopName,
     ownerPhone: event.ownerPhone,
+    sealedOwnerPhone: event.sealedOwnerPhone,
     businessNumber: event.businessNumber,
     companyName: event.companyName,
     representative: event.representative,

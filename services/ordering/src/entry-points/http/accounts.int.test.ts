@@ -13,7 +13,7 @@ afterAll(async () => h?.stop());
 
 async function codeFor(verificationId: string): Promise<string> {
   const event = await h.waitForEvent('account.verification.requested', (e) => e.verificationId === verificationId, 'the verification code event');
-  return event.code;
+  return h.opened.code(event);
 }
 
 async function verifiedSignUp(body: Record<string, unknown>) {
@@ -35,6 +35,21 @@ describe('accounts and sessions', () => {
     expect(me.body.id).toBe(signedUp.body.account.id);
     const rows = await query(stackEnv().DATABASE_URL, `select code_hash from "${h.schema}".verifications where phone = $1`, [phone]);
     expect(rows[0]?.code_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('When a code is requested, then neither the code nor the phone is on the topic in clear; only the notifier key opens them', async () => {
+    const phone = h.nextPhone();
+    const started = await h.call('POST', '/v1/auth/verifications', { body: { phone, purpose: 'SIGN_UP' } });
+    const event = await h.waitForEvent('account.verification.requested', (e) => e.verificationId === started.body.verificationId);
+    const code = h.opened.code(event);
+    expect(code).toMatch(/^\d{6}$/);
+    expect(h.opened.phone(event)).toBe(phone);
+    expect([event.code, event.phone]).toEqual([null, null]);
+    // The raw bytes a topic reader (analytics, npm run tail) gets hold neither.
+    const raw = await h.rawMessages('account.verification.requested');
+    const bytes = raw.find((m) => m.key === started.body.verificationId)?.value as Buffer;
+    expect(bytes.includes(Buffer.from(code))).toBe(false);
+    expect(bytes.includes(Buffer.from(phone))).toBe(false);
   });
 
   it('When the code is wrong five times, then even the right code is refused', async () => {

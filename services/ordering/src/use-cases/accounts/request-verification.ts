@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { publish } from '@marketbill/messaging';
+import { sealedFieldContext } from '@marketbill/schemas';
 import { ValidationError } from '@marketbill/platform';
 import { AccountSchema, VerificationSchema } from '../../data-access/entities';
 import { generateCode, hashCode } from '../../domain/credentials';
@@ -48,8 +49,11 @@ export async function requestVerification(ctx: UseCaseContext, input: { phone: s
       eventId: randomUUID(),
       occurredAt: now.getTime(),
       verificationId,
-      phone,
-      code,
+      // The code and the phone are sealed for the notifier: readers of the topic see neither.
+      phone: null,
+      sealedPhone: ctx.settings.sealer.seal(phone, sealedFieldContext.verificationPhone(verificationId)),
+      code: null,
+      sealedCode: ctx.settings.sealer.seal(code, sealedFieldContext.verificationCode(verificationId)),
       purpose: input.purpose,
       expiresAt: expiresAt.getTime(),
     });

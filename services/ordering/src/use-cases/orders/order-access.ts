@@ -75,7 +75,7 @@ export async function commitOrderChange(ctx: UseCaseContext, em: EntityManager, 
   const now = ctx.now();
   order.version += 1;
   order.updatedAt = now;
-  const parties = await loadParties(em, order.retailerId, order.wholesalerId);
+  const parties = await loadParties(ctx.settings, em, order.retailerId, order.wholesalerId);
   publish(em, 'order.updated', order.id, { eventId: randomUUID(), occurredAt: now.getTime(), change, order: toOrderSnapshot(order, lines, parties) });
   await em.flush();
   return {

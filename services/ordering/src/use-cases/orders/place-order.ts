@@ -9,6 +9,7 @@ import type { OrderPlacement } from '../../domain/order';
 import { formatOrderNumber } from '../../domain/order-number';
 import { CartError, ConnectionError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
+import { toEventParty } from '../parties';
 import type { OrderDetails } from './order-access';
 import { toOrderSnapshot } from './order-snapshot';
 
@@ -29,7 +30,7 @@ export async function placeOrder(ctx: UseCaseContext, input: { retailerId: strin
     const { retailer, wholesaler, confirmed } = await partiesAndConnection(em, input.retailerId, input.wholesalerId);
     if (!confirmed) throw ConnectionError.notConfirmed();
     const varieties = await varietyPricing(em, input.wholesalerId, saleDay, [...new Set(cart.lines.map((l) => l.varietyId))]);
-    const parties = { retailer, wholesaler };
+    const parties = { retailer: toEventParty(ctx.settings, retailer), wholesaler: toEventParty(ctx.settings, wholesaler) };
     const orderId = randomUUID();
     const lines: OrderLineRow[] = cart.lines.map((item, index) => {
       const variety = varieties.get(item.varietyId);
