@@ -125,10 +125,14 @@ export interface StatementIssued {
 }
 
 /** Why the phone is verified. */
-export type VerificationPurpose = 'SIGN_UP' | 'PASSWORD_RESET';
-export const VerificationPurposeValues = ['SIGN_UP', 'PASSWORD_RESET'] as const;
+export type VerificationPurpose = 'SIGN_UP' | 'PASSWORD_RESET' | 'SIGN_IN';
+export const VerificationPurposeValues = ['SIGN_UP', 'PASSWORD_RESET', 'SIGN_IN'] as const;
 
-/** A phone verification code must be sent by SMS (sign-up or password reset). The code and the phone travel sealed: only the notifier can open them. The topic keeps messages for one hour and only the notifier reads it. Key: verificationId. */
+/** What the SMS says. */
+export type VerificationNotice = 'CODE' | 'ALREADY_REGISTERED';
+export const VerificationNoticeValues = ['CODE', 'ALREADY_REGISTERED'] as const;
+
+/** A phone verification SMS must go out: a code (sign-up, password reset, sign-in confirmation), or a notice to an existing account's owner that someone tried to sign up with the number. The code and the phone travel sealed: only the notifier can open them. The topic keeps messages for one hour and only the notifier reads it. Key: verificationId. */
 export interface VerificationRequested {
   /** UUID of this event; consumers deduplicate on it. */
   eventId: string;
@@ -144,10 +148,12 @@ export interface VerificationRequested {
   code: null | string;
   /** The six-digit code to send, sealed with the event-sealing key (AES-256-GCM; only ordering and the notifier hold the key; format and context in packages/platform sealing.ts), bound to the context verification:<verificationId>:code. Ordering stores only its keyed hash; the notifier opens it only to send the SMS. Never log it. */
   sealedCode: null | string;
-  /** SIGN_UP or PASSWORD_RESET. */
+  /** SIGN_UP, PASSWORD_RESET, or SIGN_IN (a sign-in the edge asks to confirm by SMS after repeated failed passwords for the phone). */
   purpose: VerificationPurpose;
   /** When the code stops being accepted (UTC epoch milliseconds). (timestamp-millis) */
   expiresAt: number;
+  /** CODE: send the code. ALREADY_REGISTERED: someone asked to sign up with a number that already has an account; tell its owner so (the event has no code, and the requester got the same answer as for a new number, so the API reveals nothing). */
+  notice: VerificationNotice;
 }
 
 /** Outcome of the application. */
@@ -372,7 +378,7 @@ export const TOPICS = {
     retentionMs: 3600000,
     compacted: false,
     consumers: ["notifier"],
-    schema: "{\"type\":\"record\",\"name\":\"VerificationRequested\",\"namespace\":\"kr.marketbill.ordering\",\"doc\":\"A phone verification code must be sent by SMS (sign-up or password reset). The code and the phone travel sealed: only the notifier can open them. The topic keeps messages for one hour and only the notifier reads it. Key: verificationId.\",\"fields\":[{\"name\":\"eventId\",\"type\":\"string\",\"doc\":\"UUID of this event; consumers deduplicate on it.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the code was requested (UTC epoch milliseconds).\"},{\"name\":\"verificationId\",\"type\":\"string\",\"doc\":\"Verification id (UUID).\"},{\"name\":\"phone\",\"type\":[\"null\",\"string\"],\"doc\":\"Deprecated, always null: the number travels sealed in sealedPhone. Events written before then carry it here in clear.\",\"default\":null},{\"name\":\"sealedPhone\",\"type\":[\"null\",\"string\"],\"doc\":\"Mobile number to verify (normalised 01012345678), sealed with the event-sealing key (AES-256-GCM; only ordering and the notifier hold the key; format and context in packages/platform sealing.ts), bound to the context verification:<verificationId>:phone. Null only in events written before it was sealed.\",\"default\":null},{\"name\":\"code\",\"type\":[\"null\",\"string\"],\"doc\":\"Deprecated, always null: the code never travels in clear; see sealedCode. Events written before then carry it here (the topic keeps one hour).\",\"default\":null},{\"name\":\"sealedCode\",\"type\":[\"null\",\"string\"],\"doc\":\"The six-digit code to send, sealed with the event-sealing key (AES-256-GCM; only ordering and the notifier hold the key; format and context in packages/platform sealing.ts), bound to the context verification:<verificationId>:code. Ordering stores only its keyed hash; the notifier opens it only to send the SMS. Never log it.\",\"default\":null},{\"name\":\"purpose\",\"type\":{\"type\":\"enum\",\"name\":\"VerificationPurpose\",\"doc\":\"Why the phone is verified.\",\"symbols\":[\"SIGN_UP\",\"PASSWORD_RESET\"]},\"doc\":\"SIGN_UP or PASSWORD_RESET.\"},{\"name\":\"expiresAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the code stops being accepted (UTC epoch milliseconds).\"}]}",
+    schema: "{\"type\":\"record\",\"name\":\"VerificationRequested\",\"namespace\":\"kr.marketbill.ordering\",\"doc\":\"A phone verification SMS must go out: a code (sign-up, password reset, sign-in confirmation), or a notice to an existing account's owner that someone tried to sign up with the number. The code and the phone travel sealed: only the notifier can open them. The topic keeps messages for one hour and only the notifier reads it. Key: verificationId.\",\"fields\":[{\"name\":\"eventId\",\"type\":\"string\",\"doc\":\"UUID of this event; consumers deduplicate on it.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the code was requested (UTC epoch milliseconds).\"},{\"name\":\"verificationId\",\"type\":\"string\",\"doc\":\"Verification id (UUID).\"},{\"name\":\"phone\",\"type\":[\"null\",\"string\"],\"doc\":\"Deprecated, always null: the number travels sealed in sealedPhone. Events written before then carry it here in clear.\",\"default\":null},{\"name\":\"sealedPhone\",\"type\":[\"null\",\"string\"],\"doc\":\"Mobile number to verify (normalised 01012345678), sealed with the event-sealing key (AES-256-GCM; only ordering and the notifier hold the key; format and context in packages/platform sealing.ts), bound to the context verification:<verificationId>:phone. Null only in events written before it was sealed.\",\"default\":null},{\"name\":\"code\",\"type\":[\"null\",\"string\"],\"doc\":\"Deprecated, always null: the code never travels in clear; see sealedCode. Events written before then carry it here (the topic keeps one hour).\",\"default\":null},{\"name\":\"sealedCode\",\"type\":[\"null\",\"string\"],\"doc\":\"The six-digit code to send, sealed with the event-sealing key (AES-256-GCM; only ordering and the notifier hold the key; format and context in packages/platform sealing.ts), bound to the context verification:<verificationId>:code. Ordering stores only its keyed hash; the notifier opens it only to send the SMS. Never log it.\",\"default\":null},{\"name\":\"purpose\",\"type\":{\"type\":\"enum\",\"name\":\"VerificationPurpose\",\"doc\":\"Why the phone is verified.\",\"symbols\":[\"SIGN_UP\",\"PASSWORD_RESET\",\"SIGN_IN\"]},\"doc\":\"SIGN_UP, PASSWORD_RESET, or SIGN_IN (a sign-in the edge asks to confirm by SMS after repeated failed passwords for the phone).\"},{\"name\":\"expiresAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the code stops being accepted (UTC epoch milliseconds).\"},{\"name\":\"notice\",\"type\":{\"type\":\"enum\",\"name\":\"VerificationNotice\",\"doc\":\"What the SMS says.\",\"symbols\":[\"CODE\",\"ALREADY_REGISTERED\"],\"default\":\"CODE\"},\"doc\":\"CODE: send the code. ALREADY_REGISTERED: someone asked to sign up with a number that already has an account; tell its owner so (the event has no code, and the requester got the same answer as for a new number, so the API reveals nothing).\",\"default\":\"CODE\"}]}",
   },
   'connection.decided': {
     owner: 'ordering',

@@ -296,6 +296,16 @@ describe('notifier: events that cannot become an SMS', () => {
 });
 
 describe('sealed phones and codes', () => {
+  it('When someone tried to sign up with a registered number, then its owner gets the notice, which carries no code', async () => {
+    const to = phone();
+    const attempt = { ...verificationRequested(to), code: null, sealedCode: null, notice: 'ALREADY_REGISTERED' as const };
+    await h.produce('account.verification.requested', attempt.verificationId, attempt);
+    const [row] = await settled(to, 1);
+    expect(row).toMatchObject({ template: 'sign-up-attempted', status: 'SENT', type: 'LMS' });
+    expect(sentTo(to)[0]?.content).toContain('이미 가입된 번호라 인증번호는 보내지 않았습니다');
+    expect(sentTo(to)[0]?.content).not.toMatch(/\d{6}/);
+  });
+
   it('When an event was written before phones and codes were sealed, then its clear values are still sent', async () => {
     const to = phone();
     const legacy = { ...verificationRequested(to, '604211'), phone: to, sealedPhone: null, code: '604211', sealedCode: null };

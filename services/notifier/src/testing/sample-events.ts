@@ -42,6 +42,7 @@ export function verificationRequested(phone: string, code = '123456', purpose: V
     sealedCode: sealer.seal(code, sealedFieldContext.verificationCode(verificationId)),
     purpose,
     expiresAt: now + 5 * 60_000,
+    notice: 'CODE',
   };
 }
 

@@ -18,6 +18,7 @@ export function toVerificationRequest(e: VerificationRequested, sealer: Sealer):
     phone: e.sealedPhone ? sealer.open(e.sealedPhone, sealedFieldContext.verificationPhone(e.verificationId)) : (e.phone ?? ''),
     code: e.sealedCode ? sealer.open(e.sealedCode, sealedFieldContext.verificationCode(e.verificationId)) : (e.code ?? ''),
     purpose: e.purpose,
+    notice: e.notice,
     occurredAt: e.occurredAt,
     expiresAt: e.expiresAt,
   };

@@ -146,17 +146,6 @@ describe('accounts and sessions', () => {
     expect((await h.events('account.verification.requested')).some((e) => e.verificationId === unknown.body.verificationId)).toBe(false);
   });
 
-  it('When sign-in fails too often for a phone, then it answers 429 with Retry-After, even with the right password', async () => {
-    const retailer = await h.account('RETAILER');
-    for (let i = 0; i < 3; i++) {
-      expect((await h.call('POST', '/v1/auth/sign-in', { body: { phone: retailer.phone, password: 'wrong-pass-1' } })).status).toBe(401);
-    }
-    const locked = await h.call('POST', '/v1/auth/sign-in', { body: { phone: retailer.phone, password: retailer.password } });
-    expect(locked.status).toBe(429);
-    expect(locked.body.code).toBe('too-many-sign-in-attempts');
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
-  });
-
   it('When codes are requested too often for a phone, then the third within the window is refused with 429', async () => {
     const phone = h.nextPhone();
     expect((await h.call('POST', '/v1/auth/verifications', { body: { phone, purpose: 'SIGN_UP' } })).status).toBe(202);

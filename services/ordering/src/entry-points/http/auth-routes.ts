@@ -17,16 +17,17 @@ export function authRoutes(): RouteSpec[] {
       method: 'post',
       path: '/v1/auth/verifications',
       operationId: 'requestVerification',
-      summary: 'Send an SMS verification code (sign-up or password reset)',
+      summary: 'Send an SMS verification code (sign-up, password reset, or a sign-in that needs one)',
       description:
-        'Sends a six-digit code valid for 5 minutes (5 attempts) through the notifier. Rate-limited per phone and per client address. ' +
-        'For PASSWORD_RESET of an unknown phone the answer is the same and nothing is sent.',
+        'Sends a six-digit code valid for 5 minutes (5 attempts) through the notifier. The answer never tells whether the number has an account: ' +
+        'SIGN_UP for a registered number texts its owner that someone tried to sign up instead of a code; PASSWORD_RESET and SIGN_IN for an unknown number send nothing. ' +
+        'Limited per client address, per phone (short window and per day) and by a global hourly SMS budget (429 too-many-code-requests / sms-budget-exhausted, with Retry-After).',
       tags: ['auth'],
       auth: 'public',
       body: S.VerificationRequest,
       status: 202,
       response: S.VerificationStarted,
-      errors: [409, 429],
+      errors: [429],
       run: ({ ctx, body }) => requestVerification(ctx, body),
       respond: (r) => ({ verificationId: r.verificationId, expiresAt: r.expiresAt.toISOString() }),
     }),
@@ -50,7 +51,10 @@ export function authRoutes(): RouteSpec[] {
       path: '/v1/auth/sign-in',
       operationId: 'signIn',
       summary: 'Sign in with phone and password',
-      description: 'Failed attempts are limited per phone, all attempts per client address (429 with Retry-After).',
+      description:
+        'All attempts are limited per client address. Failures from one address for one phone make that address wait longer and longer (429 too-many-sign-in-attempts, Retry-After); ' +
+        'after many failures for a phone from anywhere, a password alone is not enough from an address the phone has not signed in from lately (429 sign-in-code-required): ' +
+        'request a SIGN_IN code and send it with the password. No lock-out: the owner at another address, or with the code, always gets in.',
       tags: ['auth'],
       auth: 'public',
       body: S.SignInRequest,

@@ -96,7 +96,12 @@ const newPassword = z
 
 export const VerificationRequest = request(
   'VerificationRequest',
-  z.object({ phone, purpose: z.enum(['SIGN_UP', 'PASSWORD_RESET']) }),
+  z.object({
+    phone,
+    purpose: z
+      .enum(['SIGN_UP', 'PASSWORD_RESET', 'SIGN_IN'])
+      .describe('SIGN_IN: a code to sign in with while the phone asks for one (429 sign-in-code-required at sign-in).'),
+  }),
 );
 export const VerificationStarted = response('VerificationStarted', z.object({ verificationId: id(), expiresAt: instant() }));
 
@@ -112,7 +117,17 @@ export const SignUpRequest = request(
     invitationCode: text(40).optional().describe('Required for WHOLESALER_STAFF: the code from the owner.'),
   }),
 );
-export const SignInRequest = request('SignInRequest', z.object({ phone, password }));
+export const SignInRequest = request(
+  'SignInRequest',
+  z
+    .object({
+      phone,
+      password,
+      verificationId: z.uuid().optional().describe('With `code`: an SMS code of purpose SIGN_IN, needed after 429 sign-in-code-required.'),
+      code: z.string().regex(/^\d{6}$/).optional().describe('The six-digit SMS code of `verificationId`.'),
+    })
+    .refine((b) => (b.verificationId === undefined) === (b.code === undefined), { message: 'verificationId and code go together.', path: ['code'] }),
+);
 export const RefreshRequest = request('RefreshRequest', z.object({ refreshToken: text(200, 1) }));
 export const PasswordResetRequest = request(
   'PasswordResetRequest',
