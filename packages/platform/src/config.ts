@@ -78,6 +78,32 @@ export const trustedProxies = () =>
   });
 
 /**
+ * The callers of an internal API: comma-separated `name=credential` pairs, where the credential is
+ * the caller's token (at least 16 characters) or `sha256:<64 hex>` of it. At least one.
+ */
+export const internalCallers = () =>
+  list()
+    .transform((entries, ctx) => {
+      const callers: Record<string, string> = {};
+      for (const entry of entries) {
+        const at = entry.indexOf('=');
+        const name = entry.slice(0, at).trim();
+        const credential = entry.slice(at + 1).trim();
+        if (at < 1 || !/^[a-z][a-z0-9-]*$/.test(name)) {
+          ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 20)}…" is not name=credential with a lower-case service name` });
+        } else if (!/^sha256:[0-9a-f]{64}$/.test(credential) && credential.length < 16) {
+          ctx.addIssue({ code: 'custom', message: `the credential of ${name} must be a token of at least 16 characters or sha256:<64 hex>` });
+        } else if (callers[name]) {
+          ctx.addIssue({ code: 'custom', message: `${name} is named twice` });
+        } else {
+          callers[name] = credential;
+        }
+      }
+      return callers;
+    })
+    .refine((callers) => Object.keys(callers).length > 0, 'name at least one caller');
+
+/**
  * Settings every service shares, as environment variable names. Spread into a service's schema:
  * `z.object({ ...platformEnv, ...messagingEnv, MY_KEY: ... })`.
  */

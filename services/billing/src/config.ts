@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flag, loadConfig, messagingEnv, platformEnv, port, positiveInt, toRuntimeConfig, type Env } from '@marketbill/platform/config';
+import { flag, loadConfig, messagingEnv, platformEnv, port, positiveInt, toRuntimeConfig, type Env, internalCallers } from '@marketbill/platform/config';
 
 /** Every setting of the billing service, by environment variable; `describeEnv(envSchema.shape)` lists them. */
 export const envSchema = z.object({
@@ -7,7 +7,7 @@ export const envSchema = z.object({
   ...messagingEnv,
   HTTP_PORT: port().default(8082).describe('Port of the HTTP server.'),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('billing').describe('Postgres schema owned by this service.'),
-  INTERNAL_API_TOKEN: z.string().min(16).describe('Bearer token the ordering edge presents on /internal/v1 (a shared secret, at least 16 characters).'),
+  INTERNAL_API_CALLERS: internalCallers().describe('Who may call the internal API, comma-separated name=credential (the caller’s own token, or sha256:<hex> of it): ordering=…. Secret.'),
   S3_ENDPOINT: z.url().optional().describe('S3 endpoint URL (S3Proxy, MinIO); unset = AWS S3 of the region.'),
   S3_REGION: z.string().default('ap-northeast-2').describe('S3 region (signing region for S3-compatible stores).'),
   S3_ACCESS_KEY_ID: z.string().optional().describe('S3 access key id; unset = the AWS default credential chain (e.g. a workload role).'),
@@ -48,7 +48,7 @@ export const envSchema = z.object({
 
 const configSchema = envSchema.transform((e) => ({
   runtime: toRuntimeConfig('billing', e, { httpPort: e.HTTP_PORT, databaseSchema: e.DATABASE_SCHEMA }),
-  internalApiToken: e.INTERNAL_API_TOKEN,
+  internalApiCallers: e.INTERNAL_API_CALLERS,
   s3: {
     endpoint: e.S3_ENDPOINT,
     region: e.S3_REGION,

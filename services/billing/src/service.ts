@@ -38,7 +38,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     leaseSeconds: config.issuing.leaseSeconds,
     viewWaitMs: config.issuing.viewWaitMs,
   };
-  runtime.http.use('/internal/v1', createInternalRouter(deps, config.internalApiToken));
+  runtime.http.use('/internal/v1', createInternalRouter(deps, config.internalApiCallers));
   return {
     runtime,
     deps,

@@ -33,7 +33,7 @@ beforeAll(async () => {
     KAFKA_TOPIC_PARTITIONS: '2',
     HTTP_PORT: '0',
     LOG_LEVEL: 'silent',
-    INTERNAL_API_TOKEN: TOKEN,
+    INTERNAL_API_CALLERS: `ordering=${TOKEN}`,
   });
   service = await createService(config);
   await service.start();

@@ -58,7 +58,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     appEnv: config.runtime.appEnv,
     sealer: createSealer(config.sealing),
   });
-  runtime.http.use(createDeliveriesRouter({ orm: runtime.orm, deliveries, internalApiToken: config.internalApiToken, logger: runtime.logger }));
+  runtime.http.use(createDeliveriesRouter({ orm: runtime.orm, deliveries, internalApiCallers: config.internalApiCallers, logger: runtime.logger }));
 
   const { sender: s } = config.sms;
   const sender = s.enabled

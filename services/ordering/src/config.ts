@@ -58,7 +58,9 @@ export const envSchema = z.object({
     .string()
     .min(32)
     .describe('Key that seals phone numbers and SMS codes in events for the notifier alone (at least 32 characters; the notifier holds the same). Secret.'),
-  INTERNAL_API_TOKEN: z.string().min(16).describe('Bearer token for the internal APIs of catalog, billing and notifier. Secret.'),
+  CATALOG_API_TOKEN: z.string().min(16).describe('Ordering’s own bearer token for catalog’s internal API (catalog lists it in INTERNAL_API_CALLERS). Secret.'),
+  BILLING_API_TOKEN: z.string().min(16).describe('Ordering’s own bearer token for billing’s internal API (billing lists it in INTERNAL_API_CALLERS). Secret.'),
+  NOTIFIER_API_TOKEN: z.string().min(16).describe('Ordering’s own bearer token for the notifier’s internal API (the notifier lists it in INTERNAL_API_CALLERS). Secret.'),
   CATALOG_URL: z.url().default('http://catalog:8081').describe('Base URL of the catalog service (its internal API is under /internal/v1).'),
   CATALOG_TIMEOUT_MS: positiveInt().default(2_000).describe('Time-out of one call to catalog; past it the edge answers 503 catalog-unavailable.'),
   BILLING_URL: z.url().default('http://billing:8082').describe('Base URL of the billing service (its internal API is under /internal/v1).'),
@@ -104,11 +106,10 @@ const configSchema = envSchema.transform((e) => ({
     signInFailureMemorySeconds: e.SIGN_IN_FAILURE_MEMORY_SECONDS,
     knownAddressDays: e.SIGN_IN_KNOWN_ADDRESS_DAYS,
   },
-  internalApiToken: e.INTERNAL_API_TOKEN,
   eventSealingKey: e.EVENT_SEALING_KEY,
-  catalog: { url: e.CATALOG_URL, timeoutMs: e.CATALOG_TIMEOUT_MS },
-  billing: { url: e.BILLING_URL, timeoutMs: e.BILLING_TIMEOUT_MS },
-  notifier: { url: e.NOTIFIER_URL, timeoutMs: e.NOTIFIER_TIMEOUT_MS },
+  catalog: { url: e.CATALOG_URL, token: e.CATALOG_API_TOKEN, timeoutMs: e.CATALOG_TIMEOUT_MS },
+  billing: { url: e.BILLING_URL, token: e.BILLING_API_TOKEN, timeoutMs: e.BILLING_TIMEOUT_MS },
+  notifier: { url: e.NOTIFIER_URL, token: e.NOTIFIER_API_TOKEN, timeoutMs: e.NOTIFIER_TIMEOUT_MS },
   cutoff: { defaultTime: e.DEFAULT_CUTOFF_TIME, jobEnabled: e.CUTOFF_JOB_ENABLED },
   demoPassword: e.DEMO_PASSWORD,
 }));

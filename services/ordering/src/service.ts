@@ -33,9 +33,10 @@ export async function createService(config: Config, options: { onClosed?: () => 
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
   const settings: Settings = { auth: config.auth, rateLimits: config.rateLimits, cutoff: config.cutoff, sealer: createSealer({ current: config.eventSealingKey }) };
-  const catalog = createCatalogClient({ baseUrl: config.catalog.url, token: config.internalApiToken, timeoutMs: config.catalog.timeoutMs });
-  const billing = createBillingClient({ baseUrl: config.billing.url, token: config.internalApiToken, timeoutMs: config.billing.timeoutMs });
-  const notifier = createNotifierClient({ baseUrl: config.notifier.url, token: config.internalApiToken, timeoutMs: config.notifier.timeoutMs });
+  // One credential per callee: a token that leaks from (or to) one service opens no other.
+  const catalog = createCatalogClient({ baseUrl: config.catalog.url, token: config.catalog.token, timeoutMs: config.catalog.timeoutMs });
+  const billing = createBillingClient({ baseUrl: config.billing.url, token: config.billing.token, timeoutMs: config.billing.timeoutMs });
+  const notifier = createNotifierClient({ baseUrl: config.notifier.url, token: config.notifier.token, timeoutMs: config.notifier.timeoutMs });
   const authenticate = createAuthenticator({ orm: runtime.orm, key: config.auth.accessTokenSecret, cacheMs: config.auth.sessionCheckCacheMs });
   const api = createPublicApi({ orm: runtime.orm, settings, logger: runtime.logger, authenticate, catalog, billing, notifier, version: '1.0.0' });
   runtime.http.use(api.docs);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -8,10 +9,11 @@ import { createHealth } from '../health';
 import { createLogger } from '../logger';
 import { createHttpApp, finishHttpApp, listen, type RunningServer } from './app';
 import { createServiceClient } from './client';
-import { actorHeaders, readActor, requireInternalToken } from './internal';
+import { actorHeaders, readActor, requireInternalCaller } from './internal';
 import { parseInput } from './validate';
 
 const TOKEN = 'a-long-internal-token-for-tests';
+const REPORTING_TOKEN = 'another-callers-own-token-1234';
 const logged: string[] = [];
 const logger = createLogger({
   service: 'http-test',
@@ -39,8 +41,8 @@ beforeAll(async () => {
   app.get('/bug', () => {
     throw new TypeError("Cannot read properties of undefined (reading 'secret')");
   });
-  app.get('/internal/whoami', requireInternalToken(TOKEN), (req, res) => {
-    res.json({ actor: readActor(req) ?? null });
+  app.get('/internal/whoami', requireInternalCaller({ ordering: TOKEN, reporting: `sha256:${createHash('sha256').update(REPORTING_TOKEN).digest('hex')}` }), (req, res) => {
+    res.json({ actor: readActor(req) ?? null, caller: res.locals.internalCaller });
   });
   finishHttpApp(app, logger);
   server = await listen(app, 0, '127.0.0.1');
@@ -130,7 +132,10 @@ describe('HTTP plumbing', () => {
     expect((await call('/internal/whoami', { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).body.code).toBe('invalid-token');
     const actor = { accountId: '3f8a9b0c-1d2e-4f5a-8b6c-7d8e9f0a1b2c', role: 'WHOLESALER_OWNER' as const, wholesalerId: '3f8a9b0c-1d2e-4f5a-8b6c-7d8e9f0a1b2c' };
     const ok = await call('/internal/whoami', { headers: { authorization: `Bearer ${TOKEN}`, ...actorHeaders(actor) } });
-    expect(ok.body.actor).toEqual(actor);
+    expect(ok.body).toEqual({ actor, caller: 'ordering' });
+    // Each caller has its own credential; one listed by its digest works the same.
+    expect((await call('/internal/whoami', { headers: { authorization: `Bearer ${REPORTING_TOKEN}` } })).body.caller).toBe('reporting');
+    expect((await call('/internal/whoami', { headers: { authorization: `Bearer sha256:${createHash('sha256').update(REPORTING_TOKEN).digest('hex')}` } })).body.code).toBe('invalid-token');
   });
 
   it('When nothing is configured as a trusted proxy, then X-Forwarded-For is ignored and the TCP peer is the client', async () => {
@@ -164,7 +169,7 @@ describe('HTTP plumbing', () => {
 
   it('When the service client calls, then 2xx bodies return, 4xx keep the callee code, outages become 503', async () => {
     const client = createServiceClient({ name: 'things', baseUrl: server.url, token: TOKEN, timeoutMs: 500 });
-    await expect(client.request('GET', '/internal/whoami')).resolves.toEqual({ actor: null });
+    await expect(client.request('GET', '/internal/whoami')).resolves.toEqual({ actor: null, caller: 'ordering' });
     await expect(client.request('GET', '/conflict')).rejects.toMatchObject({ code: 'thing-exists', httpStatus: 409 });
     const wrongToken = createServiceClient({ name: 'things', baseUrl: server.url, token: 'not-the-token-at-all', timeoutMs: 500 });
     await expect(wrongToken.request('GET', '/internal/whoami')).rejects.toMatchObject({ code: 'things-unavailable', httpStatus: 502 });

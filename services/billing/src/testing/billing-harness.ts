@@ -59,7 +59,7 @@ export async function startBilling(overrides: Record<string, string> = {}): Prom
     HTTP_PORT: '0',
     HTTP_HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
-    INTERNAL_API_TOKEN: token,
+    INTERNAL_API_CALLERS: `ordering=${token}`,
     S3_BUCKET: bucket,
     SEAL_ALLOW_PRIVATE_NETWORK: 'true',
     ...overrides,

@@ -68,7 +68,7 @@ export async function startNotifier(options: HarnessOptions = {}): Promise<Notif
     // Quiet by default (kafkajs logs topic-creation races at error level); a test can raise it.
     LOG_LEVEL: 'fatal',
     APP_ENV: 'test',
-    INTERNAL_API_TOKEN: token,
+    INTERNAL_API_CALLERS: `ordering=${token}`,
     EVENT_SEALING_KEY: TEST_SEALING_KEY,
     PUBLIC_WEB_URL: 'https://web.test.marketbill.kr',
     SMS_POLL_INTERVAL_MS: '100',

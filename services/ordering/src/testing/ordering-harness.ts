@@ -67,13 +67,15 @@ export async function startOrdering(overrides: Record<string, string> = {}, opti
     // eslint-disable-next-line no-restricted-properties -- tests may raise the log level to debug
     LOG_LEVEL: process.env.MB_TEST_LOG ?? 'silent',
     ACCESS_TOKEN_SECRET: randomBytes(32).toString('hex'),
-    INTERNAL_API_TOKEN: randomBytes(16).toString('hex'),
+    CATALOG_API_TOKEN: randomBytes(16).toString('hex'),
+    BILLING_API_TOKEN: randomBytes(16).toString('hex'),
+    NOTIFIER_API_TOKEN: randomBytes(16).toString('hex'),
     EVENT_SEALING_KEY: randomBytes(32).toString('base64url'),
     PASSWORD_SCRYPT_COST: '1024',
     CATALOG_URL: `http://127.0.0.1:${await closedPort()}`,
     CUTOFF_JOB_ENABLED: 'false',
     ...(shared
-      ? { ACCESS_TOKEN_SECRET: shared.ACCESS_TOKEN_SECRET as string, INTERNAL_API_TOKEN: shared.INTERNAL_API_TOKEN as string, EVENT_SEALING_KEY: shared.EVENT_SEALING_KEY as string }
+      ? { ACCESS_TOKEN_SECRET: shared.ACCESS_TOKEN_SECRET as string, EVENT_SEALING_KEY: shared.EVENT_SEALING_KEY as string }
       : {}),
     ...overrides,
   };

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isDay, parseInput, requireInternalToken } from '@marketbill/platform';
+import { isDay, parseInput, requireInternalCaller, type InternalCallers } from '@marketbill/platform';
 import { getLedger } from '../../use-cases/get-ledger';
 import { getStatement } from '../../use-cases/get-statement';
 import { getStatementDownload } from '../../use-cases/get-statement-download';
@@ -48,13 +48,13 @@ const paymentBody = z
   .strict();
 
 /**
- * Billing's internal API under /internal/v1, called by the ordering edge only: a bearer token
- * (INTERNAL_API_TOKEN) on every route, the acting user in X-MarketBill-Actor, and billing's own
- * ownership checks on its data.
+ * Billing's internal API under /internal/v1, called by the ordering edge only: the caller's own
+ * bearer token (INTERNAL_API_CALLERS) on every route, the acting user in X-MarketBill-Actor, and
+ * billing's own ownership checks on its data.
  */
-export function createInternalRouter(deps: IssuingDeps, internalApiToken: string): Router {
+export function createInternalRouter(deps: IssuingDeps, internalApiCallers: InternalCallers): Router {
   const router = Router();
-  router.use(requireInternalToken(internalApiToken));
+  router.use(requireInternalCaller(internalApiCallers));
   const em = () => deps.orm.em.fork() as EntityManager;
 
   router.get('/statements', async (req, res) => {
