@@ -178,14 +178,19 @@ export const BusinessProfileInput = request(
 export const BusinessProfile = response(
   'BusinessProfile',
   z.object({
-    businessNumber: z.string(),
+    view: z
+      .enum(['FULL', 'SHOP'])
+      .describe(
+        'FULL for the wholesaler’s own people, ADMIN and retailers with a CONFIRMED connection; SHOP for everyone else: businessNumber, representative, bankAccount and sealImageUrl are then null.',
+      ),
+    businessNumber: z.string().nullable(),
     companyName: z.string(),
-    representative: z.string(),
+    representative: z.string().nullable(),
     address: z.string(),
     phone: z.string(),
     businessType: z.string(),
     businessItem: z.string(),
-    bankAccount: z.string(),
+    bankAccount: z.string().nullable(),
     sealImageUrl: z.string().nullable(),
     version: z.int(),
     updatedAt: instant(),

@@ -34,14 +34,17 @@ export function wholesalerRoutes(): RouteSpec[] {
       path: '/v1/wholesalers/{wholesalerId}',
       operationId: 'getWholesaler',
       summary: 'One wholesaler with its business profile',
+      description:
+        'The business registration number, representative, bank account and seal are shown (view FULL) to the wholesaler’s own owner and staff, ADMIN and retailers with a CONFIRMED connection; ' +
+        'others signed in see the shop (view SHOP: those fields null).',
       tags: ['wholesalers'],
       auth: 'bearer',
       params: S.idParam('wholesalerId'),
       status: 200,
       response: S.Wholesaler,
       errors: [404],
-      run: ({ ctx, params }) => getWholesaler(ctx, params.wholesalerId as string),
-      respond: (r) => toWholesaler(r.wholesaler, r.owner),
+      run: ({ ctx, actor, params }) => getWholesaler(ctx, actor, params.wholesalerId as string),
+      respond: (r) => toWholesaler(r.wholesaler, r.owner, r.view),
     }),
     route({
       method: 'get',
@@ -54,7 +57,7 @@ export function wholesalerRoutes(): RouteSpec[] {
       status: 200,
       response: S.Wholesaler,
       run: ({ ctx, actor }) => getOwnWholesaler(ctx, actor),
-      respond: (r) => toWholesaler(r.wholesaler, r.owner),
+      respond: (r) => toWholesaler(r.wholesaler, r.owner, r.view),
     }),
     route({
       method: 'put',
