@@ -5,6 +5,7 @@ export { createHealth, type Health, type ReadinessCheck } from './health';
 export { createShutdown, type Shutdown } from './shutdown';
 export * from './http';
 export { createOrm, migrate, advisoryLockId, databaseCheck, type Orm, type DatabaseOptions } from './database';
+export { provisionServiceRole, roleUrl, serviceRoleSql, type ServiceRole } from './database-roles';
 export * from './time';
 export { retry, sleep, backoffDelay, type RetryOptions } from './retry';
 export { addExact, multiplyExact, subtractExact, sumExact } from './exact-integers';
