@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { startSystem } from '@marketbill/testing';
+import { query, startSystem } from '@marketbill/testing';
 
 jest.setTimeout(180_000);
 
@@ -22,6 +22,19 @@ describe('the whole system on the shared stack', () => {
       expect((await fetch(`${system.urls.notifier}/internal/v1/deliveries`, { headers: asCatalogCaller })).status).toBe(401);
       const rightToken = { authorization: `Bearer ${system.env.ordering.BILLING_API_TOKEN}`, ...admin };
       expect((await fetch(`${system.urls.billing}/internal/v1/statements`, { headers: rightToken })).status).toBe(200);
+
+      // Each service connects as its own role: ordering's cannot read or write billing's tables.
+      const asOrdering = (sql: string) =>
+        query(system.env.ordering.DATABASE_URL as string, sql).then(
+          () => 'ok',
+          (error: { code: string }) => error.code,
+        );
+      const billingSchema = system.env.billing.DATABASE_SCHEMA;
+      expect(await asOrdering(`select count(*) from "${system.env.ordering.DATABASE_SCHEMA}".orders`)).toBe('ok');
+      expect(await asOrdering(`select * from "${billingSchema}".ledger_entry`)).toBe('42501');
+      expect(await asOrdering(`update "${billingSchema}".ledger_account set balance = 0`)).toBe('42501');
+      expect(await asOrdering(`select * from "${system.env.notifier.DATABASE_SCHEMA}".delivery`)).toBe('42501');
+      expect(new URL(system.env.ordering.DATABASE_URL as string).username).toBe('ordering_test');
     } finally {
       await system.stop();
     }

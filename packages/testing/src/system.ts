@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { serviceDatabase } from './database';
 import { stackEnv } from './stack-env';
 import { uniqueName } from './names';
 import { waitFor } from './wait-for';
@@ -93,11 +94,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const output = {} as Record<ServiceName, string[]>;
   const children: ChildProcess[] = [];
   for (const name of names) {
+    const schema = `${run}_${name.replace(/-/g, '_')}`;
     env[name] = {
       ...localEnv(name, secrets),
       ...shared,
       HTTP_PORT: String(ports[name]),
-      DATABASE_SCHEMA: `${run}_${name.replace(/-/g, '_')}`,
+      // Each service as its own role, owner of its schema only, as deployed.
+      DATABASE_URL: (await serviceDatabase(stack.DATABASE_URL, name, schema)).url,
+      DATABASE_SCHEMA: schema,
       ...(options.perService?.[name] ?? {}),
     };
     output[name] = [];

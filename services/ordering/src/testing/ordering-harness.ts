@@ -4,7 +4,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { createSealer, type Role } from '@marketbill/platform';
 import { sealedFieldContext, type Party, type TopicEvents, type TopicName, type VerificationRequested } from '@marketbill/schemas';
-import { dropSchema, readTopic, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TopicReader } from '@marketbill/testing';
+import { dropSchema, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TopicReader } from '@marketbill/testing';
 import { readConfig } from '../config';
 import { createService, type Service } from '../service';
 import { createAccount } from '../use-cases/accounts/create-account';
@@ -56,8 +56,11 @@ export async function startOrdering(overrides: Record<string, string> = {}, opti
   const shared = options.replicaOf?.settings;
   const schema = shared?.DATABASE_SCHEMA ?? uniqueName('ordering');
   const prefix = shared?.KAFKA_TOPIC_PREFIX ?? uniqueTopicPrefix();
+  // The service connects as its own role, owner of its schema only, as deployed.
+  const databaseUrl = shared?.DATABASE_URL ?? (await serviceDatabase(env.DATABASE_URL, 'ordering', schema)).url;
   const settings: Record<string, string> = {
     ...env,
+    DATABASE_URL: databaseUrl,
     APP_ENV: 'test',
     DATABASE_SCHEMA: schema,
     KAFKA_TOPIC_PREFIX: prefix,
