@@ -4,6 +4,7 @@
 // service that names it). Logs go to .stack/logs/svc-<name>.log, pids to .stack/pids/svc-<name>.pid.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { logPath, repoRoot, stackDir } from './stack/paths.ts';
 import { isOurs, readPid, removePid, startDetached, tailLog, terminate } from './stack/process.ts';
@@ -45,6 +46,39 @@ export function localEnv(name: ServiceName): Record<string, string> {
   return env;
 }
 
+/** A service's Postgres role: its name in snake_case, which is also its schema's name. */
+export function serviceRole(name: ServiceName): string {
+  return name.replace(/-/g, '_');
+}
+
+/**
+ * The DATABASE_URL a service runs with: the stack's server and database, as the service's own role
+ * (its password generated once into .stack/secrets.json), never the administrator.
+ */
+export function serviceDatabaseUrl(name: ServiceName, adminUrl: string): string {
+  const url = new URL(adminUrl);
+  url.username = serviceRole(name);
+  url.password = secret(`${serviceRole(name).toUpperCase()}_DATABASE_PASSWORD`);
+  return url.href;
+}
+
+/**
+ * Creates (or brings up to date) each service's role and its schema on the stack's Postgres, with
+ * the administrator's connection: the role owns its schema and nothing else. A schema an older stack
+ * made as the administrator is handed over with everything in it (see provisionServiceRole). Uses
+ * the built platform package, so run it after `tsc -b`.
+ */
+export async function provisionServiceRoles(adminUrl: string, log: (m: string) => void): Promise<void> {
+  const platform = createRequire(import.meta.url)(path.join(repoRoot, 'packages', 'platform', 'dist', 'index.js')) as {
+    provisionServiceRole(adminUrl: string, role: { role: string; password: string; schema: string }): Promise<void>;
+  };
+  for (const name of serviceNames) {
+    const role = serviceRole(name);
+    await platform.provisionServiceRole(adminUrl, { role, password: decodeURIComponent(new URL(serviceDatabaseUrl(name, adminUrl)).password), schema: role });
+  }
+  log(`database roles ready: ${serviceNames.map(serviceRole).join(', ')} (each owns its schema only)`);
+}
+
 function component(name: ServiceName): string {
   return `svc-${name}`;
 }
@@ -71,7 +105,7 @@ const nodeFlags = ['--enable-source-maps', '--disable-warning=TimeoutNegativeWar
 
 /** Starts a service unless it runs; waits until /health/ready answers 200. */
 export async function startService(name: ServiceName, stack: Record<string, string>, log: (m: string) => void): Promise<void> {
-  const env = { ...process.env, ...stack, ...localEnv(name) };
+  const env = serviceCommandEnv(name, stack);
   const port = Number(env.HTTP_PORT);
   if (serviceRunning(name)) {
     log(`${name} already running on :${port}`);
@@ -94,9 +128,9 @@ export async function startService(name: ServiceName, stack: Record<string, stri
   log(`${name} ready on http://127.0.0.1:${port}`);
 }
 
-/** Runs a one-off command of a service (`seed-demo`, `migrate`) with the same environment. */
+/** The environment of a service process or one-off command (`seed-demo`, `migrate`): its own database role. */
 export function serviceCommandEnv(name: ServiceName, stack: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, ...stack, ...localEnv(name) };
+  return { ...process.env, ...stack, DATABASE_URL: serviceDatabaseUrl(name, stack.DATABASE_URL as string), ...localEnv(name) };
 }
 
 export async function stopService(name: ServiceName, log: (m: string) => void): Promise<void> {
