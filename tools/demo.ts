@@ -3,14 +3,18 @@
 //   a florist signs up with the SMS code (read from the notifier's log, as on a local demo), applies
 //   to the demo wholesaler, who approves; browses priced flowers; fills the cart and orders; the
 //   wholesaler prices the order from the auction suggestions and issues the statement; the florist
-//   downloads the PDF; the admin reads the SMS log.
+//   downloads the PDF; the admin reads the SMS log. The statement is issued inside a trace the demo
+//   starts (W3C traceparent), and the demo checks through Jaeger's query API that the trace holds the
+//   edge, billing and the notifier, then prints its link in the trace viewer.
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { logPath, repoRoot, stackDir } from './stack/paths.ts';
+import { jaegerUrls } from './stack/jaeger.ts';
 import { servicePort } from './services.ts';
 
 const edge = process.env.MB_EDGE_URL ?? `http://127.0.0.1:${servicePort('ordering')}`;
+const traces = process.env.MB_JAEGER_QUERY_URL ?? jaegerUrls().uiUrl;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const step = (n: number, title: string) => say(`\n${n}. ${title}`);
 
@@ -19,13 +23,14 @@ interface Answer {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of the edge, printed and picked apart
 }
 
-async function call(method: string, url: string, options: { token?: string; body?: unknown; key?: boolean } = {}): Promise<Answer> {
+async function call(method: string, url: string, options: { token?: string; body?: unknown; key?: boolean; headers?: Record<string, string> } = {}): Promise<Answer> {
   const response = await fetch(`${edge}${url}`, {
     method,
     headers: {
       ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...(options.key ? { 'idempotency-key': randomUUID() } : {}),
+      ...(options.headers ?? {}),
     },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
@@ -112,7 +117,10 @@ async function main(): Promise<void> {
   say(`   total ${won(priced.total)}`);
 
   step(6, 'The wholesaler issues the statement (거래명세서)');
-  const statement = (await call('POST', '/v1/statements', { token: owner, body: { orderIds: [order.id] }, key: true })).body;
+  // In a trace of our own, so we can find it in Jaeger: the edge continues the caller's traceparent.
+  const traceId = randomBytes(16).toString('hex');
+  const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+  const statement = (await call('POST', '/v1/statements', { token: owner, body: { orderIds: [order.id] }, key: true, headers: { traceparent } })).body;
   say(`   statement ${statement.number} v${statement.version}: 합계 ${won(statement.total)}, 잔액 ${won(statement.balance)}, ${statement.pages} page(s)`);
 
   step(7, 'The florist downloads the PDF');
@@ -130,7 +138,18 @@ async function main(): Promise<void> {
     return page.body.items.some((d: { template: string }) => d.template === 'statement-issued') ? page.body.items : undefined;
   }, 'the statement SMS in the delivery log');
   for (const d of deliveries.slice(0, 8)) say(`   ${d.createdAt}  ${d.template.padEnd(22)} ${d.recipient}  ${d.type}  ${d.status}`);
-  say('\nDone. Swagger UI: ' + `${edge}/docs`);
+  step(9, 'The statement’s trace in Jaeger: the edge → billing → the notifier');
+  const services = await until(async () => {
+    const response = await fetch(`${traces}/api/traces/${traceId}`);
+    if (response.status !== 200) return undefined;
+    const trace = ((await response.json()) as { data: Array<{ spans: Array<{ processID: string; operationName: string }>; processes: Record<string, { serviceName: string }> }> }).data[0];
+    if (!trace) return undefined;
+    const seen = new Set(trace.spans.map((s) => trace.processes[s.processID]?.serviceName));
+    return ['ordering', 'billing', 'notifier'].every((n) => seen.has(n)) ? { names: [...seen], spans: trace.spans.length } : undefined;
+  }, `trace ${traceId} with ordering, billing and notifier spans in Jaeger at ${traces} (were the services started by this npm run up, which points them at it?)`);
+  say(`   ${services.spans} spans from ${services.names.join(', ')}`);
+  say(`   ${traces}/trace/${traceId}`);
+  say('\nDone. Swagger UI: ' + `${edge}/docs` + `   Traces: ${traces}`);
 }
 
 main().catch((error: unknown) => {

@@ -2,13 +2,14 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { Client } from 'pg';
 import { dropSchema, query, stackEnv, uniqueName } from '@marketbill/testing';
 import { provisionServiceRole, roleUrl } from './database-roles';
+import { pgClientConfig } from './postgres-connection';
 
 const admin = stackEnv().DATABASE_URL;
 const schemas: string[] = [];
 const roles: string[] = [];
 
 async function asRole(url: string, sql: string): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
-  const client = new Client({ connectionString: url });
+  const client = new Client(pgClientConfig(url, 'marketbill-test'));
   await client.connect();
   try {
     await client.query(sql);

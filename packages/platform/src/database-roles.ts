@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { pgClientConfig } from './postgres-connection';
 
 /**
  * Each service connects to Postgres as its own role, which owns its schema and nothing else: no
@@ -74,7 +75,7 @@ export function serviceRoleSql({ role, password, schema }: ServiceRole): string[
 
 /** Runs {@link serviceRoleSql} in one transaction on an administrator's connection. */
 export async function provisionServiceRole(adminUrl: string, role: ServiceRole): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
+  const client = new Client(pgClientConfig(adminUrl, 'marketbill-provision'));
   await client.connect();
   try {
     await client.query('begin');

@@ -8,7 +8,9 @@ jest.setTimeout(120_000);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies in assertions
 
-const LIMIT = 10_000_000_000_000;
+const LIMIT = 9_999_999_999_999;
+/** One order sheet near the limit: 99,999 × 100,000,000. */
+const NEAR = 9_999_900_000_000;
 let h: BillingHarness;
 // A second billing on its own schema whose renderer gives up after 1 ms: every render fails for real.
 let slow: BillingHarness;
@@ -44,14 +46,14 @@ async function pricedOrder(b: BillingHarness, w: string, r: string, quantity: nu
 }
 
 describe('money limits in billing', () => {
-  it('When a statement would take the balance past 10^13, then 422 balance-limit-exceeded, no number is taken and the pair is not held', async () => {
+  it('When a statement would take the balance past the limit (just under 10^13), then 422 balance-limit-exceeded, no number is taken and the pair is not held', async () => {
     const { w, r } = await pair(h);
-    // Two order sheets of 10^13 each (100,000 × 100,000,000): each within every limit.
-    const first = await pricedOrder(h, w, r, 100_000, 100_000_000);
-    const second = await pricedOrder(h, w, r, 100_000, 100_000_000);
+    // Two order sheets near the limit each: each within every limit, together far past it.
+    const first = await pricedOrder(h, w, r, 99_999, 100_000_000);
+    const second = await pricedOrder(h, w, r, 99_999, 100_000_000);
     const issued = await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [first] } });
     expect(issued.status).toBe(201);
-    expect(issued.body).toMatchObject({ number: expect.stringMatching(/-00001$/), total: LIMIT, balance: LIMIT });
+    expect(issued.body).toMatchObject({ number: expect.stringMatching(/-00001$/), total: NEAR, balance: NEAR });
 
     const refused = await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [second] } });
     expect([refused.status, refused.body.code]).toEqual([422, 'balance-limit-exceeded']);
@@ -59,14 +61,14 @@ describe('money limits in billing', () => {
     expect(rows.map((x) => x.status)).toEqual(['ISSUED']);
 
     // The retailer pays; the same statement now goes through with the next number, no gap.
-    const paid = await h.call<Json>('POST', '/payments', { actor: owner(w), body: { retailerId: r, amount: LIMIT } });
+    const paid = await h.call<Json>('POST', '/payments', { actor: owner(w), body: { retailerId: r, amount: NEAR } });
     expect(paid.status).toBe(201);
     const again = await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [second] } });
     expect(again.status).toBe(201);
-    expect(again.body).toMatchObject({ number: expect.stringMatching(/-00002$/), previousBalance: LIMIT, payments: LIMIT, total: LIMIT, balance: LIMIT });
+    expect(again.body).toMatchObject({ number: expect.stringMatching(/-00002$/), previousBalance: NEAR, payments: NEAR, total: NEAR, balance: NEAR });
   });
 
-  it('When a payment is over 10^13 or would leave a credit past it, then 422 and the ledger is untouched', async () => {
+  it('When a payment is over the limit or would leave a credit past it, then 422 and the ledger is untouched', async () => {
     const { w, r } = await pair(h);
     await pricedOrder(h, w, r, 1, 1_000);
     const tooLarge = await h.call<Json>('POST', '/payments', { actor: owner(w), body: { retailerId: r, amount: LIMIT + 1 } });

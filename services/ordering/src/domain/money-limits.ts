@@ -3,15 +3,16 @@ import { MoneyLimitError } from './ordering-errors';
 
 /**
  * Business limits on quantities and money. They are far above any real trade at a flower market
- * (a line of a million stems, a unit price of 100 million won, an order sheet of 10 trillion won)
+ * (a line of a million stems, a unit price of 100 million won, an order sheet just under 10 trillion won)
  * and low enough that every amount the system computes stays an exact integer everywhere it goes:
  * JavaScript numbers (exact below 2^53 ≈ 9 × 10^15), the Avro `long` fields of the events, billing's
- * ledger (balances are bounded by the same 10^13) and the statement PDF. Exceeding one is refused
+ * ledger (balances are bounded by the same figure) and the statement PDF. Exceeding one is refused
  * with 422 and a code naming the limit; nothing changes.
  */
 export const MAX_LINE_QUANTITY = 1_000_000;
 export const MAX_UNIT_PRICE = 100_000_000;
-export const MAX_ORDER_TOTAL = 10_000_000_000_000;
+/** Below 10^13: the largest amount the statement PDF prints in every cell (13 digits). */
+export const MAX_ORDER_TOTAL = 9_999_999_999_999;
 
 /** A cart or order line's quantity. */
 export function assertQuantityWithinLimit(quantity: number, lineId?: string): void {

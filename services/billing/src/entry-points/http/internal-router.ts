@@ -40,7 +40,7 @@ const ledgerQuery = z.object({ retailerId: z.uuid().optional(), wholesalerId: z.
 const paymentBody = z
   .object({
     retailerId: z.uuid(),
-    // The limit (10^13) is checked by recordPayment: 422 payment-limit-exceeded, not a 400.
+    // The limit (below 10^13) is checked by recordPayment: 422 payment-limit-exceeded, not a 400.
     amount: z.number().int().positive(),
     paidAt: z.iso.datetime({ offset: true }).optional(),
     memo: z.string().trim().max(200).optional(),

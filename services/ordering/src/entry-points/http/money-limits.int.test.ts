@@ -59,28 +59,30 @@ describe('quantity and money limits at the edge', () => {
     expect([ok.status, ok.body.total]).toEqual([200, 100_000_000]);
   });
 
-  it('When prices would take an order past 10^13 won, then 422 order-total-limit-exceeded and nothing changes; the limit itself is accepted', async () => {
+  it('When prices would take an order past 9,999,999,999,999 won, then 422 order-total-limit-exceeded and nothing changes; the limit itself is accepted', async () => {
     const placed = await order([
-      { varietyId: rose.varietyId, quantity: 100_000 },
+      { varietyId: rose.varietyId, quantity: 99_999 },
       { varietyId: tulip.varietyId, quantity: 1_000_000 },
     ]);
     const [first, second] = placed.lines.map((l) => l.id);
-    // 100,000 × 100,000,000 = 10^13: exactly the limit.
-    const atLimit = await h.call('PATCH', `/v1/orders/${placed.id}/prices`, { token: owner.token, body: { lines: [{ lineId: first, unitPrice: 100_000_000 }] } });
-    expect([atLimit.status, atLimit.body.total]).toEqual([200, 10_000_000_000_000]);
-    const over = await h.call('PATCH', `/v1/orders/${placed.id}/prices`, { token: owner.token, body: { lines: [{ lineId: second, unitPrice: 1 }] } });
+    // 99,999 × 100,000,000 + 1,000,000 × 99 = 9,999,999,000,000; a shipping fee of 999 makes it the limit exactly.
+    const priced = await h.call('PATCH', `/v1/orders/${placed.id}/prices`, { token: owner.token, body: { lines: [{ lineId: first, unitPrice: 100_000_000 }, { lineId: second, unitPrice: 99 }] } });
+    expect([priced.status, priced.body.total]).toEqual([200, 9_999_999_000_000]);
+    const atLimit = await h.call('PUT', `/v1/orders/${placed.id}/shipping-fee`, { token: owner.token, body: { amount: 999 } });
+    expect([atLimit.status, atLimit.body.total]).toEqual([200, 9_999_999_999_999]);
+    const over = await h.call('PUT', `/v1/orders/${placed.id}/shipping-fee`, { token: owner.token, body: { amount: 1_000 } });
     expect([over.status, over.body.code]).toEqual([422, 'order-total-limit-exceeded']);
-    const fee = await h.call('PUT', `/v1/orders/${placed.id}/shipping-fee`, { token: owner.token, body: { amount: 1 } });
-    expect(fee.body.code).toBe('order-total-limit-exceeded');
+    const custom = await h.call('POST', `/v1/orders/${placed.id}/custom-lines`, { token: owner.token, body: { itemName: '포장', quantity: 1, unitPrice: 1 } });
+    expect(custom.body.code).toBe('order-total-limit-exceeded');
     const after = await h.call('GET', `/v1/orders/${placed.id}`, { token: owner.token });
-    expect([after.body.version, after.body.total]).toEqual([atLimit.body.version, 10_000_000_000_000]);
+    expect([after.body.version, after.body.total]).toEqual([atLimit.body.version, 9_999_999_999_999]);
     await h.waitForEvent('order.updated', (e) => e.order.orderId === placed.id && e.order.version === atLimit.body.version);
     const updates = (await h.events('order.updated')).filter((e) => e.order.orderId === placed.id);
-    expect(updates.map((e) => e.order.version)).toEqual([atLimit.body.version]);
+    expect(updates.map((e) => e.order.version)).toEqual([priced.body.version, atLimit.body.version]);
   });
 
-  it('When a payment is over 10^13 won, then 422 payment-limit-exceeded before billing is asked', async () => {
-    const over = await h.call('POST', '/v1/payments', { token: owner.token, body: { retailerId: retailer.id, amount: 10_000_000_000_001 } });
+  it('When a payment is over 9,999,999,999,999 won, then 422 payment-limit-exceeded before billing is asked', async () => {
+    const over = await h.call('POST', '/v1/payments', { token: owner.token, body: { retailerId: retailer.id, amount: 10_000_000_000_000 } });
     expect([over.status, over.body.code]).toEqual([422, 'payment-limit-exceeded']);
   });
 });
