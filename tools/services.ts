@@ -2,36 +2,16 @@
 // Each service's local settings live in services/<name>/local.env (no secrets there: a value
 // written `${secret:NAME}` is generated once, kept in .stack/secrets.json, and shared by every
 // service that names it). Logs go to .stack/logs/svc-<name>.log, pids to .stack/pids/svc-<name>.pid.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { logPath, repoRoot, stackDir } from './stack/paths.ts';
+import { logPath, repoRoot } from './stack/paths.ts';
+import { secret } from './stack/secrets.ts';
+import { serviceRoleUrl } from './stack/service-roles.ts';
 import { isOurs, readPid, removePid, startDetached, tailLog, terminate } from './stack/process.ts';
 
 /** In start order: producers of the events others consume come first. */
 export const serviceNames = ['auction-ingest', 'catalog', 'ordering', 'billing', 'notifier'] as const;
 export type ServiceName = (typeof serviceNames)[number];
-
-const secretsFile = path.join(stackDir, 'secrets.json');
-
-function secrets(): Record<string, string> {
-  try {
-    return JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Record<string, string>;
-  } catch {
-    return {};
-  }
-}
-
-function secret(name: string): string {
-  const all = secrets();
-  if (!all[name]) {
-    all[name] = randomBytes(32).toString('base64url');
-    fs.mkdirSync(stackDir, { recursive: true });
-    fs.writeFileSync(secretsFile, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
-  }
-  return all[name] as string;
-}
 
 /**
  * The local port of each service: MB_SERVICE_PORT_BASE (default 8080) plus its place in this list,
@@ -63,37 +43,12 @@ export function localEnv(name: ServiceName): Record<string, string> {
   return env;
 }
 
-/** A service's Postgres role: its name in snake_case, which is also its schema's name. */
-export function serviceRole(name: ServiceName): string {
-  return name.replace(/-/g, '_');
-}
-
 /**
- * The DATABASE_URL a service runs with: the stack's server and database, as the service's own role
- * (its password generated once into .stack/secrets.json), never the administrator.
+ * The DATABASE_URL a service runs with: the stack's server and database as the service's own role
+ * (made by the stack, see stack/service-roles.ts), never the administrator.
  */
 export function serviceDatabaseUrl(name: ServiceName, adminUrl: string): string {
-  const url = new URL(adminUrl);
-  url.username = serviceRole(name);
-  url.password = secret(`${serviceRole(name).toUpperCase()}_DATABASE_PASSWORD`);
-  return url.href;
-}
-
-/**
- * Creates (or brings up to date) each service's role and its schema on the stack's Postgres, with
- * the administrator's connection: the role owns its schema and nothing else. A schema an older stack
- * made as the administrator is handed over with everything in it (see provisionServiceRole). Uses
- * the built platform package, so run it after `tsc -b`.
- */
-export async function provisionServiceRoles(adminUrl: string, log: (m: string) => void): Promise<void> {
-  const platform = createRequire(import.meta.url)(path.join(repoRoot, 'packages', 'platform', 'dist', 'index.js')) as {
-    provisionServiceRole(adminUrl: string, role: { role: string; password: string; schema: string }): Promise<void>;
-  };
-  for (const name of serviceNames) {
-    const role = serviceRole(name);
-    await platform.provisionServiceRole(adminUrl, { role, password: decodeURIComponent(new URL(serviceDatabaseUrl(name, adminUrl)).password), schema: role });
-  }
-  log(`database roles ready: ${serviceNames.map(serviceRole).join(', ')} (each owns its schema only)`);
+  return serviceRoleUrl(adminUrl, name.replace(/-/g, '_'));
 }
 
 function component(name: ServiceName): string {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ensureStack } from './stack/index.ts';
 import { ensureJaeger } from './stack/jaeger.ts';
 import { repoRoot } from './stack/paths.ts';
-import { provisionServiceRoles, serviceCommandEnv, serviceNames, servicePort, startService } from './services.ts';
+import { serviceCommandEnv, serviceNames, servicePort, startService } from './services.ts';
 
 const log = (m: string) => process.stderr.write(`up: ${m}\n`);
 const started = Date.now();
@@ -22,8 +22,7 @@ log('building the services (tsc -b)');
 const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b'], { cwd: repoRoot, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-// Each service connects as its own Postgres role, owner of its schema only.
-await provisionServiceRoles(stack.DATABASE_URL, log);
+// Each service connects as its own Postgres role (made by the stack), owner of its schema only.
 for (const name of serviceNames) await startService(name, stack, log);
 
 // Demo data: a service that has a seed-demo command (idempotent) runs it once everything is up.
