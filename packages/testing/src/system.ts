@@ -108,8 +108,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       ...localEnv(name, secrets, ports),
       ...shared,
       HTTP_PORT: String(ports[name]),
-      // Each service as its own role, owner of its schema only, as deployed.
-      DATABASE_URL: (await serviceDatabase(stack.DATABASE_URL, name, schema)).url,
+      // Each service as its own role, owner of its schema only, as deployed — unless the test names
+      // another connection for it (a TLS-only role, a proxy in front of Postgres).
+      DATABASE_URL: options.perService?.[name]?.DATABASE_URL ?? (await serviceDatabase(stack.DATABASE_URL, name, schema)).url,
       DATABASE_SCHEMA: schema,
       ...(options.perService?.[name] ?? {}),
     };

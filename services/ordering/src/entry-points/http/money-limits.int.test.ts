@@ -65,12 +65,12 @@ describe('quantity and money limits at the edge', () => {
       { varietyId: tulip.varietyId, quantity: 1_000_000 },
     ]);
     const [first, second] = placed.lines.map((l) => l.id);
-    // 99,999 × 100,000,000 + 1,000,000 × 99 = 9,999,999,000,000; a shipping fee of 999 makes it the limit exactly.
+    // 99,999 × 100,000,000 + 1,000,000 × 99 = 9,999,999,000,000; a shipping fee of 999,999 makes it the limit exactly.
     const priced = await h.call('PATCH', `/v1/orders/${placed.id}/prices`, { token: owner.token, body: { lines: [{ lineId: first, unitPrice: 100_000_000 }, { lineId: second, unitPrice: 99 }] } });
     expect([priced.status, priced.body.total]).toEqual([200, 9_999_999_000_000]);
-    const atLimit = await h.call('PUT', `/v1/orders/${placed.id}/shipping-fee`, { token: owner.token, body: { amount: 999 } });
+    const atLimit = await h.call('PUT', `/v1/orders/${placed.id}/shipping-fee`, { token: owner.token, body: { amount: 999_999 } });
     expect([atLimit.status, atLimit.body.total]).toEqual([200, 9_999_999_999_999]);
-    const over = await h.call('PUT', `/v1/orders/${placed.id}/shipping-fee`, { token: owner.token, body: { amount: 1_000 } });
+    const over = await h.call('PUT', `/v1/orders/${placed.id}/shipping-fee`, { token: owner.token, body: { amount: 1_000_000 } });
     expect([over.status, over.body.code]).toEqual([422, 'order-total-limit-exceeded']);
     const custom = await h.call('POST', `/v1/orders/${placed.id}/custom-lines`, { token: owner.token, body: { itemName: '포장', quantity: 1, unitPrice: 1 } });
     expect(custom.body.code).toBe('order-total-limit-exceeded');
