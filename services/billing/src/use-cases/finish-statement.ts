@@ -29,8 +29,10 @@ export class StatementReleasedError extends AppError {
  * content and store the PDF outside any transaction, then, in one transaction, mark the statement
  * issued, write its ledger entries and publish `statement.issued` through the outbox.
  *
- * A failure before that transaction leaves the reservation as it was (its attempt counted, its
- * lease freed), so the same request, or the resume job, can finish it; an object stored by a failed
+ * A failure to fetch the seal or store the PDF leaves the reservation as it was (its attempt
+ * counted, its lease freed), so the same request, or the resume job, can finish it. A failure to
+ * render undoes the reservation instead (the frozen content would fail again): the pair is free and
+ * a first issue's number goes back (see abandonReservation). An object stored by a failed
  * attempt is overwritten by the next attempt of the same statement (its key names the statement
  * id, so no other statement ever writes it). A crash after the transaction is harmless: the
  * statement is issued, and a retry returns it.
