@@ -41,5 +41,8 @@ case "$cmd" in
   node) exec node "$@" ;;
   exec) exec "$@" ;;
   "") echo "usage: tools/bootstrap.sh <node|exec> ..." >&2; exit 2 ;;
-  *) exec node "tools/$cmd.ts" "$@" ;;
+  # The stack tool runs the platform's dependency-free role SQL (packages/platform/src/service-role-sql.ts)
+  # straight from source; the platform package is CommonJS without a "type", so Node would print
+  # MODULE_TYPELESS_PACKAGE_JSON when it reparses that file as an ES module (docs/local-stack.md).
+  *) exec node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON "tools/$cmd.ts" "$@" ;;
 esac

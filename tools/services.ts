@@ -2,35 +2,16 @@
 // Each service's local settings live in services/<name>/local.env (no secrets there: a value
 // written `${secret:NAME}` is generated once, kept in .stack/secrets.json, and shared by every
 // service that names it). Logs go to .stack/logs/svc-<name>.log, pids to .stack/pids/svc-<name>.pid.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { logPath, repoRoot, stackDir } from './stack/paths.ts';
+import { logPath, repoRoot } from './stack/paths.ts';
+import { secret } from './stack/secrets.ts';
+import { serviceRoleUrl } from './stack/service-roles.ts';
 import { isOurs, readPid, removePid, startDetached, tailLog, terminate } from './stack/process.ts';
 
 /** In start order: producers of the events others consume come first. */
 export const serviceNames = ['auction-ingest', 'catalog', 'ordering', 'billing', 'notifier'] as const;
 export type ServiceName = (typeof serviceNames)[number];
-
-const secretsFile = path.join(stackDir, 'secrets.json');
-
-function secrets(): Record<string, string> {
-  try {
-    return JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as Record<string, string>;
-  } catch {
-    return {};
-  }
-}
-
-function secret(name: string): string {
-  const all = secrets();
-  if (!all[name]) {
-    all[name] = randomBytes(32).toString('base64url');
-    fs.mkdirSync(stackDir, { recursive: true });
-    fs.writeFileSync(secretsFile, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
-  }
-  return all[name] as string;
-}
 
 /**
  * The local port of each service: MB_SERVICE_PORT_BASE (default 8080) plus its place in this list,
@@ -62,6 +43,14 @@ export function localEnv(name: ServiceName): Record<string, string> {
   return env;
 }
 
+/**
+ * The DATABASE_URL a service runs with: the stack's server and database as the service's own role
+ * (made by the stack, see stack/service-roles.ts), never the administrator.
+ */
+export function serviceDatabaseUrl(name: ServiceName, adminUrl: string): string {
+  return serviceRoleUrl(adminUrl, name.replace(/-/g, '_'));
+}
+
 function component(name: ServiceName): string {
   return `svc-${name}`;
 }
@@ -88,7 +77,7 @@ const nodeFlags = ['--enable-source-maps', '--disable-warning=TimeoutNegativeWar
 
 /** Starts a service unless it runs; waits until /health/ready answers 200. */
 export async function startService(name: ServiceName, stack: Record<string, string>, log: (m: string) => void): Promise<void> {
-  const env = { ...process.env, ...stack, ...localEnv(name) };
+  const env = serviceCommandEnv(name, stack);
   const port = Number(env.HTTP_PORT);
   if (serviceRunning(name)) {
     log(`${name} already running on :${port}`);
@@ -111,9 +100,9 @@ export async function startService(name: ServiceName, stack: Record<string, stri
   log(`${name} ready on http://127.0.0.1:${port}`);
 }
 
-/** Runs a one-off command of a service (`seed-demo`, `migrate`) with the same environment. */
+/** The environment of a service process or one-off command (`seed-demo`, `migrate`): its own database role. */
 export function serviceCommandEnv(name: ServiceName, stack: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, ...stack, ...localEnv(name) };
+  return { ...process.env, ...stack, DATABASE_URL: serviceDatabaseUrl(name, stack.DATABASE_URL as string), ...localEnv(name) };
 }
 
 export async function stopService(name: ServiceName, log: (m: string) => void): Promise<void> {

@@ -22,6 +22,7 @@ log('building the services (tsc -b)');
 const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b'], { cwd: repoRoot, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
+// Each service connects as its own Postgres role (made by the stack), owner of its schema only.
 for (const name of serviceNames) await startService(name, stack, log);
 
 // Demo data: a service that has a seed-demo command (idempotent) runs it once everything is up.

@@ -43,7 +43,7 @@ const ingestEnv = { ...common, DATABASE_SCHEMA: ingestSchema, CATCH_UP_DAYS: '0'
 const catalogEnv = {
   ...common,
   DATABASE_SCHEMA: catalogSchema,
-  INTERNAL_API_TOKEN: 'bench-token-0123456789',
+  INTERNAL_API_CALLERS: 'ordering=bench-token-0123456789',
   // --profile: a V8 CPU profile of the catalog process in bench/out/ (where its time goes).
   ...(process.argv.includes('--profile') ? { NODE_OPTIONS: `${common.NODE_OPTIONS} --cpu-prof --cpu-prof-dir=${path.join(root, 'bench/out')}` } : {}),
 };

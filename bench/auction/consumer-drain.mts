@@ -147,7 +147,7 @@ try {
 
   // 2. The real catalog service drains it.
   const serviceStarted = Date.now();
-  run(['services/catalog/dist/main.js'], { ...common, DATABASE_SCHEMA: schemas.service, INTERNAL_API_TOKEN: 'bench-token-0123456789' });
+  run(['services/catalog/dist/main.js'], { ...common, DATABASE_SCHEMA: schemas.service, INTERNAL_API_CALLERS: 'ordering=bench-token-0123456789' });
   await until(() => exists(`"${schemas.service}".price_point`), 60_000);
   let firstAt = 0;
   await until(async () => {

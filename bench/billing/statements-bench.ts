@@ -30,15 +30,15 @@ type Content = Parameters<typeof renderStatementPdf>[0];
 /** A statement's frozen content with `lineCount` lines, as a reservation holds it. */
 function content(lineCount: number, n = 1): Content {
   const orderId = randomUUID();
-  const orders = [{ orderId, orderNumber: '261126-000042', version: 2, status: 'PLACED' as const, saleDay: '2026-11-26', placedAt: new Date(), wholesaler: { id: 'w', name: '양재꽃상회', phone: '01098765432' }, retailer: { id: 'r', name: '꽃담플라워', phone: '01012345678' }, lines: Array.from({ length: lineCount }, (_, i) => ({ lineId: `l${i}`, kind: 'ITEM' as const, itemName: ['장미', '거베라', '안개꽃', '튤립'][i % 4] as string, varietyName: ['레드나오미', '핑크하트', '오버타임', '퍼플프린스'][i % 4] as string, grade: 'UPPER' as const, quantity: (i % 9) + 1, unitPrice: 1_000 * ((i % 15) + 1), memo: null })) }];
+  const orders = [{ orderId, orderNumber: '261126-000042', version: 2, status: 'PLACED' as const, saleDay: '2026-11-26', placedAt: new Date(), wholesaler: { id: 'w', name: '양재꽃상회', phone: null, sealedPhone: null }, retailer: { id: 'r', name: '꽃담플라워', phone: null, sealedPhone: null }, lines: Array.from({ length: lineCount }, (_, i) => ({ lineId: `l${i}`, kind: 'ITEM' as const, itemName: ['장미', '거베라', '안개꽃', '튤립'][i % 4] as string, varietyName: ['레드나오미', '핑크하트', '오버타임', '퍼플프린스'][i % 4] as string, grade: 'UPPER' as const, quantity: (i % 9) + 1, unitPrice: 1_000 * ((i % 15) + 1), memo: null })) }];
   const lines = toStatementLines(orders);
   const total = statementTotal(lines);
   return {
     number: `2611-${String(n).padStart(5, '0')}`,
     version: 1,
     issueDay: '2026-11-26',
-    supplier: { wholesalerId: 'w', shopName: '양재꽃상회', ownerPhone: '01098765432', businessNumber: '2208162517', companyName: '양재꽃상회', representative: '김꽃님', address: '서울특별시 서초구 강남대로 27 양재꽃시장 가동 101호', phone: '02-579-1234', businessType: '도소매', businessItem: '화훼', bankAccount: '농협 123-4567-8901-23 김꽃님', sealImageUrl: null },
-    buyer: { id: 'r', name: '꽃담플라워', phone: '01012345678' },
+    supplier: { wholesalerId: 'w', shopName: '양재꽃상회', ownerPhone: null, sealedOwnerPhone: null, businessNumber: '2208162517', companyName: '양재꽃상회', representative: '김꽃님', address: '서울특별시 서초구 강남대로 27 양재꽃시장 가동 101호', phone: '02-579-1234', businessType: '도소매', businessItem: '화훼', bankAccount: '농협 123-4567-8901-23 김꽃님', sealImageUrl: null },
+    buyer: { id: 'r', name: '꽃담플라워', phone: null, sealedPhone: null },
     orders: [{ orderId, orderNumber: '261126-000042', orderVersion: 2, saleDay: '2026-11-26' }],
     lines,
     figures: firstIssueFigures(50_000, 20_000, total),

@@ -47,7 +47,7 @@ const schema = reuse ?? `bench_search_${randomBytes(3).toString('hex')}`;
 const token = 'bench-token-0123456789';
 // --profile: a V8 CPU profile of the catalog process in bench/out/.
 const nodeOptions = `--disable-warning=TimeoutNegativeWarning${process.argv.includes('--profile') ? ` --cpu-prof --cpu-prof-dir=${path.join(root, 'bench/out')}` : ''}`;
-const env = { ...process.env, ...stack, DATABASE_SCHEMA: schema, KAFKA_TOPIC_PREFIX: `${schema}.`, INTERNAL_API_TOKEN: token, HTTP_PORT: '0', LOG_LEVEL: 'info', NODE_OPTIONS: nodeOptions };
+const env = { ...process.env, ...stack, DATABASE_SCHEMA: schema, KAFKA_TOPIC_PREFIX: `${schema}.`, INTERNAL_API_CALLERS: `ordering=${token}`, HTTP_PORT: '0', LOG_LEVEL: 'info', NODE_OPTIONS: nodeOptions };
 const db = new pg.Client({ connectionString: stack.DATABASE_URL });
 await db.connect();
 const t = `"${schema}"`;

@@ -25,7 +25,7 @@ const env: Record<string, string> = { ...JSON.parse(readFileSync(new URL('../../
 const logger = createLogger({ service: 'bench', level: 'warn' });
 
 function event(orderId: string, version: number) {
-  const party = (name: string) => ({ id: randomUUID(), name, phone: '01012345678' });
+  const party = (name: string) => ({ id: randomUUID(), name, phone: null, sealedPhone: 's1.opaque' });
   const lines = Array.from({ length: 4 }, (_, i) => ({
     lineId: randomUUID(),
     kind: 'ITEM' as const,

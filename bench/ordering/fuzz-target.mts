@@ -3,7 +3,7 @@
 // the fuzzer reaches real rows. Prints `PORT RETAILER_TOKEN OWNER_TOKEN ADMIN_TOKEN` on one line,
 // then runs until its stdin closes (or SIGTERM), and drops its schema. Used by fuzz.sh.
 import { randomUUID } from 'node:crypto';
-import { env, freePort, newRun, pg, signAccessToken, startReplica, stopReplicas } from './ordering-process.mts';
+import { env, freePort, newRun, pg, sessionToken, startReplica, stopReplicas } from './ordering-process.mts';
 
 const run = newRun('fuzz');
 const port = await freePort();
@@ -25,8 +25,8 @@ await db.query(`insert into ${s}.connections values (gen_random_uuid(), $1, $2, 
 await db.query(`insert into ${s}.catalog_varieties values ($1, gen_random_uuid(), 'CUT_FLOWER', '장미', '레드나오미', now())`, [variety]);
 await db.query(`insert into ${s}.auction_prices values ($1, '특1', '2026-11-24', 9000, 12000, 15000, 100, now())`, [variety]);
 const token = (accountId: string, role: 'RETAILER' | 'WHOLESALER_OWNER' | 'ADMIN', wholesalerId?: string) =>
-  signAccessToken({ accountId, role, ...(wholesalerId ? { wholesalerId } : {}) }, run.secret, 3600).token;
-const retailerToken = token(retailer, 'RETAILER');
+  sessionToken(db, run, { accountId, role, ...(wholesalerId ? { wholesalerId } : {}) });
+const retailerToken = await token(retailer, 'RETAILER');
 await fetch(`http://127.0.0.1:${port}/v1/carts/${owner}/lines`, {
   method: 'POST',
   headers: { authorization: `Bearer ${retailerToken}`, 'content-type': 'application/json' },
@@ -37,7 +37,7 @@ await fetch(`http://127.0.0.1:${port}/v1/orders`, {
   headers: { authorization: `Bearer ${retailerToken}`, 'content-type': 'application/json' },
   body: JSON.stringify({ wholesalerId: owner }),
 });
-process.stdout.write(`${port} ${retailerToken} ${token(owner, 'WHOLESALER_OWNER', owner)} ${token(admin, 'ADMIN')}\n`);
+process.stdout.write(`${port} ${retailerToken} ${await token(owner, 'WHOLESALER_OWNER', owner)} ${await token(admin, 'ADMIN')}\n`);
 
 let stopping = false;
 async function stop(): Promise<void> {

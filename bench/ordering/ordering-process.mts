@@ -1,7 +1,7 @@
 // Shared by the benchmark and the fuzz target: an ordering process of its own on the local stack
 // (fresh Postgres schema and topic prefix, its own token key), started from services/ordering/dist.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -26,6 +26,24 @@ export function env(key: string): string {
   return value;
 }
 
+/**
+ * An access token for an account made by the fixtures' SQL: the edge checks on every request that
+ * the token's session (its refresh-token family) is live, so a session row is written first.
+ */
+export async function sessionToken(
+  db: InstanceType<typeof pg.Client>,
+  run: OrderingRun,
+  actor: { accountId: string; role: 'RETAILER' | 'WHOLESALER_OWNER' | 'WHOLESALER_STAFF' | 'ADMIN'; wholesalerId?: string },
+  ttlSeconds = 3600,
+): Promise<string> {
+  const family = randomUUID();
+  await db.query(
+    `insert into "${run.schema}".refresh_tokens (id, family_id, account_id, token_hash, expires_at, created_at) values ($1, $2, $3, $4, now() + interval '1 day', now())`,
+    [randomUUID(), family, actor.accountId, randomBytes(32).toString('hex')],
+  );
+  return signAccessToken(actor, family, run.secret, ttlSeconds).token;
+}
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -46,7 +64,7 @@ export function newRun(prefix: string): OrderingRun {
 }
 
 /** Starts one replica on `port` and waits until /health/ready answers 200. */
-export async function startReplica(run: OrderingRun, port: number, options: { profile?: boolean } = {}): Promise<ChildProcess> {
+export async function startReplica(run: OrderingRun, port: number, options: { profile?: boolean; env?: Record<string, string> } = {}): Promise<ChildProcess> {
   const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench', 'out')}`] : [];
   const child = spawn(process.execPath, [...profile, '--disable-warning=TimeoutNegativeWarning', path.join(root, 'services/ordering/dist/main.js')], {
     env: {
@@ -62,9 +80,13 @@ export async function startReplica(run: OrderingRun, port: number, options: { pr
       LOG_LEVEL: process.env.ORDERING_LOG_LEVEL ?? 'warn',
       APP_ENV: 'test',
       ACCESS_TOKEN_SECRET: run.secret,
-      INTERNAL_API_TOKEN: randomBytes(16).toString('hex'),
+      CATALOG_API_TOKEN: randomBytes(16).toString('hex'),
+      BILLING_API_TOKEN: randomBytes(16).toString('hex'),
+      NOTIFIER_API_TOKEN: randomBytes(16).toString('hex'),
+      EVENT_SEALING_KEY: `${run.secret}-sealing`,
       CATALOG_URL: `http://127.0.0.1:${await freePort()}`,
       CUTOFF_JOB_ENABLED: 'false',
+      ...options.env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { env, freePort, newRun, pg, root, signAccessToken, startReplica, stopReplicas } from './ordering-process.mts';
+import { env, freePort, newRun, pg, root, sessionToken, startReplica, stopReplicas } from './ordering-process.mts';
 import { percentile } from '../machine.ts';
 
 const arg = (name: string, fallback: number) => {
@@ -27,7 +27,7 @@ const LINES = 10;
 const DEADLINE_MS = 120_000;
 
 const run = newRun('bench');
-const { tag, schema, secret } = run;
+const { tag, schema } = run;
 const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
 async function fixtures(db: InstanceType<typeof pg.Client>): Promise<{ owner: string; retailers: string[] }> {
@@ -62,7 +62,8 @@ async function main(): Promise<void> {
     for (const port of ports) children.push(await startReplica(run, port, { profile: process.env.BENCH_PROFILE === '1' }));
     const { owner, retailers } = await fixtures(db);
     log(`fixtures: ${retailers.length} retailers with a ${LINES}-line cart each at one wholesaler`);
-    const tokens = retailers.map((id) => signAccessToken({ accountId: id, role: 'RETAILER' }, secret, 3600).token);
+    const tokens: string[] = [];
+    for (const id of retailers) tokens.push(await sessionToken(db, run, { accountId: id, role: 'RETAILER' }));
 
     // Warm-up: the first few orders warm the JIT, the pools and the registry cache (not counted).
     const warm = Math.min(50, Math.floor(ORDERS / 10));

@@ -24,3 +24,17 @@ export const TOPIC_NAMES = Object.keys(TOPICS) as TopicName[];
 export function isTopicName(value: string): value is TopicName {
   return Object.prototype.hasOwnProperty.call(TOPICS, value);
 }
+
+/**
+ * The context each sealed field is bound to (authenticated with it, see `createSealer` in
+ * @marketbill/platform): part of the contract between the producer that seals and the consumer that
+ * opens, like the field names. A sealed value moved to another party or verification does not open.
+ */
+export const sealedFieldContext = {
+  /** `Party.sealedPhone`, and `WholesalerProfileUpdated.sealedOwnerPhone` (the owner is the wholesaler's party). */
+  partyPhone: (partyId: string) => `party:${partyId}:phone`,
+  /** `VerificationRequested.sealedPhone`. */
+  verificationPhone: (verificationId: string) => `verification:${verificationId}:phone`,
+  /** `VerificationRequested.sealedCode`. */
+  verificationCode: (verificationId: string) => `verification:${verificationId}:code`,
+} as const;

@@ -138,7 +138,9 @@ describe('crash recovery', () => {
       description: 'billing to know the order',
     });
 
-    const headers = { authorization: `Bearer ${env.INTERNAL_API_TOKEN}`, ...actorHeaders({ accountId: wholesalerId, role: 'WHOLESALER_OWNER', wholesalerId }) };
+    // Billing's internal API, called as ordering calls it (its own token for billing).
+    const orderingToken = /(?:^|,)ordering=([^,]+)/.exec(env.INTERNAL_API_CALLERS ?? '')?.[1];
+    const headers = { authorization: `Bearer ${orderingToken}`, ...actorHeaders({ accountId: wholesalerId, role: 'WHOLESALER_OWNER', wholesalerId }) };
     const stuck = call(a.url, 'POST', '/internal/v1/statements', { headers, body: { orderIds: [priced.orderId] } });
     await waitFor(async () => (await sql(env, `select 1 from $schema.statement where status = 'RESERVED'`)).length === 1, {
       description: 'the reservation of the first attempt',
@@ -195,7 +197,8 @@ function profile(wholesalerId: string): TopicEvents['wholesaler.profile.updated'
     wholesalerId,
     version: 1,
     shopName: '양재꽃상회',
-    ownerPhone: '01098765432',
+    ownerPhone: null,
+    sealedOwnerPhone: null,
     businessNumber: '2208162517',
     companyName: '양재꽃상회',
     representative: '김꽃님',
@@ -218,8 +221,8 @@ function order(wholesalerId: string, retailerId: string, version: number): Order
     placement: 'MANUAL',
     placedAt: Date.now(),
     saleDay: '2026-11-26',
-    retailer: { id: retailerId, name: '꽃담플라워', phone: '01012345678' },
-    wholesaler: { id: wholesalerId, name: '양재꽃상회', phone: '01098765432' },
+    retailer: { id: retailerId, name: '꽃담플라워', phone: null, sealedPhone: 's1.opaque' },
+    wholesaler: { id: wholesalerId, name: '양재꽃상회', phone: null, sealedPhone: 's1.opaque' },
     memo: null,
     fulfilment: { method: 'PICKUP', state: 'PENDING', address: null },
     lines: [{ lineId, kind: 'ITEM', varietyId: randomUUID(), itemName: '장미', varietyName: '레드나오미', grade: 'UPPER', quantity: 4, unitPrice: 2_500, amount: 10_000, memo: null }],

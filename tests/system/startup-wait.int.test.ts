@@ -174,7 +174,7 @@ describe('Start-up: the migrate command (the Kubernetes init container)', () => 
         ...(stack as unknown as Record<string, string>),
         DATABASE_URL: through(stack.DATABASE_URL, postgres),
         DATABASE_SCHEMA: schema,
-        INTERNAL_API_TOKEN: 'a-token-of-at-least-16-chars',
+        INTERNAL_API_CALLERS: 'ordering=a-token-of-at-least-16-chars',
         STARTUP_RETRY_MAX_DELAY_MS: '500',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { createLogger } from '@marketbill/platform';
+import { createLogger, createSealer } from '@marketbill/platform';
+import { sealedFieldContext } from '@marketbill/schemas';
 import { createEventCodec, createKafka, createRegistryClient, createTopicNaming } from '@marketbill/messaging';
 import { readTopic, startOtlpReceiver, startSystem, waitFor, type OtlpReceiver, type RunningSystem, type TopicReader } from '@marketbill/testing';
 
@@ -63,14 +64,15 @@ async function ok(answer: Promise<Answer>, status = 200): Promise<Answer> {
   return a;
 }
 
-/** The code the notifier would text, read from the verification topic (our own system's event). */
+/** The code the notifier would text, read from the verification topic and opened with the notifier's key. */
 async function verificationCode(verificationId: string): Promise<string> {
   const stack = system.env.ordering;
   const codec = createEventCodec(createRegistryClient(stack.SCHEMA_REGISTRY_URL as string), createTopicNaming(stack.KAFKA_TOPIC_PREFIX));
+  const sealer = createSealer({ current: system.env.notifier.EVENT_SEALING_KEY as string });
   return waitFor(async () => {
     for (const m of codes.messages) {
       const event = await codec.decode('account.verification.requested', m.value as Buffer);
-      if (event.verificationId === verificationId) return event.code;
+      if (event.verificationId === verificationId) return sealer.open(event.sealedCode as string, sealedFieldContext.verificationCode(verificationId));
     }
     return undefined;
   });

@@ -16,6 +16,7 @@ import { componentDir, logPath, logsDir, shown, stackDir } from './paths.ts';
 import { ensureDebianPackages } from './debian.ts';
 import { host, portAnswers, waitUntilBindable } from './ports.ts';
 import { isAlive, readPid, removePid, run, StackError, which, writePid, type Log, type RunResult } from './process.ts';
+import { ensureServiceRoles } from './service-roles.ts';
 import type { TlsFiles } from './tls.ts';
 
 const component = 'postgres';
@@ -269,6 +270,7 @@ export async function ensurePostgres(o: PostgresOptions): Promise<PostgresInfo> 
       writePid(component, running.pid);
       await createDatabases(bin, adminUrl, l.log);
       await configureTls(bin, adminUrl, l, o.log);
+      await createServiceRoles(bin, info.databaseUrl, l.log, o.log);
       const fsync = await psql(path.join(bin, 'psql'), adminUrl, 'show fsync').catch(() => 'unknown');
       if ((fsync === 'off') !== o.fast) {
         o.log(`postgres: note: already running with fsync=${fsync}; \`stack down\` then \`stack up${o.fast ? ' --fast' : ''}\` to change it`);
@@ -304,6 +306,7 @@ export async function ensurePostgres(o: PostgresOptions): Promise<PostgresInfo> 
   writePid(component, started.pid);
   await createDatabases(bin, adminUrl, l.log);
   await configureTls(bin, adminUrl, l, o.log);
+  await createServiceRoles(bin, info.databaseUrl, l.log, o.log);
   return info;
 }
 
@@ -312,6 +315,14 @@ async function createDatabases(bin: string, adminUrl: string, log: string): Prom
     for (const name of ['marketbill', 'registry']) await ensureDatabase(path.join(bin, 'psql'), adminUrl, name);
   } catch (err) {
     throw new StackError(component, `could not create databases: ${(err as Error).message}`, log, { cause: err });
+  }
+}
+
+async function createServiceRoles(bin: string, databaseUrl: string, logFile: string, log: Log): Promise<void> {
+  try {
+    await ensureServiceRoles(path.join(bin, 'psql'), databaseUrl, log);
+  } catch (err) {
+    throw new StackError(component, (err as Error).message, logFile, { cause: err });
   }
 }
 
@@ -332,6 +343,11 @@ async function useExisting(given: string, o: PostgresOptions): Promise<PostgresI
     await ensureDatabase(psqlBin, given, 'registry');
   } catch (err) {
     throw new StackError(component, `could not reach DATABASE_URL or create database "registry" there: ${(err as Error).message}`, undefined, { cause: err });
+  }
+  try {
+    await ensureServiceRoles(psqlBin, given, o.log);
+  } catch (err) {
+    throw new StackError(component, `DATABASE_URL must be an administrator, who makes the services' roles: ${(err as Error).message}`, undefined, { cause: err });
   }
   return { databaseUrl: given, registry: jdbcOf(withDatabase(url, 'registry')), external: true, reused: true };
 }

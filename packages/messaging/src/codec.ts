@@ -1,6 +1,6 @@
 import { AppError, UnavailableError } from '@marketbill/platform';
 import { TOPICS, type TopicEvents, type TopicName } from '@marketbill/schemas';
-import { Type } from 'avsc';
+import { Type, types, type Schema } from 'avsc';
 import { SchemaNotFoundError, type RegistryClient } from './registry';
 import type { TopicNaming } from './topic-naming';
 
@@ -47,14 +47,48 @@ export interface EventCodec {
   warm(topics: TopicName[]): Promise<number>;
 }
 
-const types = new Map<TopicName, Type>();
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 
-/** The avsc type of a topic's schema (parsed once per process). */
+/**
+ * Avro `long` as an exact integer. avsc's own long type encodes and decodes with floating-point
+ * arithmetic past 2^30 and accepts only |n| ≤ 2^53 − 2; money travels in longs, so ours converts
+ * through BigInt (the 8-byte two's-complement form avsc hands an abstract long): every safe integer
+ * round-trips exactly, and a value a JavaScript number cannot hold exactly is refused — invalid when
+ * encoding, undecodable when read — never rounded.
+ */
+const exactLong = types.LongType.__with({
+  fromBuffer(buf: Buffer): number {
+    const value = buf.readBigInt64LE(0);
+    if (value > MAX_SAFE || value < MIN_SAFE) throw new RangeError(`long ${value} cannot be held exactly`);
+    return Number(value);
+  },
+  toBuffer(value: number): Buffer {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(BigInt(value));
+    return buf;
+  },
+  fromJSON: (value: unknown) => Number(value),
+  toJSON: (value: number) => value,
+  isValid: (value: unknown) => Number.isSafeInteger(value),
+  compare: (a: number, b: number) => (a === b ? 0 : a < b ? -1 : 1),
+});
+
+/** Every `long` of a schema — named (`"long"`) or as an object with a logical type — is {@link exactLong}. */
+function exactLongs(schema: Schema): Type | undefined {
+  if (schema === 'long') return exactLong;
+  if (typeof schema === 'object' && schema !== null && !Array.isArray(schema) && (schema as { type?: unknown }).type === 'long') return exactLong;
+  return undefined;
+}
+
+const topicTypes = new Map<TopicName, Type>();
+
+/** The avsc type of a topic's schema (parsed once per process), with exact longs. */
 export function avroTypeOf(topic: TopicName): Type {
-  let type = types.get(topic);
+  let type = topicTypes.get(topic);
   if (!type) {
-    type = Type.forSchema(JSON.parse(TOPICS[topic].schema));
-    types.set(topic, type);
+    type = Type.forSchema(JSON.parse(TOPICS[topic].schema) as Schema, { typeHook: exactLongs });
+    topicTypes.set(topic, type);
   }
   return type;
 }

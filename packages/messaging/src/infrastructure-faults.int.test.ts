@@ -29,7 +29,7 @@ async function schemaWith(url: string): Promise<{ orm: Orm; schema: string }> {
 }
 
 function orderEvent(orderId: string, version: number): OrderUpdated {
-  const party = (name: string) => ({ id: randomUUID(), name, phone: '01012345678' });
+  const party = (name: string) => ({ id: randomUUID(), name, phone: null, sealedPhone: 's1.opaque' });
   return {
     eventId: randomUUID(),
     occurredAt: Date.now(),

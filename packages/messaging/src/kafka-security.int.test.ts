@@ -143,7 +143,7 @@ describeSecure('Kafka TLS and SASL: from the environment to the messaging platfo
 });
 
 function orderUpdated(): OrderUpdated {
-  const party = (name: string) => ({ id: randomUUID(), name, phone: '01012345678' });
+  const party = (name: string) => ({ id: randomUUID(), name, phone: null, sealedPhone: 's1.opaque' });
   return {
     eventId: randomUUID(),
     occurredAt: Date.now(),

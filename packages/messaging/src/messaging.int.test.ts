@@ -5,7 +5,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { AppError, createLogger, createOrm, migrate, type Orm } from '@marketbill/platform';
 import { startTelemetry } from '@marketbill/platform/telemetry';
 import type { OrderUpdated } from '@marketbill/schemas';
-import { dropSchema, query, readTopic, stackEnv, uniqueName, uniqueTopicPrefix, waitFor } from '@marketbill/testing';
+import { dropSchema, query, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, waitFor } from '@marketbill/testing';
 import {
   checkCompatibility,
   createMessaging,
@@ -28,6 +28,7 @@ startTelemetry({ serviceName: 'messaging-test', spanProcessors: [new SimpleSpanP
 const env = stackEnv();
 const logger = createLogger({ service: 'messaging-test', level: 'silent' });
 let schema: string;
+let databaseUrl: string;
 let orm: Orm;
 let running: Messaging[] = [];
 /** The consumer mode of the scenarios being run (set by each describe block). */
@@ -36,8 +37,10 @@ let consumerBatchSize = 1;
 // Every test gets its own schema (hence its own outbox, inbox and relay lock) and its own topics.
 beforeEach(async () => {
   schema = uniqueName('msg');
-  orm = await createOrm({ url: env.DATABASE_URL, schema, entities: [OutboxMessageSchema], migrations: messagingMigrations });
-  await migrate(orm, env.DATABASE_URL);
+  // As a service runs it: its own role, owner of its schema only (no superuser).
+  databaseUrl = (await serviceDatabase(env.DATABASE_URL, 'messaging', schema)).url;
+  orm = await createOrm({ url: databaseUrl, schema, entities: [OutboxMessageSchema], migrations: messagingMigrations });
+  await migrate(orm, databaseUrl);
   await orm.em.getConnection().execute(`create table "${schema}".received (
     seq bigint generated always as identity primary key, group_id text not null, event_id uuid not null, order_id text not null, version int not null)`);
   await orm.em.getConnection().execute(`create table "${schema}".orders (order_id text primary key, version int not null)`);
@@ -51,7 +54,7 @@ afterEach(async () => {
 });
 
 function orderEvent(orderId: string, version: number, memo: string | null = null): OrderUpdated {
-  const party = (name: string) => ({ id: randomUUID(), name, phone: '01012345678' });
+  const party = (name: string) => ({ id: randomUUID(), name, phone: null, sealedPhone: 's1.opaque' });
   return {
     eventId: randomUUID(),
     occurredAt: Date.now(),
@@ -109,7 +112,7 @@ async function startMessaging(service: string, prefix: string, subscriptions: Su
     service,
     brokers: env.KAFKA_BROKERS.split(','),
     schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
-    databaseUrl: env.DATABASE_URL,
+    databaseUrl,
     orm,
     logger,
     publishes: ['order.updated'],

@@ -79,8 +79,8 @@ describeSecure('Schema registry: basic auth and TLS', () => {
       eventId: randomUUID(),
       occurredAt: Date.now(),
       connectionId: randomUUID(),
-      retailer: { id: randomUUID(), name: '꽃담플라워', phone: '01012345678' },
-      wholesaler: { id: randomUUID(), name: '양재꽃상회', phone: '01087654321' },
+      retailer: { id: randomUUID(), name: '꽃담플라워', phone: null, sealedPhone: 's1.opaque-retailer' },
+      wholesaler: { id: randomUUID(), name: '양재꽃상회', phone: null, sealedPhone: 's1.opaque-wholesaler' },
     };
     const bytes = await codec.encode('connection.requested', event);
     // A codec of its own: decoding fetches the writer's schema by id through the kafkajs client.

@@ -50,7 +50,20 @@ describe('loadConfig', () => {
     expect(runtime.telemetry.tracesEndpoint).toBe('http://collector:4318/v1/traces');
     expect(runtime.kafka.partitions).toBeUndefined();
     expect(runtime.kafka.clientId).toBe('svc');
-    expect(runtime.http).toEqual({ host: '0.0.0.0', port: 1234 });
+    expect(runtime.http).toEqual({ host: '0.0.0.0', port: 1234, trustedProxies: [] });
+  });
+
+  it('When TRUSTED_PROXIES is unset, then nobody is trusted; addresses and ranges parse; anything else stops the start', () => {
+    expect(toRuntimeConfig('svc', loadConfig(schema, valid), { httpPort: 1, databaseSchema: 's' }).http.trustedProxies).toEqual([]);
+    expect(loadConfig(schema, { ...valid, TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,fd00::/8,loopback' }).TRUSTED_PROXIES).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      'fd00::/8',
+      'loopback',
+    ]);
+    for (const bad of ['1', '10.0.0.0/33', 'ingress.local', '10.0.0.0/8/1', '::1/129']) {
+      expect(() => loadConfig(schema, { ...valid, TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES/);
+    }
   });
 
   it('When the env schema is described, then every key has a description', () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { KAFKA_SASL_MECHANISMS, resolveKafkaSecurity, resolveRegistryConnection, type KafkaSecurity, type RegistryConnection } from './connection-security';
 
@@ -57,6 +58,55 @@ export const list = () =>
       .filter((s) => s.length > 0),
   );
 
+/** The names `proxy-addr` (under Express's `trust proxy`) knows for whole address families. */
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Whether `entry` is an IP address, a CIDR range (`10.0.0.0/8`, `fd00::/8`) or one of {@link PROXY_NAMES}. */
+export function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Comma-separated addresses and CIDR ranges of the proxies in front of a service (the ingress
+ * controller, a load balancer) whose `X-Forwarded-For` entries are believed. Empty = none.
+ */
+export const trustedProxies = () =>
+  list().refine((entries) => entries.every(isProxyAddress), {
+    message: 'each entry must be an IP address, a CIDR range (10.0.0.0/8) or loopback/linklocal/uniquelocal',
+  });
+
+/**
+ * The callers of an internal API: comma-separated `name=credential` pairs, where the credential is
+ * the caller's token (at least 16 characters) or `sha256:<64 hex>` of it. At least one.
+ */
+export const internalCallers = () =>
+  list()
+    .transform((entries, ctx) => {
+      const callers: Record<string, string> = {};
+      for (const entry of entries) {
+        const at = entry.indexOf('=');
+        const name = entry.slice(0, at).trim();
+        const credential = entry.slice(at + 1).trim();
+        if (at < 1 || !/^[a-z][a-z0-9-]*$/.test(name)) {
+          ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 20)}…" is not name=credential with a lower-case service name` });
+        } else if (!/^sha256:[0-9a-f]{64}$/.test(credential) && credential.length < 16) {
+          ctx.addIssue({ code: 'custom', message: `the credential of ${name} must be a token of at least 16 characters or sha256:<64 hex>` });
+        } else if (callers[name]) {
+          ctx.addIssue({ code: 'custom', message: `${name} is named twice` });
+        } else {
+          callers[name] = credential;
+        }
+      }
+      return callers;
+    })
+    .refine((callers) => Object.keys(callers).length > 0, 'name at least one caller');
+
 /**
  * Settings every service shares, as environment variable names. Spread into a service's schema:
  * `z.object({ ...platformEnv, ...messagingEnv, MY_KEY: ... })`.
@@ -68,6 +118,11 @@ export const platformEnv = {
     .describe('Deployment environment; outside production external side effects are restricted (e.g. SMS allow-list).'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Minimum log level.'),
   HTTP_HOST: z.string().default('0.0.0.0').describe('Interface the HTTP server binds.'),
+  TRUSTED_PROXIES: trustedProxies()
+    .default([])
+    .describe(
+      'Addresses/CIDR ranges of the proxies whose X-Forwarded-For is believed (the ingress controller); empty = none, the TCP peer is the client.',
+    ),
   DATABASE_URL: z
     .url()
     .superRefine((url, ctx) => {
@@ -144,7 +199,8 @@ export interface RuntimeConfig {
   service: string;
   appEnv: 'local' | 'test' | 'staging' | 'production';
   logLevel: string;
-  http: { host: string; port: number };
+  /** `trustedProxies`: who may tell us the client's address (X-Forwarded-For); empty = nobody. */
+  http: { host: string; port: number; trustedProxies: string[] };
   database: { url: string; schema: string; poolMax: number; migrateOnStart: boolean };
   kafka: {
     brokers: string[];
@@ -186,7 +242,7 @@ export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpP
     service,
     appEnv: e.APP_ENV,
     logLevel: e.LOG_LEVEL,
-    http: { host: e.HTTP_HOST, port: own.httpPort },
+    http: { host: e.HTTP_HOST, port: own.httpPort, trustedProxies: e.TRUSTED_PROXIES },
     database: { url: e.DATABASE_URL, schema: own.databaseSchema, poolMax: e.DATABASE_POOL_MAX, migrateOnStart: e.MIGRATE_ON_START },
     kafka: {
       brokers: e.KAFKA_BROKERS,

@@ -10,5 +10,8 @@ export * from './http';
 export { createOrm, migrate, advisoryLockId, databaseCheck, checkDatabase, type Orm, type DatabaseOptions } from './database';
 export { parsePostgresUrl, pgClientConfig, PostgresUrlError, type PostgresConnection, type SslMode } from './postgres-connection';
 export { createProcessPresence, ownerAliveSql, PRESENCE_LOCK_NAMESPACE, type ProcessPresence, type ProcessPresenceOptions } from './presence';
+export { provisionServiceRole, roleUrl, serviceRoleSql, type ServiceRole } from './database-roles';
 export * from './time';
 export { retry, sleep, backoffDelay, type RetryOptions } from './retry';
+export { addExact, multiplyExact, subtractExact, sumExact } from './exact-integers';
+export { createSealer, UnreadableSealedValueError, type Sealer } from './sealing';

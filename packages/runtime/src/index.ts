@@ -121,7 +121,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   health.addReadinessCheck('database', database);
   const presence = createProcessPresence({ databaseUrl: config.database.url, logger, applicationName: `${config.service}-presence` });
   health.addDetail('presence', () => ({ status: presence.held() ? 'ok' : 'degraded', held: presence.held(), ownerId: presence.ownerId }));
-  const http = createHttpApp({ logger, health, trustProxy: 1, ...(options.beforeBody ? { beforeBody: options.beforeBody } : {}) });
+  const http = createHttpApp({ logger, health, trustedProxies: config.http.trustedProxies, ...(options.beforeBody ? { beforeBody: options.beforeBody } : {}) });
   // Mounted before the service's routers: until started, their requests get a 503 problem, not a
   // failure half-way through a use case. Health routes come earlier and are never gated.
   http.use((_req, _res, next) => next(wait.started() ? undefined : ServiceStartingError.waitingFor(wait.waitingFor())));

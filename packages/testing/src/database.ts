@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import { pgClientConfig } from '@marketbill/platform';
+import { pgClientConfig, provisionServiceRole, roleUrl } from '@marketbill/platform';
 
 /** Drops a test's schema and everything in it. */
 export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
@@ -21,4 +22,18 @@ export async function query<T extends Record<string, unknown>>(databaseUrl: stri
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A service's database for a test: its schema (created if missing) owned by the service's own role
+ * — as in a deployment, never the superuser — and the URL the service connects with. Tests have
+ * roles of their own (`ordering_test`, …), so they never change the password of the roles a running
+ * `npm run up` uses; the password is derived from the administrator's URL, so every test worker
+ * computes the same one.
+ */
+export async function serviceDatabase(adminUrl: string, service: string, schema: string): Promise<{ url: string; role: string; schema: string }> {
+  const role = `${service.replace(/-/g, '_')}_test`;
+  const password = createHash('sha256').update(`${adminUrl}\n${role}`).digest('hex').slice(0, 32);
+  await provisionServiceRole(adminUrl, { role, password, schema });
+  return { url: roleUrl(adminUrl, { role, password }), role, schema };
 }

@@ -3,7 +3,7 @@ export { secureStack, type SecureStack } from './secure-stack';
 export { startSecureRegistry, type SecureRegistry } from './secure-registry';
 export { waitFor, type WaitForOptions } from './wait-for';
 export { uniqueName, uniqueTopicPrefix } from './names';
-export { dropSchema, query } from './database';
+export { dropSchema, query, serviceDatabase } from './database';
 export { readTopic, type ReadMessage, type TopicReader } from './topic-reader';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { createTcpGate, type TcpGate } from './tcp-gate';

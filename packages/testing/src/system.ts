@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startBalancer, type Balancer } from './balancer';
+import { serviceDatabase } from './database';
 import { stackEnv } from './stack-env';
 import { uniqueName } from './names';
 import { waitFor } from './wait-for';
@@ -218,11 +219,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const env = {} as Record<ServiceName, Record<string, string>>;
   const output = {} as Record<ServiceName, string[]>;
   for (const name of names) {
+    const schema = `${run}_${name.replace(/-/g, '_')}`;
     env[name] = {
       ...localEnv(name, secrets, Object.fromEntries(names.map((n) => [n, Number(new URL(urls[n]).port)]))),
       ...shared,
       HTTP_PORT: String(ports[name]),
-      DATABASE_SCHEMA: `${run}_${name.replace(/-/g, '_')}`,
+      // Each service as its own role, owner of its schema only, as deployed — unless the test names
+      // another connection for it (a TLS-only role, a proxy in front of Postgres).
+      DATABASE_URL: options.perService?.[name]?.DATABASE_URL ?? (await serviceDatabase(stack.DATABASE_URL, name, schema)).url,
+      DATABASE_SCHEMA: schema,
       ...(options.perService?.[name] ?? {}),
     };
     const first = serviceProcess(name, 0, env[name]);

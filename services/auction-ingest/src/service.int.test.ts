@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createEventCodec, createKafka, createRegistryClient, createTopicNaming } from '@marketbill/messaging';
 import { createLogger } from '@marketbill/platform';
 import type { AuctionPriceUpdated } from '@marketbill/schemas';
-import { dropSchema, query, readTopic, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TopicReader } from '@marketbill/testing';
+import { dropSchema, query, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TopicReader } from '@marketbill/testing';
 import { readConfig } from './config';
 import { createService, type Service } from './service';
 
@@ -20,7 +20,7 @@ let reader: TopicReader;
 beforeAll(async () => {
   service = await createService(
     readConfig({
-      DATABASE_URL: env.DATABASE_URL,
+      DATABASE_URL: (await serviceDatabase(env.DATABASE_URL, 'auction-ingest', schema)).url,
       KAFKA_BROKERS: env.KAFKA_BROKERS,
       SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL,
       DATABASE_SCHEMA: schema,

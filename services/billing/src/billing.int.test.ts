@@ -217,8 +217,9 @@ describe('issuing a statement', () => {
       payments: 0,
       balance: total,
       lineCount: 4,
-      wholesaler: { id: w, name: '양재꽃상회', phone: '01098765432' },
-      retailer: { id: r, name: '꽃담플라워', phone: '01012345678' },
+      // Sealed phones pass through as ordering sent them; billing never sees a number.
+      wholesaler: { id: w, name: '양재꽃상회', phone: null, sealedPhone: `sealed-owner-${w}` },
+      retailer: { id: r, name: '꽃담플라워', phone: null, sealedPhone: `sealed-retailer-${r}` },
       orders: [{ orderId: order.orderId, orderNumber: order.orderNumber }],
       document: { bucket: h.bucket, sha256: issued.body.document.sha256, pages: 1 },
     });
@@ -515,6 +516,12 @@ describe('who sees what', () => {
     const adminList = await h.call<Json>('GET', `/statements?wholesalerId=${w}&from=2000-01-01&to=2999-12-31`, { actor: admin });
     expect(adminList.body.total).toBe(1);
     expect((await h.call<Json>('GET', `/ledger?retailerId=${r}&wholesalerId=${newId()}`, { actor: owner(w) })).status).toBe(403);
+    // A pair that never traded has no ledger: 404, not an empty one.
+    const unknown = await h.call<Json>('GET', `/ledger?retailerId=${newId()}`, { actor: owner(w) });
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'ledger-not-found']);
+    const unknownSeller = await h.call<Json>('GET', `/ledger?wholesalerId=${newId()}`, { actor: retailerActor(r) });
+    expect([unknownSeller.status, unknownSeller.body.code]).toEqual([404, 'ledger-not-found']);
+    expect((await h.call<Json>('GET', `/ledger?wholesalerId=${w}`, { actor: retailerActor(r) })).status).toBe(200);
 
     const noToken = await h.call<Json>('GET', '/statements', { actor: admin, token: null });
     expect([noToken.status, noToken.body.code]).toEqual([401, 'unauthenticated']);

@@ -5,7 +5,7 @@ const base = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/marketbill',
   KAFKA_BROKERS: '127.0.0.1:9092',
   SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
-  INTERNAL_API_TOKEN: 'a-token-of-at-least-16-chars',
+  INTERNAL_API_CALLERS: 'ordering=a-token-of-at-least-16-chars',
 };
 
 describe('billing configuration: the statement bucket', () => {

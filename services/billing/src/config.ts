@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flag, loadConfig, messagingEnv, platformEnv, port, positiveInt, toRuntimeConfig, type Env } from '@marketbill/platform/config';
+import { flag, loadConfig, messagingEnv, platformEnv, port, positiveInt, toRuntimeConfig, type Env, internalCallers } from '@marketbill/platform/config';
 
 /** Every setting of the billing service, by environment variable; `describeEnv(envSchema.shape)` lists them. */
 export const envSchema = z.object({
@@ -7,7 +7,7 @@ export const envSchema = z.object({
   ...messagingEnv,
   HTTP_PORT: port().default(8082).describe('Port of the HTTP server.'),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('billing').describe('Postgres schema owned by this service.'),
-  INTERNAL_API_TOKEN: z.string().min(16).describe('Bearer token the ordering edge presents on /internal/v1 (a shared secret, at least 16 characters).'),
+  INTERNAL_API_CALLERS: internalCallers().describe('Who may call the internal API, comma-separated name=credential (the caller’s own token, or sha256:<hex> of it): ordering=…. Secret.'),
   S3_ENDPOINT: z.url().optional().describe('S3 endpoint URL (S3Proxy, MinIO); unset = AWS S3 of the region.'),
   S3_REGION: z.string().default('ap-northeast-2').describe('S3 region (signing region for S3-compatible stores).'),
   S3_ACCESS_KEY_ID: z.string().optional().describe('S3 access key id; unset = the AWS default credential chain (e.g. a workload role).'),
@@ -33,6 +33,9 @@ export const envSchema = z.object({
     .max(16)
     .default(0)
     .describe('Worker threads rendering PDFs; 0 = on the main thread (least memory). Each worker adds ≈ 60 MB and roughly one core of rendering.'),
+  STATEMENT_RENDER_TIMEOUT_MS: positiveInt()
+    .default(30_000)
+    .describe('Time limit of one render on a worker thread (STATEMENT_RENDER_WORKERS > 0); past it the render fails and the issue is undone.'),
   SEAL_FETCH_TIMEOUT_MS: positiveInt().max(30_000).default(2_000).describe('Time limit for fetching a seal image (the whole response).'),
   SEAL_MAX_BYTES: positiveInt().max(10_485_760).default(1_048_576).describe('Largest seal image accepted, bytes.'),
   SEAL_CACHE_SECONDS: z.coerce.number().int().min(0).default(600).describe('How long a fetched seal image (or a failure to fetch it) is reused; 0 = fetch for every statement.'),
@@ -53,7 +56,7 @@ export const envSchema = z.object({
 
 const configSchema = envSchema.transform((e) => ({
   runtime: toRuntimeConfig('billing', e, { httpPort: e.HTTP_PORT, databaseSchema: e.DATABASE_SCHEMA }),
-  internalApiToken: e.INTERNAL_API_TOKEN,
+  internalApiCallers: e.INTERNAL_API_CALLERS,
   s3: {
     endpoint: e.S3_ENDPOINT,
     region: e.S3_REGION,
@@ -64,7 +67,7 @@ const configSchema = envSchema.transform((e) => ({
     presignEndpoint: e.S3_PRESIGN_ENDPOINT,
     downloadTtlSeconds: e.STATEMENT_DOWNLOAD_TTL_SECONDS,
   },
-  rendering: { workers: e.STATEMENT_RENDER_WORKERS, fonts: { regular: e.STATEMENT_FONT_REGULAR, bold: e.STATEMENT_FONT_BOLD } },
+  rendering: { workers: e.STATEMENT_RENDER_WORKERS, timeoutMs: e.STATEMENT_RENDER_TIMEOUT_MS, fonts: { regular: e.STATEMENT_FONT_REGULAR, bold: e.STATEMENT_FONT_BOLD } },
   seal: {
     timeoutMs: e.SEAL_FETCH_TIMEOUT_MS,
     maxBytes: e.SEAL_MAX_BYTES,

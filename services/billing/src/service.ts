@@ -39,7 +39,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     owner: () => runtime.presence.ownerId,
     viewWaitMs: config.issuing.viewWaitMs,
   };
-  runtime.http.use('/internal/v1', createInternalRouter(deps, config.internalApiToken));
+  runtime.http.use('/internal/v1', createInternalRouter(deps, config.internalApiCallers));
   return {
     runtime,
     deps,

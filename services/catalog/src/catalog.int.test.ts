@@ -4,7 +4,7 @@ import type { Producer } from 'kafkajs';
 import { actorHeaders, createLogger } from '@marketbill/platform';
 import { createEventCodec, createKafka, createProducer, createRegistryClient, createTopicNaming, type EventCodec } from '@marketbill/messaging';
 import type { AuctionPriceUpdated } from '@marketbill/schemas';
-import { dropSchema, query, readTopic, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TopicReader } from '@marketbill/testing';
+import { dropSchema, query, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TopicReader } from '@marketbill/testing';
 import { readConfig } from './config';
 import { createService, type Service } from './service';
 
@@ -25,7 +25,7 @@ let dlq: TopicReader;
 
 beforeAll(async () => {
   const config = readConfig({
-    DATABASE_URL: env.DATABASE_URL,
+    DATABASE_URL: (await serviceDatabase(env.DATABASE_URL, 'catalog', schema)).url,
     KAFKA_BROKERS: env.KAFKA_BROKERS,
     SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL,
     DATABASE_SCHEMA: schema,
@@ -33,7 +33,7 @@ beforeAll(async () => {
     KAFKA_TOPIC_PARTITIONS: '2',
     HTTP_PORT: '0',
     LOG_LEVEL: 'silent',
-    INTERNAL_API_TOKEN: TOKEN,
+    INTERNAL_API_CALLERS: `ordering=${TOKEN}`,
   });
   service = await createService(config);
   await service.start();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig, messagingEnv, platformEnv, port, toRuntimeConfig, type Env } from '@marketbill/platform/config';
+import { loadConfig, messagingEnv, platformEnv, port, toRuntimeConfig, type Env, internalCallers } from '@marketbill/platform/config';
 
 /** Every setting of the catalog service, by environment variable; `describeEnv(envSchema.shape)` lists them. */
 export const envSchema = z.object({
@@ -7,12 +7,12 @@ export const envSchema = z.object({
   ...messagingEnv,
   HTTP_PORT: port().default(8081).describe('Port of the HTTP server.'),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('catalog').describe('Postgres schema owned by this service.'),
-  INTERNAL_API_TOKEN: z.string().min(16).describe('Bearer token the internal API demands of its callers (secret, shared with the ordering edge).'),
+  INTERNAL_API_CALLERS: internalCallers().describe('Who may call the internal API, comma-separated name=credential (the caller’s own token, or sha256:<hex> of it): ordering=…. Secret.'),
 });
 
 const configSchema = envSchema.transform((e) => ({
   runtime: toRuntimeConfig('catalog', e, { httpPort: e.HTTP_PORT, databaseSchema: e.DATABASE_SCHEMA }),
-  internalApiToken: e.INTERNAL_API_TOKEN,
+  internalApiCallers: e.INTERNAL_API_CALLERS,
 }));
 
 export type Config = z.output<typeof configSchema>;

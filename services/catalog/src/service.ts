@@ -19,7 +19,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     publishes: [],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
   });
-  runtime.http.use(createCatalogRouter({ orm: runtime.orm, internalApiToken: config.internalApiToken }));
+  runtime.http.use(createCatalogRouter({ orm: runtime.orm, internalApiCallers: config.internalApiCallers }));
   return {
     runtime,
     start: () => runtime.start({ subscriptions, jobs: [] }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flag, list, loadConfig, messagingEnv, platformEnv, port, positiveInt, toRuntimeConfig, type Env } from '@marketbill/platform/config';
+import { flag, list, loadConfig, messagingEnv, platformEnv, port, positiveInt, toRuntimeConfig, type Env, internalCallers } from '@marketbill/platform/config';
 
 /** Every setting of the notifier service, by environment variable; `describeEnv(envSchema.shape)` lists them. */
 export const envSchema = z.object({
@@ -7,7 +7,14 @@ export const envSchema = z.object({
   ...messagingEnv,
   HTTP_PORT: port().default(8083).describe('Port of the HTTP server.'),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('notifier').describe('Postgres schema owned by this service.'),
-  INTERNAL_API_TOKEN: z.string().min(16).describe('Bearer token of the internal API (/internal/v1), shared with the ordering edge through a Secret.'),
+  INTERNAL_API_CALLERS: internalCallers().describe('Who may call the internal API, comma-separated name=credential (the caller’s own token, or sha256:<hex> of it): ordering=…. Secret.'),
+  EVENT_SEALING_KEY: z
+    .string()
+    .min(32)
+    .describe('Key that opens the phone numbers and SMS codes ordering seals into events (the same value as ordering’s; at least 32 characters). Secret.'),
+  EVENT_SEALING_PREVIOUS_KEYS: list()
+    .default([])
+    .describe('Earlier sealing keys, comma-separated, still accepted for opening while events sealed with them may arrive (key rotation). Secret.'),
   PUBLIC_WEB_URL: z.url().default('https://marketbill.kr').describe('Base URL of the web frontend; SMS links point at its retail/ and wholesale/ pages.'),
   SMS_PROVIDER: z.enum(['log', 'sens']).default('log').describe('Who delivers SMS: log (writes each message to the delivery log and stdout; the default) or sens (Naver Cloud SENS).'),
   SMS_ALLOW_LIST: list()
@@ -52,7 +59,8 @@ function checkCombinations(e: EnvValues, ctx: z.RefinementCtx): void {
 
 const configSchema = envSchema.superRefine(checkCombinations).transform((e) => ({
   runtime: toRuntimeConfig('notifier', e, { httpPort: e.HTTP_PORT, databaseSchema: e.DATABASE_SCHEMA }),
-  internalApiToken: e.INTERNAL_API_TOKEN,
+  internalApiCallers: e.INTERNAL_API_CALLERS,
+  sealing: { current: e.EVENT_SEALING_KEY, previous: e.EVENT_SEALING_PREVIOUS_KEYS },
   publicWebUrl: e.PUBLIC_WEB_URL.replace(/\/+$/, ''),
   sms: {
     provider: e.SMS_PROVIDER,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { actorHeaders } from '@marketbill/platform';
-import type { TopicName } from '@marketbill/schemas';
+import { actorHeaders, createSealer } from '@marketbill/platform';
+import { sealedFieldContext, type TopicName } from '@marketbill/schemas';
 import { query, waitFor } from '@marketbill/testing';
 import { startFakeSensServer, type FakeSensAnswer, type FakeSensRequest, type FakeSensServer } from './testing/fake-sens-server';
 import { startNotifier, type NotifierHarness } from './testing/notifier-harness';
@@ -153,14 +153,14 @@ describe('notifier: events to SMS through SENS', () => {
       () => h.produce('order.placed', v1.orderId, placed), // order.placed comes last (another topic)
       () => h.produce('order.placed', v1.orderId, placed),
     ]);
-    const toRetailer = await settled(retailer.phone, 2);
-    const toWholesaler = await settled(wholesaler.phone, 1);
+    const toRetailer = await settled(retailer.number, 2);
+    const toWholesaler = await settled(wholesaler.number, 1);
     expect(toRetailer.map((r) => r.template).sort()).toEqual(['order-picked-up', 'order-priced']);
     expect(toWholesaler.map((r) => r.template)).toEqual(['order-placed']);
-    expect(sentTo(retailer.phone)).toHaveLength(2);
-    expect(sentTo(wholesaler.phone)).toHaveLength(1);
-    expect(sentTo(retailer.phone).map((m) => m.content).join('\n')).toContain('합계: 130,000원');
-    expect(sentTo(wholesaler.phone)[0]?.content).toContain(`https://web.test.marketbill.kr/wholesale/orders/${v1.orderId}`);
+    expect(sentTo(retailer.number)).toHaveLength(2);
+    expect(sentTo(wholesaler.number)).toHaveLength(1);
+    expect(sentTo(retailer.number).map((m) => m.content).join('\n')).toContain('합계: 130,000원');
+    expect(sentTo(wholesaler.number)[0]?.content).toContain(`https://web.test.marketbill.kr/wholesale/orders/${v1.orderId}`);
   });
 
   it('When SENS answers 500 and then 202, then the delivery is retried and SENT after two attempts', async () => {
@@ -244,14 +244,14 @@ describe('notifier: events to SMS through SENS', () => {
       () => h.produce('connection.decided', approved.connectionId, approved),
       () => h.produce('statement.issued', statement.statementId, statement),
     ]);
-    await settled(retailer.phone, 2);
-    await settled(wholesaler.phone, 1);
-    expect(sentTo(wholesaler.phone)[0]).toMatchObject({
+    await settled(retailer.number, 2);
+    await settled(wholesaler.number, 1);
+    expect(sentTo(wholesaler.number)[0]).toMatchObject({
       type: 'LMS',
       subject: '[마켓빌] 거래처 신청',
       content: '[마켓빌] 꽃담플라워에서 거래처 신청을 보냈습니다. 승인하시면 바로 주문을 받을 수 있습니다.\n신청 확인: https://web.test.marketbill.kr/wholesale/connections',
     });
-    const retailerTexts = sentTo(retailer.phone).map((m) => m.content);
+    const retailerTexts = sentTo(retailer.number).map((m) => m.content);
     expect(retailerTexts.some((t) => t.includes(`양재꽃상회에서 거래처 신청을 승인했습니다.`) && t.includes(`/retail/wholesalers/${wholesaler.id}`))).toBe(true);
     expect(retailerTexts.some((t) => t.includes('거래명세서(2611-00017)를 다시 발행했습니다') && t.includes(`/retail/statements/${statement.statementId}`))).toBe(true);
   });
@@ -292,6 +292,50 @@ describe('notifier: events that cannot become an SMS', () => {
     }
     const recorded = await query(h.databaseUrl, `select 1 from "${h.schema}".delivery where event_id = any($1::uuid[])`, [poisoned.map((p) => p.eventId)]);
     expect(recorded).toHaveLength(0);
+  });
+});
+
+describe('sealed phones and codes', () => {
+  it('When someone tried to sign up with a registered number, then its owner gets the notice, which carries no code', async () => {
+    const to = phone();
+    const attempt = { ...verificationRequested(to), code: null, sealedCode: null, notice: 'ALREADY_REGISTERED' as const };
+    await h.produce('account.verification.requested', attempt.verificationId, attempt);
+    const [row] = await settled(to, 1);
+    expect(row).toMatchObject({ template: 'sign-up-attempted', status: 'SENT', type: 'LMS' });
+    expect(sentTo(to)[0]?.content).toContain('이미 가입된 번호라 인증번호는 보내지 않았습니다');
+    expect(sentTo(to)[0]?.content).not.toMatch(/\d{6}/);
+  });
+
+  it('When an event was written before phones and codes were sealed, then its clear values are still sent', async () => {
+    const to = phone();
+    const legacy = { ...verificationRequested(to, '604211'), phone: to, sealedPhone: null, code: '604211', sealedCode: null };
+    await h.produce('account.verification.requested', legacy.verificationId, legacy);
+    await settled(to, 1);
+    expect(sentTo(to)[0]?.content).toContain('604211');
+  });
+
+  it('When a sealed value does not open (another key, or moved to another party), then the event is dead-lettered and nothing is sent', async () => {
+    const foreign = createSealer({ current: 'x'.repeat(40) });
+    const to = phone();
+    const v = verificationRequested(to, '111222');
+    const wrongKey = { ...v, sealedCode: foreign.seal('111222', sealedFieldContext.verificationCode(v.verificationId)) };
+    const retailer = party('꽃담플라워', phone());
+    const wholesaler = party('양재꽃상회', phone());
+    // The retailer's sealed phone pasted onto the wholesaler: bound to the retailer's id, it does not open.
+    const swapped = connectionRequested(retailer, { ...wholesaler, sealedPhone: retailer.sealedPhone });
+    await h.produce('account.verification.requested', wrongKey.verificationId, wrongKey);
+    await h.produce('connection.requested', swapped.connectionId, swapped);
+    // Earlier tests dead-letter onto these topics too: wait for ours by key.
+    const keys = [wrongKey.verificationId, swapped.connectionId];
+    const letters = await waitFor(async () => {
+      const all = await h.deadLetters(['account.verification.requested', 'connection.requested'], 1, 5_000).catch(() => []);
+      const ours = all.filter((m) => keys.includes(m.key ?? ''));
+      return ours.length === 2 ? ours : undefined;
+    }, { timeoutMs: 60_000, description: 'both events dead-lettered' });
+    for (const letter of letters) expect(letter.headers['dlq-error-code']).toBe('sealed-value-unreadable');
+    const recorded = await query(h.databaseUrl, `select 1 from "${h.schema}".delivery where event_id = any($1::uuid[])`, [[wrongKey.eventId, swapped.eventId]]);
+    expect(recorded).toHaveLength(0);
+    expect(sentTo(to)).toHaveLength(0);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Logger } from '@marketbill/platform';
+import { createSealer } from '@marketbill/platform';
 import { createRuntime, type Job, type Runtime } from '@marketbill/runtime';
 import { createLogProvider } from './clients/log-provider';
 import { createSensProvider } from './clients/sens-provider';
@@ -55,8 +56,9 @@ export async function createService(config: Config, options: ServiceOptions = {}
     provider,
     allowList: config.sms.allowList,
     appEnv: config.runtime.appEnv,
+    sealer: createSealer(config.sealing),
   });
-  runtime.http.use(createDeliveriesRouter({ orm: runtime.orm, deliveries, internalApiToken: config.internalApiToken, logger: runtime.logger }));
+  runtime.http.use(createDeliveriesRouter({ orm: runtime.orm, deliveries, internalApiCallers: config.internalApiCallers, logger: runtime.logger }));
 
   const { sender: s } = config.sms;
   const sender = s.enabled

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { createSealer } from '@marketbill/platform';
 import { createRuntime, type Runtime } from '@marketbill/runtime';
 import { createBillingClient } from './clients/billing-client';
 import { createCatalogClient } from './clients/catalog-client';
@@ -6,6 +7,7 @@ import { createNotifierClient } from './clients/notifier-client';
 import type { Config } from './config';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
+import { createAuthenticator } from './entry-points/http/authenticate';
 import { corsMiddleware } from './entry-points/http/cors';
 import { createPublicApi, type PublicApi } from './entry-points/http/public-api';
 import { subscriptions } from './entry-points/messaging/subscriptions';
@@ -34,11 +36,13 @@ export async function createService(config: Config, options: { onClosed?: () => 
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
-  const settings: Settings = { auth: config.auth, rateLimits: config.rateLimits, cutoff: config.cutoff };
-  const catalog = createCatalogClient({ baseUrl: config.catalog.url, token: config.internalApiToken, timeoutMs: config.catalog.timeoutMs });
-  const billing = createBillingClient({ baseUrl: config.billing.url, token: config.internalApiToken, timeoutMs: config.billing.timeoutMs });
-  const notifier = createNotifierClient({ baseUrl: config.notifier.url, token: config.internalApiToken, timeoutMs: config.notifier.timeoutMs });
-  const api = createPublicApi({ orm: runtime.orm, settings, logger: runtime.logger, owner: () => runtime.presence.ownerId, catalog, billing, notifier, version: '1.0.0' });
+  const settings: Settings = { auth: config.auth, rateLimits: config.rateLimits, cutoff: config.cutoff, sealer: createSealer({ current: config.eventSealingKey }) };
+  // One credential per callee: a token that leaks from (or to) one service opens no other.
+  const catalog = createCatalogClient({ baseUrl: config.catalog.url, token: config.catalog.token, timeoutMs: config.catalog.timeoutMs });
+  const billing = createBillingClient({ baseUrl: config.billing.url, token: config.billing.token, timeoutMs: config.billing.timeoutMs });
+  const notifier = createNotifierClient({ baseUrl: config.notifier.url, token: config.notifier.token, timeoutMs: config.notifier.timeoutMs });
+  const authenticate = createAuthenticator({ orm: runtime.orm, key: config.auth.accessTokenSecret, cacheMs: config.auth.sessionCheckCacheMs });
+  const api = createPublicApi({ orm: runtime.orm, settings, logger: runtime.logger, authenticate, owner: () => runtime.presence.ownerId, catalog, billing, notifier, version: '1.0.0' });
   runtime.http.use(api.docs);
   runtime.http.use(api.api);
   const jobDeps = { orm: runtime.orm, settings, logger: runtime.logger };

@@ -35,7 +35,7 @@ function runDlq(args: string[], prefix: string): Promise<{ code: number | null; 
 }
 
 function orderEvent(memo: string | null): OrderUpdated {
-  const party = (name: string) => ({ id: randomUUID(), name, phone: '01012345678' });
+  const party = (name: string) => ({ id: randomUUID(), name, phone: null, sealedPhone: 's1.opaque' });
   const orderId = randomUUID();
   return {
     eventId: randomUUID(),

@@ -41,8 +41,8 @@ describe('mb-tail', () => {
       eventId: randomUUID(),
       occurredAt: 1_764_050_000_000,
       connectionId: randomUUID(),
-      retailer: { id: randomUUID(), name: '꽃담플라워', phone: '01012345678' },
-      wholesaler: { id: randomUUID(), name: '양재꽃상회', phone: '01098765432' },
+      retailer: { id: randomUUID(), name: '꽃담플라워', phone: null, sealedPhone: 's1.opaque-retailer' },
+      wholesaler: { id: randomUUID(), name: '양재꽃상회', phone: null, sealedPhone: 's1.opaque-wholesaler' },
     };
     const value = await codec.encode('connection.requested', event);
     await producer.send({ topic: naming.topic('connection.requested'), messages: [{ key: event.connectionId, value, headers: { 'event-id': event.eventId } }] });

@@ -1,18 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isUtf8 } from 'node:buffer';
+import type { AddressInfo, Socket } from 'node:net';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Health } from '../health';
-import { notFoundHandler, problemHandler, type ProblemHandlerOptions } from './problem';
+import { AppError } from '../errors';
+import { notFoundHandler, PROBLEM_CONTENT_TYPE, problemHandler, statusTitle, toProblem, type ProblemHandlerOptions } from './problem';
 
 export interface HttpAppOptions {
   logger: Logger;
   health: Health;
   /** Maximum JSON body size (default 1 MB). */
   bodyLimit?: string;
-  /** Express `trust proxy` setting, for the client address behind an ingress. */
-  trustProxy?: boolean | number | string;
+  /**
+   * Addresses/CIDR ranges of the proxies whose `X-Forwarded-For` is believed (see TRUSTED_PROXIES).
+   * Default: none, so `req.ip` is the TCP peer. Never a hop count: "trust one hop" also believes a
+   * header a client sends straight to the service, and lets it pick its own address.
+   */
+  trustedProxies?: readonly string[];
   /**
    * Middleware that must see every request before its body is parsed, e.g. CORS: a browser can
    * read an error answer (a malformed body's 400, a 413) only when it carries the CORS headers,
@@ -60,7 +66,10 @@ function accessLog(logger: Logger): RequestHandler {
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', options.trustProxy ?? false);
+  // proxy-addr walks X-Forwarded-For from the right and stops at the first address that is not a
+  // trusted proxy: that one is the client. With nothing trusted the header is ignored.
+  const trusted = options.trustedProxies ?? [];
+  app.set('trust proxy', trusted.length > 0 ? [...trusted] : false);
   app.use(options.health.router);
   app.use(requestId);
   app.use(accessLog(options.logger));
@@ -69,8 +78,40 @@ export function createHttpApp(options: HttpAppOptions): Express {
     next();
   });
   for (const handler of options.beforeBody ?? []) app.use(handler);
-  app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'], verify: assertUtf8 }));
   return app;
+}
+
+/**
+ * JSON between systems is UTF-8 (RFC 8259 §8.1). body-parser would decode invalid bytes to U+FFFD
+ * and store the damaged text; refuse them instead (400 invalid-utf8), and refuse other charsets
+ * (415 unsupported-encoding) rather than guess.
+ */
+function assertUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string): void {
+  if (encoding !== 'utf-8') throw Object.assign(new Error(`charset ${encoding} is not accepted`), { type: 'charset.unsupported' });
+  if (!isUtf8(body)) throw Object.assign(new Error('the body is not valid UTF-8'), { type: 'entity.encoding.invalid' });
+}
+
+/**
+ * What Node answers itself, before Express sees a request — headers over its 16 KB limit, bytes
+ * that are not HTTP, a request that took too long — as a problem+json like every other error
+ * (Node's own answer is an empty 431/400/408).
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers-too-large', 'The request headers are too large (16 KB at most).']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request-timeout', 'The request was not received in time.']
+        : [400, 'malformed-request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify(toProblem(new AppError({ code, message: detail, httpStatus: status }), ''));
+  socket.end(
+    `HTTP/1.1 ${status} ${statusTitle(status)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Adds the catch-all 404 and the problem+json error handler. Call after every router. */
@@ -92,6 +133,7 @@ export interface RunningServer {
 export function listen(app: Express, port: number, host = '0.0.0.0'): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    server.on('clientError', answerClientError);
     server.once('error', reject);
     server.once('listening', () => {
       server.off('error', reject);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -9,10 +10,11 @@ import { createHealth } from '../health';
 import { createLogger } from '../logger';
 import { createHttpApp, finishHttpApp, listen, type RunningServer } from './app';
 import { createServiceClient } from './client';
-import { actorHeaders, readActor, requireInternalToken } from './internal';
+import { actorHeaders, readActor, requireInternalCaller } from './internal';
 import { parseInput } from './validate';
 
 const TOKEN = 'a-long-internal-token-for-tests';
+const REPORTING_TOKEN = 'another-callers-own-token-1234';
 const logged: string[] = [];
 const logger = createLogger({
   service: 'http-test',
@@ -54,8 +56,8 @@ beforeAll(async () => {
   app.get('/view-behind', () => {
     throw new AppError({ code: 'order-view-behind', message: 'Not there yet.', httpStatus: 503, retriable: true, retryAfterSeconds: 2 });
   });
-  app.get('/internal/whoami', requireInternalToken(TOKEN), (req, res) => {
-    res.json({ actor: readActor(req) ?? null });
+  app.get('/internal/whoami', requireInternalCaller({ ordering: TOKEN, reporting: `sha256:${createHash('sha256').update(REPORTING_TOKEN).digest('hex')}` }), (req, res) => {
+    res.json({ actor: readActor(req) ?? null, caller: res.locals.internalCaller });
   });
   finishHttpApp(app, logger);
   server = await listen(app, 0, '127.0.0.1');
@@ -92,6 +94,23 @@ describe('HTTP plumbing', () => {
     const r = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('malformed-json');
+  });
+
+  it('When the JSON body holds bytes that are not UTF-8, then 400 invalid-utf8 and the handler never sees it', async () => {
+    const body = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xec, 0x9e]), Buffer.from('","count":1}')]);
+    const r = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect([r.status, r.body.code]).toEqual([400, 'invalid-utf8']);
+    const utf16 = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-16' }, body: Buffer.from('{"name":"a","count":1}', 'utf16le') });
+    expect([utf16.status, utf16.body.code]).toEqual([415, 'unsupported-encoding']);
+  });
+
+  it('When the request headers pass Node\'s limit, then 431 as problem+json, not an empty answer', async () => {
+    const r = await call('/things', { headers: { 'x-padding': 'x'.repeat(60 * 1024) } });
+    expect(r.status).toBe(431);
+    expect(r.type).toContain('application/problem+json');
+    expect(r.body).toMatchObject({ status: 431, code: 'headers-too-large', title: 'Request Header Fields Too Large' });
+    // The server is still fine for the next caller.
+    expect((await call('/health/live')).status).toBe(200);
   });
 
   it('When a business rule refuses, then its status and stable code come back', async () => {
@@ -149,12 +168,44 @@ describe('HTTP plumbing', () => {
     expect((await call('/internal/whoami', { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).body.code).toBe('invalid-token');
     const actor = { accountId: '3f8a9b0c-1d2e-4f5a-8b6c-7d8e9f0a1b2c', role: 'WHOLESALER_OWNER' as const, wholesalerId: '3f8a9b0c-1d2e-4f5a-8b6c-7d8e9f0a1b2c' };
     const ok = await call('/internal/whoami', { headers: { authorization: `Bearer ${TOKEN}`, ...actorHeaders(actor) } });
-    expect(ok.body.actor).toEqual(actor);
+    expect(ok.body).toEqual({ actor, caller: 'ordering' });
+    // Each caller has its own credential; one listed by its digest works the same.
+    expect((await call('/internal/whoami', { headers: { authorization: `Bearer ${REPORTING_TOKEN}` } })).body.caller).toBe('reporting');
+    expect((await call('/internal/whoami', { headers: { authorization: `Bearer sha256:${createHash('sha256').update(REPORTING_TOKEN).digest('hex')}` } })).body.code).toBe('invalid-token');
+  });
+
+  it('When nothing is configured as a trusted proxy, then X-Forwarded-For is ignored and the TCP peer is the client', async () => {
+    const plain = createHttpApp({ logger, health: createHealth() });
+    plain.get('/ip', (req, res) => res.json({ ip: req.ip }));
+    const running = await listen(finishHttpApp(plain, logger), 0, '127.0.0.1');
+    try {
+      const r = await fetch(`${running.url}/ip`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+      expect(((await r.json()) as { ip: string }).ip).toBe('127.0.0.1');
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('When the peer is a trusted proxy, then the client is the rightmost address it did not add itself', async () => {
+    const behind = createHttpApp({ logger, health: createHealth(), trustedProxies: ['127.0.0.1/32', '10.0.0.0/8'] });
+    behind.get('/ip', (req, res) => res.json({ ip: req.ip }));
+    const running = await listen(finishHttpApp(behind, logger), 0, '127.0.0.1');
+    const ip = async (xff: string) => ((await (await fetch(`${running.url}/ip`, { headers: { 'x-forwarded-for': xff } })).json()) as { ip: string }).ip;
+    try {
+      expect(await ip('203.0.113.7')).toBe('203.0.113.7');
+      // A client that sends its own X-Forwarded-For: the proxy appends the real peer; the forged
+      // entries to its left are not believed.
+      expect(await ip('198.51.100.1, 203.0.113.7')).toBe('203.0.113.7');
+      // Two proxies of ours in a row (ingress behind a load balancer on 10.x): skipped, too.
+      expect(await ip('198.51.100.1, 203.0.113.7, 10.1.2.3')).toBe('203.0.113.7');
+    } finally {
+      await running.close();
+    }
   });
 
   it('When the service client calls, then 2xx bodies return, 4xx keep the callee code, outages become 503', async () => {
     const client = createServiceClient({ name: 'things', baseUrl: server.url, token: TOKEN, timeoutMs: 500 });
-    await expect(client.request('GET', '/internal/whoami')).resolves.toEqual({ actor: null });
+    await expect(client.request('GET', '/internal/whoami')).resolves.toEqual({ actor: null, caller: 'ordering' });
     await expect(client.request('GET', '/conflict')).rejects.toMatchObject({ code: 'thing-exists', httpStatus: 409 });
     const wrongToken = createServiceClient({ name: 'things', baseUrl: server.url, token: 'not-the-token-at-all', timeoutMs: 500 });
     await expect(wrongToken.request('GET', '/internal/whoami')).rejects.toMatchObject({ code: 'things-unavailable', httpStatus: 502 });

@@ -1,12 +1,14 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Request } from 'express';
 import { z } from 'zod';
 import { UnauthenticatedError } from '../errors';
 
 /**
  * Service-to-service calls. Internal APIs (catalog, billing, notifier) are reachable only inside
- * the cluster and still demand a bearer token shared through a Kubernetes Secret
- * (`INTERNAL_API_TOKEN`): a reachable port alone grants nothing. The edge, which authenticated the
+ * the cluster and still demand a bearer token: a reachable port alone grants nothing. **Each caller
+ * has its own credential for each callee** (`INTERNAL_API_CALLERS` on the callee, e.g. ordering's
+ * `BILLING_API_TOKEN`), so a credential that leaks from one service opens that one door only — the
+ * token ordering uses for catalog does not open billing — and the callee knows who called. The edge, which authenticated the
  * user, names them in the `X-MarketBill-Actor` header so the internal service can check ownership
  * again on its own data (defence in depth) and log who acted.
  */
@@ -42,20 +44,37 @@ export function readActor(req: Request): Actor | undefined {
   }
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+/**
+ * The callers an internal API accepts: caller name → its credential, either the token itself or
+ * `sha256:<hex>` of it (then a leak of the callee's settings gives nobody a usable token).
+ */
+export type InternalCallers = Readonly<Record<string, string>>;
+
+const DIGEST = /^sha256:([0-9a-f]{64})$/;
+
+function digestOf(credential: string): Buffer {
+  const match = DIGEST.exec(credential);
+  return match ? Buffer.from(match[1] as string, 'hex') : createHash('sha256').update(credential).digest();
 }
 
-/** Refuses (401 problem) any request without `Authorization: Bearer <token>`; constant-time compare. */
-export function requireInternalToken(token: string): RequestHandler {
-  if (token.length < 16) throw new Error('INTERNAL_API_TOKEN must be at least 16 characters');
-  return (req, _res, next) => {
+/**
+ * Refuses (401 problem) a request whose bearer token is not one of `callers`' credentials; the
+ * caller's name goes to `res.locals.internalCaller` (for logs and per-caller rules). Tokens are
+ * compared as SHA-256 digests in constant time, each against every caller, so neither the answer
+ * nor its timing tells which caller came close.
+ */
+export function requireInternalCaller(callers: InternalCallers): RequestHandler {
+  const known = Object.entries(callers).map(([name, credential]) => ({ name, digest: digestOf(credential) }));
+  if (known.length === 0) throw new Error('an internal API needs at least one caller (INTERNAL_API_CALLERS)');
+  return (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
     if (!given) return next(UnauthenticatedError.missingCredentials());
-    if (!sameSecret(given, token)) return next(UnauthenticatedError.invalidToken());
+    const presented = createHash('sha256').update(given).digest();
+    let caller: string | undefined;
+    for (const k of known) if (timingSafeEqual(presented, k.digest) && caller === undefined) caller = k.name;
+    if (!caller) return next(UnauthenticatedError.invalidToken());
+    res.locals.internalCaller = caller;
     next();
   };
 }

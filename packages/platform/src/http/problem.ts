@@ -25,22 +25,29 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   412: 'Precondition Failed',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
 
+/** The title of an HTTP status, as problems carry it. */
+export function statusTitle(status: number): string {
+  return TITLES[status] ?? 'Error';
+}
+
 export function toProblem(error: AppError, instance: string, requestId?: string): Problem {
   return {
     type: `${PROBLEM_BASE}${error.code}`,
-    title: TITLES[error.httpStatus] ?? 'Error',
+    title: statusTitle(error.httpStatus),
     status: error.httpStatus,
     detail: error.message,
     code: error.code,
@@ -56,6 +63,9 @@ function fromBodyParser(error: unknown): AppError | undefined {
   if (e?.type === 'entity.parse.failed') return ValidationError.malformedJson();
   if (e?.type === 'entity.too.large') {
     return new AppError({ code: 'payload-too-large', message: 'The request body is too large.', httpStatus: 413 });
+  }
+  if (e?.type === 'entity.encoding.invalid') {
+    return new AppError({ code: 'invalid-utf8', message: 'The request body is not valid UTF-8.', httpStatus: 400 });
   }
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
     return new AppError({ code: 'unsupported-encoding', message: 'The request body encoding is not supported.', httpStatus: 415 });

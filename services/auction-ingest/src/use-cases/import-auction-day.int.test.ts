@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createLogger, createOrm, migrate, type Orm } from '@marketbill/platform';
 import { messagingMigrations, OutboxMessageSchema } from '@marketbill/messaging';
 import type { AuctionPriceUpdated } from '@marketbill/schemas';
-import { dropSchema, query, stackEnv, uniqueName } from '@marketbill/testing';
+import { dropSchema, query, serviceDatabase, stackEnv, uniqueName } from '@marketbill/testing';
 import { CATEGORIES } from '../domain/auction-category';
 import { varietyIdOf } from '../domain/stable-ids';
 import { createAtApiClient } from '../clients/at-api-client';
@@ -23,8 +23,9 @@ let deps: ImportDeps;
 
 beforeEach(async () => {
   schema = uniqueName('ingest');
-  orm = await createOrm({ url: env.DATABASE_URL, schema, entities: [OutboxMessageSchema, ...entities], migrations: [...messagingMigrations, ...migrations] });
-  await migrate(orm, env.DATABASE_URL);
+  const { url } = await serviceDatabase(env.DATABASE_URL, 'auction-ingest', schema);
+  orm = await createOrm({ url, schema, entities: [OutboxMessageSchema, ...entities], migrations: [...messagingMigrations, ...migrations] });
+  await migrate(orm, url);
   api = await startFakeAtApi({ serviceKey: 'k' });
   const source = createAtApiClient({ source: 'AT_API', url: api.url, serviceKey: 'k', pageSize: 50, maxPageSize: 400, attempts: 2, initialRetryDelayMs: 5, minIntervalMs: 0, logger });
   deps = { orm, source, logger };

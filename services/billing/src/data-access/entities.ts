@@ -15,10 +15,13 @@ export interface OrderSheetRow {
   placedAt: Date;
   wholesalerId: string;
   wholesalerName: string;
-  wholesalerPhone: string;
+  /** In clear only in rows from events written before phones were sealed. */
+  wholesalerPhone: string | null;
+  wholesalerSealedPhone: string | null;
   retailerId: string;
   retailerName: string;
-  retailerPhone: string;
+  retailerPhone: string | null;
+  retailerSealedPhone: string | null;
   lines: OrderLine[];
   updatedAt: Date;
 }
@@ -35,10 +38,12 @@ export const OrderSheetSchema = new EntitySchema<OrderSheetRow>({
     placedAt: timestamptz,
     wholesalerId: { type: 'uuid' },
     wholesalerName: { type: 'text' },
-    wholesalerPhone: { type: 'text' },
+    wholesalerPhone: { type: 'text', nullable: true },
+    wholesalerSealedPhone: { type: 'text', nullable: true },
     retailerId: { type: 'uuid' },
     retailerName: { type: 'text' },
-    retailerPhone: { type: 'text' },
+    retailerPhone: { type: 'text', nullable: true },
+    retailerSealedPhone: { type: 'text', nullable: true },
     lines: { type: 'json' },
     updatedAt: timestamptz,
   },
@@ -49,7 +54,8 @@ export interface WholesalerProfileRow {
   wholesalerId: string;
   version: number;
   shopName: string;
-  ownerPhone: string;
+  ownerPhone: string | null;
+  sealedOwnerPhone: string | null;
   businessNumber: string;
   companyName: string;
   representative: string;
@@ -69,7 +75,8 @@ export const WholesalerProfileSchema = new EntitySchema<WholesalerProfileRow>({
     wholesalerId: { type: 'uuid', primary: true },
     version: { type: 'integer' },
     shopName: { type: 'text' },
-    ownerPhone: { type: 'text' },
+    ownerPhone: { type: 'text', nullable: true },
+    sealedOwnerPhone: { type: 'text', nullable: true },
     businessNumber: { type: 'text' },
     companyName: { type: 'text' },
     representative: { type: 'text' },

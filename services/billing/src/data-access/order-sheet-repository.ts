@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { OrderSheet } from '../domain/order-sheet';
+import type { OrderSheet, Party } from '../domain/order-sheet';
 import { OrderSheetSchema, type OrderSheetRow } from './entities';
 import { tableOf } from './sql';
 
@@ -11,8 +11,8 @@ function toOrderSheet(row: OrderSheetRow): OrderSheet {
     status: row.status,
     saleDay: row.saleDay,
     placedAt: row.placedAt,
-    wholesaler: { id: row.wholesalerId, name: row.wholesalerName, phone: row.wholesalerPhone },
-    retailer: { id: row.retailerId, name: row.retailerName, phone: row.retailerPhone },
+    wholesaler: { id: row.wholesalerId, name: row.wholesalerName, phone: row.wholesalerPhone, sealedPhone: row.wholesalerSealedPhone },
+    retailer: { id: row.retailerId, name: row.retailerName, phone: row.retailerPhone, sealedPhone: row.retailerSealedPhone },
     lines: row.lines,
   };
 }
@@ -25,13 +25,16 @@ function toOrderSheet(row: OrderSheetRow): OrderSheet {
 export async function upsertOrderSheet(em: EntityManager, sheet: OrderSheet): Promise<boolean> {
   const rows = await em.execute<Array<{ order_id: string }>>(
     `insert into ${tableOf(em, 'order_sheet')} as o (order_id, order_number, version, status, sale_day, placed_at,
-       wholesaler_id, wholesaler_name, wholesaler_phone, retailer_id, retailer_name, retailer_phone, lines, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, now())
+       wholesaler_id, wholesaler_name, wholesaler_phone, wholesaler_sealed_phone, retailer_id, retailer_name, retailer_phone, retailer_sealed_phone,
+       lines, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, now())
      on conflict (order_id) do update set
        order_number = excluded.order_number, version = excluded.version, status = excluded.status,
        sale_day = excluded.sale_day, placed_at = excluded.placed_at,
        wholesaler_id = excluded.wholesaler_id, wholesaler_name = excluded.wholesaler_name, wholesaler_phone = excluded.wholesaler_phone,
+       wholesaler_sealed_phone = excluded.wholesaler_sealed_phone,
        retailer_id = excluded.retailer_id, retailer_name = excluded.retailer_name, retailer_phone = excluded.retailer_phone,
+       retailer_sealed_phone = excluded.retailer_sealed_phone,
        lines = excluded.lines, updated_at = now()
      where o.version < excluded.version
      returning o.order_id`,
@@ -45,9 +48,11 @@ export async function upsertOrderSheet(em: EntityManager, sheet: OrderSheet): Pr
       sheet.wholesaler.id,
       sheet.wholesaler.name,
       sheet.wholesaler.phone,
+      sheet.wholesaler.sealedPhone,
       sheet.retailer.id,
       sheet.retailer.name,
       sheet.retailer.phone,
+      sheet.retailer.sealedPhone,
       JSON.stringify(sheet.lines),
     ],
   );
@@ -79,7 +84,7 @@ export async function pairHasTraded(em: EntityManager, wholesalerId: string, ret
 }
 
 /** The retailer as the newest order sheet of the pair names it. */
-export async function latestRetailerParty(em: EntityManager, wholesalerId: string, retailerId: string): Promise<{ id: string; name: string; phone: string } | undefined> {
+export async function latestRetailerParty(em: EntityManager, wholesalerId: string, retailerId: string): Promise<Party | undefined> {
   const row = await em.findOne(OrderSheetSchema, { wholesalerId, retailerId }, { orderBy: { placedAt: 'desc' } });
-  return row ? { id: row.retailerId, name: row.retailerName, phone: row.retailerPhone } : undefined;
+  return row ? { id: row.retailerId, name: row.retailerName, phone: row.retailerPhone, sealedPhone: row.retailerSealedPhone } : undefined;
 }

@@ -4,8 +4,20 @@ import { ownerAliveSql } from '@marketbill/platform';
 import { StatementOrderSchema, StatementSchema, type StatementOrderRow, type StatementRow } from './entities';
 import { tableOf } from './sql';
 
-/** The next number in the wholesaler's sequence for the month (row-locked until the transaction ends). */
+/**
+ * The next number in the wholesaler's sequence for the month (row-locked until the transaction
+ * ends): a number handed back by an undone issue first (see {@link returnStatementSequence}), else
+ * the counter's next.
+ */
 export async function nextStatementSequence(em: EntityManager, wholesalerId: string, period: string): Promise<number> {
+  const pool = tableOf(em, 'statement_number_pool');
+  const [returned] = await em.execute<Array<{ sequence: number }>>(
+    `delete from ${pool} where (wholesaler_id, period, sequence) = (
+       select wholesaler_id, period, sequence from ${pool} where wholesaler_id = ? and period = ? order by sequence limit 1 for update skip locked)
+     returning sequence`,
+    [wholesalerId, period],
+  );
+  if (returned) return Number(returned.sequence);
   const [row] = await em.execute<Array<{ last_value: number }>>(
     `insert into ${tableOf(em, 'statement_counter')} as c (wholesaler_id, period, last_value) values (?, ?, 1)
      on conflict (wholesaler_id, period) do update set last_value = c.last_value + 1
@@ -14,6 +26,26 @@ export async function nextStatementSequence(em: EntityManager, wholesalerId: str
   );
   if (!row) throw new Error('statement counter returned no row');
   return Number(row.last_value);
+}
+
+/**
+ * Hands a number back when the issue that took it is undone: the counter steps back if it still
+ * stands at that number, else the number goes to the pool the next reservation takes from first.
+ */
+export async function returnStatementSequence(em: EntityManager, wholesalerId: string, period: string, sequence: number): Promise<void> {
+  const stepped = await em.execute<Array<{ last_value: number }>>(
+    `update ${tableOf(em, 'statement_counter')} set last_value = last_value - 1
+     where wholesaler_id = ? and period = ? and last_value = ? returning last_value`,
+    [wholesalerId, period, sequence],
+  );
+  if (stepped.length > 0) return;
+  await em.execute(`insert into ${tableOf(em, 'statement_number_pool')} (wholesaler_id, period, sequence) values (?, ?, ?) on conflict do nothing`, [wholesalerId, period, sequence], 'run');
+}
+
+/** Deletes a reservation that never became a statement, with the orders it claimed. */
+export async function deleteReservation(em: EntityManager, id: string): Promise<void> {
+  await em.nativeDelete(StatementOrderSchema, { statementId: id });
+  await em.nativeDelete(StatementSchema, { id, status: 'RESERVED' });
 }
 
 export function findStatement(em: EntityManager, id: string, lock = false): Promise<StatementRow | null> {

@@ -152,6 +152,50 @@ export class IdempotencyKeyReusedError extends AppError {
   }
 }
 
+/**
+ * A statement or payment would take an amount past billing's limits (domain/money-limits.ts): a
+ * statement total, or the pair's balance. 422, nothing reserved, charged or numbered.
+ */
+export class AmountLimitError extends AppError {
+  static statementTotal(limit: number): AmountLimitError {
+    return new AmountLimitError({
+      code: 'statement-total-limit-exceeded',
+      message: `A statement's total may be at most ${limit.toLocaleString('en-US')} KRW; issue it for fewer order sheets.`,
+      httpStatus: 422,
+      details: { limit },
+    });
+  }
+
+  static balance(limit: number): AmountLimitError {
+    return new AmountLimitError({
+      code: 'balance-limit-exceeded',
+      message: `The balance between this wholesaler and retailer would pass ±${limit.toLocaleString('en-US')} KRW; record payments first.`,
+      httpStatus: 422,
+      details: { limit },
+    });
+  }
+
+  static payment(limit: number): AmountLimitError {
+    return new AmountLimitError({ code: 'payment-limit-exceeded', message: `A payment may be at most ${limit.toLocaleString('en-US')} KRW.`, httpStatus: 422, details: { limit } });
+  }
+}
+
+/**
+ * Rendering the statement's PDF failed for a reason another attempt would meet again (a renderer
+ * error or time-out). The reservation was undone: the pair is free and the number goes to the next
+ * statement.
+ */
+export class StatementRenderFailedError extends AppError {
+  static because(reason: string, cause: unknown): StatementRenderFailedError {
+    return new StatementRenderFailedError({
+      code: 'statement-render-failed',
+      message: `The statement could not be rendered (${reason}); nothing was issued.`,
+      httpStatus: 500,
+      cause,
+    });
+  }
+}
+
 /** Payments are recorded only for a retailer that traded with the wholesaler (an order sheet is known). */
 export class RetailerNotFoundError extends AppError {
   static forWholesaler(retailerId: string): RetailerNotFoundError {
@@ -160,6 +204,13 @@ export class RetailerNotFoundError extends AppError {
       message: `No retailer ${retailerId} has traded with this wholesaler.`,
       httpStatus: 404,
     });
+  }
+}
+
+/** No ledger between the pair: they never traded (no order sheet, no entry). */
+export class LedgerNotFoundError extends AppError {
+  static forPair(other: 'retailer' | 'wholesaler'): LedgerNotFoundError {
+    return new LedgerNotFoundError({ code: 'ledger-not-found', message: `No ledger with this ${other}: they have not traded.`, httpStatus: 404 });
   }
 }
 

@@ -1,3 +1,5 @@
+import { multiplyExact } from '@marketbill/platform';
+
 /** Billing's own view of an order sheet, kept from ordering's events (the highest version wins). */
 export type OrderLineKind = 'ITEM' | 'CUSTOM' | 'SHIPPING_FEE';
 export type BuyerGrade = 'UPPER' | 'MIDDLE' | 'LOWER';
@@ -14,10 +16,15 @@ export interface OrderLine {
   memo: string | null;
 }
 
+/**
+ * A party of an order sheet. Its phone is sealed for the notifier (billing only passes it on in
+ * statement.issued); `phone` is set only in sheets from events written before phones were sealed.
+ */
 export interface Party {
   id: string;
   name: string;
-  phone: string;
+  phone: string | null;
+  sealedPhone: string | null;
 }
 
 export interface OrderSheet {
@@ -40,9 +47,7 @@ export const GRADE_LABELS: Record<BuyerGrade, string> = { UPPER: '상', MIDDLE: 
  * quantity × unit price, integer KRW; a total is the sum of line amounts.
  */
 export function lineAmount(quantity: number, unitPrice: number): number {
-  const amount = quantity * unitPrice;
-  if (!Number.isSafeInteger(amount)) throw new RangeError(`line amount out of range: ${quantity} × ${unitPrice}`);
-  return amount;
+  return multiplyExact(quantity, unitPrice);
 }
 
 /** Lines of the order sheets that have no unit price yet. */

@@ -10,7 +10,7 @@ import {
   toStatementLines,
 } from './statement';
 
-const party = (id: string) => ({ id, name: id, phone: '01012345678' });
+const party = (id: string) => ({ id, name: id, phone: null, sealedPhone: `sealed-${id}` });
 
 function order(orderNumber: string, lines: OrderSheet['lines']): OrderSheet {
   return {

@@ -1,3 +1,4 @@
+import { addExact, subtractExact, sumExact } from '@marketbill/platform';
 import { GRADE_LABELS, lineAmount, type OrderSheet, type Party } from './order-sheet';
 import type { BuyerBusiness } from './retailer-profile';
 import type { WholesalerProfile } from './wholesaler-profile';
@@ -77,11 +78,9 @@ export function toStatementLines(orders: OrderSheet[]): StatementLine[] {
   );
 }
 
-/** 합계: the sum of the line amounts. */
+/** 합계: the sum of the line amounts, exact (a RangeError rather than a rounded figure). */
 export function statementTotal(lines: Array<{ amount: number }>): number {
-  const total = lines.reduce((sum, line) => sum + line.amount, 0);
-  if (!Number.isSafeInteger(total)) throw new RangeError('statement total out of range');
-  return total;
+  return sumExact(lines.map((line) => line.amount));
 }
 
 /**
@@ -91,8 +90,8 @@ export function statementTotal(lines: Array<{ amount: number }>): number {
  * 잔액 = 전잔액 + 합계 − 입금 is what the retailer owes once this statement is charged.
  */
 export function firstIssueFigures(balance: number, unbilledPayments: number, total: number): LedgerFigures {
-  const previousBalance = balance + unbilledPayments;
-  return { previousBalance, total, payments: unbilledPayments, balance: previousBalance + total - unbilledPayments };
+  const previousBalance = addExact(balance, unbilledPayments);
+  return { previousBalance, total, payments: unbilledPayments, balance: subtractExact(addExact(previousBalance, total), unbilledPayments) };
 }
 
 /**
@@ -101,7 +100,12 @@ export function firstIssueFigures(balance: number, unbilledPayments: number, tot
  * version's charge and charges the new one, so the pair's balance moves by the difference only.
  */
 export function reissueFigures(superseded: LedgerFigures, total: number): LedgerFigures {
-  return { previousBalance: superseded.previousBalance, total, payments: superseded.payments, balance: superseded.previousBalance + total - superseded.payments };
+  return {
+    previousBalance: superseded.previousBalance,
+    total,
+    payments: superseded.payments,
+    balance: subtractExact(addExact(superseded.previousBalance, total), superseded.payments),
+  };
 }
 
 /**
@@ -111,6 +115,13 @@ export function reissueFigures(superseded: LedgerFigures, total: number): Ledger
 export function formatStatementNumber(issueDay: string, sequence: number): string {
   if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`bad sequence ${sequence}`);
   return `${issueDay.slice(2, 4)}${issueDay.slice(5, 7)}-${String(sequence).padStart(5, '0')}`;
+}
+
+/** The sequence of a statement number: 17 for `2611-00017`. */
+export function statementSequenceOf(number: string): number {
+  const sequence = Number(number.slice(number.indexOf('-') + 1));
+  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`bad statement number ${number}`);
+  return sequence;
 }
 
 /** The month a statement number counts in: `2611` for 2026-11-26. */

@@ -3,7 +3,10 @@ export interface WholesalerProfile {
   wholesalerId: string;
   version: number;
   shopName: string;
-  ownerPhone: string;
+  /** The owner's number in clear: only in profiles from events written before phones were sealed. */
+  ownerPhone: string | null;
+  /** The owner's number sealed for the notifier (context party:<wholesalerId>:phone); billing only passes it on. */
+  sealedOwnerPhone: string | null;
   businessNumber: string;
   companyName: string;
   representative: string;

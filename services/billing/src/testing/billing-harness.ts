@@ -12,7 +12,7 @@ import {
 } from '@marketbill/messaging';
 import { actorHeaders, createLogger, type Actor } from '@marketbill/platform';
 import type { TopicEvents, TopicName } from '@marketbill/schemas';
-import { dropSchema, readTopic, stackEnv, uniqueName, uniqueTopicPrefix, type TopicReader } from '@marketbill/testing';
+import { dropSchema, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, type TopicReader } from '@marketbill/testing';
 import { readConfig } from '../config';
 import { createService, type Service } from '../service';
 
@@ -53,13 +53,15 @@ export async function startBilling(overrides: Record<string, string> = {}): Prom
   const token = randomBytes(24).toString('base64url');
   const config = readConfig({
     ...env,
+    // Billing connects as its own role, owner of its schema only, as deployed.
+    DATABASE_URL: (await serviceDatabase(env.DATABASE_URL, 'billing', schema)).url,
     DATABASE_SCHEMA: schema,
     KAFKA_TOPIC_PREFIX: prefix,
     KAFKA_TOPIC_PARTITIONS: '2',
     HTTP_PORT: '0',
     HTTP_HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
-    INTERNAL_API_TOKEN: token,
+    INTERNAL_API_CALLERS: `ordering=${token}`,
     S3_BUCKET: bucket,
     SEAL_ALLOW_PRIVATE_NETWORK: 'true',
     ...overrides,

@@ -46,7 +46,8 @@ export function shortStatement(over: Partial<StatementContent> = {}): StatementC
     supplier: {
       wholesalerId: '11111111-1111-4111-8111-111111111111',
       shopName: '양재꽃상회',
-      ownerPhone: '01098765432',
+      ownerPhone: null,
+      sealedOwnerPhone: null,
       businessNumber: '2208162517',
       companyName: '양재꽃상회',
       representative: '김꽃님',
@@ -57,7 +58,7 @@ export function shortStatement(over: Partial<StatementContent> = {}): StatementC
       bankAccount: '농협 123-4567-8901-23 김꽃님',
       sealImageUrl: null,
     },
-    buyer: { id: '22222222-2222-4222-8222-222222222222', name: '꽃담플라워', phone: '01012345678' },
+    buyer: { id: '22222222-2222-4222-8222-222222222222', name: '꽃담플라워', phone: null, sealedPhone: null },
     orders: [{ orderId: '00000000-0000-4000-8000-000000000001', orderNumber: '261126-000101', orderVersion: 3, saleDay: '2026-11-26' }],
     lines,
     figures: { previousBalance: 0, total, payments: 0, balance: total },
@@ -93,7 +94,8 @@ export function longStatement(): StatementContent {
     buyer: {
       id: '22222222-2222-4222-8222-222222222222',
       name: '꿀벌원예 양재본점 (주식회사 꿀벌원예 화훼사업부)',
-      phone: '01012345678',
+      phone: null,
+      sealedPhone: null,
       business: {
         businessNumber: '1208800767',
         companyName: '주식회사 꿀벌원예 양재본점',

@@ -1,13 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { AppError, backoffDelay, sleep, UnavailableError } from '@marketbill/platform';
+import { addExact, AppError, backoffDelay, sleep, subtractExact, UnavailableError } from '@marketbill/platform';
 import { publish } from '@marketbill/messaging';
 import type { StatementIssued } from '@marketbill/schemas';
-import { statementObjectKey } from '../domain/statement';
+import { StatementRenderFailedError } from '../domain/billing-errors';
+import { statementObjectKey, statementPeriod, statementSequenceOf } from '../domain/statement';
 import type { StatementRow } from '../data-access/entities';
 import { addLedgerEntry, lockLedgerAccount } from '../data-access/ledger-repository';
-import { findStatement, moveStatementOrders, recordAttemptFailure } from '../data-access/statement-repository';
+import { deleteReservation, findStatement, moveStatementOrders, recordAttemptFailure, returnStatementSequence } from '../data-access/statement-repository';
 import type { IssuingDeps } from './issuing-deps';
 
 const tracer = trace.getTracer('billing');
@@ -28,11 +29,13 @@ export class StatementReleasedError extends AppError {
  * content and store the PDF outside any transaction, then, in one transaction, mark the statement
  * issued, write its ledger entries and publish `statement.issued` through the outbox.
  *
- * A failure before that transaction leaves the reservation as it was (its lease freed, and its
- * attempt counted when rendering failed — not when the PDF store was unavailable, which is no fault
- * of the statement), so the same request, or the resume job, can finish it; an object stored by a failed
- * attempt is overwritten by the next attempt of the same statement (its key names the statement
- * id, so no other statement ever writes it). A crash after the transaction is harmless: the
+ * A failure to fetch the seal or store the PDF leaves the reservation as it was (its lease freed;
+ * its attempt counted for a seal that could not be fetched, never when the PDF store was
+ * unavailable, which is no fault of the statement), so the same request, or the resume job, can
+ * finish it. A failure to render undoes the reservation instead (the frozen content would fail
+ * again): the pair is free and a first issue's number goes back (see abandonReservation). An
+ * object stored by a failed attempt is overwritten by the next attempt of the same statement (its
+ * key names the statement id, so no other statement ever writes it). A crash after the transaction is harmless: the
  * statement is issued, and a retry returns it.
  */
 export async function finishStatement(deps: IssuingDeps, statementId: string, known?: StatementRow): Promise<StatementRow> {
@@ -49,8 +52,18 @@ export async function finishStatement(deps: IssuingDeps, statementId: string, kn
   try {
     const url = reserved.content.supplier.sealImageUrl;
     const seal = url ? await deps.seals.fetch(url) : undefined;
-    const { pdf, pages } = await deps.renderer.render(reserved.content, seal);
-    const rendered = performance.now();
+    let rendered: Awaited<ReturnType<IssuingDeps['renderer']['render']>>;
+    try {
+      rendered = await deps.renderer.render(reserved.content, seal);
+    } catch (error) {
+      // The content is frozen, so another attempt would render the same thing and fail the same way
+      // (or hit the same time limit): undo the reservation now rather than hold the pair and a number.
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      await abandonReservation(deps, reserved, error);
+      throw StatementRenderFailedError.because(error instanceof Error ? error.message : String(error), error);
+    }
+    const { pdf, pages } = rendered;
+    const renderedAt = performance.now();
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     const key = statementObjectKey(reserved.wholesalerId, reserved.number, reserved.version, reserved.id);
     storing = true;
@@ -61,15 +74,16 @@ export async function finishStatement(deps: IssuingDeps, statementId: string, kn
       sha256,
     });
     stored = { key, sha256, sizeBytes: pdf.byteLength, pages };
-    span.setAttributes({ 'statement.pages': pages, 'statement.bytes': pdf.byteLength, 'statement.render_ms': Math.round(rendered - started), 'statement.seal': seal !== undefined });
-    log.debug({ renderMs: Math.round(rendered - started), storeMs: Math.round(performance.now() - rendered), pages }, 'statement rendered and stored');
+    span.setAttributes({ 'statement.pages': pages, 'statement.bytes': pdf.byteLength, 'statement.render_ms': Math.round(renderedAt - started), 'statement.seal': seal !== undefined });
+    log.debug({ renderMs: Math.round(renderedAt - started), storeMs: Math.round(performance.now() - renderedAt), pages }, 'statement rendered and stored');
   } catch (error) {
+    if (error instanceof StatementRenderFailedError) throw error;
     span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-    // A render failure is the statement's (its content breaks the renderer) and counts towards its
-    // release; the store not answering (S3 down, throttling, time-outs) is not, and never counts.
+    // A seal that cannot be fetched counts towards the reservation's release (render failures were
+    // handled above); the store not answering (S3 down, throttling, time-outs) never counts.
     const counted = !storing;
     await recordFailure(deps, statementId, describe(error), counted, log);
-    log.warn({ err: error, counted }, storing ? 'storing the statement PDF failed; the reservation waits for the store' : 'rendering the statement failed; the reservation stays for a retry');
+    log.warn({ err: error, counted }, storing ? 'storing the statement PDF failed; the reservation waits for the store' : 'fetching the seal failed; the reservation stays for a retry');
     if (error instanceof AppError) throw error;
     throw UnavailableError.dependency('statement-rendering', error);
   } finally {
@@ -121,6 +135,26 @@ async function recordFailure(deps: IssuingDeps, statementId: string, reason: str
   })();
 }
 
+/**
+ * Undoes a reservation whose PDF cannot be rendered: the statement row and the orders it claimed
+ * go, the pair is free for the next statement, and a first issue's number is handed back (the
+ * counter steps back, or the number waits in the pool for the next reservation). A re-issue keeps
+ * the number of the version it meant to replace, so nothing is handed back for it.
+ */
+async function abandonReservation(deps: IssuingDeps, reserved: StatementRow, cause: unknown): Promise<void> {
+  await deps.orm.em.fork().transactional(async (txn) => {
+    const em = txn as EntityManager;
+    const statement = await findStatement(em, reserved.id, true);
+    if (!statement || statement.status !== 'RESERVED') return;
+    const account = await lockLedgerAccount(em, statement.wholesalerId, statement.retailerId, { create: false });
+    if (account.statementInFlight === statement.id) account.statementInFlight = null;
+    await em.flush();
+    await deleteReservation(em, statement.id);
+    if (!statement.supersedesId) await returnStatementSequence(em, statement.wholesalerId, statementPeriod(statement.issueDay), statementSequenceOf(statement.number));
+  });
+  deps.logger.error({ statementId: reserved.id, number: reserved.number, version: reserved.version, err: cause }, 'statement could not be rendered; the reservation was undone');
+}
+
 async function completeStatement(
   em: EntityManager,
   statementId: string,
@@ -146,7 +180,7 @@ async function completeStatement(
     lastError: null,
   } satisfies Partial<StatementRow>);
   const entry = (amount: number, forStatement: string, memo: string) => {
-    account.balance += amount;
+    account.balance = addExact(account.balance, amount);
     addLedgerEntry(em, {
       id: randomUUID(),
       wholesalerId: statement.wholesalerId,
@@ -179,7 +213,7 @@ async function completeStatement(
   } else {
     entry(statement.total, statement.id, `거래명세서 ${statement.number}`);
     // The payments this statement printed as 입금 are now billed; later ones wait for the next.
-    account.unbilledPayments -= statement.payments;
+    account.unbilledPayments = subtractExact(account.unbilledPayments, statement.payments);
   }
   if (account.statementInFlight === statement.id) account.statementInFlight = null;
 
@@ -203,8 +237,10 @@ function toStatementIssued(
     supersedesStatementId: statement.supersedesId,
     issuedAt: issuedAt.getTime(),
     issueDay: statement.issueDay,
-    wholesaler: { id: statement.wholesalerId, name: content.supplier.shopName, phone: content.supplier.ownerPhone },
-    retailer: { id: content.buyer.id, name: content.buyer.name, phone: content.buyer.phone },
+    // Phones pass through sealed as ordering sent them (content frozen before they were sealed has
+    // them in clear, and no sealed value).
+    wholesaler: { id: statement.wholesalerId, name: content.supplier.shopName, phone: content.supplier.ownerPhone ?? null, sealedPhone: content.supplier.sealedOwnerPhone ?? null },
+    retailer: { id: content.buyer.id, name: content.buyer.name, phone: content.buyer.phone ?? null, sealedPhone: content.buyer.sealedPhone ?? null },
     orders: content.orders.map((o) => ({ orderId: o.orderId, orderNumber: o.orderNumber })),
     lineCount: statement.lineCount,
     total: statement.total,

@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '@marketbill/platform';
-import { AccessForbiddenError } from '../domain/billing-errors';
+import { AccessForbiddenError, LedgerNotFoundError } from '../domain/billing-errors';
 import type { LedgerEntryRow } from '../data-access/entities';
 import { findLedgerAccount, listLedgerEntries } from '../data-access/ledger-repository';
+import { pairHasTraded } from '../data-access/order-sheet-repository';
 
 export interface LedgerView {
   wholesalerId: string;
@@ -13,7 +14,8 @@ export interface LedgerView {
 
 /**
  * The ledger of one wholesaler–retailer pair: a wholesaler's people name the retailer, a retailer
- * names the wholesaler, an admin names both. Entries in the order they were written.
+ * names the wholesaler, an admin names both. Entries in the order they were written. A pair with no
+ * order sheet and no ledger entry is unknown: 404.
  */
 export async function getLedger(em: EntityManager, actor: Actor, query: { wholesalerId?: string | undefined; retailerId?: string | undefined }): Promise<LedgerView> {
   let wholesalerId: string | undefined;
@@ -37,6 +39,8 @@ export async function getLedger(em: EntityManager, actor: Actor, query: { wholes
   }
   if (!wholesalerId || !retailerId) throw AccessForbiddenError.because('Name the other party of the ledger (retailerId or wholesalerId).');
   const account = await findLedgerAccount(em, wholesalerId, retailerId);
+  // A pair that never traded has no ledger: 404, not an empty one that looks like a real account.
+  if (!account && !(await pairHasTraded(em, wholesalerId, retailerId))) throw LedgerNotFoundError.forPair(actor.role === 'RETAILER' ? 'wholesaler' : 'retailer');
   const entries = account ? await listLedgerEntries(em, wholesalerId, retailerId) : [];
   return { wholesalerId, retailerId, balance: account?.balance ?? 0, entries };
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '@marketbill/platform';
+import { addExact, subtractExact, type Actor } from '@marketbill/platform';
 import { assertActsForWholesaler } from '../domain/access';
-import { IdempotencyKeyReusedError, RetailerNotFoundError } from '../domain/billing-errors';
+import { AmountLimitError, IdempotencyKeyReusedError, RetailerNotFoundError } from '../domain/billing-errors';
+import { MAX_AMOUNT, withinAmountLimit } from '../domain/money-limits';
 import type { LedgerEntryRow } from '../data-access/entities';
 import { addLedgerEntry, findPaymentByIdempotencyKey, lockLedgerAccount } from '../data-access/ledger-repository';
 import { pairHasTraded } from '../data-access/order-sheet-repository';
@@ -23,6 +24,7 @@ export interface PaymentInput {
  */
 export async function recordPayment(em: EntityManager, actor: Actor, input: PaymentInput, idempotencyKey?: string): Promise<{ payment: LedgerEntryRow; replayed: boolean }> {
   const wholesalerId = assertActsForWholesaler(actor);
+  if (!withinAmountLimit(input.amount)) throw AmountLimitError.payment(MAX_AMOUNT);
   const paidAt = input.paidAt ?? new Date();
   const fingerprint = requestFingerprint('payment', { retailerId: input.retailerId, amount: input.amount, paidAt: input.paidAt?.toISOString() ?? null, memo: input.memo ?? null });
   const run = () =>
@@ -35,8 +37,12 @@ export async function recordPayment(em: EntityManager, actor: Actor, input: Paym
     }
     if (!(await pairHasTraded(tx, wholesalerId, input.retailerId))) throw RetailerNotFoundError.forWholesaler(input.retailerId);
     const account = await lockLedgerAccount(tx, wholesalerId, input.retailerId);
-    account.balance -= input.amount;
-    account.unbilledPayments += input.amount;
+    const balance = subtractExact(account.balance, input.amount);
+    const unbilledPayments = addExact(account.unbilledPayments, input.amount);
+    // An overpayment leaves a negative balance (credit), bounded like a debt.
+    if (!withinAmountLimit(balance) || !withinAmountLimit(unbilledPayments)) throw AmountLimitError.balance(MAX_AMOUNT);
+    account.balance = balance;
+    account.unbilledPayments = unbilledPayments;
     const payment = addLedgerEntry(tx, {
       id: randomUUID(),
       wholesalerId,

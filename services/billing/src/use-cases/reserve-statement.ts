@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { seoulDay } from '@marketbill/platform';
 import {
+  AmountLimitError,
   BusinessProfileMissingError,
   IdempotencyKeyReusedError,
   OrderCancelledError,
   OrderUnpricedError,
   StatementInProgressError,
 } from '../domain/billing-errors';
+import { MAX_AMOUNT, withinAmountLimit } from '../domain/money-limits';
 import { unpricedLines, type OrderSheet } from '../domain/order-sheet';
 import { formatStatementNumber, statementPeriod, statementTotal, toStatementLines, type LedgerFigures, type StatementContent } from '../domain/statement';
 import type { WholesalerProfile } from '../domain/wholesaler-profile';
@@ -98,10 +100,13 @@ export async function insertReservation(
   const { wholesalerId, profile, orders, account, supersedes } = args;
   const now = new Date();
   const issueDay = seoulDay(now);
-  const number = supersedes ? supersedes.number : formatStatementNumber(issueDay, await nextStatementSequence(em, wholesalerId, statementPeriod(issueDay)));
   const lines = toStatementLines(orders);
   const total = statementTotal(lines);
+  if (!withinAmountLimit(total)) throw AmountLimitError.statementTotal(MAX_AMOUNT);
   const figures = args.figuresFor(total);
+  if (![figures.previousBalance, figures.balance].every(withinAmountLimit)) throw AmountLimitError.balance(MAX_AMOUNT);
+  // The number is taken last, once nothing can refuse the statement any more.
+  const number = supersedes ? supersedes.number : formatStatementNumber(issueDay, await nextStatementSequence(em, wholesalerId, statementPeriod(issueDay)));
   const first = [...orders].sort((a, b) => b.placedAt.getTime() - a.placedAt.getTime())[0] as OrderSheet;
   const { version: _profileVersion, ...supplier } = profile;
   // The buyer block prints the retailer's business profile as it stands now, frozen with the statement.

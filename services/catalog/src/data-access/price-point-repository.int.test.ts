@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createOrm, migrate, type Orm } from '@marketbill/platform';
 import { messagingMigrations, OutboxMessageSchema } from '@marketbill/messaging';
-import { dropSchema, query, stackEnv, uniqueName } from '@marketbill/testing';
+import { dropSchema, query, serviceDatabase, stackEnv, uniqueName } from '@marketbill/testing';
 import type { AuctionPrice } from '../domain/auction-price';
 import { entities } from './entities';
 import { migrations } from './migrations';
@@ -15,8 +15,9 @@ const many = uniqueName('cat_many');
 const orms: Orm[] = [];
 
 async function open(schema: string): Promise<Orm> {
-  const orm = await createOrm({ url: env.DATABASE_URL, schema, entities: [OutboxMessageSchema, ...entities], migrations: [...messagingMigrations, ...migrations] });
-  await migrate(orm, env.DATABASE_URL);
+  const { url } = await serviceDatabase(env.DATABASE_URL, 'catalog', schema);
+  const orm = await createOrm({ url, schema, entities: [OutboxMessageSchema, ...entities], migrations: [...messagingMigrations, ...migrations] });
+  await migrate(orm, url);
   orms.push(orm);
   return orm;
 }

@@ -45,13 +45,18 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('notices from events', () => {
   it('When a verification is requested, then the code goes to that phone, expires with the code and dedupes per verification', () => {
-    const n = verificationNotice({ verificationId: 'v-1', phone: '01012345678', code: '123456', purpose: 'SIGN_UP', occurredAt: 0, expiresAt: 300_000 });
+    const n = verificationNotice({ verificationId: 'v-1', phone: '01012345678', code: '123456', purpose: 'SIGN_UP', notice: 'CODE', occurredAt: 0, expiresAt: 300_000 });
     expect(n).toMatchObject({ template: 'verification-code', recipient: '01012345678', dedupeKey: 'verification:v-1', expiresAt: new Date(300_000) });
     expect(n.variables).toEqual({ purpose: 'SIGN_UP', code: '123456', validMinutes: 5 });
   });
 
+  it('When someone tried to sign up with a registered number, then its owner gets the notice, without any code', () => {
+    const n = verificationNotice({ verificationId: 'v-2', phone: '01012345678', code: '', purpose: 'SIGN_UP', notice: 'ALREADY_REGISTERED', occurredAt: 0, expiresAt: 300_000 });
+    expect(n).toMatchObject({ template: 'sign-up-attempted', recipient: '01012345678', dedupeKey: 'verification:v-2', variables: {} });
+  });
+
   it('When the phone is not a mobile number or the purpose is unknown, then the event is unsendable (dead letter)', () => {
-    const base = { verificationId: 'v', code: '1', purpose: 'SIGN_UP', occurredAt: 0, expiresAt: 1 };
+    const base = { verificationId: 'v', code: '1', purpose: 'SIGN_UP', notice: 'CODE', occurredAt: 0, expiresAt: 1 };
     expect(codeOf(() => verificationNotice({ ...base, phone: '0212345678' }))).toBe('sms-invalid-recipient');
     expect(codeOf(() => verificationNotice({ ...base, phone: '010-1234-5678' }))).toBe('sms-invalid-recipient');
     expect(codeOf(() => verificationNotice({ ...base, phone: '01012345678', purpose: 'LOGIN' }))).toBe('sms-unknown-value');

@@ -32,6 +32,8 @@ export interface VerificationRequest {
   phone: string;
   code: string;
   purpose: string;
+  /** CODE (send the code) or ALREADY_REGISTERED (tell the owner someone tried to sign up; no code). */
+  notice: string;
   occurredAt: number;
   expiresAt: number;
 }
@@ -75,7 +77,17 @@ function recipient(phone: string, template: TemplateName, field: string): string
 }
 
 export function verificationNotice(v: VerificationRequest): Notice {
-  if (v.purpose !== 'SIGN_UP' && v.purpose !== 'PASSWORD_RESET') throw UnsendableEventError.unknownValue('purpose', v.purpose);
+  if (v.notice === 'ALREADY_REGISTERED') {
+    return {
+      template: 'sign-up-attempted',
+      recipient: recipient(v.phone, 'sign-up-attempted', 'phone'),
+      variables: {},
+      dedupeKey: `verification:${v.verificationId}`,
+      expiresAt: null,
+    };
+  }
+  if (v.notice !== 'CODE') throw UnsendableEventError.unknownValue('notice', v.notice);
+  if (v.purpose !== 'SIGN_UP' && v.purpose !== 'PASSWORD_RESET' && v.purpose !== 'SIGN_IN') throw UnsendableEventError.unknownValue('purpose', v.purpose);
   const minutes = Math.round((v.expiresAt - v.occurredAt) / 60_000);
   return {
     template: 'verification-code',

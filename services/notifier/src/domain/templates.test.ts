@@ -9,6 +9,7 @@ const link = 'https://marketbill.kr/retail/orders/c1a7e0d4-5b8f-4e1a-9f3c-2d6b7a
 /** One realistic set of variables per template. */
 const samples: { [N in TemplateName]: TemplateVariables[N] } = {
   'verification-code': { purpose: 'SIGN_UP', code: '123456', validMinutes: 5 },
+  'sign-up-attempted': {},
   'connection-requested': { retailerName: '꽃담플라워', link },
   'connection-approved': { wholesalerName: '양재꽃상회', link },
   'connection-rejected': { wholesalerName: '양재꽃상회', link },
@@ -50,6 +51,12 @@ describe('SMS templates', () => {
   it('When a password-reset code is rendered, then it still fits one SMS', () => {
     const { text } = renderTemplate('verification-code', { purpose: 'PASSWORD_RESET', code: '987654', validMinutes: 10 });
     expect(text).toBe('[마켓빌] 비밀번호 재설정 인증번호는 987654입니다. 10분 안에 입력해 주세요.');
+    expect(eucKrByteLength(text)).toBeLessThanOrEqual(SMS_MAX_BYTES);
+  });
+
+  it('When a sign-in code is rendered, then it says so and fits one SMS', () => {
+    const { text } = renderTemplate('verification-code', { purpose: 'SIGN_IN', code: '246810', validMinutes: 5 });
+    expect(text).toBe('[마켓빌] 로그인 인증번호는 246810입니다. 5분 안에 입력해 주세요.');
     expect(eucKrByteLength(text)).toBeLessThanOrEqual(SMS_MAX_BYTES);
   });
 

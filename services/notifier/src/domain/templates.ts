@@ -10,6 +10,7 @@ import { toEucKrText } from './euc-kr';
  */
 export const TEMPLATE_NAMES = [
   'verification-code',
+  'sign-up-attempted',
   'connection-requested',
   'connection-approved',
   'connection-rejected',
@@ -29,7 +30,8 @@ export function isTemplateName(value: string): value is TemplateName {
 
 /** The variables of each template. Names are shop names as ordering sends them; links are full URLs. */
 export interface TemplateVariables {
-  'verification-code': { purpose: 'SIGN_UP' | 'PASSWORD_RESET'; code: string; validMinutes: number | null };
+  'verification-code': { purpose: 'SIGN_UP' | 'PASSWORD_RESET' | 'SIGN_IN'; code: string; validMinutes: number | null };
+  'sign-up-attempted': Record<string, never>;
   'connection-requested': { retailerName: string; link: string };
   'connection-approved': { wholesalerName: string; link: string };
   'connection-rejected': { wholesalerName: string; link: string };
@@ -75,7 +77,7 @@ export function won(amount: number): string {
   return `${sign}${String(Math.abs(Math.trunc(amount))).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
 }
 
-const PURPOSE_LABEL = { SIGN_UP: '회원가입', PASSWORD_RESET: '비밀번호 재설정' } as const;
+const PURPOSE_LABEL = { SIGN_UP: '회원가입', PASSWORD_RESET: '비밀번호 재설정', SIGN_IN: '로그인' } as const;
 
 export const templates: { [N in TemplateName]: Template<TemplateVariables[N]> } = {
   'verification-code': {
@@ -86,6 +88,17 @@ export const templates: { [N in TemplateName]: Template<TemplateVariables[N]> } 
     text: (v) =>
       `${BRAND} ${PURPOSE_LABEL[v.purpose]} 인증번호는 ${v.code}입니다. ` +
       (v.validMinutes && v.validMinutes > 0 ? `${v.validMinutes}분 안에 입력해 주세요.` : '바로 입력해 주세요.'),
+  },
+  'sign-up-attempted': {
+    trigger: 'account.verification.requested with notice ALREADY_REGISTERED: a sign-up code was asked for a number that has an account',
+    recipient: 'the owner of that number',
+    subject: `${BRAND} 회원가입 안내`,
+    secrets: [],
+    // No code and no link: the requester may not be the owner. The owner learns what happened and
+    // what to do; whoever asked learned nothing from the API (it answered as for a new number).
+    text: () =>
+      `${BRAND} 이 번호로 회원가입 인증 요청이 있었습니다. 이미 가입된 번호라 인증번호는 보내지 않았습니다. ` +
+      '본인이 요청하셨다면 로그인하시거나 비밀번호를 재설정해 주세요. 요청하지 않으셨다면 이 문자는 무시하셔도 됩니다.',
   },
   'connection-requested': {
     trigger: 'connection.requested: a retailer applied to trade',

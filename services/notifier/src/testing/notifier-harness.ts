@@ -3,8 +3,9 @@ import type { Producer } from 'kafkajs';
 import { createLogger } from '@marketbill/platform';
 import { createEventCodec, createKafka, createProducer, createRegistryClient, createTopicNaming, type EventCodec } from '@marketbill/messaging';
 import type { TopicEvents, TopicName } from '@marketbill/schemas';
-import { dropSchema, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type ReadMessage } from '@marketbill/testing';
+import { dropSchema, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type ReadMessage, serviceDatabase } from '@marketbill/testing';
 import { readConfig } from '../config';
+import { TEST_SEALING_KEY } from './sample-events';
 import { createService, type Service } from '../service';
 import type { FakeSensServer } from './fake-sens-server';
 
@@ -57,7 +58,8 @@ export async function startNotifier(options: HarnessOptions = {}): Promise<Notif
       }
     : {};
   const base = readConfig({
-    DATABASE_URL: stack.DATABASE_URL,
+    // The notifier connects as its own role, owner of its schema only, as deployed.
+    DATABASE_URL: (await serviceDatabase(stack.DATABASE_URL, 'notifier', schema)).url,
     KAFKA_BROKERS: stack.KAFKA_BROKERS,
     SCHEMA_REGISTRY_URL: stack.SCHEMA_REGISTRY_URL,
     DATABASE_SCHEMA: schema,
@@ -67,7 +69,8 @@ export async function startNotifier(options: HarnessOptions = {}): Promise<Notif
     // Quiet by default (kafkajs logs topic-creation races at error level); a test can raise it.
     LOG_LEVEL: 'fatal',
     APP_ENV: 'test',
-    INTERNAL_API_TOKEN: token,
+    INTERNAL_API_CALLERS: `ordering=${token}`,
+    EVENT_SEALING_KEY: TEST_SEALING_KEY,
     PUBLIC_WEB_URL: 'https://web.test.marketbill.kr',
     SMS_POLL_INTERVAL_MS: '100',
     SMS_RETRY_INITIAL_DELAY_MS: '100',

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createSealer } from '@marketbill/platform';
+import { sealedFieldContext } from '@marketbill/schemas';
 import type {
   ConnectionDecided,
   ConnectionRequested,
@@ -10,14 +12,38 @@ import type {
   VerificationRequested,
 } from '@marketbill/schemas';
 
-/** Events as ordering and billing publish them, for tests and the benchmark. */
-export function party(name: string, phone: string): Party {
-  return { id: randomUUID(), name, phone };
+/**
+ * The sealing key of the test notifier (the harness configures it): sample events seal phones and
+ * codes with it as ordering does with the real one. Tests only; never a deployment's key.
+ */
+export const TEST_SEALING_KEY = 'test-only-event-sealing-key-0123456789abcdef';
+const sealer = createSealer({ current: TEST_SEALING_KEY });
+
+/**
+ * Events as ordering and billing publish them, for tests and the benchmark. A party's phone is
+ * sealed as ordering seals it; `number` keeps it in clear for the test's own assertions (the codec
+ * writes only the schema's fields).
+ */
+export function party(name: string, phone: string): Party & { number: string } {
+  const id = randomUUID();
+  return { id, name, phone: null, sealedPhone: sealer.seal(phone, sealedFieldContext.partyPhone(id)), number: phone };
 }
 
 export function verificationRequested(phone: string, code = '123456', purpose: VerificationRequested['purpose'] = 'SIGN_UP'): VerificationRequested {
   const now = Date.now();
-  return { eventId: randomUUID(), occurredAt: now, verificationId: randomUUID(), phone, code, purpose, expiresAt: now + 5 * 60_000 };
+  const verificationId = randomUUID();
+  return {
+    eventId: randomUUID(),
+    occurredAt: now,
+    verificationId,
+    phone: null,
+    sealedPhone: sealer.seal(phone, sealedFieldContext.verificationPhone(verificationId)),
+    code: null,
+    sealedCode: sealer.seal(code, sealedFieldContext.verificationCode(verificationId)),
+    purpose,
+    expiresAt: now + 5 * 60_000,
+    notice: 'CODE',
+  };
 }
 
 export function connectionRequested(retailer: Party, wholesaler: Party): ConnectionRequested {

@@ -105,7 +105,7 @@ export const StaffInvitationSchema = new EntitySchema<StaffInvitation>({
 export interface Verification {
   id: string;
   phone: string;
-  purpose: 'SIGN_UP' | 'PASSWORD_RESET';
+  purpose: 'SIGN_UP' | 'PASSWORD_RESET' | 'SIGN_IN';
   codeHash: string;
   expiresAt: Date;
   attempts: number;

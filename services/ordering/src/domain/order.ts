@@ -1,3 +1,4 @@
+import { multiplyExact, sumExact } from '@marketbill/platform';
 import type { BuyerGrade } from './grade';
 import { OrderError } from './ordering-errors';
 
@@ -51,23 +52,18 @@ export interface Order {
 
 /** Line amount = quantity × unit price; null while unpriced. */
 export function lineAmount(line: Pick<OrderLine, 'quantity' | 'unitPrice'>): number | null {
-  return line.unitPrice === null ? null : line.quantity * line.unitPrice;
+  return line.unitPrice === null ? null : multiplyExact(line.quantity, line.unitPrice);
 }
 
 /**
  * The order total is the sum of quantity × unit price over the priced lines (the statement uses
- * the same rule); the price state says whether none, some or all lines are priced.
+ * the same rule), computed exactly (see money-limits.ts); the price state says whether none, some
+ * or all lines are priced.
  */
 export function orderTotals(lines: readonly Pick<OrderLine, 'quantity' | 'unitPrice'>[]): { total: number; priceState: PriceState } {
-  let total = 0;
-  let priced = 0;
-  for (const line of lines) {
-    const amount = lineAmount(line);
-    if (amount !== null) {
-      total += amount;
-      priced++;
-    }
-  }
+  const amounts = lines.map(lineAmount).filter((a): a is number => a !== null);
+  const total = sumExact(amounts);
+  const priced = amounts.length;
   const priceState: PriceState = priced === 0 ? 'UNPRICED' : priced === lines.length ? 'PRICED' : 'PARTIAL';
   return { total, priceState };
 }

@@ -14,6 +14,11 @@ export class AuthError extends AppError {
     return new AuthError({ code: 'invalid-refresh-token', message: 'The refresh token is invalid, expired or revoked.', httpStatus: 401 });
   }
 
+  /** The access token's session ended: signed out, password changed, family revoked, or the account disabled. */
+  static sessionRevoked(): AuthError {
+    return new AuthError({ code: 'session-revoked', message: 'This session has ended; sign in again.', httpStatus: 401 });
+  }
+
   static accountDisabled(): AuthError {
     return new AuthError({ code: 'account-disabled', message: 'This account is disabled.', httpStatus: 403 });
   }
@@ -122,6 +127,29 @@ export class OrderError extends AppError {
 
   static noShippingFee(): NotFoundError {
     return new NotFoundError({ code: 'shipping-fee-not-found', message: 'The order has no shipping-fee line.', httpStatus: 404 });
+  }
+}
+
+/** A quantity or an amount above the business limits (domain/money-limits.ts): 422, nothing changed. */
+export class MoneyLimitError extends AppError {
+  private static of(code: string, message: string, limit: number, lineId?: string): MoneyLimitError {
+    return new MoneyLimitError({ code, message, httpStatus: 422, details: { limit, ...(lineId ? { lineId } : {}) } });
+  }
+
+  static quantity(limit: number, lineId?: string): MoneyLimitError {
+    return MoneyLimitError.of('quantity-limit-exceeded', `A line's quantity may be at most ${limit.toLocaleString('en-US')}.`, limit, lineId);
+  }
+
+  static unitPrice(limit: number, lineId?: string): MoneyLimitError {
+    return MoneyLimitError.of('unit-price-limit-exceeded', `A unit price may be at most ${limit.toLocaleString('en-US')} KRW.`, limit, lineId);
+  }
+
+  static orderTotal(limit: number): MoneyLimitError {
+    return MoneyLimitError.of('order-total-limit-exceeded', `An order sheet's total may be at most ${limit.toLocaleString('en-US')} KRW.`, limit);
+  }
+
+  static payment(limit: number): MoneyLimitError {
+    return MoneyLimitError.of('payment-limit-exceeded', `A payment may be at most ${limit.toLocaleString('en-US')} KRW.`, limit);
   }
 }
 

@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { Role } from '@marketbill/platform';
-import type { TopicEvents, TopicName } from '@marketbill/schemas';
-import { dropSchema, readTopic, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TopicReader } from '@marketbill/testing';
+import { createSealer, type Role } from '@marketbill/platform';
+import { sealedFieldContext, type Party, type TopicEvents, type TopicName, type VerificationRequested } from '@marketbill/schemas';
+import { dropSchema, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TopicReader } from '@marketbill/testing';
 import { readConfig } from '../config';
 import { createService, type Service } from '../service';
 import { createAccount } from '../use-cases/accounts/create-account';
@@ -50,12 +50,17 @@ export async function closedPort(): Promise<number> {
  * answer against the service's own OpenAPI document (status documented, body matches the schema,
  * problem+json for errors), so the contract is tested by every test.
  */
-export async function startOrdering(overrides: Record<string, string> = {}) {
+export async function startOrdering(overrides: Record<string, string> = {}, options: { replicaOf?: { settings: Record<string, string> } } = {}) {
   const env = stackEnv();
-  const schema = uniqueName('ordering');
-  const prefix = uniqueTopicPrefix();
-  const config = readConfig({
+  // A replica shares the first edge's schema, topics and secrets: two edges of one deployment.
+  const shared = options.replicaOf?.settings;
+  const schema = shared?.DATABASE_SCHEMA ?? uniqueName('ordering');
+  const prefix = shared?.KAFKA_TOPIC_PREFIX ?? uniqueTopicPrefix();
+  // The service connects as its own role, owner of its schema only, as deployed.
+  const databaseUrl = shared?.DATABASE_URL ?? (await serviceDatabase(env.DATABASE_URL, 'ordering', schema)).url;
+  const settings: Record<string, string> = {
     ...env,
+    DATABASE_URL: databaseUrl,
     APP_ENV: 'test',
     DATABASE_SCHEMA: schema,
     KAFKA_TOPIC_PREFIX: prefix,
@@ -65,12 +70,26 @@ export async function startOrdering(overrides: Record<string, string> = {}) {
     // eslint-disable-next-line no-restricted-properties -- tests may raise the log level to debug
     LOG_LEVEL: process.env.MB_TEST_LOG ?? 'silent',
     ACCESS_TOKEN_SECRET: randomBytes(32).toString('hex'),
-    INTERNAL_API_TOKEN: randomBytes(16).toString('hex'),
+    CATALOG_API_TOKEN: randomBytes(16).toString('hex'),
+    BILLING_API_TOKEN: randomBytes(16).toString('hex'),
+    NOTIFIER_API_TOKEN: randomBytes(16).toString('hex'),
+    EVENT_SEALING_KEY: randomBytes(32).toString('base64url'),
     PASSWORD_SCRYPT_COST: '1024',
     CATALOG_URL: `http://127.0.0.1:${await closedPort()}`,
     CUTOFF_JOB_ENABLED: 'false',
+    ...(shared
+      ? { ACCESS_TOKEN_SECRET: shared.ACCESS_TOKEN_SECRET as string, EVENT_SEALING_KEY: shared.EVENT_SEALING_KEY as string }
+      : {}),
     ...overrides,
-  });
+  };
+  const config = readConfig(settings);
+  // What the notifier holds: opens the sealed fields of the events, as tests read them.
+  const sealer = createSealer({ current: settings.EVENT_SEALING_KEY as string });
+  const opened = {
+    code: (e: VerificationRequested) => sealer.open(e.sealedCode as string, sealedFieldContext.verificationCode(e.verificationId)),
+    phone: (e: VerificationRequested) => sealer.open(e.sealedPhone as string, sealedFieldContext.verificationPhone(e.verificationId)),
+    party: (p: Party) => ({ id: p.id, name: p.name, phone: sealer.open(p.sealedPhone as string, sealedFieldContext.partyPhone(p.id)) }),
+  };
   const service: Service = await createService(config);
   await service.start();
   const url = (service.runtime.server as NonNullable<typeof service.runtime.server>).url;
@@ -125,6 +144,12 @@ export async function startOrdering(overrides: Record<string, string> = {}) {
       readers.set(topic, reader);
     }
     return Promise.all(reader.messages.map((m) => messaging.codec.decode(topic, m.value as Buffer)));
+  }
+
+  /** The raw messages of a topic so far (key as text, value as the bytes a topic reader gets). */
+  async function rawMessages(topic: TopicName): Promise<Array<{ key: string; value: Buffer }>> {
+    await events(topic);
+    return (readers.get(topic) as TopicReader).messages.map((m) => ({ key: m.key?.toString() ?? '', value: m.value as Buffer }));
   }
 
   async function waitForEvent<T extends TopicName>(topic: T, match: (e: TopicEvents[T]) => boolean, description: string = topic): Promise<TopicEvents[T]> {
@@ -200,10 +225,13 @@ export async function startOrdering(overrides: Record<string, string> = {}) {
   return {
     service,
     config,
+    settings,
+    opened,
     schema,
     url,
     call,
     events,
+    rawMessages,
     waitForEvent,
     produce,
     produceRaw,
@@ -214,7 +242,7 @@ export async function startOrdering(overrides: Record<string, string> = {}) {
     async stop() {
       for (const reader of readers.values()) await reader.stop().catch(() => undefined);
       await service.runtime.stop('test finished');
-      await dropSchema(env.DATABASE_URL, schema);
+      if (!shared) await dropSchema(env.DATABASE_URL, schema);
     },
   };
 }

@@ -1,9 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Logger } from '@marketbill/platform';
+import type { Logger, Sealer } from '@marketbill/platform';
 import type { Config } from '../config';
 
-/** The settings use cases read (a slice of the service config). */
-export type Settings = Pick<Config, 'auth' | 'rateLimits' | 'cutoff'>;
+/**
+ * The settings use cases read (a slice of the service config), and the sealer that encrypts what
+ * events carry for the notifier alone (phone numbers, SMS codes).
+ */
+export type Settings = Pick<Config, 'auth' | 'rateLimits' | 'cutoff'> & { sealer: Sealer };
 
 /**
  * What a use case gets: an EntityManager fork for reads and single statements, and `tx` to run its

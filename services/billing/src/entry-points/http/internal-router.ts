@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isDay, parseInput, requireInternalToken } from '@marketbill/platform';
+import { isDay, parseInput, requireInternalCaller, type InternalCallers } from '@marketbill/platform';
 import { getLedger } from '../../use-cases/get-ledger';
 import { getStatement } from '../../use-cases/get-statement';
 import { getStatementDownload } from '../../use-cases/get-statement-download';
@@ -40,20 +40,21 @@ const ledgerQuery = z.object({ retailerId: z.uuid().optional(), wholesalerId: z.
 const paymentBody = z
   .object({
     retailerId: z.uuid(),
-    amount: z.number().int().positive().max(1_000_000_000_000),
+    // The limit (below 10^13) is checked by recordPayment: 422 payment-limit-exceeded, not a 400.
+    amount: z.number().int().positive(),
     paidAt: z.iso.datetime({ offset: true }).optional(),
     memo: z.string().trim().max(200).optional(),
   })
   .strict();
 
 /**
- * Billing's internal API under /internal/v1, called by the ordering edge only: a bearer token
- * (INTERNAL_API_TOKEN) on every route, the acting user in X-MarketBill-Actor, and billing's own
- * ownership checks on its data.
+ * Billing's internal API under /internal/v1, called by the ordering edge only: the caller's own
+ * bearer token (INTERNAL_API_CALLERS) on every route, the acting user in X-MarketBill-Actor, and
+ * billing's own ownership checks on its data.
  */
-export function createInternalRouter(deps: IssuingDeps, internalApiToken: string): Router {
+export function createInternalRouter(deps: IssuingDeps, internalApiCallers: InternalCallers): Router {
   const router = Router();
-  router.use(requireInternalToken(internalApiToken));
+  router.use(requireInternalCaller(internalApiCallers));
   const em = () => deps.orm.em.fork() as EntityManager;
 
   router.get('/statements', async (req, res) => {

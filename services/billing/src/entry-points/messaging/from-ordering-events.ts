@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { isDay } from '@marketbill/platform';
 import type { OrderSnapshot, RetailerProfileUpdated, WholesalerProfileUpdated } from '@marketbill/schemas';
 import { InvalidEventContentError } from '../../domain/billing-errors';
+import { MAX_AMOUNT, MAX_LINE_QUANTITY, MAX_UNIT_PRICE } from '../../domain/money-limits';
 import type { OrderSheet } from '../../domain/order-sheet';
 import type { RetailerProfile } from '../../domain/retailer-profile';
 import type { WholesalerProfile } from '../../domain/wholesaler-profile';
 
-const party = z.object({ id: z.uuid(), name: z.string().min(1), phone: z.string() });
-const krw = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const party = z.object({ id: z.uuid(), name: z.string().min(1), phone: z.string().nullable(), sealedPhone: z.string().nullable() });
+const krw = z.number().int().min(0).max(MAX_AMOUNT);
 
 const snapshot = z
   .object({
@@ -21,21 +22,23 @@ const snapshot = z
       z
         .object({
           lineId: z.string().min(1),
-          quantity: z.number().int().min(1),
-          unitPrice: krw.nullable(),
+          quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
+          unitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE).nullable(),
           amount: krw.nullable(),
         })
+        // Both factors are bounded above, so the product is an exact integer.
         .refine((l) => (l.unitPrice === null ? l.amount === null : l.amount === l.quantity * l.unitPrice), {
           message: 'amount is not quantity × unitPrice',
           path: ['amount'],
         }),
     ),
   })
-  .refine((o) => new Set(o.lines.map((l) => l.lineId)).size === o.lines.length, { message: 'duplicate line ids', path: ['lines'] });
+  .refine((o) => new Set(o.lines.map((l) => l.lineId)).size === o.lines.length, { message: 'duplicate line ids', path: ['lines'] })
+  .refine((o) => o.lines.reduce((sum, l) => sum + (l.amount ?? 0), 0) <= MAX_AMOUNT, { message: `order total above ${MAX_AMOUNT}`, path: ['lines'] });
 
 /**
  * Maps ordering's OrderSnapshot to billing's own order sheet, checking what billing relies on:
- * ids, the day, and the money rule (amount = quantity × unit price). A snapshot that breaks it is a
+ * ids, the day, the money rule (amount = quantity × unit price) and the money limits. A snapshot that breaks it is a
  * bug upstream; it is dead-lettered (not retried) rather than stated with a wrong total.
  */
 export function toOrderSheet(topic: string, order: OrderSnapshot): OrderSheet {
@@ -74,6 +77,7 @@ export function toWholesalerProfile(topic: string, event: WholesalerProfileUpdat
     version: event.version,
     shopName: event.shopName,
     ownerPhone: event.ownerPhone,
+    sealedOwnerPhone: event.sealedOwnerPhone,
     businessNumber: event.businessNumber,
     companyName: event.companyName,
     representative: event.representative,

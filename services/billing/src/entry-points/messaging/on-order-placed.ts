@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventHandler } from '@marketbill/messaging';
-import { maskPhone } from '@marketbill/platform';
 import { recordOrderSheet } from '../../use-cases/record-order-sheet';
 import { toOrderSheet } from './from-ordering-events';
 
@@ -8,5 +7,5 @@ import { toOrderSheet } from './from-ordering-events';
 export const onOrderPlaced: EventHandler<'order.placed'> = async (event, ctx) => {
   const sheet = toOrderSheet(ctx.topic, event.order);
   const { applied } = await recordOrderSheet(ctx.em as EntityManager, sheet);
-  ctx.logger.debug({ orderId: sheet.orderId, version: sheet.version, applied, retailerPhone: maskPhone(sheet.retailer.phone) }, 'order sheet recorded');
+  ctx.logger.debug({ orderId: sheet.orderId, version: sheet.version, applied }, 'order sheet recorded');
 };

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { isDay, parseInput, readActor, requireInternalToken, type Orm } from '@marketbill/platform';
+import { isDay, parseInput, readActor, requireInternalCaller, type InternalCallers, type Orm } from '@marketbill/platform';
 import { PriceWindowError } from '../../domain/catalog-errors';
 import { listItems } from '../../use-cases/list-items';
 import { searchVarieties } from '../../use-cases/search-varieties';
@@ -46,9 +46,9 @@ function queryOf(req: Request): unknown {
  * The internal API the ordering edge calls (`/internal/v1`), every route behind the internal bearer
  * token. Reads need no actor; curation demands an ADMIN actor (the edge checks too: defence in depth).
  */
-export function createCatalogRouter(deps: { orm: Orm; internalApiToken: string }): Router {
+export function createCatalogRouter(deps: { orm: Orm; internalApiCallers: InternalCallers }): Router {
   const router = Router();
-  router.use('/internal/v1', requireInternalToken(deps.internalApiToken));
+  router.use('/internal/v1', requireInternalCaller(deps.internalApiCallers));
   const em = () => deps.orm.em.fork();
 
   router.get('/internal/v1/items', async (req, res) => {

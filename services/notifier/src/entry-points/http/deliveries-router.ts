@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { isDay, maskPhone, parseInput, readActor, requireInternalToken, seoulDayStart, addDays, type Logger, type Orm } from '@marketbill/platform';
+import { isDay, maskPhone, parseInput, readActor, requireInternalCaller, seoulDayStart, addDays, type InternalCallers, type Logger, type Orm } from '@marketbill/platform';
 import type { DeliveryRepository } from '../../data-access/delivery-repository';
 import { DELIVERY_STATUSES } from '../../domain/delivery-policy';
 import { AdminRequiredError } from '../../domain/notifier-errors';
@@ -44,7 +44,7 @@ const idParams = z.object({ id: z.uuid() });
  *   GET /internal/v1/deliveries?status=&template=&phone=&eventId=&from=&to=&page=&size=
  *   GET /internal/v1/deliveries/{id}
  */
-export function createDeliveriesRouter(deps: { orm: Orm; deliveries: DeliveryRepository; internalApiToken: string; logger: Logger }): Router {
+export function createDeliveriesRouter(deps: { orm: Orm; deliveries: DeliveryRepository; internalApiCallers: InternalCallers; logger: Logger }): Router {
   const router = Router();
   const requireAdmin: RequestHandler = (req, res, next) => {
     const actor = readActor(req);
@@ -52,7 +52,7 @@ export function createDeliveriesRouter(deps: { orm: Orm; deliveries: DeliveryRep
     res.locals.actor = actor;
     next();
   };
-  router.use('/internal/v1/deliveries', requireInternalToken(deps.internalApiToken), requireAdmin);
+  router.use('/internal/v1/deliveries', requireInternalCaller(deps.internalApiCallers), requireAdmin);
 
   router.get('/internal/v1/deliveries', async (req, res) => {
     const q = parseInput(listQuery, req.query, 'query');

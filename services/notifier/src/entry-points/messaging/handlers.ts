@@ -1,8 +1,9 @@
 import type { EventHandler } from '@marketbill/messaging';
+import type { Sealer } from '@marketbill/platform';
 import { connectionDecidedNotice, connectionRequestedNotice, statementIssuedNotice, verificationNotice } from '../../domain/notices';
 import { notifyOrderChange, type NotifyOrderChangeDeps } from '../../use-cases/notify-order-change';
 import { recordDeliveries } from '../../use-cases/record-deliveries';
-import { toOrderInfo, toParty } from './to-domain';
+import { toOrderInfo, toParty, toVerificationRequest } from './to-domain';
 
 /**
  * The notifier's event handlers. Each maps its event to notices and records the deliveries in the
@@ -19,23 +20,16 @@ export interface Handlers {
   onStatementIssued: EventHandler<'statement.issued'>;
 }
 
-export function createHandlers(deps: NotifyOrderChangeDeps): Handlers {
+export function createHandlers(deps: NotifyOrderChangeDeps & { sealer: Sealer }): Handlers {
   return {
     async onVerificationRequested(event, ctx) {
-      const notice = verificationNotice({
-        verificationId: event.verificationId,
-        phone: event.phone,
-        code: event.code,
-        purpose: event.purpose,
-        occurredAt: event.occurredAt,
-        expiresAt: event.expiresAt,
-      });
+      const notice = verificationNotice(toVerificationRequest(event, deps.sealer));
       await recordDeliveries(deps, ctx.em, { eventId: ctx.eventId, topic: ctx.topic }, [notice], ctx.logger);
     },
 
     async onConnectionRequested(event, ctx) {
       const notice = connectionRequestedNotice(
-        { connectionId: event.connectionId, retailer: toParty(event.retailer), wholesaler: toParty(event.wholesaler) },
+        { connectionId: event.connectionId, retailer: toParty(event.retailer, deps.sealer), wholesaler: toParty(event.wholesaler, deps.sealer) },
         deps.links,
       );
       await recordDeliveries(deps, ctx.em, { eventId: ctx.eventId, topic: ctx.topic }, [notice], ctx.logger);
@@ -43,18 +37,18 @@ export function createHandlers(deps: NotifyOrderChangeDeps): Handlers {
 
     async onConnectionDecided(event, ctx) {
       const notice = connectionDecidedNotice(
-        { connectionId: event.connectionId, retailer: toParty(event.retailer), wholesaler: toParty(event.wholesaler), decision: event.decision },
+        { connectionId: event.connectionId, retailer: toParty(event.retailer, deps.sealer), wholesaler: toParty(event.wholesaler, deps.sealer), decision: event.decision },
         deps.links,
       );
       await recordDeliveries(deps, ctx.em, { eventId: ctx.eventId, topic: ctx.topic }, [notice], ctx.logger);
     },
 
     async onOrderPlaced(event, ctx) {
-      await notifyOrderChange(deps, ctx.em, { eventId: ctx.eventId, topic: 'order.placed' }, toOrderInfo(event.order), ctx.logger);
+      await notifyOrderChange(deps, ctx.em, { eventId: ctx.eventId, topic: 'order.placed' }, toOrderInfo(event.order, deps.sealer), ctx.logger);
     },
 
     async onOrderUpdated(event, ctx) {
-      await notifyOrderChange(deps, ctx.em, { eventId: ctx.eventId, topic: 'order.updated' }, toOrderInfo(event.order), ctx.logger);
+      await notifyOrderChange(deps, ctx.em, { eventId: ctx.eventId, topic: 'order.updated' }, toOrderInfo(event.order, deps.sealer), ctx.logger);
     },
 
     async onStatementIssued(event, ctx) {
@@ -63,8 +57,8 @@ export function createHandlers(deps: NotifyOrderChangeDeps): Handlers {
           statementId: event.statementId,
           statementNumber: event.statementNumber,
           version: event.version,
-          wholesaler: toParty(event.wholesaler),
-          retailer: toParty(event.retailer),
+          wholesaler: toParty(event.wholesaler, deps.sealer),
+          retailer: toParty(event.retailer, deps.sealer),
           total: event.total,
           balance: event.balance,
         },

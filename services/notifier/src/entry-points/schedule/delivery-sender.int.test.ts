@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { createLogger, createOrm, migrate, type Orm } from '@marketbill/platform';
 import { messagingMigrations, OutboxMessageSchema } from '@marketbill/messaging';
-import { dropSchema, query, stackEnv, uniqueName, waitFor } from '@marketbill/testing';
+import { dropSchema, query, serviceDatabase, stackEnv, uniqueName, waitFor } from '@marketbill/testing';
 import { createSensProvider } from '../../clients/sens-provider';
 import { createDeliveryRepository, type DeliveryRepository, type NewDelivery } from '../../data-access/delivery-repository';
 import { entities } from '../../data-access/entities';
@@ -16,6 +16,7 @@ jest.setTimeout(60_000);
 const env = stackEnv();
 const logger = createLogger({ service: 'notifier-test', level: 'silent' });
 let schema: string;
+let databaseUrl: string;
 let orm: Orm;
 let sens: FakeSensServer;
 let repo: DeliveryRepository;
@@ -23,8 +24,9 @@ let senders: DeliverySender[] = [];
 
 beforeEach(async () => {
   schema = uniqueName('notifier_sender');
-  orm = await createOrm({ url: env.DATABASE_URL, schema, entities: [OutboxMessageSchema, ...entities], migrations: [...messagingMigrations, ...migrations] });
-  await migrate(orm, env.DATABASE_URL);
+  databaseUrl = (await serviceDatabase(env.DATABASE_URL, 'notifier', schema)).url;
+  orm = await createOrm({ url: databaseUrl, schema, entities: [OutboxMessageSchema, ...entities], migrations: [...messagingMigrations, ...migrations] });
+  await migrate(orm, databaseUrl);
   sens = await startFakeSensServer();
   repo = createDeliveryRepository(schema);
 });
@@ -40,7 +42,7 @@ afterEach(async () => {
 function startSender(options: { ratePerSecond?: number; concurrency?: number; timeoutMs?: number } = {}): DeliverySender {
   const sender = createDeliverySender({
     orm,
-    databaseUrl: env.DATABASE_URL,
+    databaseUrl,
     schema,
     deliveries: repo,
     provider: createSensProvider({
@@ -100,7 +102,7 @@ describe('delivery sender', () => {
   it('When a delivery is inserted after the sender went idle, then the NOTIFY at commit wakes it at once', async () => {
     const sender = createDeliverySender({
       orm,
-      databaseUrl: env.DATABASE_URL,
+      databaseUrl,
       schema,
       deliveries: repo,
       provider: createSensProvider({ baseUrl: sens.url, accessKey: sens.accessKey, secretKey: sens.secretKey, serviceId: sens.serviceId, from: sens.from, ratePerSecond: 100, timeoutMs: 2_000, maxSockets: 2 }),

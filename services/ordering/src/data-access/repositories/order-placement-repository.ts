@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Party } from '@marketbill/schemas';
 import type { BuyerGrade } from '../../domain/grade';
 import type { FulfilmentMethod } from '../../domain/order';
 import type { CartLine } from '../../domain/cart';
@@ -39,15 +38,19 @@ export async function lockCartWithLines(em: EntityManager, retailerId: string, w
   };
 }
 
-/** Both parties as the events carry them, and whether their connection is CONFIRMED. */
-export async function partiesAndConnection(em: EntityManager, retailerId: string, wholesalerId: string): Promise<{ retailer: Party; wholesaler: Party; confirmed: boolean }> {
+/** Both parties (id, name, phone), and whether their connection is CONFIRMED. */
+export async function partiesAndConnection(
+  em: EntityManager,
+  retailerId: string,
+  wholesalerId: string,
+): Promise<{ retailer: { id: string; name: string; phone: string }; wholesaler: { id: string; name: string; phone: string }; confirmed: boolean }> {
   const rows = await em.execute<Array<{ id: string; name: string; phone: string; confirmed: boolean }>>(
     `select a.id, a.name, a.phone,
             exists (select 1 from ${table(em, 'connections')} c where c.retailer_id = ? and c.wholesaler_id = ? and c.status = 'CONFIRMED') as confirmed
        from ${table(em, 'accounts')} a where a.id in (?, ?)`,
     [retailerId, wholesalerId, retailerId, wholesalerId],
   );
-  const party = (id: string): Party => {
+  const party = (id: string) => {
     const a = rows.find((r) => r.id === id);
     return { id, name: a?.name ?? '', phone: a?.phone ?? '' };
   };

@@ -117,6 +117,32 @@ describe('access matrix', () => {
     expect((await h.call('POST', '/v1/wholesaler/invitations', { token: actors.A_STAFF.token })).status).toBe(403);
   });
 
+  it('When anyone reads a wholesaler, then the bank account, business number, representative and seal go only to its people, ADMIN and connected retailers', async () => {
+    const profile = {
+      businessNumber: '220-81-62517',
+      companyName: '양재꽃상회',
+      representative: '김꽃님',
+      address: '서울특별시 서초구 강남대로 27',
+      phone: '02-579-1234',
+      businessType: '도소매',
+      businessItem: '화훼',
+      bankAccount: '농협 123-4567-8901-23 김꽃님',
+    };
+    expect((await h.call('PUT', '/v1/wholesaler/profile', { token: actors.A_OWNER.token, body: profile })).status).toBe(200);
+    const applicant = await h.account('RETAILER');
+    expect((await h.call('POST', '/v1/connections', { token: applicant.token, body: { wholesalerId: actors.A_OWNER.id } })).status).toBe(201);
+    const seen: Record<string, unknown> = {};
+    for (const [who, account] of [...Object.entries(actors), ['APPLICANT', applicant] as const]) {
+      const got = await h.call('GET', `/v1/wholesalers/${actors.A_OWNER.id}`, { token: account.token });
+      expect(got.status).toBe(200);
+      expect(got.body.profile).toMatchObject({ companyName: '양재꽃상회', address: profile.address, phone: profile.phone, businessType: '도소매', businessItem: '화훼' });
+      seen[who] = [got.body.profile.view, got.body.profile.bankAccount, got.body.profile.businessNumber, got.body.profile.representative];
+    }
+    const full = ['FULL', profile.bankAccount, '2208162517', '김꽃님'];
+    const shop = ['SHOP', null, null, null];
+    expect(seen).toEqual({ R1: full, A_OWNER: full, A_STAFF: full, ADMIN: full, R2: shop, B_OWNER: shop, APPLICANT: shop });
+  });
+
   it('When anyone calls admin endpoints, then only ADMIN may; a disabled account can no longer sign in or refresh', async () => {
     expect(await statuses((a) => h.call('GET', '/v1/admin/accounts?role=RETAILER', { token: a.token }))).toEqual({ R1: 403, R2: 403, A_OWNER: 403, A_STAFF: 403, B_OWNER: 403, ADMIN: 200 });
     const victim = await h.account('RETAILER');

@@ -4,7 +4,7 @@ import { assertRole } from '../../domain/actor';
 import type { Orm } from '@marketbill/platform';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createUseCaseContext, type Settings } from '../../use-cases/context';
-import { authenticate } from './authenticate';
+import type { Authenticate } from './authenticate';
 import { runIdempotent } from './idempotency';
 import type { RouteSpec } from './route';
 
@@ -14,6 +14,8 @@ export interface ApiDeps {
   logger: Logger;
   /** This process's presence-lock id, recorded with idempotency claims (`runtime.presence.ownerId`). */
   owner: () => number;
+  /** Checks a bearer access token and its session (see createAuthenticator). */
+  authenticate: Authenticate;
 }
 
 const toExpressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
@@ -27,7 +29,7 @@ export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
   const router = Router();
   for (const spec of routes) {
     router[spec.method](toExpressPath(spec.path), async (req: Request, res: Response) => {
-      const actor = spec.auth === 'bearer' ? authenticate(req, deps.settings.auth.accessTokenSecret) : undefined;
+      const actor = spec.auth === 'bearer' ? await deps.authenticate(req) : undefined;
       if (actor && spec.roles) assertRole(actor, spec.roles);
       const params = spec.params ? parseInput(spec.params, req.params, 'path') : {};
       const query = spec.query ? parseInput(spec.query, req.query, 'query') : {};

@@ -17,16 +17,27 @@ export function authRoutes(): RouteSpec[] {
       method: 'post',
       path: '/v1/auth/verifications',
       operationId: 'requestVerification',
-      summary: 'Send an SMS verification code (sign-up or password reset)',
-      description: 'Sends a six-digit code valid for 5 minutes (5 attempts) through the notifier; `phone` is normalised to 01XXXXXXXXX. SIGN_UP for a phone that already has an account is refused (409 phone-already-registered). For PASSWORD_RESET of an unknown phone the answer is the same as for a known one and nothing is sent. Rate-limited per phone and per client address (429 too-many-code-requests with Retry-After).',
-      examples: { signUp: { summary: 'A florist starts signing up', value: { phone: '010-1234-5678', purpose: 'SIGN_UP' } }, passwordReset: { summary: 'Forgot the password', value: { phone: '01012345678', purpose: 'PASSWORD_RESET' } } },
-      links: { SignUp: { operationId: 'signUp', description: 'Sign up with the code the SMS brought.' }, ResetPassword: { operationId: 'resetPassword', description: 'Or set a new password with it (PASSWORD_RESET).' } },
+      summary: 'Send an SMS verification code (sign-up, password reset, or a sign-in that needs one)',
+      description:
+        'Sends a six-digit code valid for 5 minutes (5 attempts) through the notifier; `phone` is normalised to 01XXXXXXXXX. The answer never tells whether the number has an account: ' +
+        'SIGN_UP for a registered number texts its owner that someone tried to sign up instead of a code; PASSWORD_RESET and SIGN_IN for an unknown number send nothing. ' +
+        'Limited per client address, per phone (short window and per day) and by a global hourly SMS budget (429 too-many-code-requests / sms-budget-exhausted, with Retry-After).',
+      examples: {
+        signUp: { summary: 'A florist starts signing up', value: { phone: '010-1234-5678', purpose: 'SIGN_UP' } },
+        passwordReset: { summary: 'Forgot the password', value: { phone: '01012345678', purpose: 'PASSWORD_RESET' } },
+        signIn: { summary: 'A sign-in that asked for a code (429 sign-in-code-required)', value: { phone: '01012345678', purpose: 'SIGN_IN' } },
+      },
+      links: {
+        SignUp: { operationId: 'signUp', description: 'Sign up with the code the SMS brought.' },
+        ResetPassword: { operationId: 'resetPassword', description: 'Or set a new password with it (PASSWORD_RESET).' },
+        SignIn: { operationId: 'signIn', description: 'Or sign in with it and the password (SIGN_IN).' },
+      },
       tags: ['auth'],
       auth: 'public',
       body: S.VerificationRequest,
       status: 202,
       response: S.VerificationStarted,
-      errors: [409, 429],
+      errors: [429],
       run: ({ ctx, body }) => requestVerification(ctx, body),
       respond: (r) => ({ verificationId: r.verificationId, expiresAt: r.expiresAt.toISOString() }),
     }),
@@ -53,8 +64,18 @@ export function authRoutes(): RouteSpec[] {
       path: '/v1/auth/sign-in',
       operationId: 'signIn',
       summary: 'Sign in with phone and password',
-      description: 'Answers the same 401 invalid-credentials for an unknown phone and a wrong password. Failed attempts are limited per phone and all attempts per client address (429 too-many-sign-in-attempts with Retry-After); a disabled account gets 403 account-disabled.',
-      examples: { florist: { summary: 'Phone and password', value: { phone: '010-1234-5678', password: 'rose-garden-2026' } } },
+      description:
+        'Answers the same 401 invalid-credentials for an unknown phone and a wrong password; a disabled account gets 403 account-disabled. All attempts are limited per client address. ' +
+        'Failures from one address for one phone make that address wait longer and longer (429 too-many-sign-in-attempts, Retry-After); ' +
+        'after many failures for a phone from anywhere, a password alone is not enough from an address the phone has not signed in from lately (429 sign-in-code-required): ' +
+        'request a SIGN_IN code and send it with the password. No lock-out: the owner at another address, or with the code, always gets in.',
+      examples: {
+        florist: { summary: 'Phone and password', value: { phone: '010-1234-5678', password: 'rose-garden-2026' } },
+        withCode: {
+          summary: 'After 429 sign-in-code-required: with a SIGN_IN code',
+          value: { phone: '010-1234-5678', password: 'rose-garden-2026', verificationId: '8e9f0a1b-2c3d-4e5f-8a7b-9c0d1e2f3a4b', code: '123456' },
+        },
+      },
       links: { GetMe: { operationId: 'getMe', description: 'Who signed in (send `accessToken` as the bearer token).' }, Refresh: { operationId: 'refreshSession', description: 'Rotate `refreshToken` before the access token expires.' } },
       tags: ['auth'],
       auth: 'public',

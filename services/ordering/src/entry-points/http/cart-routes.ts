@@ -106,7 +106,7 @@ export function cartRoutes(): RouteSpec[] {
       body: S.CartLineChange,
       status: 200,
       response: S.Cart,
-      errors: [404],
+      errors: [404, 422],
       run: ({ ctx, actor, params, body }) => changeCartLine(ctx, actor, params.wholesalerId, params.lineId, body),
       respond: toCart,
     }),

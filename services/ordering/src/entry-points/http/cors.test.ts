@@ -8,7 +8,10 @@ const required = {
   KAFKA_BROKERS: '127.0.0.1:9092',
   SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
   ACCESS_TOKEN_SECRET: 'x'.repeat(32),
-  INTERNAL_API_TOKEN: 'y'.repeat(16),
+  CATALOG_API_TOKEN: 'y'.repeat(16),
+  BILLING_API_TOKEN: 'y'.repeat(16),
+  NOTIFIER_API_TOKEN: 'y'.repeat(16),
+  EVENT_SEALING_KEY: 'z'.repeat(32),
 };
 
 describe('CORS origins in configuration', () => {

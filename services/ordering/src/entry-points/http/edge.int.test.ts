@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { seoulDay } from '@marketbill/platform';
 import type { StatementIssued } from '@marketbill/schemas';
 import { query, readTopic, stackEnv, waitFor } from '@marketbill/testing';
-import { createUseCaseContext } from '../../use-cases/context';
 import { pruneExpired } from '../../use-cases/housekeeping/prune-expired';
 import { orderDueCarts } from '../../use-cases/orders/order-due-carts';
 import { startOrdering, type OrderingHarness } from '../../testing/ordering-harness';
@@ -17,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 function statement(orderIds: string[], number: string, version: number, issuedAt: number): StatementIssued {
-  const party = { id: randomUUID(), name: 'x', phone: '01012345678' };
+  const party = { id: randomUUID(), name: 'x', phone: null, sealedPhone: null };
   return {
     eventId: randomUUID(),
     occurredAt: issuedAt,
@@ -50,7 +49,7 @@ describe('the edge', () => {
     const retailer = await h.account('RETAILER');
     await query(DATABASE_URL, `insert into "${h.schema}".idempotency_keys (account_id, key, request_hash, created_at) values ($1, 'old', 'h', now() - interval '2 days'), ($1, 'new', 'h', now())`, [retailer.id]);
     await query(DATABASE_URL, `insert into "${h.schema}".rate_limits values ('old-window', now() - interval '2 days', 3)`);
-    const ctx = createUseCaseContext(h.service.runtime.orm.em.fork() as never, { auth: h.config.auth, rateLimits: h.config.rateLimits, cutoff: h.config.cutoff }, h.service.runtime.logger);
+    const ctx = h.service.context();
     const deleted = await pruneExpired(ctx);
     expect(deleted.idempotencyKeys).toBe(1);
     expect(deleted.rateLimits).toBeGreaterThanOrEqual(1);
@@ -93,6 +92,27 @@ describe('the edge', () => {
     const wrongMethod = await h.call('DELETE', '/v1/orders', { token: retailer.token });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('POST, GET');
+  });
+
+  it('When a body holds bytes that are not UTF-8, then 400 invalid-utf8 and nothing is stored with U+FFFD', async () => {
+    const owner = await h.account('WHOLESALER_OWNER');
+    const profile = { businessNumber: '2208162517', companyName: 'X', representative: 'Y', address: 'Z', phone: '02-1234-5678', businessType: '도소매', businessItem: '화훼', bankAccount: '농협 1' };
+    const json = JSON.stringify({ ...profile, companyName: '양재꽃상회' });
+    // "양재꽃상회" with its last syllable cut in the middle of its UTF-8 bytes.
+    const broken = Buffer.from(json.replace('양재꽃상회', '양재꽃상\u0001'));
+    const at = broken.indexOf(0x01);
+    broken[at] = 0xed;
+    const answer = await fetch(`${h.url}/v1/wholesaler/profile`, { method: 'PUT', headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' }, body: broken });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { code: string }).code).toBe('invalid-utf8');
+    expect((await h.call('GET', '/v1/wholesaler', { token: owner.token })).body.profile).toBeNull();
+  });
+
+  it('When a request header is 60 KB, then 431 as problem+json', async () => {
+    const answer = await fetch(`${h.url}/v1/me`, { headers: { 'x-filler': 'x'.repeat(60 * 1024) } });
+    expect(answer.status).toBe(431);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await answer.json()) as { code: string }).code).toBe('headers-too-large');
   });
 
   it('When auction prices arrive twice and out of order, then the read model keeps the latest day per grade', async () => {
@@ -183,7 +203,7 @@ describe('the edge', () => {
     await query(DATABASE_URL, `update "${h.schema}".wholesalers set cutoff_time = $1 where id = $2`, [hhmm, owner.id]);
     await query(DATABASE_URL, `update "${h.schema}".carts set updated_at = now() - interval '1 hour' where retailer_id = $1`, [early.id]);
 
-    const ctx = createUseCaseContext(h.service.runtime.orm.em.fork() as never, { auth: h.config.auth, rateLimits: h.config.rateLimits, cutoff: h.config.cutoff }, h.service.runtime.logger);
+    const ctx = h.service.context();
     const result = await orderDueCarts(ctx, h.service.runtime.logger);
     expect(result.ordered).toBeGreaterThanOrEqual(1);
     const earlyOrders = await h.call('GET', '/v1/orders', { token: early.token });

@@ -17,6 +17,7 @@ const { routes, document } = createPublicApi({
   settings: {} as never,
   logger: {} as never,
   owner: () => 0,
+  authenticate: {} as never,
   catalog: {} as CatalogClient,
   billing: {} as BillingClient,
   notifier: {} as NotifierClient,

@@ -40,7 +40,7 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'The caller’s role may not do this.',
   404: 'Not found, or not the caller’s to see.',
   409: 'Conflicts with the current state.',
-  422: 'Idempotency-Key reused with another request.',
+  422: 'Idempotency-Key reused with another request (idempotency-key-reused), or a business limit exceeded (quantity-, unit-price-, order-total-, payment-limit-exceeded).',
   429: 'Rate limited; see Retry-After.',
   500: 'Unexpected error.',
   503: 'A dependency (the database, another service) is unavailable, or billing’s view of an order is not caught up yet (order-view-behind); retry after the Retry-After seconds.',

@@ -14,12 +14,15 @@ export function pricingRoutes(): RouteSpec[] {
       path: '/v1/daily-prices',
       operationId: 'setDailyPrice',
       summary: 'Set one price for a variety and grade on a day, applied to every matching line (wholesaler)',
-      description: 'One price for a variety and grade on a Seoul day (판매가 일괄적용): applied to every matching line of the wholesaler’s placed orders of that day and to orders placed later that day. Each changed order publishes order.updated.',
+      description:
+        'One price for a variety and grade on a Seoul day (판매가 일괄적용): applied to every matching line of the wholesaler’s placed orders of that day and to orders placed later that day. Each changed order publishes order.updated. ' +
+        'A variety the catalog does not know answers 404 variety-not-found.',
       examples: { price: { summary: 'Upper-grade roses at 13,000원 today', value: { day: '2026-11-26', varietyId: 'a2b3c4d5-e6f7-4809-9a1b-2c3d4e5f6a7b', grade: 'UPPER', unitPrice: 13000 } } },
       tags: ['pricing'],
       auth: 'bearer',
       roles: WHOLESALER,
       body: S.DailyPriceInput,
+      errors: [404, 422],
       status: 200,
       response: S.DailyPriceApplied,
       run: ({ ctx, actor, body }) => setDailyPrice(ctx, actor, body),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '@marketbill/platform';
 import { SIGN_UP_ROLES } from '../../domain/actor';
 import { BUYER_GRADES } from '../../domain/grade';
+import { MAX_LINE_QUANTITY, MAX_ORDER_TOTAL, MAX_UNIT_PRICE } from '../../domain/money-limits';
 
 /**
  * The request and response schemas of the public API, written once in zod: requests are parsed
@@ -33,8 +34,12 @@ const nonBlank = (max: number) => text(max, 1).regex(/\S/, 'Must not be blank.')
 const id = () => z.uuid();
 const instant = () => z.iso.datetime();
 const day = () => z.iso.date().describe('A day, YYYY-MM-DD.');
-const money = () => z.int().min(0).max(1_000_000_000);
-const quantity = () => z.int().min(1).max(100_000);
+// Business limits (domain/money-limits.ts) are documented as `maximum` but enforced by the use
+// cases, so that a value past one gets 422 with a code naming it, not a generic 400.
+const money = () =>
+  z.int().min(0).meta({ maximum: MAX_UNIT_PRICE, description: `KRW, at most ${MAX_UNIT_PRICE.toLocaleString('en-US')} (above: 422 unit-price-limit-exceeded).` });
+const quantity = () =>
+  z.int().min(1).meta({ maximum: MAX_LINE_QUANTITY, description: `At most ${MAX_LINE_QUANTITY.toLocaleString('en-US')} (above: 422 quantity-limit-exceeded).` });
 const memo = () => text(500).nullable();
 const grade = z.enum(BUYER_GRADES).describe('Buyer grade: 상 UPPER, 중 MIDDLE, 하 LOWER.');
 
@@ -95,7 +100,12 @@ const newPassword = z
 
 export const VerificationRequest = request(
   'VerificationRequest',
-  z.object({ phone, purpose: z.enum(['SIGN_UP', 'PASSWORD_RESET']) }),
+  z.object({
+    phone,
+    purpose: z
+      .enum(['SIGN_UP', 'PASSWORD_RESET', 'SIGN_IN'])
+      .describe('SIGN_IN: a code to sign in with while the phone asks for one (429 sign-in-code-required at sign-in).'),
+  }),
 );
 export const VerificationStarted = response('VerificationStarted', z.object({ verificationId: id(), expiresAt: instant() }));
 
@@ -116,7 +126,17 @@ export const SignUpRequest = request(
     then: { required: ['invitationCode'], properties: { invitationCode: { minLength: 1 } } },
   }),
 );
-export const SignInRequest = request('SignInRequest', z.object({ phone, password }));
+export const SignInRequest = request(
+  'SignInRequest',
+  z
+    .object({
+      phone,
+      password,
+      verificationId: z.uuid().optional().describe('With `code`: an SMS code of purpose SIGN_IN, needed after 429 sign-in-code-required.'),
+      code: z.string().regex(/^\d{6}$/).optional().describe('The six-digit SMS code of `verificationId`.'),
+    })
+    .refine((b) => (b.verificationId === undefined) === (b.code === undefined), { message: 'verificationId and code go together.', path: ['code'] }),
+);
 export const RefreshRequest = request('RefreshRequest', z.object({ refreshToken: text(200, 1) }));
 export const PasswordResetRequest = request(
   'PasswordResetRequest',
@@ -173,14 +193,19 @@ export const BusinessProfileInput = request(
 export const BusinessProfile = response(
   'BusinessProfile',
   z.object({
-    businessNumber: z.string(),
+    view: z
+      .enum(['FULL', 'SHOP'])
+      .describe(
+        'FULL for the wholesaler’s own people, ADMIN and retailers with a CONFIRMED connection; SHOP for everyone else: businessNumber, representative, bankAccount and sealImageUrl are then null.',
+      ),
+    businessNumber: z.string().nullable(),
     companyName: z.string(),
-    representative: z.string(),
+    representative: z.string().nullable(),
     address: z.string(),
     phone: z.string(),
     businessType: z.string(),
     businessItem: z.string(),
-    bankAccount: z.string(),
+    bankAccount: z.string().nullable(),
     sealImageUrl: z.string().nullable(),
     version: z.int(),
     updatedAt: instant(),
@@ -382,13 +407,16 @@ export const CustomLineChange = request(
 export const ShippingFeeInput = request('ShippingFeeInput', z.object({ amount: money() }));
 export const FulfilmentInput = request(
   'FulfilmentInput',
-  z.object({
-    state: z.enum(['READY', 'PICKED_UP', 'DELIVERED']).optional(),
-    method: fulfilmentMethod.optional(),
-    address: text(200).nullable().optional().describe('For DELIVERY: not blank, given here or already on the order. Changes only while PENDING.'),
-  })
-  // Switching to DELIVERY with an address in the same request: the address must not be blank.
-  .meta({ if: { properties: { method: { const: 'DELIVERY' } }, required: ['method', 'address'] }, then: { properties: { address: NON_BLANK } } }),
+  z
+    .object({
+      state: z.enum(['READY', 'PICKED_UP', 'DELIVERED']).optional(),
+      method: fulfilmentMethod.optional(),
+      address: text(200).nullable().optional().describe('For DELIVERY: not blank, given here or already on the order. Changes only while PENDING.'),
+    })
+    // An empty change would be a new version of the order with nothing changed.
+    .refine((change) => change.state !== undefined || change.method !== undefined || change.address !== undefined, 'Name at least one of state, method, address.')
+    // Switching to DELIVERY with an address in the same request: the address must not be blank.
+    .meta({ minProperties: 1, if: { properties: { method: { const: 'DELIVERY' } }, required: ['method', 'address'] }, then: { properties: { address: NON_BLANK } } }),
 );
 const Suggestion = z
   .object({
@@ -620,7 +648,10 @@ export const PaymentInput = request(
   z
     .object({
       retailerId: id(),
-      amount: z.int().min(1).max(1_000_000_000_000).describe('KRW received.'),
+      amount: z
+        .int()
+        .min(1)
+        .meta({ maximum: MAX_ORDER_TOTAL, description: `KRW received, at most ${MAX_ORDER_TOTAL.toLocaleString('en-US')} (above: 422 payment-limit-exceeded).` }),
       paidAt: z.iso.datetime({ offset: true }).optional(),
       memo: text(200).optional(),
     })

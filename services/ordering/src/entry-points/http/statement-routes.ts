@@ -1,5 +1,6 @@
 import type { BillingClient } from '../../clients/billing-client';
 import { expectedOrderVersions } from '../../use-cases/statements/expected-order-versions';
+import { assertPaymentWithinLimit } from '../../domain/money-limits';
 import { route, type RouteSpec } from './route';
 import * as S from './schemas';
 
@@ -133,7 +134,10 @@ export function statementRoutes(billing: BillingClient): RouteSpec[] {
       status: 201,
       response: S.Payment,
       errors: [403, 404, 422, 503],
-      run: ({ actor, body, idempotencyKey, requestId }) => billing.recordPayment(actor, body, idempotencyKey, requestId),
+      run: ({ actor, body, idempotencyKey, requestId }) => {
+        assertPaymentWithinLimit(body.amount);
+        return billing.recordPayment(actor, body, idempotencyKey, requestId);
+      },
     }),
   ];
 }

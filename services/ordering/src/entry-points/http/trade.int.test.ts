@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { seoulDay } from '@marketbill/platform';
+import { query, stackEnv } from '@marketbill/testing';
 import { startOrdering, type OrderingHarness, type TestAccount } from '../../testing/ordering-harness';
 
 jest.setTimeout(120_000);
@@ -41,8 +42,10 @@ describe('connections', () => {
     expect(applied.body).toMatchObject({ status: 'APPLYING', retailer: { id: r.id, name: '새꽃집' }, wholesaler: { id: owner.id, name: '양재꽃상회' } });
     expect((await h.call('POST', '/v1/connections', { token: r.token, body: { wholesalerId: owner.id } })).body.code).toBe('connection-exists');
     const requested = await h.waitForEvent('connection.requested', (e) => e.connectionId === applied.body.id);
-    expect(requested.wholesaler).toEqual({ id: owner.id, name: '양재꽃상회', phone: owner.phone });
-    expect(requested.retailer.phone).toBe(r.phone);
+    // Phones travel sealed: only the notifier's key opens them.
+    expect(requested.wholesaler).toMatchObject({ id: owner.id, name: '양재꽃상회', phone: null });
+    expect(h.opened.party(requested.wholesaler)).toEqual({ id: owner.id, name: '양재꽃상회', phone: owner.phone });
+    expect(h.opened.party(requested.retailer).phone).toBe(r.phone);
 
     const decided = await h.call('POST', `/v1/connections/${applied.body.id}/decision`, { token: staff.token, body: { decision: 'CONFIRMED' } });
     expect(decided.body.status).toBe('CONFIRMED');
@@ -106,8 +109,9 @@ describe('orders', () => {
     const event = await h.waitForEvent('order.placed', (e) => e.order.orderId === order.id);
     expect(event.order.lines).toHaveLength(2);
     expect(event.order.lines[0]).toMatchObject({ kind: 'ITEM', varietyId: rose.varietyId, itemName: '장미', varietyName: '레드나오미', grade: 'UPPER', quantity: 10, unitPrice: null });
-    expect(event.order.retailer.phone).toBe(retailer.phone);
-    expect(event.order.wholesaler.phone).toBe(owner.phone);
+    expect([event.order.retailer.phone, event.order.wholesaler.phone]).toEqual([null, null]);
+    expect(h.opened.party(event.order.retailer).phone).toBe(retailer.phone);
+    expect(h.opened.party(event.order.wholesaler).phone).toBe(owner.phone);
   });
 
   it('When "place order" is retried with the same Idempotency-Key, then one order exists and both answers are the same; another body with that key is refused', async () => {
@@ -217,6 +221,26 @@ describe('orders', () => {
     const event = await h.waitForEvent('order.updated', (e) => e.order.orderId === order.id && e.order.fulfilment.state === 'DELIVERED');
     expect(event.change).toBe('FULFILMENT_CHANGED');
   });
+
+  it('When a fulfilment change names nothing, then 400; when it names what already holds, then no new version', async () => {
+    const r = await h.account('RETAILER');
+    await h.connect(r, owner);
+    await h.call('POST', `/v1/carts/${owner.id}/lines`, { token: r.token, body: { varietyId: rose.varietyId, grade: 'UPPER', quantity: 1 } });
+    const order = (await h.call('POST', '/v1/orders', { token: r.token, body: { wholesalerId: owner.id } })).body;
+    const empty = await h.call('PATCH', `/v1/orders/${order.id}/fulfilment`, { token: staff.token, body: {} });
+    expect([empty.status, empty.body.code]).toEqual([400, 'validation-failed']);
+    const same = await h.call('PATCH', `/v1/orders/${order.id}/fulfilment`, { token: staff.token, body: { method: 'PICKUP' } });
+    expect([same.status, same.body.version]).toEqual([200, order.version]);
+    expect((await h.call('GET', `/v1/orders/${order.id}`, { token: r.token })).body.version).toBe(order.version);
+  });
+
+  it('When a daily price names a variety the catalog does not know, then 404 variety-not-found and nothing is stored', async () => {
+    const unknown = '00000000-0000-4000-8000-00000000abcd';
+    const answer = await h.call('PUT', '/v1/daily-prices', { token: owner.token, body: { day: seoulDay(new Date()), varietyId: unknown, grade: 'UPPER', unitPrice: 1_000 } });
+    expect([answer.status, answer.body.code]).toEqual([404, 'variety-not-found']);
+    const [row] = await query(stackEnv().DATABASE_URL, `select count(*)::int as n from "${h.schema}".daily_prices where variety_id = $1`, [unknown]);
+    expect(row?.n).toBe(0);
+  });
 });
 
 describe('business profile', () => {
@@ -237,7 +261,8 @@ describe('business profile', () => {
     const saved = await h.call('PUT', '/v1/wholesaler/profile', { token: owner.token, body: profile });
     expect(saved.body.profile).toMatchObject({ businessNumber: '2208162517', version: 1 });
     const event = await h.waitForEvent('wholesaler.profile.updated', (e) => e.wholesalerId === owner.id);
-    expect(event).toMatchObject({ version: 1, shopName: '양재꽃상회', ownerPhone: owner.phone, businessNumber: '2208162517', sealImageUrl: null });
+    expect(event).toMatchObject({ version: 1, shopName: '양재꽃상회', ownerPhone: null, businessNumber: '2208162517', sealImageUrl: null });
+    expect(h.opened.party({ id: owner.id, name: '', phone: null, sealedPhone: event.sealedOwnerPhone }).phone).toBe(owner.phone);
     expect((await h.call('GET', '/v1/wholesaler', { token: staff.token })).body.profile.companyName).toBe('양재꽃상회');
   });
 

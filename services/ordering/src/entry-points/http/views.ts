@@ -4,6 +4,7 @@ import type { Session } from '../../use-cases/accounts/issue-session';
 import type { CartDetails } from '../../use-cases/carts/cart-access';
 import type { ConnectionDetails } from '../../use-cases/connections/list-connections';
 import type { OrderDetails } from '../../use-cases/orders/order-access';
+import type { ProfileView } from '../../use-cases/wholesalers/get-wholesaler';
 
 // Response bodies, built from use-case results. Instants go out as ISO-8601 UTC strings.
 
@@ -33,7 +34,9 @@ export function toAccount(account: Account, wholesalerName: string | null = null
   };
 }
 
-export function toWholesaler(wholesaler: Wholesaler, owner: Account) {
+/** A wholesaler; with the SHOP view the profile's restricted fields are null (see ProfileView). */
+export function toWholesaler(wholesaler: Wholesaler, owner: Account, view: ProfileView = 'FULL') {
+  const full = view === 'FULL';
   return {
     id: wholesaler.id,
     name: owner.name,
@@ -41,15 +44,16 @@ export function toWholesaler(wholesaler: Wholesaler, owner: Account) {
     profile:
       wholesaler.profileVersion > 0 && wholesaler.profileUpdatedAt
         ? {
-            businessNumber: wholesaler.businessNumber ?? '',
+            view,
+            businessNumber: full ? (wholesaler.businessNumber ?? '') : null,
             companyName: wholesaler.companyName ?? '',
-            representative: wholesaler.representative ?? '',
+            representative: full ? (wholesaler.representative ?? '') : null,
             address: wholesaler.address ?? '',
             phone: wholesaler.phone ?? '',
             businessType: wholesaler.businessType ?? '',
             businessItem: wholesaler.businessItem ?? '',
-            bankAccount: wholesaler.bankAccount ?? '',
-            sealImageUrl: wholesaler.sealImageUrl,
+            bankAccount: full ? (wholesaler.bankAccount ?? '') : null,
+            sealImageUrl: full ? wholesaler.sealImageUrl : null,
             version: wholesaler.profileVersion,
             updatedAt: iso(wholesaler.profileUpdatedAt),
           }

@@ -35,15 +35,18 @@ export function wholesalerRoutes(): RouteSpec[] {
       path: '/v1/wholesalers/{wholesalerId}',
       operationId: 'getWholesaler',
       summary: 'One wholesaler with its business profile',
-      description: 'A wholesaler’s shop, cutoff time and business profile (null until the owner fills it in). A disabled wholesaler is 404.',
+      description:
+        'A wholesaler’s shop, cutoff time and business profile (null until the owner fills it in); a disabled wholesaler is 404. ' +
+        'The business registration number, representative, bank account and seal are shown (view FULL) to the wholesaler’s own owner and staff, ADMIN and retailers with a CONFIRMED connection; ' +
+        'others signed in see the shop (view SHOP: those fields null).',
       tags: ['wholesalers'],
       auth: 'bearer',
       params: S.idParam('wholesalerId'),
       status: 200,
       response: S.Wholesaler,
       errors: [404],
-      run: ({ ctx, params }) => getWholesaler(ctx, params.wholesalerId as string),
-      respond: (r) => toWholesaler(r.wholesaler, r.owner),
+      run: ({ ctx, actor, params }) => getWholesaler(ctx, actor, params.wholesalerId as string),
+      respond: (r) => toWholesaler(r.wholesaler, r.owner, r.view),
     }),
     route({
       method: 'get',
@@ -57,7 +60,7 @@ export function wholesalerRoutes(): RouteSpec[] {
       status: 200,
       response: S.Wholesaler,
       run: ({ ctx, actor }) => getOwnWholesaler(ctx, actor),
-      respond: (r) => toWholesaler(r.wholesaler, r.owner),
+      respond: (r) => toWholesaler(r.wholesaler, r.owner, r.view),
     }),
     route({
       method: 'put',

@@ -32,13 +32,16 @@ export function issueSession(
 ): Session {
   const now = ctx.now();
   const actor = actorOf(account);
-  const access = signAccessToken(actor, ctx.settings.auth.accessTokenSecret, ctx.settings.auth.accessTokenTtlSeconds, now.getTime());
+  const familyId = family?.id ?? randomUUID();
+  // The access token names its family: revoking the family (sign-out, reuse, password change,
+  // disabling) ends the access token too, within the edge's session-check cache time.
+  const access = signAccessToken(actor, familyId, ctx.settings.auth.accessTokenSecret, ctx.settings.auth.accessTokenTtlSeconds, now.getTime());
   const refreshToken = generateRefreshToken();
   const expiresAt = family?.expiresAt ?? new Date(now.getTime() + ctx.settings.auth.refreshTokenTtlDays * 86_400_000);
   em.persist(
     em.create(RefreshTokenSchema, {
       id: randomUUID(),
-      familyId: family?.id ?? randomUUID(),
+      familyId,
       accountId: account.id,
       tokenHash: digest(refreshToken),
       expiresAt,

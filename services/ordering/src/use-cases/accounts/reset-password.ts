@@ -14,7 +14,8 @@ export async function resetPassword(ctx: UseCaseContext, input: { verificationId
   if (!phone) throw ValidationError.field('phone', 'Not a Korean mobile number (01X-XXXX-XXXX).');
   const problems = passwordProblems(input.newPassword, phone);
   if (problems.length > 0) throw PolicyError.weakPassword(problems);
-  await consumeVerification(ctx, { verificationId: input.verificationId, code: input.code, phone, purpose: 'PASSWORD_RESET' });
+  // A code works once: a used one is refused even with the right digits.
+  if ((await consumeVerification(ctx, { verificationId: input.verificationId, code: input.code, phone, purpose: 'PASSWORD_RESET' })) !== 'consumed') throw VerificationError.invalid();
   const account = await ctx.em.findOne(AccountSchema, { phone });
   if (!account) throw VerificationError.invalid();
   const passwordHash = await hashPassword(input.newPassword, ctx.settings.auth.scryptCost);

@@ -4,7 +4,7 @@ import { ValidationError } from '@marketbill/platform';
 import { AccountSchema, StaffInvitationSchema, type Account } from '../../data-access/entities';
 import type { SignUpRole } from '../../domain/actor';
 import { digest, hashPassword, normaliseInvitationCode } from '../../domain/credentials';
-import { AccountError, PolicyError } from '../../domain/ordering-errors';
+import { AccountError, PolicyError, VerificationError } from '../../domain/ordering-errors';
 import { passwordProblems } from '../../domain/password-policy';
 import { normalisePhone } from '../../domain/phone';
 import type { UseCaseContext } from '../context';
@@ -27,7 +27,8 @@ export interface SignUpInput {
  * Creates an account whose phone was just verified by SMS code, and signs it in. An owner gets
  * its wholesaler (settings now, the business profile later); staff join the owner whose
  * invitation code they give. Everything that can be checked without the code is checked first,
- * so a typo in the password does not burn the verification.
+ * so a typo in the password does not burn the verification — except whether the number is taken,
+ * which only someone holding a valid code may learn.
  */
 export async function signUp(ctx: UseCaseContext, input: SignUpInput): Promise<{ account: Account; session: Session }> {
   const phone = normalisePhone(input.phone);
@@ -41,9 +42,11 @@ export async function signUp(ctx: UseCaseContext, input: SignUpInput): Promise<{
     if (!input.invitationCode) throw AccountError.invitationRequired();
     await usableInvitation(ctx, ctx.em, invitationHash as string);
   }
+  // The code first: only the number's holder learns that it has an account (a registered number is
+  // sent a notice, never a code, so a stranger's sign-up fails here like a wrong code).
+  const verified = await consumeVerification(ctx, { verificationId: input.verificationId, code: input.code, phone, purpose: 'SIGN_UP' });
   if (await ctx.em.count(AccountSchema, { phone })) throw AccountError.phoneTaken();
-
-  await consumeVerification(ctx, { verificationId: input.verificationId, code: input.code, phone, purpose: 'SIGN_UP' });
+  if (verified === 'used-before') throw VerificationError.invalid();
   const passwordHash = await hashPassword(input.password, ctx.settings.auth.scryptCost);
 
   try {

@@ -3,6 +3,7 @@ import { CartLineSchema } from '../../data-access/entities';
 import { assertRole, type Actor } from '../../domain/actor';
 import { addCartLine as addLine } from '../../domain/cart';
 import type { BuyerGrade } from '../../domain/grade';
+import { assertQuantityWithinLimit } from '../../domain/money-limits';
 import { CartError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
 import { assertConfirmedConnection, cartDetails, cartLines, lockOrCreateCart, varietiesById, type CartDetails } from './cart-access';
@@ -26,6 +27,7 @@ export async function addCartLine(
     const cart = await lockOrCreateCart(em, actor.accountId, wholesalerId, now);
     const lines = await cartLines(em, cart.id);
     const outcome = addLine(lines, { varietyId: input.varietyId, grade: input.grade, quantity: input.quantity, memo: input.memo }, randomUUID());
+    assertQuantityWithinLimit(outcome.line.quantity);
     if (outcome.kind === 'added') {
       em.persist(em.create(CartLineSchema, { ...outcome.line, cartId: cart.id, createdAt: now }));
     } else {

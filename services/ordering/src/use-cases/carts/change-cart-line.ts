@@ -1,6 +1,7 @@
 import { NotFoundError } from '@marketbill/platform';
 import { assertRole, type Actor } from '../../domain/actor';
 import { changeCartLine as changeLine, type CartLineChange } from '../../domain/cart';
+import { assertQuantityWithinLimit } from '../../domain/money-limits';
 import type { UseCaseContext } from '../context';
 import { cartDetails, cartLines, lockCart, type CartDetails } from './cart-access';
 
@@ -19,6 +20,8 @@ export async function changeCartLine(ctx: UseCaseContext, actor: Actor, wholesal
   return ctx.tx(async (em) => {
     const { cart, lines, line } = await lockCartLine(em, actor.accountId, wholesalerId, lineId);
     const outcome = changeLine(lines, line, change);
+    // A merge adds two quantities: the sum is what must stay within the limit.
+    assertQuantityWithinLimit(outcome.line.quantity, outcome.line.id);
     const target = lines.find((l) => l.id === outcome.line.id) as (typeof lines)[number];
     if (outcome.kind === 'merged') em.remove(line);
     Object.assign(target, { quantity: outcome.line.quantity, grade: outcome.line.grade, memo: outcome.line.memo });

@@ -33,7 +33,7 @@ export async function applyForConnection(ctx: UseCaseContext, actor: Actor, inpu
         updatedAt: now,
       });
       em.persist(connection);
-      const parties = await loadParties(em, actor.accountId, owner.id);
+      const parties = await loadParties(ctx.settings, em, actor.accountId, owner.id);
       publish(em, 'connection.requested', connection.id, { eventId: randomUUID(), occurredAt: now.getTime(), connectionId: connection.id, ...parties });
       return { connection, retailer: parties.retailer, wholesaler: parties.wholesaler };
     });

@@ -21,7 +21,7 @@ export async function decideConnection(ctx: UseCaseContext, actor: Actor, connec
     if (connection.status !== 'APPLYING') throw ConnectionError.notPending();
     const now = ctx.now();
     Object.assign(connection, { status: decision, decidedBy: actor.accountId, decidedAt: now, updatedAt: now });
-    const parties = await loadParties(em, connection.retailerId, connection.wholesalerId);
+    const parties = await loadParties(ctx.settings, em, connection.retailerId, connection.wholesalerId);
     publish(em, 'connection.decided', connection.id, { eventId: randomUUID(), occurredAt: now.getTime(), connectionId: connection.id, ...parties, decision });
     return { connection, retailer: parties.retailer, wholesaler: parties.wholesaler };
   });

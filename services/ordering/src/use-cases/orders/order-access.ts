@@ -6,6 +6,7 @@ import { NotFoundError } from '@marketbill/platform';
 import type { OrderChange } from '@marketbill/schemas';
 import { AccountSchema, OrderLineSchema, OrderSchema, type OrderLineRow, type OrderRow } from '../../data-access/entities';
 import { canSee, type Actor } from '../../domain/actor';
+import { assertOrderWithinLimits } from '../../domain/money-limits';
 import { assertNotCancelled } from '../../domain/order';
 import type { UseCaseContext } from '../context';
 import { loadParties } from '../parties';
@@ -65,14 +66,16 @@ export async function changeOpenOrder(
 }
 
 /**
- * Finishes a change to a placed order: raises its version and publishes `order.updated` with the
- * whole sheet, in the same transaction. Every change to an order goes through here.
+ * Finishes a change to a placed order: checks the quantity and money limits (422, and the caller's
+ * transaction rolls back), raises its version and publishes `order.updated` with the whole sheet,
+ * in the same transaction. Every change to an order goes through here.
  */
 export async function commitOrderChange(ctx: UseCaseContext, em: EntityManager, order: OrderRow, lines: OrderLineRow[], change: OrderChange): Promise<OrderDetails> {
+  assertOrderWithinLimits(lines);
   const now = ctx.now();
   order.version += 1;
   order.updatedAt = now;
-  const parties = await loadParties(em, order.retailerId, order.wholesalerId);
+  const parties = await loadParties(ctx.settings, em, order.retailerId, order.wholesalerId);
   publish(em, 'order.updated', order.id, { eventId: randomUUID(), occurredAt: now.getTime(), change, order: toOrderSnapshot(order, lines, parties) });
   await em.flush();
   return {

@@ -4,10 +4,12 @@ import { seoulDay } from '@marketbill/platform';
 import { CartSchema, OrderLineSchema, OrderSchema, type OrderLineRow, type OrderRow } from '../../data-access/entities';
 import { nextOrderSequence } from '../../data-access/repositories/order-counter-repository';
 import { lockCartWithLines, partiesAndConnection, varietyPricing } from '../../data-access/repositories/order-placement-repository';
+import { assertOrderWithinLimits } from '../../domain/money-limits';
 import type { OrderPlacement } from '../../domain/order';
 import { formatOrderNumber } from '../../domain/order-number';
 import { CartError, ConnectionError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
+import { toEventParty } from '../parties';
 import type { OrderDetails } from './order-access';
 import { toOrderSnapshot } from './order-snapshot';
 
@@ -28,7 +30,7 @@ export async function placeOrder(ctx: UseCaseContext, input: { retailerId: strin
     const { retailer, wholesaler, confirmed } = await partiesAndConnection(em, input.retailerId, input.wholesalerId);
     if (!confirmed) throw ConnectionError.notConfirmed();
     const varieties = await varietyPricing(em, input.wholesalerId, saleDay, [...new Set(cart.lines.map((l) => l.varietyId))]);
-    const parties = { retailer, wholesaler };
+    const parties = { retailer: toEventParty(ctx.settings, retailer), wholesaler: toEventParty(ctx.settings, wholesaler) };
     const orderId = randomUUID();
     const lines: OrderLineRow[] = cart.lines.map((item, index) => {
       const variety = varieties.get(item.varietyId);
@@ -46,6 +48,8 @@ export async function placeOrder(ctx: UseCaseContext, input: { retailerId: strin
         memo: item.memo,
       };
     });
+    // Daily prices may price lines at placement: the sheet must be within the limits like any change.
+    assertOrderWithinLimits(lines);
     const order: OrderRow = {
       id: orderId,
       number,

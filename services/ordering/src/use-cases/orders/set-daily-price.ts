@@ -1,10 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
-import { isDay, ValidationError } from '@marketbill/platform';
+import { isDay, NotFoundError, ValidationError } from '@marketbill/platform';
 import { DailyPriceSchema, OrderSchema, type DailyPrice } from '../../data-access/entities';
 import { table } from '../../data-access/sql';
 import { actingWholesaler, type Actor } from '../../domain/actor';
 import type { BuyerGrade } from '../../domain/grade';
+import { assertUnitPriceWithinLimit } from '../../domain/money-limits';
 import type { UseCaseContext } from '../context';
+import { varietiesById } from '../carts/cart-access';
 import { commitOrderChange, orderLines } from './order-access';
 
 /**
@@ -19,7 +21,11 @@ export async function setDailyPrice(
 ): Promise<{ price: DailyPrice; orders: Array<{ id: string; number: string; version: number }> }> {
   const wholesalerId = actingWholesaler(actor);
   if (!isDay(input.day)) throw ValidationError.field('day', 'A day, YYYY-MM-DD.');
+  // Stored for orders placed later that day, so checked here and not only when applied.
+  assertUnitPriceWithinLimit(input.unitPrice);
   return ctx.tx(async (em) => {
+    // A price for a variety nobody can order would be stored and never used.
+    if (!(await varietiesById(em, [input.varietyId])).has(input.varietyId)) throw NotFoundError.of('variety', input.varietyId);
     const now = ctx.now();
     const price = await em.upsert(DailyPriceSchema, { wholesalerId, day: input.day, varietyId: input.varietyId, grade: input.grade, unitPrice: input.unitPrice, updatedAt: now });
     const matching = await em.execute<Array<{ id: string }>>(

@@ -1,13 +1,14 @@
 import { ValidationError } from '@marketbill/platform';
 import { actingWholesaler, type Actor } from '../../domain/actor';
-import { assertFulfilmentTransition, assertMethodChangeable, type FulfilmentMethod, type FulfilmentState } from '../../domain/order';
+import { assertFulfilmentTransition, assertMethodChangeable, assertNotCancelled, type FulfilmentMethod, type FulfilmentState } from '../../domain/order';
 import type { UseCaseContext } from '../context';
-import { changeOpenOrder, type OrderDetails } from './order-access';
+import { commitOrderChange, lockVisibleOrder, orderDetails, orderLines, type OrderDetails } from './order-access';
 
 /**
  * The wholesaler moves fulfilment on (PENDING → READY → PICKED_UP or DELIVERED), or, while still
  * PENDING, changes the method and delivery address. The retailer is told through `order.updated`
- * (FULFILMENT_CHANGED).
+ * (FULFILMENT_CHANGED). A request that changes nothing answers the order as it is, at the same
+ * version.
  */
 export async function updateFulfilment(
   ctx: UseCaseContext,
@@ -16,7 +17,10 @@ export async function updateFulfilment(
   input: { state?: FulfilmentState | undefined; method?: FulfilmentMethod | undefined; address?: string | null | undefined },
 ): Promise<OrderDetails> {
   actingWholesaler(actor);
-  return changeOpenOrder(ctx, actor, orderId, 'FULFILMENT_CHANGED', (_em, order, lines) => {
+  return ctx.tx(async (em) => {
+    const order = await lockVisibleOrder(em, actor, orderId);
+    assertNotCancelled(order);
+    const before = { method: order.fulfilmentMethod, address: order.deliveryAddress, state: order.fulfilmentState };
     if (input.method !== undefined || input.address !== undefined) {
       assertMethodChangeable(order.fulfilmentState);
       const method = input.method ?? order.fulfilmentMethod;
@@ -29,6 +33,9 @@ export async function updateFulfilment(
       assertFulfilmentTransition(order.fulfilmentMethod, order.fulfilmentState, input.state);
       order.fulfilmentState = input.state;
     }
-    return lines;
+    const lines = await orderLines(em, order.id);
+    // Asking for what already holds (the same method and address) is not a change: no new version, no event.
+    const changed = before.method !== order.fulfilmentMethod || before.address !== order.deliveryAddress || before.state !== order.fulfilmentState;
+    return changed ? commitOrderChange(ctx, em, order, lines, 'FULFILMENT_CHANGED') : orderDetails(em, order, lines);
   });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import { publish } from '@marketbill/messaging';
+import { sealedFieldContext } from '@marketbill/schemas';
 import { AccountSchema, WholesalerSchema, type Wholesaler } from '../../data-access/entities';
 import { owningWholesaler, type Actor } from '../../domain/actor';
 import { normaliseBusinessNumber } from '../../domain/business-number';
@@ -51,7 +52,8 @@ export async function updateWholesalerProfile(ctx: UseCaseContext, actor: Actor,
       wholesalerId,
       version: w.profileVersion,
       shopName: owner.name,
-      ownerPhone: owner.phone,
+      ownerPhone: null,
+      sealedOwnerPhone: ctx.settings.sealer.seal(owner.phone, sealedFieldContext.partyPhone(wholesalerId)),
       ...profile,
     });
     return w;
