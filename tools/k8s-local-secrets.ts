@@ -37,7 +37,8 @@ const internalToken = readEnv(path.join(dir, 'catalog.env')).INTERNAL_API_TOKEN 
 const perService: Record<string, Record<string, string>> = {
   'auction-ingest': {},
   catalog: { INTERNAL_API_TOKEN: internalToken },
-  ordering: { INTERNAL_API_TOKEN: internalToken, ACCESS_TOKEN_SECRET: random(48) },
+  // DEMO_PASSWORD: for seed-demo (`kubectl exec deploy/ordering -- node services/ordering/dist/seed-demo.js`).
+  ordering: { INTERNAL_API_TOKEN: internalToken, ACCESS_TOKEN_SECRET: random(48), DEMO_PASSWORD: random(12) },
   billing: { INTERNAL_API_TOKEN: internalToken, S3_ACCESS_KEY_ID: infra.S3_ACCESS_KEY_ID as string, S3_SECRET_ACCESS_KEY: infra.S3_SECRET_ACCESS_KEY as string },
   notifier: { INTERNAL_API_TOKEN: internalToken },
 };

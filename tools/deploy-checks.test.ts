@@ -1,0 +1,121 @@
+import { describe, expect, it } from '@jest/globals';
+import { checkCommon, checkDockerfileDropsTestCode, checkLocal, checkProduction, type K8sObject } from './deploy-checks.ts';
+
+// Small rendered objects: each test takes a correct deployment and breaks it the way issue 10 found it.
+const artifacts = ['marketbill/ordering'];
+
+function deployment(name: string, o: { image?: string; replicas?: number; cpu?: string; configMap?: string; labels?: Record<string, string>; securityContext?: object; mounts?: string[] } = {}): K8sObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      ...(o.replicas === undefined ? {} : { replicas: o.replicas }),
+      template: {
+        metadata: { labels: o.labels ?? { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'marketbill' } },
+        spec: {
+          containers: [
+            {
+              name,
+              image: o.image ?? `marketbill/${name}`,
+              resources: { requests: { cpu: o.cpu ?? '500m' } },
+              envFrom: o.configMap ? [{ configMapRef: { name: o.configMap } }] : [],
+              securityContext: o.securityContext ?? {},
+              volumeMounts: (o.mounts ?? []).map((mountPath, i) => ({ name: `v${i}`, mountPath })),
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+const configMap = (name: string, data: Record<string, string> = {}): K8sObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+const policy = (name: string, spec: object): K8sObject => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name }, spec });
+const hpa = (target: { type: string; averageUtilization?: number; averageValue?: string }): K8sObject => ({
+  apiVersion: 'autoscaling/v2',
+  kind: 'HorizontalPodAutoscaler',
+  metadata: { name: 'ordering' },
+  spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'ordering' }, metrics: [{ type: 'Resource', resource: { name: 'cpu', target } }] },
+});
+const denyAll = policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+const dns = policy('dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] });
+const services = policy('services', { podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'marketbill' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 5432 }] }] });
+
+describe('checkProduction', () => {
+  it('When the service images keep the skaffold artifact names and egress is denied but for DNS and what is allowed, then it passes', () => {
+    expect(checkProduction([deployment('ordering'), denyAll, dns, services], artifacts)).toEqual([]);
+  });
+
+  it('When an images: block renames a service image, then skaffold could not substitute it and the check says so', () => {
+    const problems = checkProduction([deployment('ordering', { image: 'registry.example.com/marketbill/ordering:0.1.0' }), denyAll, dns, services], artifacts);
+    expect(problems).toEqual([expect.stringContaining('registry.example.com/marketbill/ordering:0.1.0, which is not the name of a skaffold artifact')]);
+  });
+
+  it('When only ingress is denied by default, then the missing egress policy is reported', () => {
+    const ingressOnly = policy('default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] });
+    expect(checkProduction([deployment('ordering'), ingressOnly], artifacts)).toEqual([expect.stringContaining('no default-deny NetworkPolicy for both ingress and egress')]);
+  });
+
+  it('When egress is denied but a workload is selected by no egress policy, then it is named', () => {
+    const problems = checkProduction([deployment('ordering', { labels: { 'app.kubernetes.io/name': 'ordering' } }), denyAll, dns, services], artifacts);
+    expect(problems).toEqual([expect.stringContaining('Deployment/ordering: no egress NetworkPolicy selects its pods')]);
+  });
+});
+
+describe('checkCommon', () => {
+  it('When a pod uses a plain ConfigMap, then it is reported: an edit would not roll the pods', () => {
+    expect(checkCommon([deployment('ordering', { configMap: 'ordering-config' }), configMap('ordering-config')], artifacts)).toEqual([expect.stringContaining('is not generated')]);
+    expect(checkCommon([deployment('ordering', { configMap: 'ordering-config-5f9bdg8fdh' }), configMap('ordering-config-5f9bdg8fdh')], artifacts)).toEqual([]);
+  });
+
+  it('When an autoscaled Deployment also sets replicas, then the fight is reported', () => {
+    const problems = checkCommon([deployment('ordering', { replicas: 3 }), hpa({ type: 'AverageValue', averageValue: '600m' })], artifacts);
+    expect(problems).toEqual([expect.stringContaining('sets replicas: 3 while HorizontalPodAutoscaler/ordering owns its scale')]);
+  });
+
+  it('When the autoscaler targets 70 % of a 100m request, then the meaningless scale point is reported', () => {
+    expect(checkCommon([deployment('ordering', { cpu: '100m' }), hpa({ type: 'Utilization', averageUtilization: 70 })], artifacts)).toEqual([expect.stringContaining('70m is no load')]);
+    expect(checkCommon([deployment('ordering', { cpu: '500m' }), hpa({ type: 'Utilization', averageUtilization: 70 })], artifacts)).toEqual([]);
+  });
+
+  it('When an infrastructure image is :latest or untagged, then it must be pinned', () => {
+    expect(checkCommon([deployment('s3', { image: 'andrewgaul/s3proxy:latest' })], artifacts)).toEqual([expect.stringContaining('pin a version')]);
+    expect(checkCommon([deployment('s3', { image: 'andrewgaul/s3proxy' })], artifacts)).toEqual([expect.stringContaining('pin a version')]);
+  });
+});
+
+describe('checkLocal', () => {
+  const versions = { kafka: '4.4.0', apicurio: '3.3.3', s3proxy: '4.1.0', postgresMajor: '15' };
+  const kafkaOk = deployment('kafka', { image: 'apache/kafka:4.4.0', securityContext: { readOnlyRootFilesystem: true }, mounts: ['/opt/kafka/config', '/opt/kafka/logs'] });
+  const billing = (endpoint: string) => configMap('billing-config-5f9bdg8fdh', { S3_PRESIGN_ENDPOINT: endpoint });
+
+  it('When kind runs the local stack’s versions with the writable folders and a reachable link host, then it passes', () => {
+    expect(checkLocal([kafkaOk, billing('http://127.0.0.1:9000')], versions, [9000])).toEqual([]);
+  });
+
+  it('When kind runs another Kafka than the local stack, then the drift is reported', () => {
+    const old = deployment('kafka', { image: 'apache/kafka:4.1.0', securityContext: { readOnlyRootFilesystem: true }, mounts: ['/opt/kafka/config', '/opt/kafka/logs'] });
+    expect(checkLocal([old, billing('http://127.0.0.1:9000')], versions, [9000])).toEqual([expect.stringContaining('the local stack runs Kafka 4.4.0')]);
+  });
+
+  it('When Kafka has a read-only root and nothing writable at its logs folder, then the JVM start failure is predicted', () => {
+    const noLogs = deployment('kafka', { image: 'apache/kafka:4.4.0', securityContext: { readOnlyRootFilesystem: true }, mounts: ['/opt/kafka/config'] });
+    expect(checkLocal([noLogs, billing('http://127.0.0.1:9000')], versions, [9000])).toEqual([expect.stringContaining('nothing is mounted at /opt/kafka/logs')]);
+  });
+
+  it('When statement links are presigned for the in-cluster host, or for a port nothing forwards, then it is reported', () => {
+    const inCluster = [kafkaOk, configMap('marketbill-platform-5f9bdg8fdh', { S3_ENDPOINT: 'http://s3:8080' })];
+    expect(checkLocal(inCluster, versions, [9000])).toEqual([expect.stringContaining('presigned for s3:8080')]);
+    expect(checkLocal([kafkaOk, billing('http://127.0.0.1:9000')], versions, [])).toEqual([expect.stringContaining('forwards service s3 to no local port')]);
+  });
+});
+
+describe('checkDockerfileDropsTestCode', () => {
+  it('When the build stage removes only compiled tests, then the test-only folders are reported', () => {
+    const old = "RUN tsc -b services/x && find schemas packages services -name '*.test.js*' -delete";
+    expect(checkDockerfileDropsTestCode(old, ['testing', 'test-support'])).toHaveLength(2);
+    const fixed = `${old} && find schemas packages services -path '*/dist/*' -type d \\( -name testing -o -name test-support \\) -prune -exec rm -rf {} +`;
+    expect(checkDockerfileDropsTestCode(fixed, ['testing', 'test-support'])).toEqual([]);
+  });
+});
