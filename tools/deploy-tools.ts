@@ -32,12 +32,30 @@ export function ensureKustomize(): string {
 
 export const skaffoldPath = path.join(goBin, 'skaffold');
 
+/** Where `npm run cluster` keeps its skaffold build (tools/cluster/go-builds.ts), machine-wide. */
+function machineSkaffold(): string {
+  const version = SKAFFOLD_MODULE.split('@')[1]!;
+  return path.join(path.resolve(process.env.MB_MACHINE_CACHE || '/var/cache/marketbill'), 'bin', `skaffold-${version}`, 'skaffold');
+}
+
+/** skaffold in .cache/go/bin, or the cluster run's build in the machine cache, if either exists. */
+export function findSkaffold(): string | undefined {
+  if (fs.existsSync(skaffoldPath)) return skaffoldPath;
+  return fs.existsSync(machineSkaffold()) ? machineSkaffold() : undefined;
+}
+
 /**
  * skaffold cannot be `go install`ed (its go.mod has replace directives), but it builds as the main
- * module inside its own module directory (~3.5 min and ~1 GB of modules on 2 cores).
+ * module inside its own module directory (~3.5 min and ~1 GB of modules on 2 cores). Built aside
+ * and renamed: the cluster build may run alongside the tests.
  */
 export function ensureSkaffold(): string {
-  if (!fs.existsSync(skaffoldPath)) sh('go', ['build', '-o', skaffoldPath, './cmd/skaffold'], { env: goEnv, cwd: goModuleDir(SKAFFOLD_MODULE) });
+  const found = findSkaffold();
+  if (found) return found;
+  fs.mkdirSync(goBin, { recursive: true });
+  const tmp = `${skaffoldPath}.${process.pid}.tmp`;
+  sh('go', ['build', '-o', tmp, './cmd/skaffold'], { env: goEnv, cwd: goModuleDir(SKAFFOLD_MODULE) });
+  fs.renameSync(tmp, skaffoldPath);
   return skaffoldPath;
 }
 

@@ -24,7 +24,10 @@ function write(name: string, values: Record<string, string>): void {
   const file = path.join(dir, `${name}.env`);
   const existing = readEnv(file);
   const merged = { ...values, ...existing };
-  fs.writeFileSync(file, `${Object.entries(merged).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
+  // Written aside and renamed: the test run and the cluster build may render at the same time.
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${Object.entries(merged).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
 }
 
 fs.mkdirSync(dir, { recursive: true });

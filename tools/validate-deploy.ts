@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkCommon, checkDockerfileDropsTestCode, checkLocal, checkProduction, type K8sObject } from './deploy-checks.ts';
-import { ensureKustomize, ensureSkaffold, goModuleDir, SKAFFOLD_MODULE, skaffoldPath } from './deploy-tools.ts';
+import { ensureKustomize, ensureSkaffold, findSkaffold, goModuleDir, SKAFFOLD_MODULE } from './deploy-tools.ts';
 import { pomProperty } from './stack/maven.ts';
 import { repoRoot } from './stack/paths.ts';
 
@@ -114,11 +114,11 @@ print(len(docs))
 
 // Building skaffold takes ~3.5 min on 2 cores, so it is opt-in here: MB_BUILD_SKAFFOLD=1 (CI), or
 // a binary already in .cache/go/bin (npm run cluster builds it too).
-const skaffold = skaffoldPath;
-if (!fs.existsSync(skaffold) && process.env.MB_BUILD_SKAFFOLD === '1') {
-  step('building skaffold from its Go module', () => void ensureSkaffold());
+let skaffold = findSkaffold();
+if (!skaffold && process.env.MB_BUILD_SKAFFOLD === '1') {
+  step('building skaffold from its Go module', () => void (skaffold = ensureSkaffold()));
 }
-if (fs.existsSync(skaffold)) {
+if (skaffold) {
   step('skaffold diagnose --yaml-only', () => void sh(skaffold, ['diagnose', '--yaml-only'], { env: { ...process.env, SKAFFOLD_UPDATE_CHECK: 'false' } }));
   for (const profile of ['local', 'production']) {
     step(`skaffold render --offline -p ${profile}`, () =>
