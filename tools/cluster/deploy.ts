@@ -27,7 +27,23 @@ const infrastructureSelector = 'app.kubernetes.io/part-of!=marketbill';
  * deploy. Waiting for the infrastructure first stays correct once the services wait themselves —
  * it only stops being necessary.
  */
-export async function applyInfrastructure(tools: Tools, rendered: Rendered): Promise<string[]> {
+export async function applyInfrastructure(tools: Tools, rendered: Rendered): Promise<{ workloads: string[]; applied: boolean }> {
+  // On a cluster where skaffold deployed before, the infrastructure runs already: applying it again
+  // here (without skaffold's run-id label) would only restart it.
+  const expected = (rendered.text.match(/^kind: (Deployment|StatefulSet)$/gm) ?? []).length - 5;
+  const ready = () => {
+    const list = JSON.parse(kubectl(tools, ['get', 'deployments,statefulsets', '-l', infrastructureSelector, '-o', 'json'], { namespaced: true })) as {
+      items: { kind: string; metadata: { name: string }; spec: { replicas?: number }; status: { readyReplicas?: number } }[];
+    };
+    return { names: list.items.map((i) => `${i.kind.toLowerCase()}.apps/${i.metadata.name}`), ready: list.items.length >= expected && list.items.every((i) => (i.status.readyReplicas ?? 0) >= (i.spec.replicas ?? 1)) };
+  };
+  let state = { names: [] as string[], ready: false };
+  try {
+    state = ready();
+  } catch {
+    // no namespace yet
+  }
+  if (state.ready) return { workloads: state.names, applied: false };
   kubectl(tools, ['apply', '-l', infrastructureSelector, '-f', '-'], { input: rendered.text, namespaced: false });
   const workloads = kubectl(tools, ['get', 'deployments,statefulsets', '-l', infrastructureSelector, '-o', 'name']).trim().split('\n').filter(Boolean);
   for (const workload of workloads) {
@@ -40,7 +56,7 @@ export async function applyInfrastructure(tools: Tools, rendered: Rendered): Pro
       }
     }, 600_000, 1_000);
   }
-  return workloads;
+  return { workloads, applied: true };
 }
 
 export type SkaffoldResult = { images: string[] };

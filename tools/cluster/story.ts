@@ -111,17 +111,22 @@ export async function traceFromJaeger(traceId: string): Promise<{ spans: number;
       const trace = ((await response.json()) as { data?: JaegerTrace[] }).data?.[0];
       if (!trace) return undefined;
       const serviceOf = (s: JaegerTrace['spans'][number]) => trace.processes[s.processID]?.serviceName ?? '?';
+      const byId = new Map(trace.spans.map((s) => [s.spanID, s]));
+      const parentOf = (s: JaegerTrace['spans'][number]) => byId.get(s.references?.find((r) => r.refType === 'CHILD_OF')?.spanID ?? '');
+      // The edge's request: the root of what was recorded (its parent is the span id we made up).
+      const edge = trace.spans.find((s) => serviceOf(s) === 'ordering' && !parentOf(s));
+      // billing's HTTP handler: a billing span whose parent is one of the edge's.
+      const handler = trace.spans.find((s) => serviceOf(s) === 'billing' && parentOf(s) && serviceOf(parentOf(s)!) === 'ordering');
       const publish = trace.spans.find((s) => serviceOf(s) === 'billing' && s.operationName.endsWith('statement.issued publish'));
       const consume = trace.spans.find((s) => serviceOf(s) === 'notifier' && s.operationName.endsWith('statement.issued process'));
-      const edge = trace.spans.find((s) => serviceOf(s) === 'ordering');
-      if (!publish || !consume || !edge) return undefined;
+      if (!publish || !consume || !edge || !handler) return undefined;
       if (!consume.references?.some((r) => r.refType === 'CHILD_OF' && r.spanID === publish.spanID)) {
         throw new ClusterError(`in trace ${traceId} the notifier's span is not a child of billing's publish span`);
       }
       return {
         spans: trace.spans.length,
         services: [...new Set(trace.spans.map(serviceOf))].sort(),
-        hops: [edge, publish, consume].map((s) => ({ service: serviceOf(s), operation: s.operationName })),
+        hops: [edge, handler, publish, consume].map((s) => ({ service: serviceOf(s), operation: s.operationName })),
       };
     },
     120_000,
