@@ -79,6 +79,20 @@ describe('checkCommon', () => {
     expect(checkCommon([deployment('ordering', { cpu: '500m' }), hpa({ type: 'Utilization', averageUtilization: 70 })], artifacts)).toEqual([]);
   });
 
+  it('When a Recreate Deployment is given rollingUpdate settings (an overlay patch), then it is reported', () => {
+    const recreate = deployment('ordering');
+    recreate.spec.strategy = { type: 'Recreate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+    expect(checkCommon([recreate], artifacts)).toEqual([expect.stringContaining('Deployment/ordering is Recreate but has rollingUpdate settings')]);
+  });
+
+  it('When a command probe keeps the default 1 s timeout, then it is reported (it flaps on a busy node)', () => {
+    const postgres = deployment('postgres', { image: 'postgres:15.20-bookworm' });
+    postgres.spec.template.spec.containers[0].readinessProbe = { exec: { command: ['pg_isready'] }, periodSeconds: 5 };
+    expect(checkCommon([postgres], artifacts)).toEqual([expect.stringContaining('runs a command with a 1 s timeout')]);
+    postgres.spec.template.spec.containers[0].readinessProbe.timeoutSeconds = 5;
+    expect(checkCommon([postgres], artifacts)).toEqual([]);
+  });
+
   it('When an infrastructure image is :latest or untagged, then it must be pinned', () => {
     expect(checkCommon([deployment('s3', { image: 'andrewgaul/s3proxy:latest' })], artifacts)).toEqual([expect.stringContaining('pin a version')]);
     expect(checkCommon([deployment('s3', { image: 'andrewgaul/s3proxy' })], artifacts)).toEqual([expect.stringContaining('pin a version')]);

@@ -64,11 +64,20 @@ export function checkCommon(objects: K8sObject[], artifacts: string[]): string[]
       if (!configMaps.has(name)) problems.push(`${w.kind}/${w.metadata.name} uses ConfigMap ${name}, which the overlay does not contain`);
       else if (!generatedName.test(name)) problems.push(`${w.kind}/${w.metadata.name} uses ConfigMap ${name}, which is not generated (configMapGenerator): editing it would not roll the pods`);
     }
-    for (const c of containersOf(w)) {
+    for (const c of containersOf(w) as (Container & Record<string, any>)[]) {
+      for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+        const probe = c[kind];
+        if (probe?.exec && (probe.timeoutSeconds ?? 1) < 2) {
+          problems.push(`${w.kind}/${w.metadata.name}: the ${kind} of ${c.name} runs a command with a ${probe.timeoutSeconds ?? 1} s timeout; through the container runtime on a busy node that flaps`);
+        }
+      }
       const { repository, tag } = splitImage(c.image);
       if (artifacts.includes(repository)) continue;
       if (!tag || tag === 'latest') problems.push(`${w.kind}/${w.metadata.name} runs ${c.image}: pin a version`);
     }
+  }
+  for (const d of objects.filter((o) => o.kind === 'Deployment' && o.spec?.strategy?.type === 'Recreate' && o.spec.strategy.rollingUpdate)) {
+    problems.push(`Deployment/${d.metadata.name} is Recreate but has rollingUpdate settings: the API server refuses it`);
   }
   for (const hpa of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
     const target = objects.find((o) => o.kind === hpa.spec.scaleTargetRef.kind && o.metadata.name === hpa.spec.scaleTargetRef.name);
