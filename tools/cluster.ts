@@ -67,7 +67,7 @@ async function up(): Promise<void> {
   const created = await step(`kind cluster "${clusterName}" (one node)`, async () => ensureCluster(engine, tools, await ensureNodeImage(engine)), (c) => (c ? 'created' : 'reused'));
   const rendered = renderLocal();
   await step('load the infrastructure images into the node (kind load docker-image)', () => loadImages(engine, tools, rendered.images.filter((i) => !i.startsWith('marketbill/'))));
-  await step('infrastructure first: apply and wait for Postgres, Kafka, registry, S3, collector, Jaeger', () => applyInfrastructure(tools, rendered), (r) => `${r.applied ? 'applied' : 'running already'}: ${r.workloads.join(', ')}`);
+  await step('stateful infrastructure first: apply and wait for Postgres, Kafka and S3', () => applyInfrastructure(tools, rendered), (r) => `${r.applied ? 'applied' : 'running already'}: ${r.workloads.join(', ')}`);
   const skaffold = await step('skaffold run -p local (builds the five service images, loads them, deploys)', () => skaffoldRun(engine, tools), (r) => r.images.join(', '));
   await step('the service images hold no test-harness code', () => assertNoTestCode(engine, skaffold.images));
   const pods = await step(`every pod in namespace ${namespace} Ready`, () => waitAllReady(tools), (p) => `${p.length} pods`);

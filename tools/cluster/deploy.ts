@@ -17,35 +17,36 @@ export function renderLocal(): Rendered {
   return { text, images: imagesOf(text) };
 }
 
-/** Workloads of the local overlay that are infrastructure (not labelled part-of=marketbill). */
+/** Objects of the local overlay that are not the five services (not labelled part-of=marketbill). */
 const infrastructureSelector = 'app.kubernetes.io/part-of!=marketbill';
 
 /**
- * Infrastructure first: everything but the five services is applied and awaited before skaffold
- * deploys the services. Services that find Kafka, the registry or Postgres missing at start exit
- * today (issue 10 item 4, in progress elsewhere); skaffold's status check treats that as a failed
- * deploy. Waiting for the infrastructure first stays correct once the services wait themselves —
- * it only stops being necessary.
+ * The stateful infrastructure first: Postgres, Kafka and S3 (with the Services, ConfigMaps and
+ * Secrets they need) are applied and awaited before skaffold deploys everything else. Services that
+ * find Kafka or Postgres missing at start exit today (issue 10 item 4, in progress elsewhere), and
+ * Kafka takes minutes to start on two shared cores. Only the StatefulSets: skaffold leaves their pod
+ * templates alone (skaffold.yaml's resourceSelector), while a Deployment applied here would be rolled
+ * again by skaffold's per-run label — the registry among them, under services already connected to
+ * it. Once the services wait for their dependencies this only stops being necessary.
  */
 export async function applyInfrastructure(tools: Tools, rendered: Rendered): Promise<{ workloads: string[]; applied: boolean }> {
-  // On a cluster where skaffold deployed before, the infrastructure runs already: applying it again
-  // here (without skaffold's run-id label) would only restart it.
-  const expected = (rendered.text.match(/^kind: (Deployment|StatefulSet)$/gm) ?? []).length - 5;
-  const ready = () => {
-    const list = JSON.parse(kubectl(tools, ['get', 'deployments,statefulsets', '-l', infrastructureSelector, '-o', 'json'], { namespaced: true })) as {
-      items: { kind: string; metadata: { name: string }; spec: { replicas?: number }; status: { readyReplicas?: number } }[];
-    };
-    return { names: list.items.map((i) => `${i.kind.toLowerCase()}.apps/${i.metadata.name}`), ready: list.items.length >= expected && list.items.every((i) => (i.status.readyReplicas ?? 0) >= (i.spec.replicas ?? 1)) };
-  };
-  let state = { names: [] as string[], ready: false };
+  const documents = rendered.text.split(/^---$/m).filter((d) => !/^kind: Deployment$/m.test(d));
+  const statefulSets = documents.filter((d) => /^kind: StatefulSet$/m.test(d)).length;
+  const list = () =>
+    (JSON.parse(kubectl(tools, ['get', 'statefulsets', '-l', infrastructureSelector, '-o', 'json'])) as {
+      items: { metadata: { name: string }; spec: { replicas?: number }; status: { readyReplicas?: number } }[];
+    }).items;
   try {
-    state = ready();
+    const running = list();
+    // On a cluster where skaffold deployed before they run already: nothing to wait for.
+    if (running.length >= statefulSets && running.every((i) => (i.status.readyReplicas ?? 0) >= (i.spec.replicas ?? 1))) {
+      return { workloads: running.map((i) => `statefulset/${i.metadata.name}`), applied: false };
+    }
   } catch {
     // no namespace yet
   }
-  if (state.ready) return { workloads: state.names, applied: false };
-  kubectl(tools, ['apply', '-l', infrastructureSelector, '-f', '-'], { input: rendered.text, namespaced: false });
-  const workloads = kubectl(tools, ['get', 'deployments,statefulsets', '-l', infrastructureSelector, '-o', 'name']).trim().split('\n').filter(Boolean);
+  kubectl(tools, ['apply', '-l', infrastructureSelector, '-f', '-'], { input: documents.join('---'), namespaced: false });
+  const workloads = list().map((i) => `statefulset/${i.metadata.name}`);
   for (const workload of workloads) {
     await waitFor(`${workload} to roll out`, () => {
       try {
