@@ -51,6 +51,11 @@ module.exports = tseslint.config(
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The trace viewer's page script runs in the browser (Jaeger serves it as it is).
+    files: ['tools/stack/jaeger-ui/**/*.js'],
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
+  },
   ...SERVICES.flatMap((service) => {
     const otherServices = {
       group: SERVICES.filter((s) => s !== service).flatMap((s) => [`@marketbill/${s}`, `@marketbill/${s}/*`, `**/${s}/src/**`]),

@@ -55,7 +55,7 @@ export function codeFromNotifierLog(text: string, phone: string, since: number):
 
 const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
+export async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => undefined);

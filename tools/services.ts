@@ -32,7 +32,22 @@ function secret(name: string): string {
   return all[name] as string;
 }
 
-/** services/<name>/local.env with `${secret:NAME}` resolved. */
+/**
+ * The local port of each service: MB_SERVICE_PORT_BASE (default 8080) plus its place in this list,
+ * so two checkouts on one machine run side by side with different bases.
+ */
+const portOrder: ServiceName[] = ['ordering', 'catalog', 'billing', 'notifier', 'auction-ingest'];
+
+function servicePortOf(name: string): number {
+  const raw = process.env.MB_SERVICE_PORT_BASE;
+  const base = raw === undefined || raw === '' ? 8080 : Number(raw);
+  if (!Number.isInteger(base) || base < 1 || base > 65530) throw new Error(`MB_SERVICE_PORT_BASE=${raw} is not a port number`);
+  const index = portOrder.indexOf(name as ServiceName);
+  if (index < 0) throw new Error(`local.env names \${port:${name}}, but there is no service ${name}`);
+  return base + index;
+}
+
+/** services/<name>/local.env with `${secret:NAME}` and `${port:SERVICE}` resolved. */
 export function localEnv(name: ServiceName): Record<string, string> {
   const file = path.join(repoRoot, 'services', name, 'local.env');
   const env: Record<string, string> = {};
@@ -40,7 +55,9 @@ export function localEnv(name: ServiceName): Record<string, string> {
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     const m = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
     if (!m) continue;
-    env[m[1] as string] = (m[2] as string).replace(/\$\{secret:([A-Z0-9_]+)\}/g, (_, n: string) => secret(n));
+    env[m[1] as string] = (m[2] as string)
+      .replace(/\$\{secret:([A-Z0-9_]+)\}/g, (_, n: string) => secret(n))
+      .replace(/\$\{port:([a-z-]+)\}/g, (_, n: string) => String(servicePortOf(n)));
   }
   return env;
 }

@@ -1,9 +1,10 @@
 // `npm run status`: what runs, where, and its log.
 import { stackStatus } from './stack/index.ts';
+import { jaegerStatus } from './stack/jaeger.ts';
 import { logPath } from './stack/paths.ts';
 import { serviceNames, servicePort, serviceRunning } from './services.ts';
 
-const rows = (await stackStatus()).map((r) => [r.component, r.state, r.pid ? String(r.pid) : '-', r.address, r.log]);
+const rows = [...(await stackStatus()), await jaegerStatus()].map((r) => [r.component, r.state, r.pid ? String(r.pid) : '-', r.address, r.log]);
 for (const name of serviceNames) {
   const pid = serviceRunning(name);
   rows.push([name, pid ? 'running' : 'stopped', pid ? String(pid) : '-', `http://127.0.0.1:${servicePort(name)}`, logPath(`svc-${name}`).replace(`${process.cwd()}/`, '')]);

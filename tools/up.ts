@@ -5,13 +5,19 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureStack } from './stack/index.ts';
+import { ensureJaeger } from './stack/jaeger.ts';
 import { repoRoot } from './stack/paths.ts';
 import { serviceCommandEnv, serviceNames, servicePort, startService } from './services.ts';
 
 const log = (m: string) => process.stderr.write(`up: ${m}\n`);
 const started = Date.now();
 
-const stack = await ensureStack();
+const infrastructure = await ensureStack();
+// The trace viewer: built from its Go module on a machine's first `up` (minutes, once), then ~1 s.
+const jaeger = await ensureJaeger({ log });
+log(`jaeger ${jaeger.reused ? 'already running' : 'ready'}: UI ${jaeger.uiUrl}, OTLP ${jaeger.otlpEndpoint}`);
+// Every service exports its traces to it (OTLP/HTTP), the seed-demo command included.
+const stack = { ...infrastructure, OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint };
 log('building the services (tsc -b)');
 const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b'], { cwd: repoRoot, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -42,6 +48,7 @@ MarketBill is up (${((Date.now() - started) / 1000).toFixed(1)} s).
   REST edge      ${edge}/v1
   Swagger UI     ${edge}/docs
   OpenAPI        ${edge}/openapi.json
+  Traces         ${jaeger.uiUrl}  (Jaeger; npm run demo prints its order's trace)
 ${serviceNames.map((n) => `  ${n.padEnd(14)} http://127.0.0.1:${servicePort(n)}/health/ready`).join('\n')}
 
 ${demoLines.filter(Boolean).join('\n\n')}

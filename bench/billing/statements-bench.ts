@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--big')) return bigStatement();
   const quick = process.argv.includes('--quick');
   const report: Array<[string, string]> = [];
-  await store.ensureBucket();
+  await store.checkBucket({ create: true });
   const fonts = loadStatementFonts();
   const single = content(8);
 

@@ -16,6 +16,16 @@ import { isOurs, markerArg, readPid, removePid, StackError, startDetached, tailL
 const component = 'registry';
 
 /**
+ * The registry-wide compatibility level. Apicurio's default is NONE (Confluent's is BACKWARD), and
+ * a level set per subject protects only subjects that our client registered: a subject first made
+ * by anything else (curl, another tool, a new service) would take any change. So the global level
+ * is BACKWARD too: APICURIO_RULES_GLOBAL_COMPATIBILITY makes it the default of a fresh registry
+ * (the kind manifest sets the same variable), and every start checks the stored level and puts it
+ * back if it was changed (the level lives in the registry's database, which outlives restarts).
+ */
+export const globalCompatibility = 'BACKWARD';
+
+/**
  * Apicurio 3.3.x classes are Java 21 bytecode (class file 65): on OpenJDK 17 it dies at boot with
  * UnsupportedClassVersionError. Checked by running it; javaFor() picks a newer JDK when needed.
  */
@@ -52,6 +62,11 @@ export function findRunnerJar(root: string): string {
   throw new StackError(component, `no quarkus-run.jar or *-runner.jar under ${shown(root)}; delete that folder to fetch again`);
 }
 
+/** How to launch Apicurio (tests start a second, TLS and basic-auth instance of it: @marketbill/testing). */
+export function registryLauncher(log: Log): { javaBin: string; jar: string } {
+  return { javaBin: javaFor(component, minJava, log).bin, jar: findRunnerJar(appDir()) };
+}
+
 export function registryUrl(port: number): string {
   return `http://${host}:${port}/apis/ccompat/v7`;
 }
@@ -78,6 +93,7 @@ export async function ensureRegistry(o: RegistryOptions): Promise<RegistryInfo> 
     }
     const failure = await waitUntil(() => registryReady(o.port), { timeoutMs: o.timeoutMs, abortIf: () => (isOurs(pid, component) ? undefined : 'exited') });
     if (failure) throw new StackError(component, `pid ${pid} runs but ${url}/subjects does not answer 200: ${failure}`, log);
+    await ensureGlobalCompatibility(url, o.log);
     return { url, reused: true, pid };
   }
   removePid(component);
@@ -101,6 +117,7 @@ export async function ensureRegistry(o: RegistryOptions): Promise<RegistryInfo> 
     APICURIO_DATASOURCE_JDBC_INITIAL_SIZE: '1',
     APICURIO_DATASOURCE_JDBC_MIN_SIZE: '1',
     APICURIO_DATASOURCE_JDBC_MAX_SIZE: '5',
+    APICURIO_RULES_GLOBAL_COMPATIBILITY: globalCompatibility,
   };
   const args = [
     '-Xms128m',
@@ -119,7 +136,18 @@ export async function ensureRegistry(o: RegistryOptions): Promise<RegistryInfo> 
   const started = startDetached(component, java.bin, args, { cwd: home, env });
   const failure = await waitUntil(() => registryReady(o.port), { timeoutMs: o.timeoutMs, abortIf: started.exited });
   if (failure) throw new StackError(component, `${failure}\n${tailLog(log, 15)}`, log);
+  await ensureGlobalCompatibility(url, o.log);
   return { url, reused: false, pid: started.pid };
+}
+
+/** Reads the global compatibility level (ccompat `GET /config`) and sets it when it is another. */
+async function ensureGlobalCompatibility(url: string, log: Log): Promise<void> {
+  const headers = { 'content-type': 'application/vnd.schemaregistry.v1+json' };
+  const current = (await (await fetch(`${url}/config`, { signal: AbortSignal.timeout(5_000) })).json()) as { compatibilityLevel?: string };
+  if (current.compatibilityLevel === globalCompatibility) return;
+  const put = await fetch(`${url}/config`, { method: 'PUT', headers, body: JSON.stringify({ compatibility: globalCompatibility }), signal: AbortSignal.timeout(5_000) });
+  if (put.status !== 200) throw new StackError(component, `could not set the global compatibility to ${globalCompatibility}: ${put.status} ${await put.text()}`);
+  log(`registry: global compatibility was ${current.compatibilityLevel ?? 'unset'}; set to ${globalCompatibility}`);
 }
 
 function readJson(file: string): { port: number } | undefined {

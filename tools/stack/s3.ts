@@ -65,6 +65,16 @@ function properties(o: { port: number; dataDir: string; credentials: S3Credentia
     `s3proxy.credential=${o.credentials.secretAccessKey}`,
     'jclouds.provider=filesystem',
     `jclouds.filesystem.basedir=${o.dataDir}`,
+    // Browsers: a web front end on a loopback origin (the dev server on :3000, the browser test's
+    // page on a free port) fetches statement PDFs through presigned links, cross-origin. S3Proxy
+    // matches each origin against these regular expressions (space-separated, whole origin);
+    // only reads, and Content-Disposition exposed so the page can keep the file name. In
+    // production the bucket's own CORS rules list the web origins (services/billing/README.md).
+    // (A .properties file reads a backslash as an escape: `\\.` here is the regex's `\.`.)
+    String.raw`s3proxy.cors-allow-origins=https?://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[0-9]{1,5})?`,
+    's3proxy.cors-allow-methods=GET HEAD',
+    's3proxy.cors-allow-headers=Range',
+    's3proxy.cors-exposed-headers=Content-Disposition Content-Length Content-Type ETag',
     '',
   ].join('\n');
 }

@@ -17,6 +17,8 @@ export interface RunningSystem {
   env: Record<ServiceName, Record<string, string>>;
   /** What each service printed (JSON log lines), for assertions. */
   output: Record<ServiceName, string[]>;
+  /** Each service's process (its pid proves a service was not restarted). */
+  processes: Record<ServiceName, ChildProcess>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,8 @@ export interface SystemOptions {
   perService?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Services to start (default: all five, in dependency order). */
   services?: ServiceName[];
+  /** Wait until every service answers /health/ready (default true; false: return once spawned). */
+  waitUntilReady?: boolean;
 }
 
 const repoRoot = (() => {
@@ -49,19 +53,23 @@ function freePort(): Promise<number> {
 
 /**
  * services/<name>/local.env, with each `${secret:NAME}` replaced by a fresh random value for this
- * run (the same NAME gets the same value in every service, as `npm run up` does).
+ * run (the same NAME gets the same value in every service, as `npm run up` does) and each
+ * `${port:SERVICE}` by the free port this run gave that service.
  */
-function localEnv(name: ServiceName, secrets: Map<string, string>): Record<string, string> {
+function localEnv(name: ServiceName, secrets: Map<string, string>, ports: Partial<Record<ServiceName, number>>): Record<string, string> {
   const file = join(repoRoot, 'services', name, 'local.env');
   const env: Record<string, string> = {};
   if (!existsSync(file)) return env;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
     if (!m) continue;
-    env[m[1] as string] = (m[2] as string).replace(/\$\{secret:([A-Z0-9_]+)\}/g, (_, n: string) => {
-      if (!secrets.has(n)) secrets.set(n, randomBytes(32).toString('base64url'));
-      return secrets.get(n) as string;
-    });
+    env[m[1] as string] = (m[2] as string)
+      .replace(/\$\{secret:([A-Z0-9_]+)\}/g, (_, n: string) => {
+        if (!secrets.has(n)) secrets.set(n, randomBytes(32).toString('base64url'));
+        return secrets.get(n) as string;
+      })
+      // A service this run does not start gets port 9 (discard): calls to it fail at once.
+      .replace(/\$\{port:([a-z-]+)\}/g, (_, n: string) => String(ports[n as ServiceName] ?? 9));
   }
   return env;
 }
@@ -91,10 +99,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   };
   const env = {} as Record<ServiceName, Record<string, string>>;
   const output = {} as Record<ServiceName, string[]>;
+  const processes = {} as Record<ServiceName, ChildProcess>;
   const children: ChildProcess[] = [];
   for (const name of names) {
     env[name] = {
-      ...localEnv(name, secrets),
+      ...localEnv(name, secrets, ports),
       ...shared,
       HTTP_PORT: String(ports[name]),
       DATABASE_SCHEMA: `${run}_${name.replace(/-/g, '_')}`,
@@ -107,9 +116,18 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines = output[name];
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
+    // Whole lines only: a JSON log line may arrive in two chunks.
+    for (const stream of [child.stdout, child.stderr]) {
+      let partial = '';
+      stream?.setEncoding('utf8').on('data', (d: string) => {
+        const parts = `${partial}${d}`.split('\n');
+        partial = parts.pop() ?? '';
+        lines.push(...parts.filter(Boolean));
+      });
+      stream?.on('end', () => partial && lines.push(partial));
+    }
     children.push(child);
+    processes[name] = child;
   }
   const stop = async () => {
     await Promise.all(
@@ -125,7 +143,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     );
   };
   try {
-    for (const name of names) {
+    for (const name of options.waitUntilReady === false ? [] : names) {
       const child = children[names.indexOf(name)] as ChildProcess;
       const outcome = await waitFor(
         async () => {
@@ -141,5 +159,5 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     await stop();
     throw error;
   }
-  return { urls, env, output, stop };
+  return { urls, env, output, processes, stop };
 }

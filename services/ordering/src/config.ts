@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { flag, loadConfig, messagingEnv, platformEnv, port, positiveInt, toRuntimeConfig, type Env } from '@marketbill/platform/config';
+import { flag, list, loadConfig, messagingEnv, platformEnv, port, positiveInt, toRuntimeConfig, type Env } from '@marketbill/platform/config';
+import { isSerialisedOrigin } from './entry-points/http/cors';
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -38,6 +39,10 @@ export const envSchema = z.object({
   NOTIFIER_TIMEOUT_MS: positiveInt().default(2_000).describe('Time-out of one call to the notifier (the admin SMS log).'),
   DEFAULT_CUTOFF_TIME: z.string().regex(HH_MM).default('22:00').describe('Cutoff (HH:MM, Asia/Seoul) of a new wholesaler: open carts are ordered then.'),
   CUTOFF_JOB_ENABLED: flag().default(true).describe('Run the cutoff job (every minute, Asia/Seoul) in this process.'),
+  CORS_ALLOWED_ORIGINS: list()
+    .pipe(z.array(z.string().refine(isSerialisedOrigin, 'an origin as browsers send it: http(s)://host[:port], no path, no trailing slash, no wildcard')))
+    .default([])
+    .describe('Comma-separated web origins whose pages may call the API from a browser (CORS); empty = none. Exact matches only.'),
   DEMO_PASSWORD: z
     .string()
     .min(16)
@@ -69,6 +74,7 @@ const configSchema = envSchema.transform((e) => ({
   billing: { url: e.BILLING_URL, timeoutMs: e.BILLING_TIMEOUT_MS },
   notifier: { url: e.NOTIFIER_URL, timeoutMs: e.NOTIFIER_TIMEOUT_MS },
   cutoff: { defaultTime: e.DEFAULT_CUTOFF_TIME, jobEnabled: e.CUTOFF_JOB_ENABLED },
+  cors: { allowedOrigins: e.CORS_ALLOWED_ORIGINS },
   demoPassword: e.DEMO_PASSWORD,
 }));
 

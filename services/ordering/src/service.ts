@@ -6,6 +6,7 @@ import { createNotifierClient } from './clients/notifier-client';
 import type { Config } from './config';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
+import { corsMiddleware } from './entry-points/http/cors';
 import { createPublicApi, type PublicApi } from './entry-points/http/public-api';
 import { subscriptions } from './entry-points/messaging/subscriptions';
 import { createCutoffJob } from './entry-points/schedule/cutoff-job';
@@ -26,7 +27,10 @@ export async function createService(config: Config, options: { onClosed?: () => 
     config: config.runtime,
     entities,
     migrations,
-    publishes: ['order.placed', 'order.updated', 'connection.requested', 'connection.decided', 'account.verification.requested', 'wholesaler.profile.updated'],
+    // CORS runs before the body parser so that every answer a browser gets, a 400 for a malformed
+    // body included, carries the headers it needs to read it.
+    beforeBody: [corsMiddleware(config.cors.allowedOrigins)],
+    publishes: ['order.placed', 'order.updated', 'connection.requested', 'connection.decided', 'account.verification.requested', 'wholesaler.profile.updated', 'retailer.profile.updated'],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });

@@ -13,6 +13,12 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   /** Express `trust proxy` setting, for the client address behind an ingress. */
   trustProxy?: boolean | number | string;
+  /**
+   * Middleware that must see every request before its body is parsed, e.g. CORS: a browser can
+   * read an error answer (a malformed body's 400, a 413) only when it carries the CORS headers,
+   * and the body parser answers those before any later middleware runs.
+   */
+  beforeBody?: RequestHandler[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -62,6 +68,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+  for (const handler of options.beforeBody ?? []) app.use(handler);
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
   return app;
 }

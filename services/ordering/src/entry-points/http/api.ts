@@ -39,10 +39,10 @@ export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
         const answer = await runIdempotent(ctx, actor.accountId, key, { method: spec.method, path: req.originalUrl, body: req.body }, spec.status, respond, (c) =>
           spec.run({ ...input, ctx: c }),
         );
-        send(res, answer.status, answer.body);
+        send(res, answer.status, answer.body, spec);
         return;
       }
-      send(res, spec.status, respond(await spec.run(input)));
+      send(res, spec.status, respond(await spec.run(input)), spec);
     });
   }
   // A known path with another method: 405 with Allow, not a 404 (the resource exists).
@@ -57,7 +57,8 @@ export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
   return router;
 }
 
-function send(res: Response, status: number, body: unknown): void {
+function send(res: Response, status: number, body: unknown, spec: RouteSpec): void {
+  if (status === 201 && spec.location && body && typeof body === 'object') res.setHeader('Location', spec.location(body as Record<string, unknown>));
   if (status === 204 || body === undefined) {
     res.status(status).end();
     return;

@@ -34,7 +34,8 @@ export interface RouteSpec<
   path: string;
   operationId: string;
   summary: string;
-  description?: string;
+  /** What it does, who may, and every rule the server enforces that the schemas cannot say. */
+  description: string;
   tags: string[];
   /** `public`: no token (sign-up, sign-in …); otherwise a bearer access token is required. */
   auth: 'public' | 'bearer';
@@ -42,6 +43,8 @@ export interface RouteSpec<
   roles?: readonly Role[];
   /** Honours `Idempotency-Key`: a retry with the same key and body gets the first answer, and changes nothing. */
   idempotent?: boolean;
+  /** Passes `Idempotency-Key` on to the service that keeps it (billing); documented, not stored here. */
+  forwardsIdempotencyKey?: boolean;
   params?: P;
   query?: Q;
   body?: B;
@@ -50,8 +53,25 @@ export interface RouteSpec<
   response?: z.ZodType;
   /** Error statuses worth documenting beyond 400/401/500. */
   errors?: number[];
+  /** For a 201: the path where the created resource is read, sent as `Location` (from the body sent). */
+  location?(body: Record<string, unknown>): string;
+  /**
+   * OpenAPI links from the success answer to the operations that read or act on what it returned,
+   * so a stateful client (or a test generator) can follow them: name → link.
+   */
+  links?: Record<string, OpenApiLink>;
+  /** Request body examples by name; each must pass `body` (checked in openapi.test.ts). */
+  examples?: Record<string, { summary: string; value: unknown }>;
   run(input: RouteInput<P, Q, B>): Promise<R>;
   respond?(result: R): unknown;
+}
+
+/** An OpenAPI link: the target operation and where its parameters come from (runtime expressions). */
+export interface OpenApiLink {
+  operationId: string;
+  description: string;
+  /** Parameter name → `$response.body#/id`, `$request.path.orderId`, … */
+  parameters?: Record<string, string>;
 }
 
 /** Declares a route with its types inferred from the schemas. */

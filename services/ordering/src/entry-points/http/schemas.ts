@@ -81,13 +81,17 @@ const phone = z
   .regex(/^(\+82[ -]?|0)1[016789][ -]?\d{3,4}[ -]?\d{4}$/, 'A Korean mobile number, 01X-XXXX-XXXX.')
   .describe('Korean mobile number: 010-1234-5678, 01012345678 or +82 10-1234-5678.');
 const password = text(200, 1);
-/** A new password, as far as a pattern can say it (the service also refuses one containing the phone number). */
+/**
+ * A new password, as far as a pattern can say it. The rule that spans two fields — it must not
+ * contain the phone number's eight digits after 01X — JSON Schema cannot express, so the
+ * description says it and the service checks it (domain/password-policy.ts).
+ */
 const newPassword = z
   .string()
   .min(8)
   .max(128)
   .regex(/^(?=.*[A-Za-z\u3131-\u318E\uAC00-\uD7A3])(?=.*[0-9])\S+$/, 'A letter, a digit, no spaces.')
-  .describe('8–128 characters with a letter and a digit, no spaces, not containing the phone number.');
+  .describe('8–128 characters with a letter (Latin or Hangul) and a digit, no whitespace, and not containing the phone number’s eight digits after 01X (for 010-1234-5678: 12345678).');
 
 export const VerificationRequest = request(
   'VerificationRequest',
@@ -105,15 +109,23 @@ export const SignUpRequest = request(
     password: newPassword,
     role: z.enum(SIGN_UP_ROLES),
     invitationCode: text(40).optional().describe('Required for WHOLESALER_STAFF: the code from the owner.'),
+  })
+  // Staff join through their owner's invitation: the code is required for that role.
+  .meta({
+    if: { properties: { role: { const: 'WHOLESALER_STAFF' } }, required: ['role'] },
+    then: { required: ['invitationCode'], properties: { invitationCode: { minLength: 1 } } },
   }),
 );
 export const SignInRequest = request('SignInRequest', z.object({ phone, password }));
 export const RefreshRequest = request('RefreshRequest', z.object({ refreshToken: text(200, 1) }));
 export const PasswordResetRequest = request(
   'PasswordResetRequest',
-  z.object({ verificationId: id(), code: z.string().regex(/^\d{6}$/, 'Six digits.'), phone, newPassword }),
+  z.object({ verificationId: id(), code: z.string().regex(/^\d{6}$/, 'Six digits.'), phone, newPassword }).describe('`newPassword` must not contain the eight digits of `phone` after 01X.'),
 );
-export const PasswordChangeRequest = request('PasswordChangeRequest', z.object({ currentPassword: password, newPassword }));
+export const PasswordChangeRequest = request(
+  'PasswordChangeRequest',
+  z.object({ currentPassword: password, newPassword }).describe('`newPassword` must not contain the eight digits of the account’s phone after 01X.'),
+);
 
 export const Account = response(
   'Account',
@@ -144,7 +156,10 @@ export const SignedUp = response('SignedUp', z.object({ account: Account, tokens
 export const BusinessProfileInput = request(
   'BusinessProfileInput',
   z.object({
-    businessNumber: z.string().regex(/^\d{3}-?\d{2}-?\d{5}$/, '10 digits, dashes allowed (123-45-67890).'),
+    businessNumber: z
+      .string()
+      .regex(/^\d{3}-?\d{2}-?\d{5}$/, '10 digits, dashes allowed (123-45-67890).')
+      .describe('사업자등록번호: 10 digits (dashes allowed) whose last digit is the valid check digit of the first nine.'),
     companyName: nonBlank(100),
     representative: nonBlank(50),
     address: nonBlank(200),
@@ -193,6 +208,40 @@ export const SettingsInput = request('WholesalerSettingsInput', z.object({ cutof
 export const Invitation = response('StaffInvitation', z.object({ id: id(), code: z.string().describe('Shown once: give it to the staff member.'), expiresAt: instant() }));
 export const StaffList = response('StaffList', z.object({ items: z.array(Account) }));
 
+// ── retailers ──────────────────────────────────────────────────────────────────────────────────
+export const RetailerProfileInput = request(
+  'RetailerProfileInput',
+  z.object({
+    businessNumber: z.string().regex(/^\d{3}-?\d{2}-?\d{5}$/, '10 digits, dashes allowed (123-45-67890).').describe('사업자등록번호; the check digit must be valid.'),
+    companyName: nonBlank(100).describe('상호, printed in full on statements.'),
+    representative: nonBlank(50).describe('대표자.'),
+    address: nonBlank(200).describe('사업장 주소.'),
+    businessType: text(50).nullable().optional().describe('업태 (optional).'),
+    businessItem: text(50).nullable().optional().describe('종목 (optional).'),
+  }),
+);
+export const RetailerProfile = response(
+  'RetailerProfile',
+  z.object({
+    businessNumber: z.string(),
+    companyName: z.string(),
+    representative: z.string(),
+    address: z.string(),
+    businessType: z.string().nullable(),
+    businessItem: z.string().nullable(),
+    version: z.int(),
+    updatedAt: instant(),
+  }),
+);
+export const Retailer = response(
+  'Retailer',
+  z.object({
+    id: id(),
+    name: z.string().describe('Shop name.'),
+    profile: RetailerProfile.nullable().describe('The business profile printed as 공급받는자 on statements; null until saved (statements then print the name only).'),
+  }),
+);
+
 // ── connections ─────────────────────────────────────────────────────────────────────────────────
 const connectionStatus = z.enum(['APPLYING', 'CONFIRMED', 'REJECTED']);
 export const ConnectionInput = request('ConnectionApplication', z.object({ wholesalerId: id() }));
@@ -207,6 +256,13 @@ export const connectionQuery = z.object({ ...pageQuery, status: connectionStatus
 
 // ── carts ───────────────────────────────────────────────────────────────────────────────────────
 const fulfilmentMethod = z.enum(['PICKUP', 'DELIVERY']);
+/** JSON Schema for "a string with something other than whitespace": what a delivery address must be. */
+const NON_BLANK = { type: 'string', pattern: '\\S' };
+/** A delivery needs an address: when `method` is DELIVERY, `address` is required and not blank. */
+const deliveryNeedsAddress = {
+  if: { properties: { method: { const: 'DELIVERY' } }, required: ['method'] },
+  then: { required: ['address'], properties: { address: NON_BLANK } },
+};
 export const CartLineInput = request(
   'CartLineInput',
   z.object({ varietyId: id(), grade, quantity: quantity(), memo: memo().optional() }),
@@ -219,7 +275,10 @@ export const CartUpdate = request(
   'CartUpdate',
   z.object({
     memo: memo().optional(),
-    fulfilment: z.object({ method: fulfilmentMethod, address: text(200).nullable().optional() }).optional(),
+    fulfilment: z
+      .object({ method: fulfilmentMethod, address: text(200).nullable().optional().describe('Required, not blank, for DELIVERY; dropped for PICKUP.') })
+      .meta(deliveryNeedsAddress)
+      .optional(),
   }),
 );
 export const Cart = response(
@@ -284,12 +343,24 @@ export const orderQuery = z.object({
 });
 export const LinePricesInput = request(
   'LinePricesInput',
-  z.object({ lines: z.array(z.object({ lineId: id(), unitPrice: money().nullable() })).min(1).max(500) }),
+  z.object({
+    lines: z
+      .array(z.object({ lineId: id(), unitPrice: money().nullable().describe('KRW per unit; null clears the price.') }))
+      .min(1)
+      .max(500)
+      .describe('Each lineId at most once (JSON Schema cannot say "unique by one property": the service refuses repeats at `lines`).'),
+  }),
 );
+/** 배송비 is the shipping-fee line's name: a custom line may not take it (setShippingFee sets that line). */
+const customItemName = () =>
+  nonBlank(100).meta({
+    description: 'Free text, not blank, and not 배송비 (the shipping-fee line has its own operation).',
+    not: { pattern: '^\\s*배송비\\s*$' },
+  });
 export const CustomLineInput = request(
   'CustomLineInput',
   z.object({
-    itemName: nonBlank(100),
+    itemName: customItemName(),
     varietyName: text(100).optional(),
     grade: grade.nullable().optional(),
     quantity: quantity(),
@@ -300,7 +371,7 @@ export const CustomLineInput = request(
 export const CustomLineChange = request(
   'CustomLineChange',
   z.object({
-    itemName: nonBlank(100).optional(),
+    itemName: customItemName().optional(),
     varietyName: text(100).optional(),
     grade: grade.nullable().optional(),
     quantity: quantity().optional(),
@@ -314,8 +385,10 @@ export const FulfilmentInput = request(
   z.object({
     state: z.enum(['READY', 'PICKED_UP', 'DELIVERED']).optional(),
     method: fulfilmentMethod.optional(),
-    address: text(200).nullable().optional(),
-  }),
+    address: text(200).nullable().optional().describe('For DELIVERY: not blank, given here or already on the order. Changes only while PENDING.'),
+  })
+  // Switching to DELIVERY with an address in the same request: the address must not be blank.
+  .meta({ if: { properties: { method: { const: 'DELIVERY' } }, required: ['method', 'address'] }, then: { properties: { address: NON_BLANK } } }),
 );
 const Suggestion = z
   .object({
@@ -426,11 +499,15 @@ export const varietyQuery = z.object({
   q: text(50).optional().describe('Part of the item or variety name; 초성 (ㅈㅁ) matches too.'),
   itemId: id().optional(),
   category: category.optional(),
-  buyableFrom: day().optional().describe('Auctioned on or after this day.'),
-  buyableTo: day().optional().describe('Auctioned on or before this day.'),
+  buyableFrom: day().optional().describe('Auctioned on or after this day; not after buyableTo.'),
+  buyableTo: day().optional().describe('Auctioned on or before this day; not before buyableFrom.'),
   sort: z.enum(['name', '-lastAuctionDate', 'latestAvgPrice', '-latestAvgPrice']).optional(),
 });
-export const priceHistoryQuery = z.object({ grade: text(20, 1), from: day().optional(), to: day().optional() });
+export const priceHistoryQuery = z.object({
+  grade: text(20, 1).describe('Auction grade as the aT data names it (특1, 상, …).'),
+  from: day().optional().describe('First day, inclusive; not after `to`; at most 366 days before `to`. Default: 89 days before `to`.'),
+  to: day().optional().describe('Last day, inclusive. Default: 89 days after `from`, or today (Asia/Seoul) without `from`.'),
+});
 export const VarietyCuration = request(
   'VarietyCuration',
   z.object({ colour: text(30).nullable().optional(), imageUrls: z.array(z.url({ protocol: /^https$/ }).max(500)).max(10).optional() }),
@@ -534,7 +611,10 @@ export const Ledger = response(
     ),
   }),
 );
-export const ledgerQuery = z.object({ retailerId: id().optional(), wholesalerId: id().optional() });
+export const ledgerQuery = z.object({
+  retailerId: id().optional().describe('Wholesaler side (owner or staff): the retailer. Required for them.'),
+  wholesalerId: id().optional().describe('Retailer side: the wholesaler. Required for a retailer.'),
+});
 export const PaymentInput = request(
   'PaymentInput',
   z
