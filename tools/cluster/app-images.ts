@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { javaFor } from '../stack/java.ts';
+import { ensureJaegerBinary, jaegerImageTag, jaegerVersion } from '../stack/jaeger.ts';
 import { fetchKafka, kafkaVersion } from '../stack/kafka.ts';
 import { distDir } from '../stack/paths.ts';
 import { findRunnerJar, fetchRegistry, apicurioVersion } from '../stack/registry.ts';
@@ -181,22 +182,6 @@ function otelcolRecipe(tag: string): GoRecipe {
   };
 }
 
-/** `docker image` tag 2.x of Jaeger ↔ the Go module's v1 tag of the same release (CHANGELOG.md). */
-const jaegerModuleVersions: Record<string, string> = { [versions.jaeger]: versions.jaegerModule };
-
-function jaegerRecipe(tag: string): GoRecipe {
-  const moduleVersion = jaegerModuleVersions[tag];
-  if (!moduleVersion) throw new ClusterError(`no Go module version known for jaegertracing/jaeger:${tag}; add it to jaegerModuleVersions (see Jaeger's CHANGELOG.md)`);
-  return {
-    name: 'jaeger',
-    version: moduleVersion,
-    module: 'github.com/jaegertracing/jaeger',
-    packages: [{ path: './cmd/jaeger' }],
-    // scripts/makefiles/BuildInfo.mk stamps the v2 version for the jaeger binary.
-    ldflags: [`-X github.com/jaegertracing/jaeger/internal/version.latestVersion=v${tag}`],
-  };
-}
-
 const otelcol: Builder = async (engine, image) => {
   const { tag } = repositoryAndTag(image);
   const dir = await buildGo(otelcolRecipe(tag));
@@ -205,10 +190,15 @@ const otelcol: Builder = async (engine, image) => {
   await buildImage(engine, { tag: image, context });
 };
 
+// The very binary the local stack runs (tools/stack/jaeger.ts, one build per machine): the kind
+// cluster's trace viewer is the local stack's, and a cold machine builds Jaeger once, not twice.
 const jaeger: Builder = async (engine, image) => {
   const { tag } = repositoryAndTag(image);
-  const dir = await buildGo(jaegerRecipe(tag));
-  const context = stageContext('jaeger', 'jaeger', { jaeger: path.join(dir, 'jaeger'), 'ca-certificates.crt': caBundle(), 'tmp/.keep': { text: '' } });
+  if (tag !== jaegerImageTag) {
+    throw new ClusterError(`the manifests name jaegertracing/jaeger:${tag}, but the local stack runs Jaeger ${jaegerImageTag} (module ${jaegerVersion}): make them agree`);
+  }
+  const { binary } = await ensureJaegerBinary((line) => info(line));
+  const context = stageContext('jaeger', 'jaeger', { jaeger: binary, 'ca-certificates.crt': caBundle(), 'tmp/.keep': { text: '' } });
   await buildImage(engine, { tag: image, context });
 };
 

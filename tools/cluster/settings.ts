@@ -40,9 +40,6 @@ export const versions = {
   localPathProvisioner: 'v0.0.30',
   /** The core distribution otel/opentelemetry-collector:<version> (collector-releases tag). */
   otelcol: '0.140.0',
-  /** jaegertracing/jaeger:2.11.0 is built from the Go module's v1.74.0 tag (Jaeger tags v1 and v2 together). */
-  jaeger: '2.11.0',
-  jaegerModule: 'v1.74.0',
   skaffold: 'v2.16.1',
   debianSuite: 'bookworm',
 } as const;
