@@ -1,5 +1,10 @@
-import { describe, expect, it } from '@jest/globals';
-import { checkCommon, checkDockerfileDropsTestCode, checkLocal, checkProduction, type K8sObject } from './deploy-checks.ts';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { envSchema as auctionEnv, readConfig as readAuctionConfig } from '../services/auction-ingest/src/config.ts';
+import { envSchema as billingEnv, readConfig as readBillingConfig } from '../services/billing/src/config.ts';
+import { checkCommon, checkDockerfileDropsTestCode, checkLocal, checkProduction, checkServiceEnvironments, type K8sObject, type ServiceConfig } from './deploy-checks.ts';
 
 // Small rendered objects: each test takes a correct deployment and breaks it the way issue 10 found it.
 const artifacts = ['marketbill/ordering'];
@@ -100,7 +105,7 @@ describe('checkCommon', () => {
 });
 
 describe('checkLocal', () => {
-  const versions = { kafka: '4.4.0', apicurio: '3.3.3', s3proxy: '4.1.0', postgresMajor: '15' };
+  const versions = { kafka: '4.4.0', apicurio: '3.3.3', s3proxy: '4.1.0', postgresMajor: '15', jaeger: '2.12.0' };
   const kafkaOk = deployment('kafka', { image: 'apache/kafka:4.4.0', securityContext: { readOnlyRootFilesystem: true }, mounts: ['/opt/kafka/config', '/opt/kafka/logs'] });
   const billing = (endpoint: string) => configMap('billing-config-5f9bdg8fdh', { S3_PRESIGN_ENDPOINT: endpoint });
 
@@ -111,6 +116,11 @@ describe('checkLocal', () => {
   it('When kind runs another Kafka than the local stack, then the drift is reported', () => {
     const old = deployment('kafka', { image: 'apache/kafka:4.1.0', securityContext: { readOnlyRootFilesystem: true }, mounts: ['/opt/kafka/config', '/opt/kafka/logs'] });
     expect(checkLocal([old, billing('http://127.0.0.1:9000')], versions, [9000])).toEqual([expect.stringContaining('the local stack runs Kafka 4.4.0')]);
+  });
+
+  it('When kind runs another Jaeger than the local stack (a second Go build on a cold machine), then the drift is reported', () => {
+    const jaeger = deployment('jaeger', { image: 'jaegertracing/jaeger:2.11.0' });
+    expect(checkLocal([kafkaOk, jaeger, billing('http://127.0.0.1:9000')], versions, [9000])).toEqual([expect.stringContaining('the local stack runs Jaeger 2.12.0')]);
   });
 
   it('When Kafka has a read-only root and nothing writable at its logs folder, then the JVM start failure is predicted', () => {
@@ -131,5 +141,94 @@ describe('checkDockerfileDropsTestCode', () => {
     expect(checkDockerfileDropsTestCode(old, ['testing', 'test-support'])).toHaveLength(2);
     const fixed = `${old} && find schemas packages services -path '*/dist/*' -type d \\( -name testing -o -name test-support \\) -prune -exec rm -rf {} +`;
     expect(checkDockerfileDropsTestCode(fixed, ['testing', 'test-support'])).toEqual([]);
+  });
+});
+
+describe('checkServiceEnvironments (with the services\' own configuration code)', () => {
+  const services: Record<string, ServiceConfig> = {
+    billing: { keys: Object.keys(billingEnv.shape), parse: (env) => readBillingConfig(env) },
+    'auction-ingest': { keys: Object.keys(auctionEnv.shape), parse: (env) => readAuctionConfig(env) },
+  };
+  const placeholder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-checks-')), 'ca.pem');
+  fs.writeFileSync(placeholder, 'test\n');
+  afterAll(() => fs.rmSync(path.dirname(placeholder), { recursive: true, force: true }));
+  const secret = (name: string, data: Record<string, string>): K8sObject => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name },
+    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  });
+  function workload(name: string, o: { mounts?: string[] } = {}): K8sObject {
+    const d = deployment(name, { mounts: o.mounts });
+    const container = d.spec.template.spec.containers[0];
+    container.envFrom = [{ configMapRef: { name: 'marketbill-platform-5f9bdg8fdh' } }, { configMapRef: { name: `${name}-config-5f9bdg8fdh` } }, { secretRef: { name: `${name}-secrets` } }];
+    container.env = [{ name: 'K8S_POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }];
+    d.spec.template.spec.volumes = (o.mounts ?? []).map((_, i) => ({ name: `v${i}`, secret: { secretName: 'marketbill-tls' } }));
+    return d;
+  }
+  const localPlatform = { APP_ENV: 'local', KAFKA_BROKERS: 'kafka:9092', SCHEMA_REGISTRY_URL: 'http://registry:8080/apis/ccompat/v7', S3_ENDPOINT: 'http://s3:8080' };
+  const localSecrets = { DATABASE_URL: 'postgres://marketbill:pw@postgres:5432/marketbill', INTERNAL_API_TOKEN: 'a-token-of-sixteen-chars' };
+  const local = (billingConfig: Record<string, string> = { S3_BUCKET: 'marketbill-statements' }) => [
+    workload('billing'),
+    configMap('marketbill-platform-5f9bdg8fdh', localPlatform),
+    configMap('billing-config-5f9bdg8fdh', billingConfig),
+    secret('billing-secrets', localSecrets),
+  ];
+
+  it('When every key is one billing reads and its parser accepts them, then it passes', () => {
+    expect(checkServiceEnvironments(local(), services, {}, placeholder)).toEqual([]);
+  });
+
+  it('When a key is misspelt (silently ignored by the service), then it is reported', () => {
+    expect(checkServiceEnvironments(local({ S3_BUKET: 'x' }), services, {}, placeholder)).toEqual([expect.stringContaining('S3_BUKET is read by no service')]);
+  });
+
+  it('When a secret sits in a ConfigMap, then it is reported', () => {
+    expect(checkServiceEnvironments(local({ INTERNAL_API_TOKEN: 'a-token-of-sixteen-chars' }), services, {}, placeholder)).toContainEqual(expect.stringContaining('holds INTERNAL_API_TOKEN, a secret'));
+  });
+
+  it('When the service refuses its environment (a missing required secret), then its own message is reported', () => {
+    const objects = local();
+    objects[3] = secret('billing-secrets', { DATABASE_URL: localSecrets.DATABASE_URL });
+    expect(checkServiceEnvironments(objects, services, {}, placeholder)).toEqual([expect.stringMatching(/refuses this environment: INTERNAL_API_TOKEN/)]);
+  });
+
+  describe('production (Secrets created outside git, documented by example)', () => {
+    const platform = { APP_ENV: 'production', KAFKA_BROKERS: 'b-1:9096', KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512', SCHEMA_REGISTRY_URL: 'https://registry.example/apis/ccompat/v7' };
+    const own = { KAFKA_SASL_USERNAME: 'marketbill-auction-ingest', SCHEMA_REGISTRY_USERNAME: 'marketbill-auction-ingest', AUCTION_SOURCE: 'at-api' };
+    const secrets = {
+      DATABASE_URL: 'postgres://mb:pw@db.example:5432/marketbill?sslmode=verify-full&sslrootcert=/etc/marketbill/tls/db-ca.pem',
+      KAFKA_SASL_PASSWORD: 'pw',
+      SCHEMA_REGISTRY_PASSWORD: 'pw',
+      AT_API_KEY: 'key',
+    };
+    const objects = (p: Record<string, string>, mounts = ['/etc/marketbill/tls']) => [workload('auction-ingest', { mounts }), configMap('marketbill-platform-5f9bdg8fdh', p), configMap('auction-ingest-config-5f9bdg8fdh', own)];
+    const check = (p = platform, s: Record<string, string> = secrets, mounts?: string[]) =>
+      checkServiceEnvironments(objects(p, mounts), services, { 'auction-ingest-secrets': s }, placeholder, { encrypted: true });
+
+    it('When TLS, SCRAM, registry auth and the aT key are all there, then it passes', () => {
+      expect(check()).toEqual([]);
+    });
+
+    it('When AT_API_KEY is missing (the silent replay of old), then the service refuses and it is reported', () => {
+      const { AT_API_KEY: _, ...without } = secrets;
+      expect(check(platform, without)).toEqual([expect.stringContaining('AT_API_KEY is required')]);
+    });
+
+    it('When Kafka, the registry or Postgres would run unencrypted, then each is reported', () => {
+      const plain = { ...platform, KAFKA_SSL: 'false', SCHEMA_REGISTRY_URL: 'http://registry.example/apis/ccompat/v7' };
+      const problems = check(plain, { ...secrets, DATABASE_URL: 'postgres://mb:pw@db.example:5432/marketbill' });
+      expect(problems).toEqual(
+        expect.arrayContaining([expect.stringContaining('sslmode=(none: plain text)'), expect.stringContaining('KAFKA_SSL is not true'), expect.stringContaining('SCHEMA_REGISTRY_URL is not https')]),
+      );
+    });
+
+    it('When DATABASE_URL names a CA file that no volume provides, then it is reported', () => {
+      expect(check(platform, secrets, [])).toEqual([expect.stringContaining('sslrootcert names /etc/marketbill/tls/db-ca.pem, but no Secret or ConfigMap volume is mounted there')]);
+    });
+
+    it('When a Secret is neither in the overlay nor documented, then it is reported', () => {
+      expect(checkServiceEnvironments(objects(platform), services, {}, placeholder, { encrypted: true })).toContainEqual(expect.stringContaining('Secret auction-ingest-secrets is neither in the overlay nor documented'));
+    });
   });
 });

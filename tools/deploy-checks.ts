@@ -129,7 +129,7 @@ export function checkProduction(objects: K8sObject[], artifacts: string[]): stri
   return problems;
 }
 
-export type StackVersions = { kafka: string; apicurio: string; s3proxy: string; postgresMajor: string };
+export type StackVersions = { kafka: string; apicurio: string; s3proxy: string; postgresMajor: string; jaeger: string };
 
 /** Where images with a read-only root must have something writable (what their start writes). */
 const writablePaths: Record<string, string[]> = {
@@ -149,6 +149,7 @@ export function checkLocal(objects: K8sObject[], versions: StackVersions, s3Port
     'apicurio/apicurio-registry': { ok: (t) => t === versions.apicurio, what: `Apicurio Registry ${versions.apicurio}` },
     'andrewgaul/s3proxy': { ok: (t) => t === versions.s3proxy, what: `S3Proxy ${versions.s3proxy}` },
     postgres: { ok: (t) => t.startsWith(`${versions.postgresMajor}.`), what: `PostgreSQL ${versions.postgresMajor}` },
+    'jaegertracing/jaeger': { ok: (t) => t === versions.jaeger, what: `Jaeger ${versions.jaeger}` },
   };
   for (const w of workloads(objects)) {
     for (const c of containersOf(w)) {
@@ -180,4 +181,115 @@ export function checkLocal(objects: K8sObject[], versions: StackVersions, s3Port
  */
 export function checkDockerfileDropsTestCode(dockerfile: string, testFolders: string[]): string[] {
   return testFolders.filter((folder) => !new RegExp(`-name ${folder.replace('-', '\\-')}\\b`).test(dockerfile)).map((folder) => `its Dockerfile does not remove dist/**/${folder} (test-only code would ship in the image)`);
+}
+
+/** What a service's own configuration code says about an environment: its keys, and its parser. */
+export type ServiceConfig = { keys: string[]; parse: (env: Record<string, string>) => unknown };
+
+/** Keys that hold a secret: they belong in a Secret, never in a ConfigMap (which lands in git). */
+export const secretKey = /(PASSWORD|SECRET|TOKEN|API_KEY|ACCESS_KEY|ACCESS_KEY_ID|SECRET_KEY)$|^DATABASE_URL$/;
+
+/** Keys whose value is a file the container must find (a mounted Secret or ConfigMap). */
+const fileKeys = ['KAFKA_SSL_CA_FILE', 'KAFKA_SASL_PASSWORD_FILE', 'SCHEMA_REGISTRY_CA_FILE', 'SCHEMA_REGISTRY_PASSWORD_FILE'];
+
+function decoded(o: K8sObject): Record<string, string> {
+  if (o.kind === 'Secret') {
+    const data = Object.fromEntries(Object.entries(o.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+    return { ...data, ...((o as any).stringData ?? {}) };
+  }
+  return { ...(o.data ?? {}) };
+}
+
+/**
+ * Every container of every MarketBill workload, with the environment the kubelet would give it:
+ * its ConfigMaps and Secrets as rendered, or — for a Secret the overlay does not contain (production:
+ * created outside git) — the example in `externalSecrets[name]` that documents its keys. Each
+ * environment must (1) name only keys the service reads (a misspelt key is silently ignored),
+ * (2) keep secret keys out of ConfigMaps, (3) find every file it names under a mounted volume, and
+ * (4) be accepted by the service's own configuration parser — the one that refuses, say, production
+ * without AT_API_KEY, PLAIN SASL without TLS or basic auth over http. `placeholderFile` is a
+ * readable file that stands in for mounted files while parsing. With `encrypted` (production) every
+ * connection must be encrypted and verified: Postgres sslmode=verify-full (or verify-ca with a CA),
+ * Kafka over TLS, the registry over https — a service's parser accepts SCRAM in clear text.
+ */
+export function checkServiceEnvironments(
+  objects: K8sObject[],
+  services: Record<string, ServiceConfig>,
+  externalSecrets: Record<string, Record<string, string>>,
+  placeholderFile: string,
+  options: { encrypted?: boolean } = {},
+): string[] {
+  const problems: string[] = [];
+  const byName = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+  for (const o of objects.filter((x) => x.kind === 'ConfigMap')) {
+    for (const key of Object.keys(o.data ?? {})) if (secretKey.test(key)) problems.push(`ConfigMap ${o.metadata.name} holds ${key}, a secret: put it in a Secret`);
+  }
+  const partOf = (x: K8sObject) => x.metadata.labels?.['app.kubernetes.io/part-of'] ?? x.spec?.template?.metadata?.labels?.['app.kubernetes.io/part-of'];
+  const ours = workloads(objects).filter((x) => partOf(x) === 'marketbill');
+  // A source (ConfigMap or Secret) several services share may hold a key only some of them read —
+  // but at least one must; a service's own source holds only keys that service reads.
+  const users = new Map<string, Set<string>>();
+  for (const w of ours) for (const c of containersOf(w)) for (const from of c.envFrom ?? []) {
+    const name = (from.configMapRef ?? from.secretRef).name;
+    users.set(name, (users.get(name) ?? new Set()).add(w.metadata.name));
+  }
+  const readBySomeUser = (source: string, key: string) => [...(users.get(source) ?? [])].some((n) => services[n]?.keys.includes(key));
+  const reported = new Set<string>();
+  for (const w of ours) {
+    const service = services[w.metadata.name];
+    if (!service) {
+      problems.push(`${w.kind}/${w.metadata.name}: no service configuration known for it`);
+      continue;
+    }
+    const volumes = new Map<string, any>((podSpec(w).volumes ?? []).map((v: any) => [v.name, v]));
+    for (const c of containersOf(w)) {
+      const where = `${w.kind}/${w.metadata.name} (${c.name})`;
+      const env: Record<string, string> = {};
+      for (const from of c.envFrom ?? []) {
+        const ref = from.configMapRef ?? from.secretRef;
+        const kind = from.configMapRef ? 'ConfigMap' : 'Secret';
+        const found = byName(kind, ref.name);
+        const values = found ? decoded(found) : kind === 'Secret' ? externalSecrets[ref.name] : undefined;
+        if (!values) {
+          if (!ref.optional) problems.push(`${where}: ${kind} ${ref.name} is neither in the overlay nor documented as created outside git`);
+          continue;
+        }
+        Object.assign(env, values);
+        const shared = (users.get(ref.name)?.size ?? 0) > 1;
+        for (const key of Object.keys(values)) {
+          const read = shared ? readBySomeUser(ref.name, key) : service.keys.includes(key);
+          if (!read && !reported.has(`${ref.name}/${key}`)) {
+            reported.add(`${ref.name}/${key}`);
+            problems.push(`${kind} ${ref.name}: ${key} is read by no service that uses it (${[...(users.get(ref.name) ?? [])].join(', ')}): a misspelt or misplaced key is silently ignored`);
+          }
+        }
+      }
+      // K8S_POD_NAME (downward API) is for the operator's eyes (kubectl describe, logs); no service reads it.
+      for (const e of c.env ?? []) if (e.name !== 'K8S_POD_NAME') env[e.name] = e.value ?? (e.valueFrom ? 'from-the-downward-api' : '');
+      const unknown = (c.env ?? []).map((e: any) => e.name as string).filter((k: string) => k !== 'K8S_POD_NAME' && !service.keys.includes(k));
+      if (unknown.length > 0) problems.push(`${where}: ${unknown.join(', ')} not read by ${w.metadata.name}`);
+      const mounted = (file: string) =>
+        (c.volumeMounts ?? []).some((m: any) => (file === m.mountPath || file.startsWith(`${m.mountPath}/`)) && (volumes.get(m.name)?.secret || volumes.get(m.name)?.configMap || volumes.get(m.name)?.projected));
+      const files: [string, string][] = fileKeys.filter((k) => env[k]).map((k) => [k, env[k]!]);
+      const rootCert = env.DATABASE_URL ? (() => { try { return new URL(env.DATABASE_URL).searchParams.get('sslrootcert'); } catch { return null; } })() : null;
+      if (rootCert && rootCert !== 'system') files.push(['DATABASE_URL sslrootcert', rootCert]);
+      for (const [key, file] of files) if (!mounted(file)) problems.push(`${where}: ${key} names ${file}, but no Secret or ConfigMap volume is mounted there`);
+      if (options.encrypted) {
+        const mode = env.DATABASE_URL ? (() => { try { return new URL(env.DATABASE_URL).searchParams.get('sslmode'); } catch { return null; } })() : null;
+        if (mode !== 'verify-full' && mode !== 'verify-ca') problems.push(`${where}: DATABASE_URL has sslmode=${mode ?? '(none: plain text)'}; production needs verify-full (or verify-ca with sslrootcert)`);
+        if (env.KAFKA_SSL !== 'true') problems.push(`${where}: KAFKA_SSL is not true: Kafka traffic (and SASL credentials) would cross the network in clear text`);
+        if (!env.SCHEMA_REGISTRY_URL?.startsWith('https://')) problems.push(`${where}: SCHEMA_REGISTRY_URL is not https`);
+      }
+      const parsed: Record<string, string> = { ...env };
+      for (const k of fileKeys) if (parsed[k]) parsed[k] = placeholderFile;
+      if (rootCert && rootCert !== 'system') parsed.DATABASE_URL = env.DATABASE_URL!.replace(encodeURIComponent(rootCert), placeholderFile).replace(rootCert, placeholderFile);
+      try {
+        service.parse(parsed);
+      } catch (error) {
+        const reasons = (error as { problems?: string[] }).problems ?? [error instanceof Error ? error.message : String(error)];
+        problems.push(`${where}: ${w.metadata.name}'s configuration refuses this environment: ${reasons.join('; ')}`);
+      }
+    }
+  }
+  return problems;
 }

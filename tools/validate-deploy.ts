@@ -12,11 +12,17 @@
 //      fighting a replica count or scaling on a meaningless CPU point, missing egress policies,
 //      kind infrastructure on other versions than the local stack, read-only roots without their
 //      writable folders, statement links presigned for an address the laptop cannot reach
+//   6. each service's environment in each overlay (ConfigMaps, Secrets; production's Secrets from
+//      their documented examples) holds only keys the service reads, no secret in a ConfigMap, every
+//      file it names mounted, and passes the service's own configuration parser
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
-import { checkCommon, checkDockerfileDropsTestCode, checkLocal, checkProduction, type K8sObject } from './deploy-checks.ts';
+import { checkCommon, checkDockerfileDropsTestCode, checkLocal, checkProduction, checkServiceEnvironments, type K8sObject, type ServiceConfig } from './deploy-checks.ts';
 import { ensureKustomize, ensureSkaffold, findSkaffold, goModuleDir, SKAFFOLD_MODULE } from './deploy-tools.ts';
+import { jaegerImageTag } from './stack/jaeger.ts';
 import { pomProperty } from './stack/maven.ts';
 import { repoRoot } from './stack/paths.ts';
 
@@ -91,9 +97,46 @@ step('both overlays: generated ConfigMaps, autoscaler vs replicas and its scale 
   failOn([...checkCommon(rendered.local!, artifacts).map((p) => `local: ${p}`), ...checkCommon(rendered.production!, artifacts).map((p) => `production: ${p}`)]),
 );
 step('local (kind): the local stack’s versions, writable folders, presigned links reachable', () => {
-  const versions = { kafka: pomProperty('kafka', 'kafka.version'), apicurio: pomProperty('apicurio', 'apicurio.version'), s3proxy: pomProperty('s3proxy', 's3proxy.version'), postgresMajor: '15' };
+  const versions = { kafka: pomProperty('kafka', 'kafka.version'), apicurio: pomProperty('apicurio', 'apicurio.version'), s3proxy: pomProperty('s3proxy', 's3proxy.version'), postgresMajor: '15', jaeger: jaegerImageTag };
   const s3Forwards = (skaffoldConfig.portForward ?? []).filter((f) => f.resourceName === 's3').map((f) => f.localPort);
   failOn(checkLocal(rendered.local!, versions, s3Forwards));
+});
+
+// Each service's own configuration code (its compiled dist/config.js: `npm test` runs tsc -b first).
+const requireFromRepo = createRequire(path.join(repoRoot, 'package.json'));
+const serviceConfigs: Record<string, ServiceConfig> = {};
+for (const service of fs.readdirSync(path.join(repoRoot, 'services'))) {
+  const file = path.join(repoRoot, 'services', service, 'dist', 'config.js');
+  if (!fs.existsSync(file)) throw new Error(`${path.relative(repoRoot, file)} is missing: build first (npm run build)`);
+  const module = requireFromRepo(file) as { envSchema: { shape: Record<string, unknown> }; readConfig: (env: Record<string, string>) => unknown };
+  serviceConfigs[service] = { keys: Object.keys(module.envSchema.shape), parse: (env) => module.readConfig(env) };
+}
+const readEnvFile = (file: string) =>
+  Object.fromEntries(
+    fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+const productionSecretsDir = path.join(repoRoot, 'deploy/k8s/overlays/production/secrets.example');
+const productionSecrets = Object.fromEntries(
+  fs
+    .readdirSync(productionSecretsDir)
+    .filter((f) => f.endsWith('.env'))
+    .map((f) => [`${f.replace(/\.env$/, '')}-secrets`, readEnvFile(path.join(productionSecretsDir, f))]),
+);
+step("both overlays: each service's environment is read by it and accepted by its own configuration (production with secrets.example/)", () => {
+  const placeholder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mb-validate-')), 'mounted-file');
+  fs.writeFileSync(placeholder, 'stands in for a mounted file\n');
+  try {
+    failOn([
+      ...checkServiceEnvironments(rendered.local!, serviceConfigs, {}, placeholder).map((p) => `local: ${p}`),
+      ...checkServiceEnvironments(rendered.production!, serviceConfigs, productionSecrets, placeholder, { encrypted: true }).map((p) => `production: ${p}`),
+    ]);
+  } finally {
+    fs.rmSync(path.dirname(placeholder), { recursive: true, force: true });
+  }
 });
 
 step('skaffold.yaml against its JSON schema', () => {
