@@ -17,49 +17,6 @@ export function renderLocal(): Rendered {
   return { text, images: imagesOf(text) };
 }
 
-/** Objects of the local overlay that are not the five services (not labelled part-of=marketbill). */
-const infrastructureSelector = 'app.kubernetes.io/part-of!=marketbill';
-
-/**
- * The stateful infrastructure first: Postgres, Kafka and S3 (with the Services, ConfigMaps and
- * Secrets they need) are applied and awaited before skaffold deploys everything else. Services that
- * find Kafka or Postgres missing at start exit today (issue 10 item 4, in progress elsewhere), and
- * Kafka takes minutes to start on two shared cores. Only the StatefulSets: skaffold leaves their pod
- * templates alone (skaffold.yaml's resourceSelector), while a Deployment applied here would be rolled
- * again by skaffold's per-run label — the registry among them, under services already connected to
- * it. Once the services wait for their dependencies this only stops being necessary.
- */
-export async function applyInfrastructure(tools: Tools, rendered: Rendered): Promise<{ workloads: string[]; applied: boolean }> {
-  const documents = rendered.text.split(/^---$/m).filter((d) => !/^kind: Deployment$/m.test(d));
-  const statefulSets = documents.filter((d) => /^kind: StatefulSet$/m.test(d)).length;
-  const list = () =>
-    (JSON.parse(kubectl(tools, ['get', 'statefulsets', '-l', infrastructureSelector, '-o', 'json'])) as {
-      items: { metadata: { name: string }; spec: { replicas?: number }; status: { readyReplicas?: number } }[];
-    }).items;
-  try {
-    const running = list();
-    // On a cluster where skaffold deployed before they run already: nothing to wait for.
-    if (running.length >= statefulSets && running.every((i) => (i.status.readyReplicas ?? 0) >= (i.spec.replicas ?? 1))) {
-      return { workloads: running.map((i) => `statefulset/${i.metadata.name}`), applied: false };
-    }
-  } catch {
-    // no namespace yet
-  }
-  kubectl(tools, ['apply', '-l', infrastructureSelector, '-f', '-'], { input: documents.join('---'), namespaced: false });
-  const workloads = list().map((i) => `statefulset/${i.metadata.name}`);
-  for (const workload of workloads) {
-    await waitFor(`${workload} to roll out`, () => {
-      try {
-        kubectl(tools, ['rollout', 'status', workload, '--timeout=20s'], { timeoutMs: 30_000 });
-        return true;
-      } catch {
-        return undefined;
-      }
-    }, 600_000, 1_000);
-  }
-  return { workloads, applied: true };
-}
-
 export type SkaffoldResult = { images: string[] };
 
 /**
@@ -80,6 +37,38 @@ export async function skaffoldRun(engine: Engine, tools: Tools): Promise<Skaffol
   await logged(skaffold, ['run', '-p', 'local', '--kube-context', kubeContext, '--status-check=true'], log, { cwd: repoRoot, env });
   const images = kubectl(tools, ['get', 'deployments', '-l', 'app.kubernetes.io/part-of=marketbill', '-o', 'jsonpath={.items[*].spec.template.spec.containers[*].image}']);
   return { images: [...new Set(images.split(/\s+/).filter(Boolean))].sort() };
+}
+
+type Pod = {
+  metadata: { name: string; labels?: Record<string, string> };
+  status: { phase: string; conditions?: { type: string; status: string }[]; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
+};
+type ContainerStatus = { name: string; restartCount: number; lastState?: { terminated?: { exitCode: number; reason?: string } } };
+
+/**
+ * skaffold deployed everything at once, as an operator's first `skaffold run` on a fresh cluster:
+ * the services started beside a Kafka, registry and Postgres that were not up yet. They must have
+ * waited (readiness false) rather than exited — no container of theirs, init or main, restarted.
+ * Returns, per service, how many times it logged that it was waiting for a dependency.
+ */
+export function assertServicesWaited(tools: Tools): { service: string; waits: number }[] {
+  const pods = (JSON.parse(kubectl(tools, ['get', 'pods', '-l', 'app.kubernetes.io/part-of=marketbill', '-o', 'json'])) as { items: Pod[] }).items;
+  const restarted = pods.flatMap((p) =>
+    [...(p.status.initContainerStatuses ?? []), ...(p.status.containerStatuses ?? [])]
+      .filter((c) => c.restartCount > 0)
+      .map((c) => `${p.metadata.name}/${c.name}: ${c.restartCount} restart(s), last exit ${c.lastState?.terminated?.exitCode ?? '?'} ${c.lastState?.terminated?.reason ?? ''}`),
+  );
+  if (restarted.length > 0) throw new ClusterError(`services restarted instead of waiting for their dependencies:\n  ${restarted.join('\n  ')}`);
+  return [...new Set(pods.map((p) => p.metadata.labels?.['app.kubernetes.io/name'] ?? p.metadata.name))].sort().map((service) => {
+    const logs = ['migrate', service].map((c) => {
+      try {
+        return kubectl(tools, ['logs', `deploy/${service}`, '-c', c]);
+      } catch {
+        return '';
+      }
+    });
+    return { service, waits: logs.join('\n').split('\n').filter((l) => l.includes('"waiting for a dependency"')).length };
+  });
 }
 
 /** Waits until every pod of the namespace is Ready (and none is failing). */
