@@ -19,7 +19,7 @@ import { fetchS3, s3proxyVersion } from '../stack/s3.ts';
 import type { Engine } from './docker-engine.ts';
 import { buildGo, type GoRecipe } from './go-builds.ts';
 import { buildImage, debianImage, ensureDebianImage, imagesSource, stageContext } from './images.ts';
-import { binDir, buildLogsDir, machineCache, repoRoot, versions } from './settings.ts';
+import { binDir, buildLogsDir, machineCache, repoRoot } from './settings.ts';
 import { capture, ClusterError, info, logged } from './shell.ts';
 
 const javaImage = 'marketbill.local/openjdk:17-bookworm';
