@@ -15,7 +15,7 @@ const swc = [
 const common = {
   testEnvironment: 'node',
   rootDir: __dirname,
-  roots: ['<rootDir>/schemas/src', '<rootDir>/packages', '<rootDir>/services', '<rootDir>/tests', '<rootDir>/bench'],
+  roots: ['<rootDir>/schemas/src', '<rootDir>/packages', '<rootDir>/services', '<rootDir>/tests', '<rootDir>/bench', '<rootDir>/tools'],
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: ['/node_modules/'],
   moduleNameMapper: {
@@ -29,7 +29,7 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['**/src/**/*.test.ts', '<rootDir>/tests/**/*.test.ts', '!**/*.int.test.ts', '!**/*.fault.test.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['**/src/**/*.test.ts', '<rootDir>/tools/*.test.ts', '<rootDir>/tests/**/*.test.ts', '!**/*.int.test.ts', '!**/*.fault.test.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -27,7 +27,10 @@ function write(name: string, values: Record<string, string>): void {
   // kept role passwords: files from before the per-service roles named the shared superuser. The one
   // INTERNAL_API_TOKEN of old is dropped: each caller has its own token per callee now.
   const merged = { ...values, ...existing, ...(values.DATABASE_URL ? { DATABASE_URL: values.DATABASE_URL } : {}) };
-  fs.writeFileSync(file, `${Object.entries(merged).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
+  // Written aside and renamed: the test run and the cluster build may render at the same time.
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${Object.entries(merged).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
 }
 
 fs.mkdirSync(dir, { recursive: true });
@@ -55,6 +58,8 @@ const perService: Record<string, Record<string, string>> = {
   ordering: {
     ...databaseUrl('ordering'),
     ACCESS_TOKEN_SECRET: random(48),
+    // DEMO_PASSWORD: for seed-demo (`kubectl exec deploy/ordering -- node services/ordering/dist/seed-demo.js`).
+    DEMO_PASSWORD: random(12),
     CATALOG_API_TOKEN: tokens.catalog,
     BILLING_API_TOKEN: tokens.billing,
     NOTIFIER_API_TOKEN: tokens.notifier,

@@ -5,18 +5,31 @@
 //   3. skaffold.yaml validates against skaffold's own JSON schema for its apiVersion (taken from
 //      the skaffold Go module on the module proxy); when a skaffold binary is in .cache/go/bin,
 //      `skaffold diagnose --yaml-only` and `skaffold render --offline` run too
-//   4. every service Dockerfile keeps the rules: pinned Node 24 base, multi-stage, non-root, healthcheck
+//   4. every service Dockerfile keeps the rules: pinned Node 24 base, multi-stage, non-root, healthcheck,
+//      no test code in the image
+//   5. what a render shows of a broken first deploy (tools/deploy-checks.ts): production images that
+//      skaffold could not substitute, ConfigMaps whose edits would not roll pods, an autoscaler
+//      fighting a replica count or scaling on a meaningless CPU point, missing egress policies,
+//      kind infrastructure on other versions than the local stack, read-only roots without their
+//      writable folders, statement links presigned for an address the laptop cannot reach
+//   6. each service's environment in each overlay (ConfigMaps, Secrets; production's Secrets from
+//      their documented examples) holds only keys the service reads, no secret in a ConfigMap, every
+//      file it names mounted, and passes the service's own configuration parser
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { checkCommon, checkDockerfileDropsTestCode, checkLocal, checkProduction, checkServiceEnvironments, type K8sObject, type ServiceConfig } from './deploy-checks.ts';
+import { ensureKustomize, ensureSkaffold, findSkaffold, goModuleDir, SKAFFOLD_MODULE } from './deploy-tools.ts';
+import { jaegerImageTag } from './stack/jaeger.ts';
+import { pomProperty } from './stack/maven.ts';
 import { repoRoot } from './stack/paths.ts';
 
-const KUSTOMIZE = 'sigs.k8s.io/kustomize/kustomize/v5@v5.8.1';
 const KUBERNETES_VALIDATE = 'kubernetes-validate==1.37.0';
-const KUBERNETES_VERSION = '1.33';
-const SKAFFOLD_MODULE = 'github.com/GoogleContainerTools/skaffold/v2@v2.16.1';
+// The version `npm run cluster` runs (tools/cluster/settings.ts).
+const KUBERNETES_VERSION = '1.34';
 const cache = path.join(repoRoot, '.cache');
-const goEnv = { ...process.env, GOPATH: path.join(cache, 'go'), GOBIN: path.join(cache, 'go', 'bin'), GOFLAGS: '-modcacherw' };
 const venv = path.join(cache, 'venv');
 
 function sh(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): string {
@@ -31,12 +44,6 @@ function step(title: string, fn: () => void): void {
   process.stderr.write(`  ✓ ${title} (${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
 }
 
-function ensureKustomize(): string {
-  const bin = path.join(cache, 'go', 'bin', 'kustomize');
-  if (!fs.existsSync(bin)) sh('go', ['install', KUSTOMIZE], { env: goEnv, cwd: fs.mkdtempSync('/tmp/mb-go-') });
-  return bin;
-}
-
 function ensureVenv(): string {
   const python = path.join(venv, 'bin', 'python');
   if (!fs.existsSync(path.join(venv, 'bin', 'kubernetes-validate'))) {
@@ -47,27 +54,90 @@ function ensureVenv(): string {
 }
 
 function skaffoldSchema(apiVersion: string): string {
-  const out = sh('go', ['mod', 'download', '-json', SKAFFOLD_MODULE], { env: goEnv, cwd: fs.mkdtempSync('/tmp/mb-go-') });
-  const dir = (JSON.parse(out) as { Dir: string }).Dir;
+  const dir = goModuleDir(SKAFFOLD_MODULE);
   const file = path.join(dir, 'docs-v2', 'content', 'en', 'schemas', `${apiVersion.replace('skaffold/', '')}.json`);
   if (!fs.existsSync(file)) throw new Error(`skaffold ${SKAFFOLD_MODULE} has no schema for ${apiVersion}`);
   return file;
 }
 
-const overlays = ['local', 'production'];
+/** YAML documents as objects (PyYAML from the venv: the project has no YAML library of its own). */
+function parseYaml(python: string, text: string): unknown[] {
+  const toJson = 'import json, sys, yaml\nprint(json.dumps([d for d in yaml.safe_load_all(sys.stdin) if d]))';
+  return JSON.parse(sh(python, ['-c', toJson], { input: text })) as unknown[];
+}
+
+function failOn(problems: string[]): void {
+  if (problems.length > 0) throw new Error(`\n  - ${problems.join('\n  - ')}`);
+}
+
+const overlays = ['local', 'production'] as const;
 process.stderr.write('validate-deploy:\n');
 sh(process.execPath, ['tools/k8s-local-secrets.ts']);
 const kustomize = ensureKustomize();
 const python = ensureVenv();
+const rendered: Record<string, K8sObject[]> = {};
 for (const overlay of overlays) {
-  let rendered = '';
+  let text = '';
   step(`kustomize build deploy/k8s/overlays/${overlay}`, () => {
-    rendered = sh(kustomize, ['build', `deploy/k8s/overlays/${overlay}`]);
+    text = sh(kustomize, ['build', `deploy/k8s/overlays/${overlay}`]);
   });
   step(`kubernetes-validate --strict (Kubernetes ${KUBERNETES_VERSION}) on ${overlay}`, () => {
-    sh(path.join(venv, 'bin', 'kubernetes-validate'), ['-k', KUBERNETES_VERSION, '--strict', '-'], { input: rendered });
+    sh(path.join(venv, 'bin', 'kubernetes-validate'), ['-k', KUBERNETES_VERSION, '--strict', '-'], { input: text });
   });
+  rendered[overlay] = parseYaml(python, text) as K8sObject[];
 }
+
+const skaffoldConfig = parseYaml(python, fs.readFileSync(path.join(repoRoot, 'skaffold.yaml'), 'utf8'))[0] as {
+  build: { artifacts: { image: string }[] };
+  portForward?: { resourceName: string; localPort: number }[];
+};
+const artifacts = skaffoldConfig.build.artifacts.map((a) => a.image);
+step('production: images are skaffold artifacts, default-deny NetworkPolicies with egress allowed', () => failOn(checkProduction(rendered.production!, artifacts)));
+step('both overlays: generated ConfigMaps, autoscaler vs replicas and its scale point, pinned images', () =>
+  failOn([...checkCommon(rendered.local!, artifacts).map((p) => `local: ${p}`), ...checkCommon(rendered.production!, artifacts).map((p) => `production: ${p}`)]),
+);
+step('local (kind): the local stack’s versions, writable folders, presigned links reachable', () => {
+  const versions = { kafka: pomProperty('kafka', 'kafka.version'), apicurio: pomProperty('apicurio', 'apicurio.version'), s3proxy: pomProperty('s3proxy', 's3proxy.version'), postgresMajor: '15', jaeger: jaegerImageTag };
+  const s3Forwards = (skaffoldConfig.portForward ?? []).filter((f) => f.resourceName === 's3').map((f) => f.localPort);
+  failOn(checkLocal(rendered.local!, versions, s3Forwards));
+});
+
+// Each service's own configuration code (its compiled dist/config.js: `npm test` runs tsc -b first).
+const requireFromRepo = createRequire(path.join(repoRoot, 'package.json'));
+const serviceConfigs: Record<string, ServiceConfig> = {};
+for (const service of fs.readdirSync(path.join(repoRoot, 'services'))) {
+  const file = path.join(repoRoot, 'services', service, 'dist', 'config.js');
+  if (!fs.existsSync(file)) throw new Error(`${path.relative(repoRoot, file)} is missing: build first (npm run build)`);
+  const module = requireFromRepo(file) as { envSchema: { shape: Record<string, unknown> }; readConfig: (env: Record<string, string>) => unknown };
+  serviceConfigs[service] = { keys: Object.keys(module.envSchema.shape), parse: (env) => module.readConfig(env) };
+}
+const readEnvFile = (file: string) =>
+  Object.fromEntries(
+    fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+const productionSecretsDir = path.join(repoRoot, 'deploy/k8s/overlays/production/secrets.example');
+const productionSecrets = Object.fromEntries(
+  fs
+    .readdirSync(productionSecretsDir)
+    .filter((f) => f.endsWith('.env'))
+    .map((f) => [`${f.replace(/\.env$/, '')}-secrets`, readEnvFile(path.join(productionSecretsDir, f))]),
+);
+step("both overlays: each service's environment is read by it and accepted by its own configuration (production with secrets.example/)", () => {
+  const placeholder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mb-validate-')), 'mounted-file');
+  fs.writeFileSync(placeholder, 'stands in for a mounted file\n');
+  try {
+    failOn([
+      ...checkServiceEnvironments(rendered.local!, serviceConfigs, {}, placeholder).map((p) => `local: ${p}`),
+      ...checkServiceEnvironments(rendered.production!, serviceConfigs, productionSecrets, placeholder, { encrypted: true }).map((p) => `production: ${p}`),
+    ]);
+  } finally {
+    fs.rmSync(path.dirname(placeholder), { recursive: true, force: true });
+  }
+});
 
 step('skaffold.yaml against its JSON schema', () => {
   const text = fs.readFileSync(path.join(repoRoot, 'skaffold.yaml'), 'utf8');
@@ -85,17 +155,13 @@ print(len(docs))
   sh(python, ['-c', check, schema, 'skaffold.yaml']);
 });
 
-// skaffold itself cannot be `go install`ed (its go.mod has replace directives), but it builds as the
-// main module inside its own module directory (~3.5 min and ~1 GB of modules on 2 cores), so that
-// is opt-in: MB_BUILD_SKAFFOLD=1, or a binary already in .cache/go/bin.
-const skaffold = path.join(cache, 'go', 'bin', 'skaffold');
-if (!fs.existsSync(skaffold) && process.env.MB_BUILD_SKAFFOLD === '1') {
-  step('building skaffold from its Go module', () => {
-    const dir = (JSON.parse(sh('go', ['mod', 'download', '-json', SKAFFOLD_MODULE], { env: goEnv, cwd: fs.mkdtempSync('/tmp/mb-go-') })) as { Dir: string }).Dir;
-    sh('go', ['build', '-o', skaffold, './cmd/skaffold'], { env: goEnv, cwd: dir });
-  });
+// Building skaffold takes ~3.5 min on 2 cores, so it is opt-in here: MB_BUILD_SKAFFOLD=1 (CI), or
+// a binary already in .cache/go/bin (npm run cluster builds it too).
+let skaffold = findSkaffold();
+if (!skaffold && process.env.MB_BUILD_SKAFFOLD === '1') {
+  step('building skaffold from its Go module', () => void (skaffold = ensureSkaffold()));
 }
-if (fs.existsSync(skaffold)) {
+if (skaffold) {
   step('skaffold diagnose --yaml-only', () => void sh(skaffold, ['diagnose', '--yaml-only'], { env: { ...process.env, SKAFFOLD_UPDATE_CHECK: 'false' } }));
   for (const profile of ['local', 'production']) {
     step(`skaffold render --offline -p ${profile}`, () =>
@@ -104,7 +170,7 @@ if (fs.existsSync(skaffold)) {
   }
 }
 
-step('Dockerfiles: pinned Node 24 base, multi-stage, non-root, healthcheck', () => {
+step('Dockerfiles: pinned Node 24 base, multi-stage, non-root, healthcheck, no test code', () => {
   for (const service of fs.readdirSync(path.join(repoRoot, 'services'))) {
     const file = path.join(repoRoot, 'services', service, 'Dockerfile');
     const text = fs.readFileSync(file, 'utf8');
@@ -116,7 +182,10 @@ step('Dockerfiles: pinned Node 24 base, multi-stage, non-root, healthcheck', () 
       [new RegExp(`services/${service}/dist/main.js`), 'its own entry point'],
     ]
       .filter(([re]) => !(re as RegExp).test(text))
-      .map(([, what]) => what);
-    if (problems.length > 0) throw new Error(`${path.relative(repoRoot, file)} lacks ${problems.join(', ')}`);
+      .map(([, what]) => `lacks ${what}`);
+    const src = path.join(repoRoot, 'services', service, 'src');
+    const testFolders = fs.readdirSync(src).filter((f) => /^(testing|test-support)$/.test(f));
+    problems.push(...checkDockerfileDropsTestCode(text, testFolders));
+    if (problems.length > 0) throw new Error(`${path.relative(repoRoot, file)}: ${problems.join(', ')}`);
   }
 });

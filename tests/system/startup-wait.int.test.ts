@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
@@ -125,6 +127,58 @@ describe('Start-up: services wait for their dependencies', () => {
     }
     expect(lines.some((l) => l.msg === 'statement bucket created')).toBe(true);
     expect(lines.filter((l) => l.msg === 'service started')).toHaveLength(1);
+  });
+
+  it('When the registry answers its ping but fails registrations (warming up), then billing waits for topics and schemas instead of exiting', async () => {
+    // An HTTP proxy in front of the stack's registry: everything passes, but registering a schema
+    // version answers 503 until the test lets it through — a registry that is up but not serving yet.
+    const upstream = new URL(stack.SCHEMA_REGISTRY_URL);
+    let failRegistrations = true;
+    let refused = 0;
+    const proxy: Server = createServer((req, res) => {
+      if (failRegistrations && req.method === 'POST' && /\/subjects\/[^/]+\/versions$/.test(req.url ?? '')) {
+        refused++;
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('warming up');
+        return;
+      }
+      const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forward.on('error', () => res.writeHead(502).end());
+      req.pipe(forward);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const proxied = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${upstream.pathname}`;
+      system = await startSystem({
+        services: ['billing'],
+        waitUntilReady: false,
+        perService: { billing: { SCHEMA_REGISTRY_URL: proxied, S3_BUCKET: uniqueName('warm').replace(/_/g, '-').toLowerCase(), STARTUP_RETRY_MAX_DELAY_MS: '1000' } },
+      });
+      const base = system.urls.billing;
+      await waitFor(async () => (await readiness(base).catch(() => undefined))?.body.checks?.startup?.startsWith('waiting for topics-and-schemas: '), {
+        timeoutMs: 90_000,
+        description: 'readiness to say it waits for topics and schemas',
+      });
+      await waitFor(() => logLines(system?.output.billing ?? []).filter((l) => l.msg === 'waiting for a dependency' && l.dependency === 'topics-and-schemas').length >= 2, {
+        timeoutMs: 30_000,
+        description: 'two logged attempts to register',
+      });
+      expect(refused).toBeGreaterThanOrEqual(2);
+      expect(system.processes.billing[0]?.running()).toBe(true);
+
+      failRegistrations = false;
+      await waitFor(async () => (await readiness(base)).status === 200, { timeoutMs: 60_000, description: 'billing ready once registrations pass' });
+      expect(system.processes.billing[0]?.running()).toBe(true);
+      const lines = logLines(system.output.billing);
+      expect(lines.some((l) => l.msg === 'dependency ready' && l.dependency === 'topics-and-schemas')).toBe(true);
+      expect(lines.filter((l) => l.msg === 'service started')).toHaveLength(1);
+    } finally {
+      await system?.stop();
+      system = undefined;
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 
   it('When the statement bucket is missing and billing may not create it, then billing stays unready saying so, and becomes ready once the bucket exists', async () => {

@@ -26,6 +26,12 @@ import { isAlive, readPid, removePid, run, StackError, startDetached, tailLog, t
 const component = 'jaeger';
 export const jaegerModule = 'github.com/jaegertracing/jaeger';
 export const jaegerVersion = 'v1.75.0';
+/**
+ * The `jaegertracing/jaeger` image tag of the same release (Jaeger cuts v1.x and v2.x together:
+ * CHANGELOG.md "v1.74.0 / v2.11.0"; RELEASE.md schedules 2.12.0, cut as v1.75.0). The kind
+ * manifests name this tag; `npm run cluster` builds it from the binary above.
+ */
+export const jaegerImageTag = '2.12.0';
 const jaegerPackage = `${jaegerModule}/cmd/jaeger`;
 
 export type JaegerPorts = { ui: number; otlp: number; queryGrpc: number };

@@ -63,7 +63,13 @@ export interface Messaging {
   naming: TopicNaming;
   relay: OutboxRelay;
   subscriber: Subscriber | undefined;
-  /** Creates topics, registers schemas, connects the producer, starts the relay and the consumer. */
+  /**
+   * Creates the topics and registers the schemas. Idempotent, so a caller may repeat it after a
+   * failure (the runtime's start-up wait does: a registry that answers its ping may still time out
+   * on the first registration while it warms up).
+   */
+  prepare(): Promise<void>;
+  /** prepare() unless done, then connects the producer, starts the relay and the consumer. */
   start(): Promise<void>;
   /** Stops the consumer (committing offsets), then the relay, then the producer. */
   stop(): Promise<void>;
@@ -132,6 +138,16 @@ export function createMessaging(options: MessagingOptions): Messaging {
   const alertAfterSeconds = options.alertAfterSeconds ?? 60;
   const log = options.logger.child({ component: 'messaging' });
   const table = `"${schema.replace(/"/g, '""')}"`;
+  let prepared = false;
+  async function prepare(): Promise<void> {
+    const topics = [...new Set<TopicName>([...options.publishes, ...options.subscriptions.map((s) => s.topic)])];
+    await ensureTopics(kafka, naming, topics, {
+      ...(options.partitions ? { partitions: options.partitions } : {}),
+      ...(options.replicationFactor ? { replicationFactor: options.replicationFactor } : {}),
+    });
+    await codec.register(options.publishes);
+    prepared = true;
+  }
   let connected = false;
   producer.on(producer.events.CONNECT, () => void (connected = true));
   producer.on(producer.events.DISCONNECT, () => void (connected = false));
@@ -185,15 +201,9 @@ export function createMessaging(options: MessagingOptions): Messaging {
     naming,
     relay,
     subscriber,
+    prepare,
     async start() {
-      const topics = [...new Set<TopicName>([...options.publishes, ...options.subscriptions.map((s) => s.topic)])];
-      await untilAvailable('creating topics', () =>
-        ensureTopics(kafka, naming, topics, {
-          ...(options.partitions ? { partitions: options.partitions } : {}),
-          ...(options.replicationFactor ? { replicationFactor: options.replicationFactor } : {}),
-        }),
-      );
-      await untilAvailable('registering schemas', () => codec.register(options.publishes));
+      if (!prepared) await untilAvailable('creating topics and registering schemas', prepare);
       await untilAvailable('connecting the producer', () => producer.connect());
       relay.start();
       if (subscriber) {

@@ -198,6 +198,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         });
         await wait.waitFor({ name: 'schema-registry', check: () => messaging.registry.ping() });
         for (const dependency of start.dependencies ?? []) await wait.waitFor(dependency);
+        // Answering a ping is not yet serving: on a fresh cluster the registry (a JVM warming up
+        // beside everything else) timed out on the first registration and the service exited.
+        // Topics and schemas are idempotent, so they are waited for like a dependency.
+        await wait.waitFor({ name: 'topics-and-schemas', check: () => messaging.prepare() });
 
         runtime.messaging = messaging;
         health.addDetail('messaging', () => messaging.detail());

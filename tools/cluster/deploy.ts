@@ -1,0 +1,107 @@
+// Deploying MarketBill onto the kind cluster the way an operator does — `skaffold run -p local`
+// with the repository's skaffold.yaml — and checking what came up.
+import path from 'node:path';
+import { imagesOf, renderOverlay } from '../deploy-tools.ts';
+import { buildGo, recipes } from './go-builds.ts';
+import type { Engine } from './docker-engine.ts';
+import { clusterEnv, kubectl, type Tools } from './kind.ts';
+import { clusterLogsDir, kubeContext, namespace, repoRoot } from './settings.ts';
+import { capture, ClusterError, info, logged, waitFor } from './shell.ts';
+
+export type Rendered = { text: string; images: string[] };
+
+export function renderLocal(): Rendered {
+  // The local overlay's Secrets come from git-ignored files made with random values.
+  capture(process.execPath, [path.join(repoRoot, 'tools', 'k8s-local-secrets.ts')], { cwd: repoRoot });
+  const text = renderOverlay('local');
+  return { text, images: imagesOf(text) };
+}
+
+export type SkaffoldResult = { images: string[] };
+
+/**
+ * `skaffold run -p local` with the offline profile's patches switched on by MB_SKAFFOLD_OFFLINE=1.
+ * Returns the service images it deployed (as the Deployments name them now: name:tag).
+ */
+export async function skaffoldRun(engine: Engine, tools: Tools): Promise<SkaffoldResult> {
+  const skaffold = path.join(await buildGo(recipes.skaffold), 'skaffold');
+  const env = {
+    ...clusterEnv(engine, tools),
+    MB_SKAFFOLD_OFFLINE: '1',
+    SKAFFOLD_UPDATE_CHECK: 'false',
+    SKAFFOLD_INTERACTIVE: 'false',
+    SKAFFOLD_COLLECT_METRICS: 'false',
+  };
+  const log = path.join(clusterLogsDir, 'skaffold-run.log');
+  info(`MB_SKAFFOLD_OFFLINE=1 skaffold run -p local --kube-context ${kubeContext} (log: ${log})`);
+  await logged(skaffold, ['run', '-p', 'local', '--kube-context', kubeContext, '--status-check=true'], log, { cwd: repoRoot, env });
+  const images = kubectl(tools, ['get', 'deployments', '-l', 'app.kubernetes.io/part-of=marketbill', '-o', 'jsonpath={.items[*].spec.template.spec.containers[*].image}']);
+  return { images: [...new Set(images.split(/\s+/).filter(Boolean))].sort() };
+}
+
+type Pod = {
+  metadata: { name: string; labels?: Record<string, string> };
+  status: { phase: string; conditions?: { type: string; status: string }[]; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
+};
+type ContainerStatus = { name: string; restartCount: number; lastState?: { terminated?: { exitCode: number; reason?: string } } };
+
+/**
+ * skaffold deployed everything at once, as an operator's first `skaffold run` on a fresh cluster:
+ * the services started beside a Kafka, registry and Postgres that were not up yet. They must have
+ * waited (readiness false) rather than exited — no container of theirs, init or main, restarted.
+ * Returns, per service, how many times it logged that it was waiting for a dependency.
+ */
+export function assertServicesWaited(tools: Tools): { service: string; waits: number }[] {
+  const pods = (JSON.parse(kubectl(tools, ['get', 'pods', '-l', 'app.kubernetes.io/part-of=marketbill', '-o', 'json'])) as { items: Pod[] }).items;
+  const restarted = pods.flatMap((p) =>
+    [...(p.status.initContainerStatuses ?? []), ...(p.status.containerStatuses ?? [])]
+      .filter((c) => c.restartCount > 0)
+      .map((c) => `${p.metadata.name}/${c.name}: ${c.restartCount} restart(s), last exit ${c.lastState?.terminated?.exitCode ?? '?'} ${c.lastState?.terminated?.reason ?? ''}`),
+  );
+  if (restarted.length > 0) throw new ClusterError(`services restarted instead of waiting for their dependencies:\n  ${restarted.join('\n  ')}`);
+  return [...new Set(pods.map((p) => p.metadata.labels?.['app.kubernetes.io/name'] ?? p.metadata.name))].sort().map((service) => {
+    const logs = ['migrate', service].map((c) => {
+      try {
+        return kubectl(tools, ['logs', `deploy/${service}`, '-c', c]);
+      } catch {
+        return '';
+      }
+    });
+    return { service, waits: logs.join('\n').split('\n').filter((l) => l.includes('"waiting for a dependency"')).length };
+  });
+}
+
+/** Waits until every pod of the namespace is Ready (and none is failing). */
+export async function waitAllReady(tools: Tools, timeoutMs = 600_000): Promise<string[]> {
+  return waitFor(`every pod in ${namespace} to be Ready`, () => {
+    const pods = JSON.parse(kubectl(tools, ['get', 'pods', '-o', 'json'])) as {
+      items: { metadata: { name: string; ownerReferences?: { kind: string }[] }; status: { phase: string; conditions?: { type: string; status: string }[] } }[];
+    };
+    const running = pods.items.filter((p) => p.status.phase !== 'Succeeded');
+    const notReady = running.filter((p) => !p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    return running.length > 0 && notReady.length === 0 ? running.map((p) => p.metadata.name) : undefined;
+  }, timeoutMs, 2_000);
+}
+
+/**
+ * The images must not carry test-harness code: compiled tests, the services' testing/ and
+ * test-support/ helpers (fake servers, harnesses), the @marketbill/testing package.
+ */
+export function assertNoTestCode(engine: Engine, images: string[]): void {
+  const findings: string[] = [];
+  for (const image of images) {
+    const out = capture(
+      'docker',
+      ['run', '--rm', '--network', 'none', '--entrypoint', 'find', image, '/app', '(', '-path', '*/node_modules/*', '!', '-path', '*/node_modules/@marketbill/*', ')', '-prune', '-o',
+        '(', '-name', '*.test.js', '-o', '-name', '*.test.d.ts', '-o', '-type', 'd', '(', '-name', 'testing', '-o', '-name', 'test-support', ')', ')', '-print'],
+      { env: engine.env },
+    ).trim();
+    if (out) findings.push(`${image}:\n  ${out.split('\n').join('\n  ')}`);
+  }
+  if (findings.length > 0) throw new ClusterError(`test-harness code in the service images:\n${findings.join('\n')}`);
+}
+
+/** Demo accounts (seed-demo, idempotent) inside the ordering pod, with the overlay's DEMO_PASSWORD. */
+export function seedDemo(tools: Tools): string {
+  return kubectl(tools, ['exec', 'deploy/ordering', '-c', 'ordering', '--', 'node', '--disable-warning=TimeoutNegativeWarning', 'services/ordering/dist/seed-demo.js'], { timeoutMs: 120_000 });
+}
