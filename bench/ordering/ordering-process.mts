@@ -2,13 +2,13 @@
 // (fresh Postgres schema and topic prefix, its own token key), started from services/ordering/dist.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type * as PgModule from 'pg';
+import { stackEnv } from '../machine.ts';
 import type * as AccessTokenModule from '../../services/ordering/src/domain/access-token.ts';
 
 const require = createRequire(import.meta.url);
@@ -16,13 +16,12 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const pg = require('pg') as typeof PgModule;
 export const { signAccessToken } = require(path.join(root, 'services/ordering/dist/domain/access-token.js')) as typeof AccessTokenModule;
 
-const stackFile = path.join(root, '.stack', 'env.json');
-const stack: Record<string, string> = fs.existsSync(stackFile) ? JSON.parse(fs.readFileSync(stackFile, 'utf8')) : {};
+const stack = stackEnv();
 
-/** A stack setting from the environment or the checkout's .stack/env.json. */
+/** A stack setting from the environment or this checkout's .stack/env.json. */
 export function env(key: string): string {
   const value = process.env[key] ?? stack[key];
-  if (!value) throw new Error(`${key} is not set: load the stack settings first (set -a; . .stack/env; set +a)`);
+  if (!value) throw new Error(`${key} is not set: start the stack first (npm run stack -- up --fast)`);
   return value;
 }
 
@@ -45,10 +44,11 @@ export function newRun(prefix: string): OrderingRun {
   return { tag, schema: `${prefix}_ordering_${tag}`, secret: randomBytes(32).toString('hex') };
 }
 
-/** Starts one replica on `port` and waits until /health/ready answers 200. */
-export async function startReplica(run: OrderingRun, port: number, options: { profile?: boolean } = {}): Promise<ChildProcess> {
+/** Starts one replica on `port` (from `dist`, default this checkout's build) and waits until /health/ready answers 200. */
+export async function startReplica(run: OrderingRun, port: number, options: { profile?: boolean; dist?: string } = {}): Promise<ChildProcess> {
   const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench', 'out')}`] : [];
-  const child = spawn(process.execPath, [...profile, '--disable-warning=TimeoutNegativeWarning', path.join(root, 'services/ordering/dist/main.js')], {
+  const main = path.join(options.dist ?? path.join(root, 'services/ordering/dist'), 'main.js');
+  const child = spawn(process.execPath, [...profile, '--disable-warning=TimeoutNegativeWarning', main], {
     env: {
       ...process.env,
       DATABASE_URL: env('DATABASE_URL'),
