@@ -43,6 +43,25 @@ export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
  * @param key the aggregate id: Kafka keeps events with the same key in order.
  */
 export function publish<T extends TopicName>(em: EntityManager, topic: T, key: string, event: TopicEvents[T]): void {
+  em.persist(em.create(OutboxMessageSchema, { ...outboxRecord(topic, key, event), createdAt: new Date() } as OutboxMessage));
+}
+
+/** An outbox row's values, checked and with the trace context: what {@link outboxRecord} answers. */
+export interface OutboxRecord {
+  eventId: string;
+  topic: string;
+  messageKey: string;
+  payload: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * The outbox row for `event`, checked against the topic's Avro schema and carrying the active trace
+ * context — for a hand-written statement that writes the state change and its event at once (a hot
+ * path that makes its whole change in one statement). Insert it into the service schema's `outbox`
+ * table (`event_id, topic, message_key, payload, headers`) in that same statement or transaction.
+ */
+export function outboxRecord<T extends TopicName>(topic: T, key: string, event: TopicEvents[T]): OutboxRecord {
   const paths: string[] = [];
   const type = avroTypeOf(topic);
   if (!type.isValid(event, { errorHook: (path) => paths.push(path.join('.')) })) {
@@ -50,16 +69,7 @@ export function publish<T extends TopicName>(em: EntityManager, topic: T, key: s
   }
   const headers: Record<string, string> = {};
   propagation.inject(context.active(), headers);
-  em.persist(
-    em.create(OutboxMessageSchema, {
-      eventId: event.eventId,
-      topic,
-      messageKey: key,
-      payload: event,
-      headers,
-      createdAt: new Date(),
-    } as OutboxMessage),
-  );
+  return { eventId: event.eventId, topic, messageKey: key, payload: event, headers };
 }
 
 const PUBLISH_MANY_CHUNK = 1_000;

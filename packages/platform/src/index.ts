@@ -4,6 +4,6 @@ export { createLogger, maskPhone, type Logger, type LoggerOptions } from './logg
 export { createHealth, type Health, type ReadinessCheck } from './health';
 export { createShutdown, type Shutdown } from './shutdown';
 export * from './http';
-export { createOrm, migrate, advisoryLockId, databaseCheck, type Orm, type DatabaseOptions } from './database';
+export { createOrm, migrate, advisoryLockId, databaseCheck, preparedQuery, type Orm, type DatabaseOptions } from './database';
 export * from './time';
 export { retry, sleep, backoffDelay, type RetryOptions } from './retry';
