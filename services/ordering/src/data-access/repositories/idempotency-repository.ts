@@ -46,3 +46,31 @@ export async function completeIdempotencyKey(em: EntityManager, accountId: strin
 export async function releaseIdempotencyKey(em: EntityManager, accountId: string, key: string): Promise<void> {
   await em.execute(`delete from ${table(em, 'idempotency_keys')} where account_id = ? and key = ? and status_code is null`, [accountId, key], 'run');
 }
+
+/** The answer to store for a claimed key: what a retry with the same key gets back. */
+export interface IdempotentAnswer {
+  accountId: string;
+  key: string;
+  statusCode: number;
+  response: unknown;
+}
+
+/**
+ * For a change made by ONE statement (no transaction around it): the part of that statement that
+ * stores the answer with the change, a CTE named `answer` over `table` (this schema's
+ * `idempotency_keys`) that writes only when the statement's CTE `guard` produced a row. Its values
+ * are {@link answerValues}, numbered from `$first`.
+ */
+export function answerCte(table: string, guard: string, first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return `answer as (
+      update ${table} set status_code = ${p(0)}::int, response = ${p(1)}::jsonb
+       where account_id = ${p(2)}::uuid and key = ${p(3)}::text and exists (select 1 from ${guard})
+      returning 1
+    )`;
+}
+
+/** The values of {@link answerCte}, in its order. */
+export function answerValues(answer: IdempotentAnswer): unknown[] {
+  return [answer.statusCode, JSON.stringify(answer.response ?? null), answer.accountId, answer.key];
+}

@@ -27,8 +27,8 @@ export interface Replay {
  * refused (422 idempotency-key-reused); a retry while the first is still running gets 409
  * idempotency-key-in-flight. A request that fails releases its claim, so it can be retried.
  *
- * The use case must make its change in exactly one `ctx.tx` whose result is what `respond` renders
- * (true of every idempotent route).
+ * The use case must make its change in exactly one `ctx.tx` whose result is what `respond` renders,
+ * or in one statement that stores `ctx.answer(result)` with it (placing an order).
  */
 export async function runIdempotent(
   ctx: UseCaseContext,
@@ -58,6 +58,11 @@ export async function runIdempotent(
         await completeIdempotencyKey(em, accountId, rawKey, status, body ?? null);
         return result;
       }),
+    // A one-statement change stores the answer itself (see UseCaseContext.answer).
+    answer: (result) => {
+      body = respond(result);
+      return { accountId, key: rawKey, statusCode: status, response: body ?? null };
+    },
   };
   try {
     await run(idempotentCtx);
