@@ -15,6 +15,7 @@
 // Bounded in count and time (it stops by itself); all traffic goes to 127.0.0.1.
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { env, freePort, newRun, pg, root, signAccessToken, startReplica, stopReplicas } from './ordering-process.mts';
@@ -261,7 +262,9 @@ async function main(): Promise<void> {
       for (const [who, token] of [['wholesaler owner (all its orders)', ownerToken], ['retailer (its own orders)', retailerToken]] as const) {
         const { rows: counted } = await db.query<{ n: string }>(`select count(*) as n from ${s}.orders where ${who.startsWith('wholesaler') ? 'wholesaler_id' : 'retailer_id'} = $1`, [who.startsWith('wholesaler') ? owner : busiest]);
         const times: number[] = [];
+        let cpu0 = { service: 0, postgres: 0 };
         for (let i = 0; i < 120; i++) {
+          if (i === 20) cpu0 = { service: processCpuMs(children[0]!.pid as number), postgres: postgresCpuMs() };
           const t0 = performance.now();
           const res = await fetch(`http://127.0.0.1:${ports[0]}/v1/orders?page=0&size=20`, { headers: { authorization: `Bearer ${token}` } });
           await res.arrayBuffer();
@@ -269,7 +272,10 @@ async function main(): Promise<void> {
           if (i >= 20) times.push(performance.now() - t0);
         }
         times.sort((a, b) => a - b);
-        process.stdout.write(`listing GET /v1/orders (page 0, size 20) as ${who}, ${Number(counted[0]?.n).toLocaleString('en-US')} orders in scope: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms (100 sequential requests)\n`);
+        const cpu = { service: (processCpuMs(children[0]!.pid as number) - cpu0.service) / 100, postgres: (postgresCpuMs() - cpu0.postgres) / 100 };
+        process.stdout.write(
+          `listing GET /v1/orders (page 0, size 20) as ${who}, ${Number(counted[0]?.n).toLocaleString('en-US')} orders in scope: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms; CPU per request ${cpu.service.toFixed(2)} ms in the service + ${cpu.postgres.toFixed(2)} ms in Postgres (100 sequential requests, load ${os.loadavg()[0]!.toFixed(1)})\n`,
+        );
       }
     }
     fs.mkdirSync(path.join(root, 'bench', 'out'), { recursive: true });
