@@ -142,22 +142,27 @@ export function ratioReport(options: {
   ].join('\n');
 }
 
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN where unreadable. */
-export function processCpuMs(pid: number): number {
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux); with `children`, also
+ * that of its children that have exited (and were waited for). NaN where unreadable.
+ */
+export function processCpuMs(pid: number, children = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the command: state(0) ppid(1) … utime(11) stime(12), in clock ticks (100 per second here).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    // After the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14), in clock
+    // ticks (100 per second here).
+    const ticks = Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
+    return (ticks * 1000) / 100;
   } catch {
     return Number.NaN;
   }
 }
 
 /**
- * CPU time (ms) used so far by this checkout's Postgres: the postmaster and every backend it has
- * running (`.stack/pids/postgres.pid`). Backends that exited meanwhile are not counted, so measure
- * over phases whose connections stay open (pools).
+ * CPU time (ms) used so far by this checkout's Postgres (`.stack/pids/postgres.pid`): the
+ * postmaster, the backends that have exited (the postmaster waits for them, so their time is in
+ * its children's total) and every backend still running.
  */
 export function postgresCpuMs(): number {
   const dir = process.env.MB_STACK_DIR ?? path.join(checkout, '.stack');
@@ -167,7 +172,7 @@ export function postgresCpuMs(): number {
   } catch {
     return Number.NaN;
   }
-  let total = processCpuMs(postmaster);
+  let total = processCpuMs(postmaster, true);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {

@@ -84,20 +84,20 @@ async function storeOrders(db: InstanceType<typeof pg.Client>, owner: string, co
   const chunk = 100_000;
   for (let from = 1; from <= count; from += chunk) {
     const to = Math.min(count, from + chunk - 1);
+    // One statement per chunk: the orders and, from what it inserted, their lines.
     await db.query(
-      `insert into ${s}.orders (id, number, retailer_id, wholesaler_id, status, placement, placed_at, sale_day, memo, fulfilment_method, fulfilment_state,
-                                delivery_address, version, priced_at, updated_at)
-       select gen_random_uuid(), 'stored-' || g, r.id, $1, 'PLACED', 'MANUAL', now() - make_interval(mins => g), to_char(current_date - (g % 1000), 'YYYY-MM-DD'),
-              null, 'PICKUP', 'PENDING', null, 1, null, now()
-         from generate_series($2::int, $3::int) g join stored_retailers r on r.n = g % $4`,
+      `with placed as (
+         insert into ${s}.orders (id, number, retailer_id, wholesaler_id, status, placement, placed_at, sale_day, memo, fulfilment_method, fulfilment_state,
+                                  delivery_address, version, priced_at, updated_at)
+         select gen_random_uuid(), 'stored-' || g, r.id, $1, 'PLACED', 'MANUAL', now() - make_interval(mins => g), to_char(current_date - (g % 1000), 'YYYY-MM-DD'),
+                null, 'PICKUP', 'PENDING', null, 1, null, now()
+           from generate_series($2::int, $3::int) g join stored_retailers r on r.n = g % $4
+         returning id
+       )
+       insert into ${s}.order_lines (id, order_id, position, kind, variety_id, item_name, variety_name, grade, quantity, unit_price, memo)
+       select gen_random_uuid(), placed.id, p, 'ITEM', gen_random_uuid(), '장미', '품종-' || p, 'UPPER', p, case when p % 2 = 0 then 1000 * p end, null
+         from placed cross join generate_series(1, ${LINES}) p`,
       [owner, from, to, retailers],
-    );
-    await db.query(
-      `insert into ${s}.order_lines (id, order_id, position, kind, variety_id, item_name, variety_name, grade, quantity, unit_price, memo)
-       select gen_random_uuid(), o.id, p, 'ITEM', gen_random_uuid(), '장미', '품종-' || p, 'UPPER', p, case when p % 2 = 0 then 1000 * p end, null
-         from ${s}.orders o cross join generate_series(1, ${LINES}) p
-        where o.number like 'stored-%' and substr(o.number, 8)::int between $1 and $2`,
-      [from, to],
     );
     log(`stored ${to} of ${count} orders`);
   }
