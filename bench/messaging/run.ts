@@ -9,9 +9,12 @@
 //
 //   npm run build && npm run stack -- up --fast
 //   node bench/messaging/run.ts [--rate 3000] [--seconds 10] [--writers 4] [--events-per-tx 20] [--trials 3] [--prefill] [--profile]
+//                               [--writer bulk|unit-of-work]
 //
-// Live path: three processes, as in production: a writer (the producing service's requests:
-// transactions that write a state row and the outbox rows, at a fixed open-loop rate), a relay (the
+// Live path: three processes, as in production: a writer (the producing service: transactions that
+// write state rows and their outbox rows, at a fixed open-loop rate — `--writer bulk` (default) as
+// the system's high-volume producer does, one statement for the state rows and publishMany for the
+// events; `--writer unit-of-work` a statement and publish() per event), a relay (the
 // producing service's outbox relay) and a consumer (another service: inbox dedupe + one write per
 // event, in batches, offsets after commit). End-to-end latency = consumer commit time − the event's
 // occurredAt (set inside the writer's transaction). --profile writes a V8 CPU profile of each
@@ -19,8 +22,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createLogger, createOrm, migrate } from '@marketbill/platform';
-import { createEventCodec, createKafka, createMessaging, createProducer, createRegistryClient, createTopicNaming, messagingMigrations, on, OutboxMessageSchema, publish } from '@marketbill/messaging';
+import { createLogger, createOrm, migrate, preparedQuery } from '@marketbill/platform';
+import { createEventCodec, createKafka, createMessaging, createProducer, createRegistryClient, createTopicNaming, messagingMigrations, on, OutboxMessageSchema, publish, publishMany } from '@marketbill/messaging';
 import pg from 'pg';
 import { loadByPhase, machine, percentile, ratioReport, stackEnv, trials } from '../machine.ts';
 
@@ -81,6 +84,7 @@ async function writer(schema: string): Promise<void> {
   const seconds = opt('seconds', 10);
   const writers = opt('writers', 4);
   const perTx = opt('events-per-tx', 20);
+  const bulk = !(args.includes('--writer') && args[args.indexOf('--writer') + 1] === 'unit-of-work');
   const orm = await openOrm(schema);
   const total = rate * seconds;
   let written = 0;
@@ -94,6 +98,15 @@ async function writer(schema: string): Promise<void> {
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         await orm.em.fork().transactional(async (em) => {
+          if (bulk) {
+            // As the system's high-volume producer writes (auction-ingest's imports): the state rows
+            // in one statement, the events with publishMany (one statement, no unit of work).
+            const ids = Array.from({ length: perTx }, () => randomUUID());
+            await preparedQuery(em, `insert into "${schema}".orders (order_id, version) select unnest($1::uuid[]), 1`, [ids]);
+            await publishMany(em, 'order.updated', ids.map((orderId) => ({ key: orderId, event: event(orderId, 1) })));
+            return;
+          }
+          // As a request-per-change service writes: a statement and publish() (the unit of work) per event.
           for (let k = 0; k < perTx; k++) {
             const orderId = randomUUID();
             await em.getConnection().execute(`insert into "${schema}".orders (order_id, version) values (?, 1)`, [orderId], 'run', em.getTransactionContext());
@@ -398,7 +411,7 @@ async function main(): Promise<void> {
   const p = (q: number) => trials(lives.map((l) => percentile(l.latencies, q)));
   process.stdout.write(
     [
-      `scenario: ${prefill ? 'prefill: the relay drains a full outbox (throughput only)' : 'live: writer, relay and consumer at once'}; target ${rate} events/s for ${seconds} s, ${opt('writers', 4)} writers, ${opt('events-per-tx', 20)} events per transaction, ~1 KB Avro each`,
+      `scenario: ${prefill ? 'prefill: the relay drains a full outbox (throughput only)' : 'live: writer, relay and consumer at once'}; writer ${args.includes('--writer') ? args[args.indexOf('--writer') + 1] : 'bulk'}; target ${rate} events/s for ${seconds} s, ${opt('writers', 4)} writers, ${opt('events-per-tx', 20)} events per transaction, ~1 KB Avro each`,
       `written per trial: ${lives.map((l) => `${l.written} in ${l.writerSeconds.toFixed(1)} s`).join(', ')}; consumer stats of the last: ${JSON.stringify(lives.at(-1)?.stats)}`,
       `limits: Postgres ${formatLimit(pgT)} events/s [${load.text('postgres')}]; Kafka ${formatLimit(kT)} events/s [${load.text('kafka')}]`,
       ratioReport({
