@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--growth')) return growth();
   const quick = process.argv.includes('--quick');
   const report: Array<[string, string]> = [];
-  await store.ensureBucket();
+  await store.checkBucket({ create: true });
   const fonts = loadStatementFonts();
   const single = content(8);
 

@@ -300,6 +300,30 @@ export interface OrderUpdated {
   order: OrderSnapshot;
 }
 
+/** A retailer's business profile was created or changed: what statements print in the buyer block (공급받는자) — 등록번호, 상호, 대표자, 사업장 주소, and 업태/종목 when given. A retailer without one is printed by name only. Key: retailerId. */
+export interface RetailerProfileUpdated {
+  /** UUID of this event; consumers deduplicate on it. */
+  eventId: string;
+  /** When the profile was saved (UTC epoch milliseconds). (timestamp-millis) */
+  occurredAt: number;
+  /** Retailer id: the retailer's account id (UUID). */
+  retailerId: string;
+  /** Grows by one with every change; consumers keep the highest. */
+  version: number;
+  /** 사업자등록번호, 10 digits without dashes, checksum-valid. */
+  businessNumber: string;
+  /** 상호 — registered company name. */
+  companyName: string;
+  /** 대표자 — representative's name. */
+  representative: string;
+  /** 사업장 주소 — business address. */
+  address: string;
+  /** 업태 — business type; null when the retailer did not give it. */
+  businessType: null | string;
+  /** 종목 — business item; null when the retailer did not give it. */
+  businessItem: null | string;
+}
+
 /** A wholesaler's business profile was created or changed; what the statement prints as the supplier (공급자). Key: wholesalerId. */
 export interface WholesalerProfileUpdated {
   /** UUID of this event; consumers deduplicate on it. */
@@ -406,6 +430,16 @@ export const TOPICS = {
     consumers: ["billing","notifier"],
     schema: "{\"type\":\"record\",\"name\":\"OrderUpdated\",\"namespace\":\"kr.marketbill.ordering\",\"doc\":\"An order sheet changed after it was placed: prices set, custom or shipping lines changed, cancelled, or fulfilment moved on. Carries the whole sheet. Key: orderId.\",\"fields\":[{\"name\":\"eventId\",\"type\":\"string\",\"doc\":\"UUID of this event; consumers deduplicate on it.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the change was committed (UTC epoch milliseconds).\"},{\"name\":\"change\",\"type\":{\"type\":\"enum\",\"name\":\"OrderChange\",\"doc\":\"What changed.\",\"symbols\":[\"PRICES_SET\",\"CUSTOM_LINES_CHANGED\",\"CANCELLED\",\"FULFILMENT_CHANGED\"]},\"doc\":\"The kind of change that produced this version.\"},{\"name\":\"order\",\"type\":{\"type\":\"record\",\"name\":\"OrderSnapshot\",\"doc\":\"The whole order sheet as it stands after the change: consumers keep the snapshot with the highest version and ignore older or repeated ones.\",\"fields\":[{\"name\":\"orderId\",\"type\":\"string\",\"doc\":\"Order sheet id (UUID).\"},{\"name\":\"orderNumber\",\"type\":\"string\",\"doc\":\"Human-readable order number, unique, prefixed with the Seoul day: YYMMDD-NNNNNN.\"},{\"name\":\"version\",\"type\":\"int\",\"doc\":\"Starts at 1 when placed and grows by one with every change to the order sheet.\"},{\"name\":\"status\",\"type\":{\"type\":\"enum\",\"name\":\"OrderStatus\",\"doc\":\"Life-cycle state.\",\"symbols\":[\"PLACED\",\"CANCELLED\"]},\"doc\":\"PLACED until the retailer cancels (allowed only before pricing).\"},{\"name\":\"placement\",\"type\":{\"type\":\"enum\",\"name\":\"OrderPlacement\",\"doc\":\"How the order was placed.\",\"symbols\":[\"MANUAL\",\"CUTOFF\"]},\"doc\":\"MANUAL when the retailer ordered; CUTOFF when the open cart was ordered automatically at the wholesaler's cutoff.\"},{\"name\":\"placedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the order was placed (UTC epoch milliseconds).\"},{\"name\":\"saleDay\",\"type\":\"string\",\"doc\":\"Seoul calendar day of placedAt, YYYY-MM-DD: the day the order belongs to.\"},{\"name\":\"retailer\",\"type\":{\"type\":\"record\",\"name\":\"Party\",\"doc\":\"An account taking part in a trade, with what notifications need.\",\"fields\":[{\"name\":\"id\",\"type\":\"string\",\"doc\":\"Account id (UUID) in the ordering service. For a wholesaler: the owner account, which is the wholesaler's identity.\"},{\"name\":\"name\",\"type\":\"string\",\"doc\":\"Display name: the retailer's shop name, or the wholesaler's shop name.\"},{\"name\":\"phone\",\"type\":\"string\",\"doc\":\"Mobile number for SMS, normalised 01012345678.\"}]},\"doc\":\"The ordering retailer (소매상).\"},{\"name\":\"wholesaler\",\"type\":\"Party\",\"doc\":\"The wholesaler (도매상) ordered from; phone is the owner's.\"},{\"name\":\"memo\",\"type\":[\"null\",\"string\"],\"doc\":\"Retailer's note on the whole order.\",\"default\":null},{\"name\":\"fulfilment\",\"type\":{\"type\":\"record\",\"name\":\"Fulfilment\",\"doc\":\"How the flowers reach the retailer.\",\"fields\":[{\"name\":\"method\",\"type\":{\"type\":\"enum\",\"name\":\"FulfilmentMethod\",\"doc\":\"Pick-up at the stall or delivery.\",\"symbols\":[\"PICKUP\",\"DELIVERY\"]},\"doc\":\"PICKUP at the wholesaler's stall, or DELIVERY to the address.\"},{\"name\":\"state\",\"type\":{\"type\":\"enum\",\"name\":\"FulfilmentState\",\"doc\":\"Progress of the hand-over.\",\"symbols\":[\"PENDING\",\"READY\",\"PICKED_UP\",\"DELIVERED\"]},\"doc\":\"PENDING, then READY, then PICKED_UP (pickup) or DELIVERED (delivery).\"},{\"name\":\"address\",\"type\":[\"null\",\"string\"],\"doc\":\"Delivery address; null for pickup.\",\"default\":null}]},\"doc\":\"Fulfilment method and state.\"},{\"name\":\"lines\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"OrderLine\",\"doc\":\"One line of the order sheet.\",\"fields\":[{\"name\":\"lineId\",\"type\":\"string\",\"doc\":\"Line id (UUID), stable across versions.\"},{\"name\":\"kind\",\"type\":{\"type\":\"enum\",\"name\":\"OrderLineKind\",\"doc\":\"Origin of the line.\",\"symbols\":[\"ITEM\",\"CUSTOM\",\"SHIPPING_FEE\"]},\"doc\":\"ITEM from the retailer's cart; CUSTOM added by the wholesaler (free text); SHIPPING_FEE the single 배송비 line.\"},{\"name\":\"varietyId\",\"type\":[\"null\",\"string\"],\"doc\":\"Catalog variety id for ITEM lines; null otherwise.\",\"default\":null},{\"name\":\"itemName\",\"type\":\"string\",\"doc\":\"품목 — item name (e.g. 장미); for a shipping fee: 배송비.\"},{\"name\":\"varietyName\",\"type\":\"string\",\"doc\":\"품종 — variety name, or the wholesaler's free text for custom lines; empty for a shipping fee.\"},{\"name\":\"grade\",\"type\":[\"null\",{\"type\":\"enum\",\"name\":\"BuyerGrade\",\"doc\":\"MarketBill's buyer-chosen quality tier: 상 UPPER, 중 MIDDLE, 하 LOWER.\",\"symbols\":[\"UPPER\",\"MIDDLE\",\"LOWER\"]}],\"doc\":\"Buyer grade; null when a custom or shipping line has none.\",\"default\":null},{\"name\":\"quantity\",\"type\":\"int\",\"doc\":\"Quantity ordered (≥ 1).\"},{\"name\":\"unitPrice\",\"type\":[\"null\",\"long\"],\"doc\":\"Unit price in KRW set by the wholesaler; null while unpriced.\",\"default\":null},{\"name\":\"amount\",\"type\":[\"null\",\"long\"],\"doc\":\"quantity × unitPrice in KRW; null while unpriced.\",\"default\":null},{\"name\":\"memo\",\"type\":[\"null\",\"string\"],\"doc\":\"Note on the line.\",\"default\":null}]}},\"doc\":\"Every line of the order sheet, in display order.\"},{\"name\":\"priceState\",\"type\":{\"type\":\"enum\",\"name\":\"PriceState\",\"doc\":\"How much of the order is priced.\",\"symbols\":[\"UNPRICED\",\"PARTIAL\",\"PRICED\"]},\"doc\":\"UNPRICED: no line has a price; PARTIAL: some; PRICED: every line.\"},{\"name\":\"total\",\"type\":\"long\",\"doc\":\"Sum of the amounts of the priced lines, KRW (the statement total once every line is priced).\"},{\"name\":\"pricedAt\",\"type\":[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}],\"doc\":\"When the last price was set; null while unpriced.\",\"default\":null}]},\"doc\":\"The order sheet after the change.\"}]}",
   },
+  'retailer.profile.updated': {
+    owner: 'ordering',
+    recordName: 'RetailerProfileUpdated',
+    key: "retailerId",
+    partitions: 3,
+    retentionMs: -1,
+    compacted: true,
+    consumers: ["billing"],
+    schema: "{\"type\":\"record\",\"name\":\"RetailerProfileUpdated\",\"namespace\":\"kr.marketbill.ordering\",\"doc\":\"A retailer's business profile was created or changed: what statements print in the buyer block (공급받는자) — 등록번호, 상호, 대표자, 사업장 주소, and 업태/종목 when given. A retailer without one is printed by name only. Key: retailerId.\",\"fields\":[{\"name\":\"eventId\",\"type\":\"string\",\"doc\":\"UUID of this event; consumers deduplicate on it.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the profile was saved (UTC epoch milliseconds).\"},{\"name\":\"retailerId\",\"type\":\"string\",\"doc\":\"Retailer id: the retailer's account id (UUID).\"},{\"name\":\"version\",\"type\":\"int\",\"doc\":\"Grows by one with every change; consumers keep the highest.\"},{\"name\":\"businessNumber\",\"type\":\"string\",\"doc\":\"사업자등록번호, 10 digits without dashes, checksum-valid.\"},{\"name\":\"companyName\",\"type\":\"string\",\"doc\":\"상호 — registered company name.\"},{\"name\":\"representative\",\"type\":\"string\",\"doc\":\"대표자 — representative's name.\"},{\"name\":\"address\",\"type\":\"string\",\"doc\":\"사업장 주소 — business address.\"},{\"name\":\"businessType\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"업태 — business type; null when the retailer did not give it.\"},{\"name\":\"businessItem\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"종목 — business item; null when the retailer did not give it.\"}]}",
+  },
   'wholesaler.profile.updated': {
     owner: 'ordering',
     recordName: 'WholesalerProfileUpdated',
@@ -427,5 +461,6 @@ export interface TopicEvents {
   'connection.requested': ConnectionRequested;
   'order.placed': OrderPlaced;
   'order.updated': OrderUpdated;
+  'retailer.profile.updated': RetailerProfileUpdated;
   'wholesaler.profile.updated': WholesalerProfileUpdated;
 }

@@ -3,12 +3,13 @@
 // (ensureStack). See docs/local-stack.md.
 import fs from 'node:fs';
 import { ensureKafka, fetchKafka, kafkaVersion, stopKafka } from './kafka.ts';
-import { envFile, envJsonFile, lockFile, logPath, shown, stackDir } from './paths.ts';
+import { envFile, envJsonFile, lockFile, logPath, secureJsonFile, shown, stackDir } from './paths.ts';
 import { host, portAnswers, readPorts, type Ports } from './ports.ts';
-import { ensurePostgres, postgresStatus, stopPostgres } from './postgres.ts';
+import { ensurePostgres, postgresStatus, stopPostgres, tlsOnlyRole } from './postgres.ts';
 import { isAlive, isOurs, readPid, StackError, type Log } from './process.ts';
-import { apicurioVersion, ensureRegistry, fetchRegistry, registryUrl, stopRegistry } from './registry.ts';
+import { apicurioVersion, ensureRegistry, fetchRegistry, registryLauncher, registryUrl, stopRegistry } from './registry.ts';
 import { ensureS3, fetchS3, readCredentials, s3proxyVersion, s3Region, stopS3 } from './s3.ts';
+import { ensureTls } from './tls.ts';
 
 export { StackError } from './process.ts';
 
@@ -34,6 +35,26 @@ export const stackEnvKeys = [
   'S3_SECRET_ACCESS_KEY',
   'S3_FORCE_PATH_STYLE',
 ] as const satisfies readonly (keyof StackEnv)[];
+
+/**
+ * What the stack offers for testing our clients' security settings, in .stack/secure.json (not in
+ * the service environment): a CA and the servers that present certificates signed by it.
+ */
+export type SecureStack = {
+  /** PEM of the CA that signed the servers' certificates (for IP 127.0.0.1 only). */
+  caFile: string;
+  /** PEM of a CA that signed nothing here: trusting it must fail. */
+  otherCaFile: string;
+  /** Postgres serves TLS to every client that asks; this URL's role is refused without TLS. Absent with an external Postgres. */
+  postgresTlsOnlyUrl?: string;
+  /** Kafka's SASL_SSL listener; the user works with SCRAM-SHA-256, SCRAM-SHA-512 and PLAIN. */
+  kafka: { saslSslBrokers: string; username: string; password: string; mechanisms: string[] };
+  /**
+   * How to launch Apicurio. Basic auth cannot be switched on for one listener only, so tests of
+   * registry TLS and basic auth start their own instance (in memory, TLS, embedded users).
+   */
+  registry: { javaBin: string; jar: string };
+};
 
 export type EnsureOptions = {
   /** Postgres without fsync (tests). Also MB_STACK_FAST=1. Only applies when Postgres is started. */
@@ -71,10 +92,11 @@ export async function ensureStack(opts: EnsureOptions = {}): Promise<StackEnv> {
 
   const release = await acquireLock(log, timeoutMs * 4);
   try {
+    const tls = await ensureTls(log);
     // Postgres needs no download, so it starts at once; the three Maven fetches run one after the
     // other (one local repository, and Maven 3.8 does not lock it) while Postgres boots, and each
     // server starts as soon as its own files are there. The registry also waits for Postgres.
-    const postgres = ensurePostgres({ port: ports.postgres, fast, timeoutMs, log }).then((info) => {
+    const postgres = ensurePostgres({ port: ports.postgres, fast, timeoutMs, log, tls }).then((info) => {
       log(`postgres ${info.external ? 'external' : info.reused ? 'already running' : 'ready'} (${took()})`);
       return info;
     });
@@ -82,7 +104,7 @@ export async function ensureStack(opts: EnsureOptions = {}): Promise<StackEnv> {
     // A failed fetch must not skip the next one: each failure is reported by its own component.
     const registryFiles = kafkaFiles.catch(() => undefined).then(() => fetchRegistry(log));
     const s3Files = registryFiles.catch(() => undefined).then(() => fetchS3(log));
-    const kafka = kafkaFiles.then(() => ensureKafka({ port: ports.kafka, controllerPort: ports.kafkaController, timeoutMs, log })).then((info) => {
+    const kafka = kafkaFiles.then(() => ensureKafka({ port: ports.kafka, controllerPort: ports.kafkaController, saslPort: ports.kafkaSasl, tls, timeoutMs, log })).then((info) => {
       log(`kafka ${kafkaVersion()} ${info.reused ? 'already running' : 'ready'} on ${info.brokers} (${took()})`);
       return info;
     });
@@ -115,6 +137,16 @@ export async function ensureStack(opts: EnsureOptions = {}): Promise<StackEnv> {
       S3_FORCE_PATH_STYLE: 'true',
     };
     writeEnvFiles(env);
+    const tlsOnly = new URL(pg.databaseUrl);
+    tlsOnly.username = tlsOnlyRole;
+    tlsOnly.password = '';
+    writeSecureFile({
+      caFile: tls.caFile,
+      otherCaFile: tls.otherCaFile,
+      ...(pg.external ? {} : { postgresTlsOnlyUrl: tlsOnly.href }),
+      kafka: { saslSslBrokers: k.saslSslBrokers, ...k.saslUser, mechanisms: ['scram-sha-256', 'scram-sha-512', 'plain'] },
+      registry: registryLauncher(log),
+    });
     log(`stack up in ${took()}; settings in ${shown(envFile)}`);
     return env;
   } finally {
@@ -144,6 +176,10 @@ function writeEnvFiles(env: StackEnv): void {
   // Only KEY=value lines (no comments), so the simplest of parsers reads it.
   fs.writeFileSync(envFile, `${lines}\n`, { mode: 0o600 });
   fs.writeFileSync(envJsonFile, `${JSON.stringify(env, null, 2)}\n`, { mode: 0o600 });
+}
+
+function writeSecureFile(secure: SecureStack): void {
+  fs.writeFileSync(secureJsonFile, `${JSON.stringify(secure, null, 2)}\n`, { mode: 0o600 });
 }
 
 /**

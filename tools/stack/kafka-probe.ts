@@ -13,11 +13,13 @@
 // These versions are inside what Kafka 4.x still serves (KIP-896 removed Metadata v0–3 and
 // FindCoordinator v0; kafkajs 2.2.4 itself uses InitProducerId v1) and are the non-"flexible"
 // encodings, so no tagged fields are needed.
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import net from 'node:net';
 
 const apiMetadata = 3;
 const apiFindCoordinator = 10;
 const apiInitProducerId = 22;
+const apiAlterUserScramCredentials = 51;
 
 function encodeString(s: string): Buffer {
   const body = Buffer.from(s, 'utf8');
@@ -136,4 +138,90 @@ export async function kafkaReady(port: number): Promise<boolean> {
   if ((await findCoordinator(port, 'marketbill-stack-probe', 'group')) !== 0) return false;
   if ((await findCoordinator(port, 'marketbill-stack-probe', 'transaction')) !== 0) return false;
   return (await initProducerId(port)) === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// AlterUserScramCredentials v0 (KIP-554): the admin API that stores SCRAM users in KRaft metadata.
+// kafkajs has no call for it, and a Java tool would cost a JVM start. v0 is a "flexible" request:
+// request header v2 and response header v1 carry tagged fields, lengths are unsigned varints + 1.
+
+function uvarint(n: number): Buffer {
+  const bytes: number[] = [];
+  let v = n;
+  while (v >= 0x80) {
+    bytes.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  bytes.push(v);
+  return Buffer.from(bytes);
+}
+
+function compactBytes(b: Buffer): Buffer {
+  return Buffer.concat([uvarint(b.length + 1), b]);
+}
+
+const noTaggedFields = Buffer.from([0]);
+
+/** Request header v2 (v1 plus tagged fields), the whole prefixed by its size. */
+function flexibleFrame(apiKey: number, apiVersion: number, body: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeInt16BE(apiKey, 0);
+  header.writeInt16BE(apiVersion, 2);
+  header.writeInt32BE(1, 4);
+  const payload = Buffer.concat([header, encodeString('marketbill-stack-probe'), noTaggedFields, body]);
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(payload.length);
+  return Buffer.concat([size, payload]);
+}
+
+const scramMechanisms = [
+  { id: 1, name: 'SCRAM-SHA-256', digest: 'sha256', length: 32 },
+  { id: 2, name: 'SCRAM-SHA-512', digest: 'sha512', length: 64 },
+] as const;
+
+/**
+ * Upserts SCRAM-SHA-256 and SCRAM-SHA-512 credentials of `username`. The broker stores the salted
+ * password (PBKDF2 of the password with a fresh salt, as RFC 5802's Hi()), never the password.
+ * Throws with Kafka's error code and message when the broker refuses.
+ */
+export async function upsertScramCredentials(port: number, username: string, password: string, timeoutMs = 5000): Promise<void> {
+  // One mechanism per request: the broker refuses two changes to one user in one request (error 92).
+  for (const mechanism of scramMechanisms) await upsertScramCredential(port, username, password, mechanism, timeoutMs);
+}
+
+async function upsertScramCredential(port: number, username: string, password: string, m: (typeof scramMechanisms)[number], timeoutMs: number): Promise<void> {
+  const iterations = 4096; // Kafka's minimum, and what its own tools use by default
+  const salt = randomBytes(32);
+  const salted = pbkdf2Sync(password.normalize('NFKC'), salt, iterations, m.length, m.digest);
+  const fixed = Buffer.alloc(5);
+  fixed.writeInt8(m.id, 0);
+  fixed.writeInt32BE(iterations, 1);
+  const upsertion = Buffer.concat([compactBytes(Buffer.from(username, 'utf8')), fixed, compactBytes(salt), compactBytes(salted), noTaggedFields]);
+  const body = Buffer.concat([uvarint(1) /* no deletions */, uvarint(2) /* one upsertion */, upsertion, noTaggedFields]);
+  const response = await roundTrip(port, flexibleFrame(apiAlterUserScramCredentials, 0, body), timeoutMs);
+  // response header v1: the correlation id (already skipped), then tagged fields
+  let offset = 1;
+  offset += 4; // throttle_time_ms
+  const readUvarint = (): number => {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = response.readUInt8(offset++);
+      value |= (byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return value;
+      shift += 7;
+    }
+  };
+  const results = readUvarint() - 1;
+  for (let i = 0; i < results; i++) {
+    const userLength = readUvarint() - 1;
+    offset += userLength;
+    const errorCode = response.readInt16BE(offset);
+    offset += 2;
+    const messageLength = readUvarint() - 1;
+    const message = messageLength >= 0 ? response.toString('utf8', offset, offset + messageLength) : '';
+    offset += Math.max(messageLength, 0);
+    readUvarint(); // tagged fields of the result
+    if (errorCode !== 0) throw new Error(`AlterUserScramCredentials (${m.name}): error ${errorCode} ${message}`);
+  }
 }

@@ -18,6 +18,8 @@ export const logsDir = path.join(stackDir, 'logs');
 export const pidsDir = path.join(stackDir, 'pids');
 export const envFile = path.join(stackDir, 'env');
 export const envJsonFile = path.join(stackDir, 'env.json');
+/** TLS/SASL endpoints and credentials for the client security tests (see SecureStack). */
+export const secureJsonFile = path.join(stackDir, 'secure.json');
 export const lockFile = path.join(stackDir, 'lock');
 
 export const mavenPomDir = path.join(import.meta.dirname, 'maven');

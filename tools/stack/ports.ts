@@ -9,6 +9,8 @@ export type Ports = {
   postgres: number;
   kafka: number;
   kafkaController: number;
+  /** Kafka's extra SASL_SSL listener (TLS + SCRAM/PLAIN), for the client security tests. */
+  kafkaSasl: number;
   registry: number;
   registryManagement: number;
   s3: number;
@@ -18,6 +20,9 @@ const defaults: Record<keyof Ports, [envName: string, port: number]> = {
   postgres: ['MB_PG_PORT', 55432],
   kafka: ['MB_KAFKA_PORT', 59092],
   kafkaController: ['MB_KAFKA_CONTROLLER_PORT', 59093],
+  // Unset: the Kafka port + 2 (59094 by default), so a port block given as MB_KAFKA_PORT=…092 and
+  // MB_KAFKA_CONTROLLER_PORT=…093 gets …094 without a new setting.
+  kafkaSasl: ['MB_KAFKA_SASL_PORT', 0],
   registry: ['MB_REGISTRY_PORT', 58081],
   registryManagement: ['MB_REGISTRY_MANAGEMENT_PORT', 58082],
   s3: ['MB_S3_PORT', 58333],
@@ -27,7 +32,8 @@ export function readPorts(env: NodeJS.ProcessEnv = process.env): Ports {
   const ports = {} as Ports;
   for (const [key, [envName, fallback]] of Object.entries(defaults) as [keyof Ports, [string, number]][]) {
     const raw = env[envName];
-    const port = raw === undefined || raw === '' ? fallback : Number(raw);
+    const fallbackPort = key === 'kafkaSasl' ? ports.kafka + 2 : fallback;
+    const port = raw === undefined || raw === '' ? fallbackPort : Number(raw);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
       throw new Error(`${envName}=${raw} is not a TCP port number`);
     }

@@ -16,6 +16,7 @@ import { componentDir, logPath, logsDir, shown, stackDir } from './paths.ts';
 import { ensureDebianPackages } from './debian.ts';
 import { host, portAnswers } from './ports.ts';
 import { isAlive, readPid, removePid, run, StackError, which, writePid, type Log, type RunResult } from './process.ts';
+import type { TlsFiles } from './tls.ts';
 
 const component = 'postgres';
 const isRoot = process.getuid?.() === 0;
@@ -29,7 +30,15 @@ export type PostgresInfo = {
   reused: boolean;
 };
 
-export type PostgresOptions = { port: number; fast: boolean; timeoutMs: number; log: Log };
+export type PostgresOptions = { port: number; fast: boolean; timeoutMs: number; log: Log; tls: TlsFiles };
+
+/**
+ * A role that may connect over TLS only (pg_hba: `hostnossl … reject`). A service run as this role
+ * proves that every connection it opens — ORM pool, migration lock, outbox relay, LISTEN
+ * sessions — negotiates TLS: one plain-text connection is refused.
+ */
+export const tlsOnlyRole = 'mb_tls_only';
+const hbaMarker = '# marketbill stack: TLS-only role';
 
 /** Server settings given on the command line (pg_ctl -o), so the generated config lives in code. */
 
@@ -41,9 +50,19 @@ function runuser(): string {
   return which('runuser') ?? ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => fs.existsSync(p)) ?? 'runuser';
 }
 
-function serverSettings(fast: boolean): string[] {
+/** Where the server reads its certificate and key (a copy it owns: it refuses a key others can read). */
+function serverTlsFiles(l: Layout): { cert: string; key: string } {
+  return { cert: path.join(l.home, 'tls', 'server.pem'), key: path.join(l.home, 'tls', 'server.key') };
+}
+
+function serverSettings(fast: boolean, tls: { cert: string; key: string }): string[] {
   const settings = [
     'listen_addresses=127.0.0.1',
+    // TLS is offered, not required: plain-text clients (the default DATABASE_URL) work as before,
+    // and sslmode=require/verify-* clients are tested against a real TLS server.
+    'ssl=on',
+    `ssl_cert_file='${tls.cert}'`,
+    `ssl_key_file='${tls.key}'`,
     // Every service holds a pool, tests open more; 100 (the default) runs out quickly.
     'max_connections=300',
     'shared_buffers=256MB',
@@ -153,6 +172,45 @@ async function prepareFolders(l: Layout): Promise<void> {
   }
 }
 
+/** Copies the stack's server certificate and key where the server (user postgres when we are root) owns them. */
+async function installTlsFiles(l: Layout, tls: TlsFiles): Promise<void> {
+  const target = serverTlsFiles(l);
+  fs.mkdirSync(path.dirname(target.cert), { recursive: true, mode: 0o700 });
+  fs.copyFileSync(tls.serverCertFile, target.cert);
+  fs.copyFileSync(tls.serverKeyFile, target.key);
+  fs.chmodSync(target.key, 0o600);
+  if (isRoot) {
+    const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
+    const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
+    for (const f of [path.dirname(target.cert), target.cert, target.key]) fs.chownSync(f, uid, gid);
+  }
+}
+
+/**
+ * The TLS-only role and its pg_hba rule (first, so it wins over the trust rules initdb wrote), and
+ * TLS itself on a server started before the stack offered it (both settings reload without a restart).
+ */
+async function configureTls(bin: string, adminUrl: string, l: Layout, log: Log): Promise<void> {
+  const psqlBin = path.join(bin, 'psql');
+  const hba = path.join(l.data, 'pg_hba.conf');
+  const text = fs.readFileSync(hba, 'utf8');
+  if (!text.includes(hbaMarker)) fs.writeFileSync(hba, `${hbaMarker}\nhostnossl all ${tlsOnlyRole} all reject\n${text}`);
+  await psql(
+    psqlBin,
+    adminUrl,
+    `do $$ begin if not exists (select from pg_roles where rolname = '${tlsOnlyRole}') then create role ${tlsOnlyRole} login; end if; end $$`,
+  );
+  for (const db of ['marketbill']) await psql(psqlBin, withDatabase(new URL(adminUrl), db).href, `grant all on database ${db} to ${tlsOnlyRole}; grant all on schema public to ${tlsOnlyRole}`);
+  if ((await psql(psqlBin, adminUrl, 'show ssl')) !== 'on') {
+    log('postgres: the running server predates TLS in the stack: switching it on (alter system, reload)');
+    const files = serverTlsFiles(l);
+    await psql(psqlBin, adminUrl, `alter system set ssl_cert_file = '${files.cert}'`);
+    await psql(psqlBin, adminUrl, `alter system set ssl_key_file = '${files.key}'`);
+    await psql(psqlBin, adminUrl, 'alter system set ssl = on');
+  }
+  await psql(psqlBin, adminUrl, 'select pg_reload_conf()');
+}
+
 // ---------------------------------------------------------------------------------------------
 // SQL through psql (the tools use no npm packages, and psql comes with the server)
 
@@ -192,6 +250,7 @@ export async function ensurePostgres(o: PostgresOptions): Promise<PostgresInfo> 
   const bin = await binDir(o.log);
   const l = await layout(o.log);
   await prepareFolders(l);
+  await installTlsFiles(l, o.tls);
   const local = new URL(`postgres://postgres@${host}:${o.port}/marketbill`);
   const adminUrl = withDatabase(local, 'postgres').href;
   const info: PostgresInfo = { databaseUrl: local.href, registry: jdbcOf(withDatabase(local, 'registry')), external: false, reused: false };
@@ -204,6 +263,7 @@ export async function ensurePostgres(o: PostgresOptions): Promise<PostgresInfo> 
     if (await portAnswers(o.port)) {
       writePid(component, running.pid);
       await createDatabases(bin, adminUrl, l.log);
+      await configureTls(bin, adminUrl, l, o.log);
       const fsync = await psql(path.join(bin, 'psql'), adminUrl, 'show fsync').catch(() => 'unknown');
       if ((fsync === 'off') !== o.fast) {
         o.log(`postgres: note: already running with fsync=${fsync}; \`stack down\` then \`stack up${o.fast ? ' --fast' : ''}\` to change it`);
@@ -221,7 +281,7 @@ export async function ensurePostgres(o: PostgresOptions): Promise<PostgresInfo> 
     if (init.code !== 0) throw new StackError(component, `initdb failed (exit ${init.code}):\n${lastLines(init, 10)}`);
   }
 
-  const opts = [`-p ${o.port}`, `-k '${l.sockets}'`, ...serverSettings(o.fast).map((s) => `-c ${s}`)].join(' ');
+  const opts = [`-p ${o.port}`, `-k '${l.sockets}'`, ...serverSettings(o.fast, serverTlsFiles(l)).map((s) => `-c ${s}`)].join(' ');
   fs.appendFileSync(l.log, `\n===== marketbill stack: starting postgres at ${new Date().toISOString()}${o.fast ? ' (fast: fsync off)' : ''} =====\n`);
   // detached: the postmaster gets its own session, so a signal to the group of the process that
   // ran `up` (Ctrl-C in a test run) does not reach the database.
@@ -236,6 +296,7 @@ export async function ensurePostgres(o: PostgresOptions): Promise<PostgresInfo> 
   }
   writePid(component, started.pid);
   await createDatabases(bin, adminUrl, l.log);
+  await configureTls(bin, adminUrl, l, o.log);
   return info;
 }
 

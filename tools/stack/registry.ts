@@ -62,6 +62,11 @@ export function findRunnerJar(root: string): string {
   throw new StackError(component, `no quarkus-run.jar or *-runner.jar under ${shown(root)}; delete that folder to fetch again`);
 }
 
+/** How to launch Apicurio (tests start a second, TLS and basic-auth instance of it: @marketbill/testing). */
+export function registryLauncher(log: Log): { javaBin: string; jar: string } {
+  return { javaBin: javaFor(component, minJava, log).bin, jar: findRunnerJar(appDir()) };
+}
+
 export function registryUrl(port: number): string {
   return `http://${host}:${port}/apis/ccompat/v7`;
 }

@@ -1,7 +1,8 @@
-export { createKafka, createProducer, type KafkaOptions } from './kafka';
+export { createKafka, createProducer, kafkaSecurityConfig, type KafkaOptions } from './kafka';
+export { createKafkaCheck, type KafkaCheckOptions } from './kafka-check';
 export { createTopicNaming, type TopicNaming } from './topic-naming';
 export { ensureTopics } from './topics';
-export { createRegistryClient, SchemaIncompatibleError, COMPATIBILITY, type RegistryClient } from './registry';
+export { createRegistryClient, SchemaIncompatibleError, RegistryAccessDeniedError, COMPATIBILITY, type RegistryClient } from './registry';
 export { createEventCodec, avroTypeOf, InvalidEventError, UndecodableMessageError, type EventCodec } from './codec';
 export { publish, publishMany, outboxRecord, OutboxMessageSchema, type OutboxMessage, type OutboxRecord } from './outbox';
 export { messagingMigrations, outboxChannel } from './migrations';

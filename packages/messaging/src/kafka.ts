@@ -1,5 +1,5 @@
-import { Kafka, logLevel, Partitioners, type LogEntry, type Producer } from 'kafkajs';
-import type { Logger } from '@marketbill/platform';
+import { Kafka, logLevel, Partitioners, type KafkaConfig, type LogEntry, type Producer, type RetryOptions } from 'kafkajs';
+import type { KafkaSecurity, Logger } from '@marketbill/platform';
 
 export interface KafkaOptions {
   brokers: string[];
@@ -7,6 +7,24 @@ export interface KafkaOptions {
   logger: Logger;
   /** Connection time-out per broker in ms (default 3000). */
   connectionTimeoutMs?: number;
+  /** TLS and SASL (default: plain TCP, no authentication). The password is never logged. */
+  security?: KafkaSecurity;
+  /** kafkajs's retry policy for this client's requests (default: kafkajs's). */
+  retry?: RetryOptions;
+  /** Only errors of kafkajs itself are logged (a probe that expects to fail while Kafka is down). */
+  quiet?: boolean;
+}
+
+/** The `ssl` and `sasl` parts of a kafkajs configuration. */
+export function kafkaSecurityConfig(security: KafkaSecurity | undefined): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  if (!security) return {};
+  const ssl = security.ssl === false ? undefined : security.ssl.ca === undefined ? true : { ca: [security.ssl.ca] };
+  const { sasl } = security;
+  return {
+    ...(ssl === undefined ? {} : { ssl }),
+    // kafkajs's SASL types are a union per mechanism; ours is the same shape for all three.
+    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as NonNullable<KafkaConfig['sasl']> } : {}),
+  };
 }
 
 /**
@@ -19,7 +37,9 @@ export function createKafka(options: KafkaOptions): Kafka {
     clientId: options.clientId,
     brokers: options.brokers,
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-    logLevel: logLevel.WARN,
+    ...kafkaSecurityConfig(options.security),
+    ...(options.retry ? { retry: options.retry } : {}),
+    logLevel: options.quiet ? logLevel.NOTHING : logLevel.WARN,
     logCreator:
       () =>
       ({ namespace, level, log: entry }: LogEntry) => {

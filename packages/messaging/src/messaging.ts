@@ -1,5 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
-import type { Logger, Orm } from '@marketbill/platform';
+import type { KafkaSecurity, Logger, Orm, RegistryConnection } from '@marketbill/platform';
 import type { TopicName } from '@marketbill/schemas';
 import { createEventCodec, type EventCodec } from './codec';
 import { createKafka, createProducer } from './kafka';
@@ -13,7 +13,11 @@ export interface MessagingOptions {
   /** The service name: Kafka client id, consumer group and `produced-by` header. */
   service: string;
   brokers: string[];
+  /** TLS and SASL of every Kafka client (default: plain TCP, no authentication). */
+  kafkaSecurity?: KafkaSecurity;
   schemaRegistryUrl: string;
+  /** Registry credentials and CA; when given, its `url` is used instead of `schemaRegistryUrl`. */
+  schemaRegistry?: RegistryConnection;
   databaseUrl: string;
   orm: Orm;
   logger: Logger;
@@ -56,9 +60,14 @@ export interface Messaging {
  */
 export function createMessaging(options: MessagingOptions): Messaging {
   const naming = createTopicNaming(options.topicPrefix ?? '');
-  const kafka = createKafka({ brokers: options.brokers, clientId: options.service, logger: options.logger });
+  const kafka = createKafka({
+    brokers: options.brokers,
+    clientId: options.service,
+    logger: options.logger,
+    ...(options.kafkaSecurity ? { security: options.kafkaSecurity } : {}),
+  });
   const producer = createProducer(kafka);
-  const registry = createRegistryClient(options.schemaRegistryUrl);
+  const registry = createRegistryClient(options.schemaRegistry ?? options.schemaRegistryUrl);
   const codec = createEventCodec(registry, naming);
   const schema = options.orm.config.get('schema') ?? 'public';
   const relay = createOutboxRelay({

@@ -1,5 +1,6 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { AppError, UnavailableError } from '@marketbill/platform';
+import { AppError, UnavailableError, type RegistryConnection } from '@marketbill/platform';
+import { createRegistryHttp } from './registry-http';
 
 export const COMPATIBILITY = 'BACKWARD';
 
@@ -9,6 +10,17 @@ export class SchemaIncompatibleError extends AppError {
     return new SchemaIncompatibleError({
       code: 'schema-incompatible',
       message: `The registry refused the schema for ${subject}: ${detail}`,
+      retriable: false,
+    });
+  }
+}
+
+/** The registry refused our credentials (401) or their rights (403): a configuration problem, not an outage. */
+export class RegistryAccessDeniedError extends AppError {
+  static forRequest(method: string, path: string, status: number): RegistryAccessDeniedError {
+    return new RegistryAccessDeniedError({
+      code: 'schema-registry-access-denied',
+      message: `The schema registry answered ${status} to ${method} ${path}: check SCHEMA_REGISTRY_USERNAME/PASSWORD and the user's role`,
       retriable: false,
     });
   }
@@ -27,6 +39,12 @@ export interface RegistryClient {
   isCompatible(subject: string, schema: string): Promise<{ compatible: boolean; messages: string[] }>;
   /** Deletes a subject (tests and the compatibility check clean up with it). */
   deleteSubject(subject: string): Promise<void>;
+  /**
+   * Resolves when the registry answers `GET /subjects` with 200 (what the start-up wait polls).
+   * Throws UnavailableError (retriable) while it is unreachable or failing; a non-retriable
+   * AppError when waiting cannot help (401/403, or no Confluent API at that URL).
+   */
+  ping(): Promise<void>;
 }
 
 /**
@@ -39,25 +57,21 @@ export interface RegistryClient {
  * register through the plain REST API; ids are the ones `GET /schemas/ids/{id}` serves, so the
  * client's encode/decode agree with them.
  */
-export function createRegistryClient(baseUrl: string, options: { timeoutMs?: number } = {}): RegistryClient {
-  const base = baseUrl.replace(/\/+$/, '');
+export function createRegistryClient(connection: string | RegistryConnection, options: { timeoutMs?: number } = {}): RegistryClient {
+  // Basic auth (variables or user-info in the URL) and the CA of an https registry: registry-http.ts.
+  const registryHttp = createRegistryHttp(connection);
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const client = new SchemaRegistry({ host: base }, { [SchemaType.AVRO]: {} });
+  const client = new SchemaRegistry(registryHttp.client, { [SchemaType.AVRO]: {} });
   const configured = new Set<string>();
 
   async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await fetch(`${base}${path}`, {
-        method,
-        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      response = await registryHttp.request(method, path, body, timeoutMs);
     } catch (error) {
       throw UnavailableError.dependency('schema-registry', error);
     }
-    const text = await response.text();
+    const { text } = response;
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;
@@ -67,6 +81,7 @@ export function createRegistryClient(baseUrl: string, options: { timeoutMs?: num
     if (response.status >= 500) {
       throw UnavailableError.dependency('schema-registry', new Error(`${method} ${path} → ${response.status}: ${text}`));
     }
+    if (response.status === 401 || response.status === 403) throw RegistryAccessDeniedError.forRequest(method, path, response.status);
     return { status: response.status, json };
   }
 
@@ -101,6 +116,16 @@ export function createRegistryClient(baseUrl: string, options: { timeoutMs?: num
       if (status !== 200) return { compatible: false, messages: [describe(json)] };
       const result = json as { is_compatible?: boolean; messages?: string[] };
       return { compatible: result.is_compatible === true, messages: result.messages ?? [] };
+    },
+    async ping() {
+      const { status, json } = await call('GET', '/subjects');
+      if (status === 200) return;
+      // Any other answer below 500 (404: no Confluent API at that path) will not change by waiting.
+      throw new AppError({
+        code: 'schema-registry-misconfigured',
+        message: `GET ${registryHttp.base}/subjects answered ${status} (${describe(json)}): is SCHEMA_REGISTRY_URL the Confluent-compatible base (Apicurio: …/apis/ccompat/v7)?`,
+        retriable: false,
+      });
     },
     async deleteSubject(subject) {
       await call('DELETE', `/subjects/${encodeURIComponent(subject)}`);

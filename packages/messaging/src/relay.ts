@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
 import { Client } from 'pg';
-import { AppError, advisoryLockId, backoffDelay, sleep, type Logger } from '@marketbill/platform';
+import { AppError, advisoryLockId, backoffDelay, pgClientConfig, sleep, type Logger } from '@marketbill/platform';
 import { isTopicName, TOPICS, type TopicName } from '@marketbill/schemas';
 import type { EventCodec } from './codec';
 import { outboxChannel } from './migrations';
@@ -91,7 +91,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   async function connect(): Promise<Client> {
-    const c = new Client({ connectionString: options.databaseUrl, application_name: `${options.service}-outbox-relay` });
+    const c = new Client(pgClientConfig(options.databaseUrl, `${options.service}-outbox-relay`));
     c.on('error', (error) => log.warn({ err: error }, 'relay database session failed'));
     c.on('notification', () => wake?.());
     await c.connect();

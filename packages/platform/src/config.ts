@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { KAFKA_SASL_MECHANISMS, resolveKafkaSecurity, resolveRegistryConnection, type KafkaSecurity, type RegistryConnection } from './connection-security';
+
+export { resolveKafkaSecurity, resolveRegistryConnection } from './connection-security';
+import { parsePostgresUrl, PostgresUrlError } from './postgres-connection';
 
 /**
  * Typed, validated, fail-fast configuration.
@@ -64,7 +68,19 @@ export const platformEnv = {
     .describe('Deployment environment; outside production external side effects are restricted (e.g. SMS allow-list).'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Minimum log level.'),
   HTTP_HOST: z.string().default('0.0.0.0').describe('Interface the HTTP server binds.'),
-  DATABASE_URL: z.url().describe('Postgres connection URL; the service uses its own schema inside this database.'),
+  DATABASE_URL: z
+    .url()
+    .superRefine((url, ctx) => {
+      try {
+        parsePostgresUrl(url);
+      } catch (error) {
+        if (!(error instanceof PostgresUrlError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+      }
+    })
+    .describe(
+      'Postgres connection URL (postgres://user:password@host:port/database); the service uses its own schema inside this database. TLS as libpq: ?sslmode=require | verify-ca | verify-full, &sslrootcert=<CA file> (verify-full without it uses the system CAs); no sslmode = plain text; allow/prefer are refused. &connect_timeout=<seconds> (default 10).',
+    ),
   DATABASE_POOL_MAX: positiveInt().default(10).describe('Maximum connections in the service’s pool.'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
     .url()
@@ -75,6 +91,11 @@ export const platformEnv = {
   MIGRATE_ON_START: flag()
     .default(true)
     .describe('Apply pending database migrations at start (replicas serialise on a lock). Set false where a migration Job runs them.'),
+  STARTUP_RETRY_MAX_DELAY_MS: positiveInt()
+    .min(100)
+    .max(300_000)
+    .default(10_000)
+    .describe('Longest pause between two attempts to reach a dependency that is not up yet at start (Postgres, Kafka, the registry, S3); the wait itself has no end (readiness stays false meanwhile).'),
 } as const;
 
 /** Settings of the messaging platform (Kafka and the schema registry). */
@@ -90,6 +111,21 @@ export const messagingEnv = {
     .max(1_000)
     .default(100)
     .describe('Messages a consumer handles in one database transaction (1 = one transaction per message); a failing batch is retried message by message.'),
+  KAFKA_SSL: flag().default(false).describe('Connect to the brokers over TLS (every client: producer, consumers, admin).'),
+  KAFKA_SSL_CA_FILE: z.string().optional().describe('PEM file of the CA(s) that signed the brokers’ certificates; unset = the system CAs. Needs KAFKA_SSL=true.'),
+  KAFKA_SASL_MECHANISM: z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(KAFKA_SASL_MECHANISMS))
+    .optional()
+    .describe('SASL authentication: plain, scram-sha-256 or scram-sha-512 (any case); unset = none. plain needs KAFKA_SSL=true in production.'),
+  KAFKA_SASL_USERNAME: z.string().optional().describe('SASL user name.'),
+  KAFKA_SASL_PASSWORD: z.string().optional().describe('SASL password (secret; never logged). Or KAFKA_SASL_PASSWORD_FILE.'),
+  KAFKA_SASL_PASSWORD_FILE: z.string().optional().describe('File holding the SASL password (a mounted Secret; one trailing newline is ignored).'),
+  SCHEMA_REGISTRY_USERNAME: z.string().optional().describe('Registry basic-auth user (or user:password@ in SCHEMA_REGISTRY_URL; this wins).'),
+  SCHEMA_REGISTRY_PASSWORD: z.string().optional().describe('Registry basic-auth password (secret; never logged). Or SCHEMA_REGISTRY_PASSWORD_FILE.'),
+  SCHEMA_REGISTRY_PASSWORD_FILE: z.string().optional().describe('File holding the registry password (a mounted Secret; one trailing newline is ignored).'),
+  SCHEMA_REGISTRY_CA_FILE: z.string().optional().describe('PEM file of the CA(s) of an https registry’s certificate; unset = the system CAs.'),
 } as const;
 
 /** Documentation rows (`key`, `description`, `default`) of an env schema object, for READMEs. */
@@ -107,10 +143,25 @@ export interface RuntimeConfig {
   logLevel: string;
   http: { host: string; port: number };
   database: { url: string; schema: string; poolMax: number; migrateOnStart: boolean };
-  kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number | undefined; replicationFactor: number; partitionsConcurrency: number; consumerBatchSize: number };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    topicPrefix: string;
+    partitions: number | undefined;
+    replicationFactor: number;
+    partitionsConcurrency: number;
+    consumerBatchSize: number;
+    /** TLS and SASL of every Kafka client (holds the SASL password: never log it). */
+    security: KafkaSecurity;
+  };
+  /** The registry URL without credentials (safe to log). */
   schemaRegistryUrl: string;
+  /** The registry's URL, basic-auth credentials and CA (holds the password: never log it). */
+  schemaRegistry: RegistryConnection;
   telemetry: { tracesEndpoint: string | undefined };
   shutdownTimeoutMs: number;
+  /** The cap of the start-up wait's backoff. */
+  startupRetryMaxDelayMs: number;
 }
 
 type PlatformValues = z.output<z.ZodObject<typeof platformEnv>> & z.output<z.ZodObject<typeof messagingEnv>>;
@@ -120,6 +171,10 @@ type PlatformValues = z.output<z.ZodObject<typeof platformEnv>> & z.output<z.Zod
  * supplies its HTTP port and schema (each service has its own defaults).
  */
 export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpPort: number; databaseSchema: string }): RuntimeConfig {
+  const problems: string[] = [];
+  const security = resolveKafkaSecurity(e, problems);
+  const schemaRegistry = resolveRegistryConnection(e, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   const tracesEndpoint =
     e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
   return {
@@ -136,9 +191,12 @@ export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpP
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       partitionsConcurrency: e.KAFKA_PARTITIONS_CONCURRENCY,
       consumerBatchSize: e.KAFKA_CONSUMER_BATCH_SIZE,
+      security,
     },
-    schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
+    schemaRegistryUrl: schemaRegistry.url,
+    schemaRegistry,
     telemetry: { tracesEndpoint },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    startupRetryMaxDelayMs: e.STARTUP_RETRY_MAX_DELAY_MS,
   };
 }

@@ -5,6 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { parsePostgresUrl, pgClientConfig } from './postgres-connection';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
 
@@ -20,17 +21,43 @@ export interface DatabaseOptions {
   migrations: MigrationObject[];
   poolMax?: number;
   logger?: Logger;
+  /** What `pg_stat_activity` shows for the pool's sessions (the service name). */
+  applicationName?: string;
 }
 
 /**
  * One MikroORM instance per service process over its own schema. Entities are declared with
  * `EntitySchema` (no decorators, no reflect-metadata), and the global EntityManager is disabled:
  * every request, message and cron tick works in its own `orm.em.fork()`.
+ *
+ * Creating it opens no connection (`connect: false`): the pool connects on first use, so a process
+ * can start, serve its health endpoints and wait for Postgres (see {@link checkDatabase}) instead of
+ * failing in `MikroORM.init`. MikroORM's `ensureDatabase` (which would create a missing database)
+ * is off: the database is provisioned, each service only migrates its own schema.
+ *
+ * The connection is given field by field, TLS included, from {@link parsePostgresUrl}: MikroORM 6
+ * keeps only host, port, user, password and database of a `clientUrl` and drops its query string,
+ * so `?sslmode=require` would silently mean plain text (docs/postgres-tls.md).
  */
 export async function createOrm(options: DatabaseOptions): Promise<Orm> {
+  const connection = parsePostgresUrl(options.url);
   const config: Options<PostgreSqlDriver> = {
     driver: PostgreSqlDriver,
-    clientUrl: options.url,
+    host: connection.host,
+    port: connection.port,
+    user: connection.user,
+    ...(connection.password === undefined ? {} : { password: connection.password }),
+    dbName: connection.database,
+    // Merged into the `pg` client options knex builds from the fields above.
+    driverOptions: {
+      connection: {
+        ssl: connection.ssl,
+        connectionTimeoutMillis: connection.connectionTimeoutMillis,
+        ...(options.applicationName ?? connection.applicationName ? { application_name: options.applicationName ?? connection.applicationName } : {}),
+      },
+    },
+    connect: false,
+    ensureDatabase: false,
     schema: options.schema,
     entities: options.entities,
     discovery: { warnWhenNoEntities: false },
@@ -60,7 +87,7 @@ export async function createOrm(options: DatabaseOptions): Promise<Orm> {
 export async function migrate(orm: Orm, url: string, logger?: Logger): Promise<string[]> {
   const schema = orm.config.get('schema') ?? 'public';
   const lockId = advisoryLockId(`migrate:${schema}`);
-  const lockClient = new Client({ connectionString: url });
+  const lockClient = new Client(pgClientConfig(url, `${schema}-migrate`));
   await lockClient.connect();
   try {
     await lockClient.query('select pg_advisory_lock($1)', [lockId]);
@@ -84,6 +111,15 @@ export function databaseCheck(orm: Orm): () => Promise<void> {
   return async () => {
     await orm.em.getConnection().execute('select 1');
   };
+}
+
+/**
+ * One `select 1` through the ORM's pool; throws the driver's error (with its `code`) when Postgres
+ * cannot be reached or refuses us. The start-up wait polls it.
+ */
+export async function checkDatabase(orm: Orm): Promise<void> {
+  const result = await orm.em.getConnection().checkConnection();
+  if (!result.ok) throw result.error ?? new Error(result.reason);
 }
 
 const statementNames = new Map<string, string>();

@@ -1,9 +1,11 @@
 export * from './errors';
 export * from './config';
+export { KAFKA_SASL_MECHANISMS, type KafkaSaslMechanism, type KafkaSecurity, type RegistryConnection } from './connection-security';
 export { createLogger, maskPhone, type Logger, type LoggerOptions } from './logger';
 export { createHealth, type Health, type ReadinessCheck } from './health';
 export { createShutdown, type Shutdown } from './shutdown';
 export * from './http';
-export { createOrm, migrate, advisoryLockId, databaseCheck, preparedQuery, type Orm, type DatabaseOptions } from './database';
+export { createOrm, migrate, advisoryLockId, databaseCheck, checkDatabase, preparedQuery, type Orm, type DatabaseOptions } from './database';
+export { parsePostgresUrl, pgClientConfig, PostgresUrlError, type PostgresConnection, type SslMode } from './postgres-connection';
 export * from './time';
 export { retry, sleep, backoffDelay, type RetryOptions } from './retry';

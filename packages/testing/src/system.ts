@@ -17,6 +17,8 @@ export interface RunningSystem {
   env: Record<ServiceName, Record<string, string>>;
   /** What each service printed (JSON log lines), for assertions. */
   output: Record<ServiceName, string[]>;
+  /** Each service's process (its pid proves a service was not restarted). */
+  processes: Record<ServiceName, ChildProcess>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,8 @@ export interface SystemOptions {
   perService?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Services to start (default: all five, in dependency order). */
   services?: ServiceName[];
+  /** Wait until every service answers /health/ready (default true; false: return once spawned). */
+  waitUntilReady?: boolean;
 }
 
 const repoRoot = (() => {
@@ -95,6 +99,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   };
   const env = {} as Record<ServiceName, Record<string, string>>;
   const output = {} as Record<ServiceName, string[]>;
+  const processes = {} as Record<ServiceName, ChildProcess>;
   const children: ChildProcess[] = [];
   for (const name of names) {
     env[name] = {
@@ -111,9 +116,18 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines = output[name];
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
+    // Whole lines only: a JSON log line may arrive in two chunks.
+    for (const stream of [child.stdout, child.stderr]) {
+      let partial = '';
+      stream?.setEncoding('utf8').on('data', (d: string) => {
+        const parts = `${partial}${d}`.split('\n');
+        partial = parts.pop() ?? '';
+        lines.push(...parts.filter(Boolean));
+      });
+      stream?.on('end', () => partial && lines.push(partial));
+    }
     children.push(child);
+    processes[name] = child;
   }
   const stop = async () => {
     await Promise.all(
@@ -129,7 +143,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     );
   };
   try {
-    for (const name of names) {
+    for (const name of options.waitUntilReady === false ? [] : names) {
       const child = children[names.indexOf(name)] as ChildProcess;
       const outcome = await waitFor(
         async () => {
@@ -145,5 +159,5 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     await stop();
     throw error;
   }
-  return { urls, env, output, stop };
+  return { urls, env, output, processes, stop };
 }

@@ -6,7 +6,10 @@ import { readConfig } from './config';
  *   node dist/main.js            run the service (schedule, catch-up, outbox relay)
  *   node dist/main.js migrate    apply pending migrations and exit (the Kubernetes init container)
  *   node dist/main.js backfill --from YYYY-MM-DD --to YYYY-MM-DD [--categories 1,2,3,4] [--force]
- *                                import a date range (resumable); the running service's relay publishes the events
+ *                                record a backfill and work on it within today's aT call budget; the
+ *                                service continues it on the following days (BACKFILL_CRON); the
+ *                                running service's relay publishes the events
+ *   node dist/main.js backfill --status | --continue | --cancel <id>
  */
 runMain({
   service: 'auction-ingest',
@@ -20,13 +23,13 @@ runMain({
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
       process.once('SIGTERM', () => abort.abort());
-      const summary = await runBackfillCommand(service.deps, parsed, {
+      return runBackfillCommand(service.deps, parsed, {
         tty: process.stderr.isTTY === true,
         write: (text) => process.stderr.write(text),
         concurrency: config.schedule.concurrency,
+        continuesAt: `at ${config.schedule.backfillCron} (${config.schedule.timezone}) when IMPORT_SCHEDULE_ENABLED`,
         signal: abort.signal,
       });
-      return summary.failed > 0 || abort.signal.aborted ? 1 : 0;
     },
   },
 });

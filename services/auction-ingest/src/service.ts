@@ -4,7 +4,9 @@ import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
 import { failAbandonedRuns } from './data-access/import-run-repository';
 import { createAtApiClient, type AuctionSourceClient } from './clients/at-api-client';
+import type { CallBudget } from './clients/call-budget';
 import { startReplayServer, type ReplayServer } from './clients/replay-server';
+import { createCallBudget } from './data-access/call-budget-repository';
 import { createImportScheduleJob } from './entry-points/schedule/import-schedule-job';
 import type { ImportDeps } from './use-cases/import-auction-day';
 
@@ -23,21 +25,27 @@ export interface Service {
  * The auction source: the live aT API with the configured key, or — the embedded default — the
  * replay server in this process, reached through the very same client (paging, parsing, retries).
  */
-async function createSource(config: Config, runtime: Runtime): Promise<{ client: AuctionSourceClient; replay?: ReplayServer }> {
+async function createSource(config: Config, runtime: Runtime): Promise<{ client: AuctionSourceClient; budget?: CallBudget; replay?: ReplayServer }> {
   const common = {
     pageSize: config.auction.pageSize,
+    maxPageSize: config.auction.maxPageSize,
     timeoutMs: config.auction.timeoutMs,
     attempts: config.auction.attempts,
     logger: runtime.logger,
   };
   if (config.auction.source === 'at-api') {
+    // The key's daily quota is shared by every process using it: counted in the database.
+    const budget = createCallBudget(runtime.orm, { limit: config.auction.dailyCallBudget, scheduleReserve: config.auction.scheduleReservedCalls });
     return {
-      client: createAtApiClient({ ...common, source: 'AT_API', url: config.auction.apiUrl, serviceKey: config.auction.apiKey as string, minIntervalMs: config.auction.minIntervalMs }),
+      client: createAtApiClient({ ...common, source: 'AT_API', url: config.auction.apiUrl, serviceKey: config.auction.apiKey as string, minIntervalMs: config.auction.minIntervalMs, budget }),
+      budget,
     };
   }
   const replay = await startReplayServer(config.replay);
-  runtime.logger.info({ seed: config.replay.seed }, 'auction source is the synthetic replay (not real market data)');
-  return { client: createAtApiClient({ ...common, source: 'REPLAY', url: replay.url, serviceKey: 'replay', minIntervalMs: 0 }), replay };
+  // Only by name in production (AUCTION_SOURCE=replay; see config.ts): say so loudly there.
+  const level = config.runtime.appEnv === 'production' ? 'warn' : 'info';
+  runtime.logger[level]({ seed: config.replay.seed, appEnv: config.runtime.appEnv }, 'auction source is the synthetic replay (not real market data)');
+  return { client: createAtApiClient({ ...common, source: 'REPLAY', url: replay.url, serviceKey: replay.serviceKey, minIntervalMs: 0 }), replay };
 }
 
 /** Composition root of the auction-ingest service: config → ORM → source → schedule → shutdown hooks. */
@@ -50,7 +58,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
   });
   const source = await createSource(config, runtime);
-  const deps: ImportDeps = { orm: runtime.orm, source: source.client, logger: runtime.logger };
+  const deps: ImportDeps = { orm: runtime.orm, source: source.client, budget: source.budget, logger: runtime.logger };
   const closeSource = async () => {
     await source.replay?.close();
   };

@@ -4,8 +4,8 @@ import type { Actor } from '@marketbill/platform';
 import type { OrderSnapshot, StatementIssued } from '@marketbill/schemas';
 import { query, waitFor } from '@marketbill/testing';
 import { newId, startBilling, type BillingHarness } from './testing/billing-harness';
-import { line, orderPlaced, orderUpdated, profileUpdated, snapshot } from './testing/ordering-events';
-import { pdfFonts, pdfInfo, pdfText, renderPage, squeeze } from './testing/pdf-tools';
+import { line, orderPlaced, orderUpdated, profileUpdated, retailerProfileUpdated, snapshot } from './testing/ordering-events';
+import { pagePixels, pdfFonts, pdfInfo, pdfRawText, pdfText, squeeze } from './testing/pdf-tools';
 
 jest.setTimeout(120_000);
 
@@ -34,6 +34,11 @@ async function orderVersion(orderId: string): Promise<number | undefined> {
 
 async function profileVersion(wholesalerId: string): Promise<number | undefined> {
   const rows = await query<{ version: number }>(env(), `select version from "${h.schema}".wholesaler_profile where wholesaler_id = $1`, [wholesalerId]);
+  return rows[0]?.version;
+}
+
+async function retailerProfileVersion(retailerId: string): Promise<number | undefined> {
+  const rows = await query<{ version: number }>(env(), `select version from "${h.schema}".retailer_profile where retailer_id = $1`, [retailerId]);
   return rows[0]?.version;
 }
 
@@ -99,10 +104,21 @@ describe('billing consumes order events', () => {
     expect(row?.company_name).toBe('최신상호');
   });
 
+  it('When retailer profile updates arrive out of order, then the newest version stays', async () => {
+    const r = newId();
+    await h.produce('retailer.profile.updated', r, retailerProfileUpdated(r, { version: 3, companyName: '꿀벌원예 새상호' }));
+    await h.produce('retailer.profile.updated', r, retailerProfileUpdated(r, { version: 2, companyName: '옛상호' }));
+    await h.produce('retailer.profile.updated', r, retailerProfileUpdated(r, { version: 4, companyName: '주식회사 꿀벌원예 양재본점', businessType: null }));
+    await waitFor(async () => (await retailerProfileVersion(r)) === 4, { description: 'v4 retailer profile', timeoutMs: 60_000 });
+    const [row] = await query<{ company_name: string; business_type: string | null }>(env(), `select company_name, business_type from "${h.schema}".retailer_profile where retailer_id = $1`, [r]);
+    expect(row).toEqual({ company_name: '주식회사 꿀벌원예 양재본점', business_type: null });
+  });
+
   it.each([
     ['order.placed' as const, 'invalid-event-content'],
     ['order.updated' as const, 'invalid-event-content'],
     ['wholesaler.profile.updated' as const, 'invalid-event-content'],
+    ['retailer.profile.updated' as const, 'invalid-event-content'],
   ])('When a poisoned %s message arrives, then it is dead-lettered with its reason and the next message is processed', async (topic, code) => {
     const { w, r } = await pair();
     const dlq = await h.read(`${h.prefix}${topic}.dlq`);
@@ -112,6 +128,11 @@ describe('billing consumes order events', () => {
       await h.produce(topic, w, profileUpdated('not-a-uuid', { version: 9 }));
       await h.produce(topic, w, profileUpdated(w, { version: 2 }));
       await waitFor(async () => (await profileVersion(w)) === 2, { description: 'the good profile after the poisoned ones', timeoutMs: 60_000 });
+    } else if (topic === 'retailer.profile.updated') {
+      // A blank 상호 could not be printed: refused, never stored.
+      await h.produce(topic, r, retailerProfileUpdated(r, { version: 5, companyName: '  ' }));
+      await h.produce(topic, r, retailerProfileUpdated(r, { version: 1 }));
+      await waitFor(async () => (await retailerProfileVersion(r)) === 1, { description: 'the good retailer profile after the poisoned ones', timeoutMs: 60_000 });
     } else {
       // amount ≠ quantity × unitPrice breaks the money rule: never stated with a wrong total.
       const bad = snapshot({ wholesaler: { id: w }, retailer: { id: r }, lines: [{ ...line({ quantity: 2, unitPrice: 1_000 }), amount: 5 }] });
@@ -168,9 +189,20 @@ describe('issuing a statement', () => {
     }
     expect(pdfFonts(pdf)).toMatch(/Pretendard.*CID TrueType.*yes\s+yes\s+yes/);
     expect(pdfInfo(pdf).Pages).toBe('1');
-    const png = renderPage(pdf, 1);
-    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-    expect(png.byteLength).toBeGreaterThan(5_000);
+    // The page as printed: mostly white paper, with the form's navy title, header row and totals.
+    const px = pagePixels(pdf, 1, 50);
+    let white = 0;
+    let navy = 0;
+    for (let y = 0; y < px.height; y++) {
+      for (let x = 0; x < px.width; x++) {
+        const [red, green, blue] = px.rgb(x, y);
+        if (red > 240 && green > 240 && blue > 240) white++;
+        if (blue > 90 && red < 70 && green < 90) navy++;
+      }
+    }
+    const area = px.width * px.height;
+    expect(white / area).toBeGreaterThan(0.6);
+    expect(navy / area).toBeGreaterThan(0.01);
 
     const [message] = await events.waitForCount(1, 60_000);
     expect(message?.key).toBe(issued.body.id);
@@ -195,6 +227,28 @@ describe('issuing a statement', () => {
     const ledger = await h.call<Json>('GET', `/ledger?retailerId=${r}`, { actor: staff(w) });
     expect(ledger.body).toMatchObject({ wholesalerId: w, retailerId: r, balance: total });
     expect(ledger.body.entries).toEqual([expect.objectContaining({ kind: 'CHARGE', amount: total, statementId: issued.body.id, balanceAfter: total })]);
+  });
+
+  it('When the retailer has a business profile, then the statement prints it as 공급받는자 — 등록번호, 상호, 대표자 and the address in full — and a later change shows on the next statement only', async () => {
+    const { w, r } = await pair();
+    await h.produce('retailer.profile.updated', r, retailerProfileUpdated(r));
+    await waitFor(async () => (await retailerProfileVersion(r)) === 1, { description: 'retailer profile recorded', timeoutMs: 60_000 });
+    const first = await pricedOrder(w, r);
+    const issued = await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [first.orderId] } });
+    expect(issued.status).toBe(201);
+    const text = squeeze(pdfRawText(await download(issued.body.id, retailerActor(r))));
+    for (const expected of ['공급받는자', '120-88-00767', '주식회사꿀벌원예양재본점', '이벌꿀', squeeze('서울특별시 서초구 강남대로 27 양재꽃시장 화훼유통센터 2층 201호'), '화초및산식물도소매업', '꽃담플라워귀하']) {
+      expect(text).toContain(expected);
+    }
+
+    await h.produce('retailer.profile.updated', r, retailerProfileUpdated(r, { version: 2, companyName: '주식회사 꿀벌원예 서초점', address: '서울특별시 서초구 서초대로 1' }));
+    await waitFor(async () => (await retailerProfileVersion(r)) === 2, { description: 'retailer profile v2', timeoutMs: 60_000 });
+    expect(squeeze(pdfRawText(await download(issued.body.id, retailerActor(r))))).toContain('주식회사꿀벌원예양재본점');
+    const second = await pricedOrder(w, r);
+    const next = await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [second.orderId] } });
+    const nextText = squeeze(pdfRawText(await download(next.body.id, retailerActor(r))));
+    expect(nextText).toContain('주식회사꿀벌원예서초점');
+    expect(nextText).not.toContain('양재본점');
   });
 
   it('When the statement is refused, then the error names the reason and nothing is reserved, charged or published', async () => {

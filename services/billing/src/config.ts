@@ -14,7 +14,11 @@ export const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().optional().describe('S3 secret access key, with S3_ACCESS_KEY_ID.'),
   S3_FORCE_PATH_STYLE: flag().default(false).describe('Path-style bucket addressing (S3Proxy, MinIO).'),
   S3_BUCKET: z.string().min(3).default('marketbill-statements').describe('Bucket holding the statement PDFs.'),
-  S3_CREATE_BUCKET: flag().default(true).describe('Create the bucket at start when it does not exist (off where the bucket is provisioned separately).'),
+  S3_CREATE_BUCKET: flag()
+    .optional()
+    .describe(
+      'Create the bucket at start when it does not exist. Unset = true outside production, false in production (the bucket is provisioned with its policy; a missing one keeps billing unready with a clear log line). A 403 to the check (no s3:ListBucket) is never fatal.',
+    ),
   S3_PRESIGN_ENDPOINT: z
     .url()
     .optional()
@@ -52,7 +56,7 @@ const configSchema = envSchema.transform((e) => ({
     credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
     forcePathStyle: e.S3_FORCE_PATH_STYLE,
     bucket: e.S3_BUCKET,
-    createBucket: e.S3_CREATE_BUCKET,
+    createBucket: e.S3_CREATE_BUCKET ?? e.APP_ENV !== 'production',
     presignEndpoint: e.S3_PRESIGN_ENDPOINT,
     downloadTtlSeconds: e.STATEMENT_DOWNLOAD_TTL_SECONDS,
   },

@@ -44,9 +44,20 @@ export async function createService(config: Config, options: { onClosed?: () => 
     deps,
     store,
     async start() {
-      if (config.s3.createBucket) await store.ensureBucket();
       await runtime.start({
         subscriptions,
+        dependencies: [
+          {
+            name: 's3',
+            check: async () => {
+              const outcome = await store.checkBucket({ create: config.s3.createBucket });
+              if (outcome === 'created') runtime.logger.info({ bucket: store.bucket }, 'statement bucket created');
+              if (outcome === 'unverified') {
+                runtime.logger.warn({ bucket: store.bucket }, 'statement bucket not checkable (HeadBucket 403): assuming it exists; uploads will tell');
+              }
+            },
+          },
+        ],
         jobs: [
           createResumeStatementsJob(deps, { intervalSeconds: config.issuing.resumeIntervalSeconds, maxAttempts: config.issuing.resumeMaxAttempts }),
           // Stopped after the HTTP server and consumers, so no render is cut off.

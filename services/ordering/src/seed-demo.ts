@@ -1,4 +1,4 @@
-import { AccountSchema, ConnectionSchema, WholesalerSchema } from './data-access/entities';
+import { AccountSchema, ConnectionSchema, RetailerProfileSchema, WholesalerSchema } from './data-access/entities';
 import { readConfig } from './config';
 import type { Actor } from './domain/actor';
 import { actorOf } from './use-cases/accounts/issue-session';
@@ -6,11 +6,12 @@ import { createAccount } from './use-cases/accounts/create-account';
 import { applyForConnection } from './use-cases/connections/apply-for-connection';
 import { decideConnection } from './use-cases/connections/decide-connection';
 import type { UseCaseContext } from './use-cases/context';
+import { updateRetailerProfile } from './use-cases/retailers/update-retailer-profile';
 import { updateWholesalerProfile } from './use-cases/wholesalers/update-wholesaler-profile';
 
 /**
- * Demo data for `npm run up`: a retailer, a wholesaler owner with a valid business profile and a
- * staff member, an admin, and a CONFIRMED connection between the retailer and the wholesaler.
+ * Demo data for `npm run up`: a retailer with a business profile (printed as 공급받는자), a
+ * wholesaler owner with a valid business profile and a staff member, an admin, and a CONFIRMED connection between the retailer and the wholesaler.
  * Idempotent (accounts are found by phone; the connection is made once); runs only with APP_ENV
  * local or test. The demo password is not in git: it comes from DEMO_PASSWORD, which `npm run up`
  * generates once per checkout (.stack/secrets.json). Prints the demo logins to stdout.
@@ -57,6 +58,16 @@ async function main(): Promise<void> {
         businessItem: '화훼',
         bankAccount: '농협 123-4567-8901-23 김꽃님',
         sealImageUrl: null,
+      });
+    }
+    if (!(await ctx.em.fork().findOne(RetailerProfileSchema, { retailerId: retailer.id }))) {
+      await updateRetailerProfile(ctx, actorOf(retailer), {
+        businessNumber: '120-88-00767',
+        companyName: '꽃담플라워',
+        representative: '이꽃담',
+        address: '서울특별시 서초구 양재대로 12 1층',
+        businessType: '소매',
+        businessItem: '꽃, 화분',
       });
     }
     const confirmed = await ctx.em.fork().count(ConnectionSchema, { retailerId: retailer.id, wholesalerId: owner.id, status: 'CONFIRMED' });

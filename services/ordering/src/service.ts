@@ -30,7 +30,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     // CORS runs before the body parser so that every answer a browser gets, a 400 for a malformed
     // body included, carries the headers it needs to read it.
     beforeBody: [corsMiddleware(config.cors.allowedOrigins)],
-    publishes: ['order.placed', 'order.updated', 'connection.requested', 'connection.decided', 'account.verification.requested', 'wholesaler.profile.updated'],
+    publishes: ['order.placed', 'order.updated', 'connection.requested', 'connection.decided', 'account.verification.requested', 'wholesaler.profile.updated', 'retailer.profile.updated'],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });

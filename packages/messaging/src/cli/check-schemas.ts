@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const rootIndex = process.argv.indexOf('--root');
   const root = rootIndex > 0 ? (process.argv[rootIndex + 1] as string) : process.cwd();
   const env = readCliEnv(existsSync(join(root, '.stack/env.json')) ? readFileSync(join(root, '.stack/env.json'), 'utf8') : undefined);
-  const registry = createRegistryClient(env.schemaRegistryUrl);
+  const registry = createRegistryClient(env.schemaRegistry);
   const schemasDir = join(root, 'schemas');
   let refused = 0;
   let checked = 0;

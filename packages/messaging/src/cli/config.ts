@@ -1,13 +1,32 @@
 import { z } from 'zod';
-import { list, loadConfig } from '@marketbill/platform/config';
+import { ConfigError, list, loadConfig, messagingEnv, platformEnv, resolveKafkaSecurity, resolveRegistryConnection } from '@marketbill/platform/config';
 
+// The services' own keys for Kafka TLS/SASL and registry credentials, so an operator points the
+// CLIs at a managed cluster with the same settings the services run with.
 const cliEnv = z
   .object({
+    APP_ENV: platformEnv.APP_ENV,
     KAFKA_BROKERS: list().describe('Kafka bootstrap brokers.'),
     SCHEMA_REGISTRY_URL: z.url().describe('Schema registry base URL.'),
     KAFKA_TOPIC_PREFIX: z.string().default('').describe('Prefix of the physical topic names.'),
+    KAFKA_SSL: messagingEnv.KAFKA_SSL,
+    KAFKA_SSL_CA_FILE: messagingEnv.KAFKA_SSL_CA_FILE,
+    KAFKA_SASL_MECHANISM: messagingEnv.KAFKA_SASL_MECHANISM,
+    KAFKA_SASL_USERNAME: messagingEnv.KAFKA_SASL_USERNAME,
+    KAFKA_SASL_PASSWORD: messagingEnv.KAFKA_SASL_PASSWORD,
+    KAFKA_SASL_PASSWORD_FILE: messagingEnv.KAFKA_SASL_PASSWORD_FILE,
+    SCHEMA_REGISTRY_USERNAME: messagingEnv.SCHEMA_REGISTRY_USERNAME,
+    SCHEMA_REGISTRY_PASSWORD: messagingEnv.SCHEMA_REGISTRY_PASSWORD,
+    SCHEMA_REGISTRY_PASSWORD_FILE: messagingEnv.SCHEMA_REGISTRY_PASSWORD_FILE,
+    SCHEMA_REGISTRY_CA_FILE: messagingEnv.SCHEMA_REGISTRY_CA_FILE,
   })
-  .transform((e) => ({ kafkaBrokers: e.KAFKA_BROKERS, schemaRegistryUrl: e.SCHEMA_REGISTRY_URL, topicPrefix: e.KAFKA_TOPIC_PREFIX }));
+  .transform((e) => {
+    const problems: string[] = [];
+    const kafkaSecurity = resolveKafkaSecurity(e, problems);
+    const schemaRegistry = resolveRegistryConnection(e, problems);
+    if (problems.length > 0) throw new ConfigError(problems);
+    return { kafkaBrokers: e.KAFKA_BROKERS, kafkaSecurity, schemaRegistryUrl: schemaRegistry.url, schemaRegistry, topicPrefix: e.KAFKA_TOPIC_PREFIX };
+  });
 
 /** The CLI's configuration: the environment, falling back to the local stack's settings. */
 export function readCliEnv(stackEnvJson: string | undefined): z.output<typeof cliEnv> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, jest } from '@jest/globals';
 import { createLogger } from '@marketbill/platform';
 import { TOPICS } from '@marketbill/schemas';
-import { stackEnv, uniqueTopicPrefix } from '@marketbill/testing';
+import { secureStack, stackEnv, uniqueTopicPrefix } from '@marketbill/testing';
 import { createEventCodec } from '../codec';
 import { createKafka, createProducer } from '../kafka';
 import { createRegistryClient } from '../registry';
@@ -64,6 +64,33 @@ describe('mb-tail', () => {
     expect(deadLine.headers).toMatchObject({ 'dlq-reason': 'could not decode', 'dlq-error-code': 'undecodable-message' });
     expect(deadLine.value.undecodable).toEqual(expect.any(String));
     expect(Object.keys(TOPICS)).toContain('connection.requested');
+  });
+
+  const secure = secureStack();
+  (secure.stack ? it : it.skip)('When KAFKA_SSL and SASL settings are in the environment, then it reads through a SASL_SSL listener', async () => {
+    const stack = secure.stack as NonNullable<typeof secure.stack>;
+    const prefix = uniqueTopicPrefix();
+    const naming = createTopicNaming(prefix);
+    const logger = createLogger({ service: 'tail-test', level: 'silent' });
+    const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'tail-test', logger });
+    await ensureTopics(kafka, naming, ['connection.requested']);
+    const producer = createProducer(kafka);
+    await producer.connect();
+    await producer.send({ topic: naming.deadLetter('connection.requested'), messages: [{ key: 'k', value: Buffer.from('x'), headers: { 'dlq-reason': 'over TLS' } }] });
+    await producer.disconnect();
+
+    const result = await runTail(['connection.requested', '--dlq', '--from-beginning', '--max', '1'], {
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_BROKERS: stack.kafka.saslSslBrokers,
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: stack.caFile,
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: stack.kafka.username,
+      KAFKA_SASL_PASSWORD: stack.kafka.password,
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.trim()).headers).toMatchObject({ 'dlq-reason': 'over TLS' });
+    expect(`${result.stdout}${result.stderr}`).not.toContain(stack.kafka.password);
   });
 
   it('When the topic is unknown, then it exits 1 and lists the topics', async () => {

@@ -51,8 +51,8 @@ async function main(): Promise<void> {
   const env = readCliEnv(findStackEnv());
   const logger = createLogger({ service: 'mb-tail', level: 'warn', destination: process.stderr });
   const naming = createTopicNaming(env.topicPrefix);
-  const codec = createEventCodec(createRegistryClient(env.schemaRegistryUrl), naming);
-  const kafka = createKafka({ brokers: env.kafkaBrokers, clientId: 'mb-tail', logger });
+  const codec = createEventCodec(createRegistryClient(env.schemaRegistry), naming);
+  const kafka = createKafka({ brokers: env.kafkaBrokers, clientId: 'mb-tail', logger, security: env.kafkaSecurity });
   const topic = isTopicName(args.topic) ? args.topic : (undefined as never);
   const physical = args.dlq ? naming.deadLetter(topic) : naming.topic(topic);
   const groupId = `mb-tail-${randomUUID()}`;

@@ -1,70 +1,60 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isDay } from '@marketbill/platform';
 import { CATEGORIES } from '../domain/auction-category';
-import type { AtItem } from '../domain/parse-at-item';
-import { syntheticAuctionDay, type SyntheticOptions } from '../domain/synthetic-auction';
+import { syntheticSaleLots, type SyntheticLot, type SyntheticOptions } from '../domain/synthetic-auction';
+import { createAtServerEmulator } from './at-server-emulator';
 
 export interface ReplayServer {
   /** Address of `returnData.api`, to hand to the aT client. */
   url: string;
+  /** The service key the replay server knows (not a secret: it only opens synthetic data). */
+  serviceKey: string;
   close(): Promise<void>;
 }
 
-/** Said in every replay answer, so nobody mistakes the data for the market's. */
-export const REPLAY_RESULT_MSG = 'NORMAL SERVICE. SYNTHETIC REPLAY DATA - NOT REAL MARKET DATA';
+/** Said in every successful replay answer (where the server says "OK"), so nobody mistakes the data for the market's. */
+export const REPLAY_RESULT_MSG = 'OK - SYNTHETIC REPLAY DATA, NOT REAL MARKET DATA';
+export const REPLAY_SERVICE_KEY = 'replay';
 
 /**
- * The replay source: an HTTP server on the loopback interface that answers `returnData.api` like
- * the aT open API (same parameters, paging, JSON shape, numbers as strings) from the synthetic
- * generator. auction-ingest points its ordinary aT client at it when no service key is configured,
- * so the replayed data goes through exactly the code path of the live API.
+ * The replay source: an HTTP server on the loopback interface that answers `returnData.api` through
+ * the same model of the aT server as the tests' fake ({@link createAtServerEmulator}) — Accept
+ * negotiation, result codes, the error page, per-page `numOfRows`, ROWNUM paging with unstable
+ * ties, strings and the grouped figures — from the synthetic generator. auction-ingest points its
+ * ordinary aT client at it when no service key is configured, so replayed days go through exactly
+ * the code path of the live API. `dailyCallLimit` rehearses the server's quota (off by default).
  */
-export async function startReplayServer(options: SyntheticOptions & { host?: string }): Promise<ReplayServer> {
+export async function startReplayServer(options: SyntheticOptions & { host?: string; dailyCallLimit?: number }): Promise<ReplayServer> {
   // The last few generated days, so paging through a day does not regenerate it per page.
-  const cache = new Map<string, AtItem[]>();
-  function dayItems(day: string, code: number): AtItem[] {
-    const key = `${day}|${code}`;
-    let items = cache.get(key);
-    if (!items) {
-      items = syntheticAuctionDay(day, CATEGORIES[code - 1] as (typeof CATEGORIES)[number], options);
-      cache.set(key, items);
+  const cache = new Map<string, SyntheticLot[]>();
+  function dayLots(day: string, gubn: string): SyntheticLot[] {
+    const category = CATEGORIES.find((c) => String(c.code) === gubn);
+    if (!category || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return [];
+    const key = `${day}|${gubn}`;
+    let lots = cache.get(key);
+    if (!lots) {
+      lots = syntheticSaleLots(day, category, options);
+      cache.set(key, lots);
       if (cache.size > 16) cache.delete(cache.keys().next().value as string);
     }
-    return items;
+    return lots;
   }
-
-  function answer(res: ServerResponse, body: unknown): void {
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(body));
-  }
+  const emulator = createAtServerEmulator({
+    keys: { [REPLAY_SERVICE_KEY]: {} },
+    lotsOf: dayLots,
+    okMessage: REPLAY_RESULT_MSG,
+    ...(options.dailyCallLimit !== undefined ? { dailyCallLimit: options.dailyCallLimit } : {}),
+  });
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://replay');
-    if (req.method !== 'GET' || !url.pathname.endsWith('/returnData.api')) {
+    if (!url.pathname.endsWith('/returnData.api')) {
       res.writeHead(404).end();
       return;
     }
-    const q = url.searchParams;
-    const fail = (resultCd: string, resultMsg: string) => answer(res, { response: { resultCd, resultMsg, numOfRows: '0', items: [] } });
-    if (!q.get('serviceKey')) return fail('30', 'SERVICE KEY IS NOT REGISTERED ERROR.');
-    if (q.get('kind') !== 'f001') return fail('10', 'INVALID REQUEST PARAMETER ERROR. (kind)');
-    const day = q.get('baseDate') ?? '';
-    const code = Number(q.get('flowerGubn'));
-    const perPage = Number(q.get('countPerPage') ?? '10');
-    const page = Number(q.get('currentPage') ?? '1');
-    if (!isDay(day) || ![1, 2, 3, 4].includes(code) || !Number.isInteger(perPage) || perPage < 1 || !Number.isInteger(page) || page < 1) {
-      return fail('10', 'INVALID REQUEST PARAMETER ERROR.');
-    }
-    const items = dayItems(day, code);
-    answer(res, {
-      response: {
-        resultCd: '0',
-        resultMsg: REPLAY_RESULT_MSG,
-        numOfRows: String(items.length),
-        items: items.slice((page - 1) * perPage, page * perPage),
-      },
-    });
+    const answer = emulator.answer({ method: req.method ?? 'GET', url: req.url ?? '/', accept: req.headers.accept });
+    res.writeHead(answer.status, { 'content-type': answer.contentType });
+    res.end(answer.body);
   }
 
   const server = createServer((req, res) => {
@@ -79,6 +69,7 @@ export async function startReplayServer(options: SyntheticOptions & { host?: str
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/api/returnData.api`,
+    serviceKey: REPLAY_SERVICE_KEY,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -45,7 +45,7 @@ export const AuctionRowSchema = new EntitySchema<AuctionRowRecord>({
   },
 });
 
-export type ImportRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type ImportRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'DEFERRED';
 export type ImportTrigger = 'schedule' | 'catch-up' | 'backfill';
 
 /** One import of one day and category (table `import_run`): the import-run log. */
@@ -64,8 +64,14 @@ export interface ImportRun {
   rowsChanged: number;
   rowsUnchanged: number;
   rowsFailed: number;
-  /** Rows that repeated a natural key within the answer and were folded into one. */
-  rowsMerged: number;
+  /** Rows that came on two pages of an unstable paging: kept once, never added up. */
+  rowsRepeated: number;
+  /** Rows the pages should have held but that never came (the day is then incomplete and imported again later). */
+  rowsMissing: number;
+  /** Calls to the aT server this run cost (larger pages, retries and repairs included). */
+  requests: number;
+  /** The backfill this run worked for, if any. */
+  backfillId: string | null;
   /** Why rows were refused (first 50) and, for a failed run, why it failed. */
   errors: Array<{ index?: number; reason: string }>;
 }
@@ -88,7 +94,10 @@ export const ImportRunSchema = new EntitySchema<ImportRun>({
     rowsChanged: { type: 'integer' },
     rowsUnchanged: { type: 'integer' },
     rowsFailed: { type: 'integer' },
-    rowsMerged: { type: 'integer' },
+    rowsRepeated: { type: 'integer' },
+    rowsMissing: { type: 'integer' },
+    requests: { type: 'integer' },
+    backfillId: { type: 'bigint', nullable: true },
     errors: { type: 'json' },
   },
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { eventIdOf, mergeDuplicateRows, type AuctionRow } from './auction-row';
+import { eventIdOf, naturalKeyOf, type AuctionRow } from './auction-row';
 
 const row = (over: Partial<AuctionRow> = {}): AuctionRow => ({
-  saleDate: '2026-11-24', category: 'CUT_FLOWER', item: '장미', variety: '비탈', grade: '상',
+  saleDate: '2026-11-24', category: 'CUT_FLOWER', item: '장미', variety: '비탈', grade: '특1',
   minPrice: 5000, avgPrice: 8000, maxPrice: 12000, totalAmount: 800000, totalQuantity: 100, ...over,
 });
 
@@ -17,15 +17,9 @@ describe('eventIdOf', () => {
   });
 });
 
-describe('mergeDuplicateRows', () => {
-  it('When two rows share a natural key, then they fold into one with summed volumes and a weighted average', () => {
-    const { rows, merged } = mergeDuplicateRows([
-      row(),
-      row({ grade: '특' }),
-      row({ minPrice: 4000, avgPrice: 10000, maxPrice: 15000, totalAmount: 1_000_000, totalQuantity: 100 }),
-    ]);
-    expect(merged).toBe(1);
-    expect(rows).toHaveLength(2);
-    expect(rows[0]).toEqual(row({ minPrice: 4000, avgPrice: 9000, maxPrice: 15000, totalAmount: 1_800_000, totalQuantity: 200 }));
+describe('naturalKeyOf', () => {
+  it('When two rows differ only in their figures, then they have the same natural key; another grade is another key', () => {
+    expect(naturalKeyOf(row({ totalQuantity: 1 }))).toBe(naturalKeyOf(row()));
+    expect(naturalKeyOf(row({ grade: '특2' }))).not.toBe(naturalKeyOf(row()));
   });
 });

@@ -31,33 +31,3 @@ export function eventIdOf(row: AuctionRow, revision: number): string {
     [naturalKeyOf(row), revision, row.minPrice, row.avgPrice, row.maxPrice, row.totalAmount, row.totalQuantity].join('|'),
   );
 }
-
-/**
- * Folds rows that share a natural key into one (the answer of a day can list the same variety and
- * grade twice, e.g. from two shippers): quantities and amounts add up, min/max are the extremes and
- * the average is the quantity-weighted one. Keeps the first-seen order.
- */
-export function mergeDuplicateRows(rows: AuctionRow[]): { rows: AuctionRow[]; merged: number } {
-  const byKey = new Map<string, AuctionRow>();
-  let merged = 0;
-  for (const row of rows) {
-    const key = naturalKeyOf(row);
-    const seen = byKey.get(key);
-    if (!seen) {
-      byKey.set(key, { ...row });
-      continue;
-    }
-    merged++;
-    const totalQuantity = seen.totalQuantity + row.totalQuantity;
-    const totalAmount = seen.totalAmount + row.totalAmount;
-    byKey.set(key, {
-      ...seen,
-      minPrice: Math.min(seen.minPrice, row.minPrice),
-      maxPrice: Math.max(seen.maxPrice, row.maxPrice),
-      totalQuantity,
-      totalAmount,
-      avgPrice: totalQuantity > 0 ? Math.round(totalAmount / totalQuantity) : Math.round((seen.avgPrice + row.avgPrice) / 2),
-    });
-  }
-  return { rows: [...byKey.values()], merged };
-}

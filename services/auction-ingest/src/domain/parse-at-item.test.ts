@@ -3,9 +3,10 @@ import { CATEGORIES } from './auction-category';
 import { parseAmount, parseAtItem } from './parse-at-item';
 
 const cut = CATEGORIES[0]!;
+// The shape of a live answer's item (aT's own documentation page shows 특1; published answers 특2).
 const item = (over: Record<string, unknown> = {}) => ({
-  saleDate: '2026-11-24', flowerGubn: '절화', pumName: '장미', goodName: '레드나오미', lvNm: '특',
-  maxAmt: '16000', minAmt: '9000', avgAmt: '12350', totAmt: '4199000', totQty: '340', ...over,
+  saleDate: '2026-11-24', flowerGubn: '절화', pumName: '장미', goodName: '레드나오미', lvNm: '특1',
+  maxAmt: '16000', minAmt: '9000', avgAmt: '12351', totAmt: '4199300', totQty: '340', ...over,
 });
 
 describe('parseAmount', () => {
@@ -20,10 +21,10 @@ describe('parseAmount', () => {
 });
 
 describe('parseAtItem', () => {
-  it('When every field is well formed, then the row carries the parsed figures and the category symbol', () => {
+  it('When every field is well formed, then the row carries the figures as sent — avgAmt is not totAmt ÷ totQty re-derived', () => {
     expect(parseAtItem(item(), { saleDate: '2026-11-24', category: cut })).toEqual({
       ok: true,
-      row: { saleDate: '2026-11-24', category: 'CUT_FLOWER', item: '장미', variety: '레드나오미', grade: '특', minPrice: 9000, avgPrice: 12350, maxPrice: 16000, totalAmount: 4199000, totalQuantity: 340 },
+      row: { saleDate: '2026-11-24', category: 'CUT_FLOWER', item: '장미', variety: '레드나오미', grade: '특1', minPrice: 9000, avgPrice: 12351, maxPrice: 16000, totalAmount: 4199300, totalQuantity: 340 },
     });
   });
 
@@ -36,8 +37,17 @@ describe('parseAtItem', () => {
     expect(parseAtItem(item({ avgAmt: '12,350' }), { saleDate: '2026-11-24', category: cut })).toEqual({ ok: false, reason: expect.stringContaining('avgAmt') });
   });
 
+  it('When a figure is "" (a NULL in the aT database), then the row is refused saying so', () => {
+    expect(parseAtItem(item({ maxAmt: '' }), { saleDate: '2026-11-24', category: cut })).toEqual({ ok: false, reason: 'maxAmt is empty (NULL in the aT database)' });
+  });
+
   it('When the row belongs to another day than asked, then it is refused', () => {
     expect(parseAtItem(item({ saleDate: '2026-11-23' }), { saleDate: '2026-11-24', category: cut }).ok).toBe(false);
+  });
+
+  it('When the row names another category (its Korean name) than asked, then it is refused', () => {
+    expect(parseAtItem(item({ flowerGubn: '관엽' }), { saleDate: '2026-11-24', category: cut })).toEqual({ ok: false, reason: expect.stringContaining('관엽') });
+    expect(parseAtItem(item({ flowerGubn: '관엽' }), { saleDate: '2026-11-24', category: CATEGORIES[1]! }).ok).toBe(true);
   });
 
   it('When the variety name is blank, then it is refused', () => {

@@ -37,14 +37,20 @@ const NUMBER_FIELDS = [
 
 /**
  * Turns one aT item into an auction row, or says why it cannot be imported. The grade is read from
- * `lvNm` and, failing that, `lv` (the aT documentation names the field `lv`; the live answers and
- * other clients use `lvNm`). A row whose `saleDate` is not the day asked for is refused: upserting
- * it under another day would silently rewrite that day.
+ * `lvNm` and, failing that, `lv` (the aT documentation names the field `lv`; the server's VO and
+ * its answers use `lvNm`). A row whose `saleDate` is not the day asked for, or whose `flowerGubn`
+ * (the category's Korean name, e.g. 절화) is not the category asked for, is refused: upserting it
+ * would silently rewrite another day or category. A figure the server sends as "" (a NULL in its
+ * database) refuses the row: no price is invented, and the refusal is counted and logged.
  */
 export function parseAtItem(item: AtItem, expected: { saleDate: string; category: CategoryInfo }): ParsedItem {
   const saleDate = text(item.saleDate) ?? expected.saleDate;
   if (!isDay(saleDate)) return { ok: false, reason: `saleDate is not a day: ${String(item.saleDate)}` };
   if (saleDate !== expected.saleDate) return { ok: false, reason: `saleDate ${saleDate} is not the day asked for (${expected.saleDate})` };
+  const categoryName = text(item.flowerGubn);
+  if (categoryName !== undefined && categoryName !== expected.category.koreanName && categoryName !== String(expected.category.code)) {
+    return { ok: false, reason: `flowerGubn ${categoryName} is not the category asked for (${expected.category.koreanName})` };
+  }
   const item_ = text(item.pumName);
   if (!item_) return { ok: false, reason: 'pumName is missing' };
   const variety = text(item.goodName);
@@ -53,6 +59,7 @@ export function parseAtItem(item: AtItem, expected: { saleDate: string; category
   if (!grade) return { ok: false, reason: 'neither lvNm nor lv is set' };
   const figures: Partial<Record<(typeof NUMBER_FIELDS)[number][1], number>> = {};
   for (const [field, name] of NUMBER_FIELDS) {
+    if (typeof item[field] === 'string' && (item[field] as string).trim() === '') return { ok: false, reason: `${field} is empty (NULL in the aT database)` };
     const value = parseAmount(item[field]);
     if (value === undefined) return { ok: false, reason: `${field} is not a non-negative integer: ${JSON.stringify(item[field] ?? null).slice(0, 40)}` };
     figures[name] = value;

@@ -1,18 +1,34 @@
 import type { AuctionCategory } from '@marketbill/schemas';
-import type { AtItem } from './parse-at-item';
 import { SYNTHETIC_NAMES, type SyntheticItem } from './synthetic-names';
 import type { CategoryInfo } from './auction-category';
 
+/** One synthetic sales lot: a row of the auction's sales table before the API groups it. */
+export interface SyntheticLot {
+  saleDate: string;
+  flowerGubn: string;
+  pumName: string;
+  goodName: string;
+  lvNm: string;
+  maxAmt: number;
+  minAmt: number;
+  totAmt: number;
+  totQty: number;
+}
+
 /**
- * A deterministic generator of SYNTHETIC auction days in the exact aT `f001` item shape (all values
- * strings). Everything derives from (seed, day, category) through a small PRNG, so the same day is
- * the same data on every machine and every run, and a replayed day re-imports as "unchanged".
+ * A deterministic generator of SYNTHETIC auction days, as the sales lots the aT server groups
+ * into its answer (the replay server answers through the same model of the server as the tests'
+ * fake, so the rows come out in the real shape: strings, avgAmt = round(Σ amount / Σ quantity),
+ * ties in quantity). Everything derives from (seed, day, category) through a small PRNG, so the
+ * same day is the same data on every machine and every run, and a replayed day re-imports as
+ * "unchanged".
  *
  * Shape of the data: Sundays have no auction (an empty answer); each category has about
  * `varietiesPerCategory` varieties of which a rotating subset trades each day, in one to all of the
- * category's grades, for about `rowsPerDay` rows; prices follow the item's base price, the variety,
- * the grade, a seasonal curve (peaks before Valentine's day, graduations and Parents' day) and daily
- * noise. It is not market data and says so in every answer.
+ * category's grades, for about `rowsPerDay` rows, each sold in one to three lots at their own
+ * prices; prices follow the item's base price, the variety, the grade, a seasonal curve (peaks
+ * before Valentine's day, graduations and Parents' day) and daily noise. It is not market data and
+ * says so in every answer.
  */
 export interface SyntheticOptions {
   seed: string;
@@ -90,7 +106,7 @@ export function syntheticCatalogue(category: AuctionCategory, seed: string, size
   return varieties;
 }
 
-const GRADE_FACTORS = [1.3, 1.0, 0.75, 0.55];
+const GRADE_FACTORS = [1.35, 1.15, 1.0, 0.8, 0.6];
 
 /** Demand peaks of the Korean flower year: Valentine's day, graduations (mid-February), Parents' day (8 May), Teachers' day (15 May). */
 function seasonalFactor(day: string): number {
@@ -116,8 +132,8 @@ export function isSyntheticAuctionDay(day: string): boolean {
   return new Date(`${day}T00:00:00Z`).getUTCDay() !== 0;
 }
 
-/** The synthetic items of one auction day and category, in the aT answer's shape and order. */
-export function syntheticAuctionDay(saleDate: string, category: CategoryInfo, options: SyntheticOptions): AtItem[] {
+/** The synthetic sales lots of one auction day and category (grouped by the server into about `rowsPerDay` rows). */
+export function syntheticSaleLots(saleDate: string, category: CategoryInfo, options: SyntheticOptions): SyntheticLot[] {
   if (!isSyntheticAuctionDay(saleDate)) return [];
   const rowsPerDay = options.rowsPerDay ?? 1000;
   const catalogue = syntheticCatalogue(category.symbol, options.seed, options.varietiesPerCategory ?? 1500);
@@ -125,28 +141,26 @@ export function syntheticAuctionDay(saleDate: string, category: CategoryInfo, op
   const scale = rowsPerDay / expectedRows;
   const random = prng(hash32(`day|${options.seed}|${category.symbol}|${saleDate}`));
   const season = seasonalFactor(saleDate);
-  const items: AtItem[] = [];
+  const lots: SyntheticLot[] = [];
   for (const variety of catalogue) {
     if (random() >= variety.popularity * scale) continue;
     const dayNoise = 0.85 + random() * 0.3;
     variety.grades.forEach((grade, index) => {
-      const avg = roundTo(variety.item.basePrice * variety.priceFactor * (GRADE_FACTORS[index] ?? 0.5) * season * dayNoise, 10);
-      const min = roundTo(avg * (0.45 + random() * 0.45), 10);
-      const max = Math.max(avg, roundTo(avg * (1.05 + random() * 0.9), 10));
-      const quantity = Math.max(1, Math.round(variety.volume * (1.2 - index * 0.3) * (0.5 + random())));
-      items.push({
-        saleDate,
-        flowerGubn: category.koreanName,
-        pumName: variety.item.name,
-        goodName: variety.name,
-        lvNm: grade,
-        maxAmt: String(max),
-        minAmt: String(Math.min(min, avg)),
-        avgAmt: String(avg),
-        totAmt: String(avg * quantity),
-        totQty: String(quantity),
-      });
+      const price = variety.item.basePrice * variety.priceFactor * (GRADE_FACTORS[index] ?? 0.5) * season * dayNoise;
+      const quantity = Math.max(1, Math.round(variety.volume * (1.2 - index * 0.25) * (0.5 + random())));
+      // One to three shippers' lots, each sold around its own price.
+      const lotCount = Math.min(quantity, 1 + Math.floor(random() * random() * 3));
+      let left = quantity;
+      for (let lot = 0; lot < lotCount; lot++) {
+        // Every lot keeps at least one unit (a group summing to 0 would fail the server's query).
+        const lotQty = lot === lotCount - 1 ? left : Math.min(left - (lotCount - 1 - lot), Math.max(1, Math.round(left * (0.3 + random() * 0.4))));
+        left -= lotQty;
+        const lotAvg = roundTo(price * (0.9 + random() * 0.2), 10);
+        const min = Math.min(lotAvg, roundTo(lotAvg * (0.45 + random() * 0.45), 10));
+        const max = Math.max(lotAvg, roundTo(lotAvg * (1.05 + random() * 0.9), 10));
+        lots.push({ saleDate, flowerGubn: String(category.code), pumName: variety.item.name, goodName: variety.name, lvNm: grade, maxAmt: max, minAmt: min, totAmt: lotAvg * lotQty, totQty: lotQty });
+      }
     });
   }
-  return items;
+  return lots;
 }

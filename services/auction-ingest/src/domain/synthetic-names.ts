@@ -17,6 +17,11 @@ export interface SyntheticItem {
 }
 
 export interface SyntheticCategoryNames {
+  /**
+   * Grade names (T_LEVEL.LV_NAME) best first. 특1 is the aT documentation's example and 특2 appears
+   * in published live answers; the others are the standard grade words (특/상/보통): plausible,
+   * not a copy of the auction's grade table, which is not public.
+   */
   grades: string[];
   items: SyntheticItem[];
   /** Parts composed into invented variety names: every prefix × suffix. */
@@ -32,7 +37,7 @@ const WESTERN_PARTS = {
 
 export const SYNTHETIC_NAMES: Record<AuctionCategory, SyntheticCategoryNames> = {
   CUT_FLOWER: {
-    grades: ['특', '상', '보'],
+    grades: ['특1', '특2', '특3', '상', '보통'],
     expansionParts: WESTERN_PARTS,
     items: [
       { name: '장미', basePrice: 9000, weight: 10, varieties: ['레드나오미', '비탈', '하이매직', '푸에고', '아발란체', '스위트아발란체', '핑크아발란체', '피치아발란체', '골든게이트', '러브레터', '카르페디엠', '블루피콕', '미스피기', '스노우화이트', '딥퍼플', '오하라', '줄리엣', '엘리자베스', '디스커버리', '캔디아발란체'] },
@@ -56,7 +61,7 @@ export const SYNTHETIC_NAMES: Record<AuctionCategory, SyntheticCategoryNames> = 
     ],
   },
   FOLIAGE: {
-    grades: ['특', '상', '보'],
+    grades: ['특', '상', '보통'],
     expansionParts: WESTERN_PARTS,
     items: [
       { name: '몬스테라', basePrice: 25000, weight: 4, varieties: ['델리시오사', '아단소니', '보르시지아나', '오블리쿠아'] },
@@ -75,7 +80,7 @@ export const SYNTHETIC_NAMES: Record<AuctionCategory, SyntheticCategoryNames> = 
     ],
   },
   ORCHID: {
-    grades: ['특', '상', '보'],
+    grades: ['특', '상', '보통'],
     expansionParts: WESTERN_PARTS,
     items: [
       { name: '호접란', basePrice: 32000, weight: 6, varieties: ['만천홍', '소망', '그린벨', '타이거', '원', '화이트드림'] },

@@ -1,66 +1,75 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAtServerEmulator, type AtServerEmulator, type EmulatedKey, type SaleLot } from '../clients/at-server-emulator';
 
-/** What one request got: the query parameters the client sent. */
+/** What one request carried and got. */
 export interface SeenRequest {
   params: Record<string, string>;
+  accept: string | undefined;
+  status: number;
+  /** The answer's resultCd when it was JSON, else undefined (an HTML page, a dropped connection). */
+  resultCd: string | undefined;
 }
 
+/** Failures of the network or the web server, served before the emulated answer. */
 export type Scripted =
-  | { kind: 'status'; status: number; body?: string }
+  | { kind: 'status'; status: number; body?: string; contentType?: string }
   | { kind: 'slow'; delayMs: number }
-  | { kind: 'result'; resultCd: string; resultMsg: string }
   | { kind: 'drop' };
 
 export interface FakeAtApi {
   url: string;
   requests: SeenRequest[];
-  /** Items served for a `<baseDate>|<flowerGubn>` (absent = an empty day). */
-  days: Map<string, Array<Record<string, unknown>>>;
-  /** Answers to give before the normal one, in order, one per request. */
+  /** Sales lots (rows before the server groups them) per `<baseDate>|<flowerGubn>`; absent = no auction. */
+  lots: Map<string, SaleLot[]>;
+  /** The keys the server knows and their state (period over, not approved). */
+  keys: Record<string, EmulatedKey>;
+  /** One-shot failures served before the normal answer, in order, one per request. */
   script: Scripted[];
-  /** How `items` is written: a plain list (default), `{ item: [...] }`, or absent when empty. */
-  itemsShape: 'list' | 'wrapped';
+  emulator: AtServerEmulator;
   close(): Promise<void>;
 }
 
 /**
- * A local HTTP server that behaves like the aT open API `returnData.api` (kind=f001): checks the
- * service key and parameters, pages with countPerPage/currentPage, reports numOfRows as the total,
- * writes every number as a string — and can be scripted to fail (5xx, resultCd errors, slow
- * answers, dropped connections) before answering normally.
+ * A local HTTP server that behaves like the aT open API `returnData.api`: its answers come from
+ * the same model of the real server the replay source uses ({@link createAtServerEmulator}: 406
+ * for an Accept without text/plain, the HTML error page for an unknown key, resultCd 1–5, the daily
+ * call limit, numOfRows per page, unstable ROWNUM paging, strings and "" for NULL), and it can be
+ * scripted to fail at the HTTP level (5xx, slow answers, dropped connections) before answering.
  */
-export async function startFakeAtApi(options: { serviceKey: string }): Promise<FakeAtApi> {
-  const api: Omit<FakeAtApi, 'url' | 'close'> = { requests: [], days: new Map(), script: [], itemsShape: 'list' };
-  const send = (res: ServerResponse, body: unknown) => {
-    res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
-    res.end(JSON.stringify(body));
-  };
+export async function startFakeAtApi(options: { serviceKey: string; dailyCallLimit?: number; now?: () => Date; tieOrder?: 'rotate' | 'stable' }): Promise<FakeAtApi> {
+  const lots = new Map<string, SaleLot[]>();
+  const keys: Record<string, EmulatedKey> = { [options.serviceKey]: {} };
+  const emulator = createAtServerEmulator({
+    keys,
+    lotsOf: (day, gubn) => lots.get(`${day}|${gubn}`) ?? [],
+    ...(options.dailyCallLimit !== undefined ? { dailyCallLimit: options.dailyCallLimit } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.tieOrder ? { tieOrder: options.tieOrder } : {}),
+  });
+  const api = { requests: [] as SeenRequest[], lots, keys, script: [] as Scripted[], emulator };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const params = Object.fromEntries(url.searchParams);
-    api.requests.push({ params });
+    const params = Object.fromEntries(new URL(req.url ?? '/', 'http://fake').searchParams);
+    const accept = req.headers.accept;
+    const seen: SeenRequest = { params, accept, status: 0, resultCd: undefined };
+    api.requests.push(seen);
     const step = api.script.shift();
     if (step?.kind === 'drop') {
       req.socket.destroy();
       return;
     }
     if (step?.kind === 'status') {
-      res.writeHead(step.status, { 'content-type': 'text/html' });
-      res.end(step.body ?? '<html>error</html>');
+      seen.status = step.status;
+      res.writeHead(step.status, { 'content-type': step.contentType ?? 'text/html' });
+      res.end(step.body ?? '<html><body>Service Temporarily Unavailable</body></html>');
       return;
     }
     if (step?.kind === 'slow') await new Promise((r) => setTimeout(r, step.delayMs));
-    if (step?.kind === 'result') return send(res, { response: { resultCd: step.resultCd, resultMsg: step.resultMsg } });
-    if (params.serviceKey !== options.serviceKey) return send(res, { response: { resultCd: '30', resultMsg: 'SERVICE KEY IS NOT REGISTERED ERROR.' } });
-    if (params.kind !== 'f001' || params.dataType !== 'json') return send(res, { response: { resultCd: '10', resultMsg: 'INVALID REQUEST PARAMETER ERROR.' } });
-    const all = api.days.get(`${params.baseDate}|${params.flowerGubn}`) ?? [];
-    const per = Number(params.countPerPage);
-    const page = Number(params.currentPage);
-    const items = all.slice((page - 1) * per, page * per);
-    const response: Record<string, unknown> = { resultCd: '0', resultMsg: 'NORMAL SERVICE.', numOfRows: String(all.length) };
-    if (items.length > 0) response.items = api.itemsShape === 'wrapped' ? { item: items } : items;
-    send(res, { response });
+    const answer = emulator.answer({ method: req.method ?? 'GET', url: req.url ?? '/', accept });
+    seen.status = answer.status;
+    if (answer.contentType.startsWith('application/json')) seen.resultCd = (JSON.parse(answer.body) as { response: { resultCd: string } }).response.resultCd;
+    res.writeHead(answer.status, { 'content-type': answer.contentType });
+    res.end(answer.body);
   };
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -75,19 +84,22 @@ export async function startFakeAtApi(options: { serviceKey: string }): Promise<F
   });
 }
 
-/** `count` well-formed aT items of one day and category, numbers as strings. */
-export function atItems(saleDate: string, count: number, over: (i: number) => Record<string, unknown> = () => ({})): Array<Record<string, unknown>> {
+/**
+ * `count` sales lots of one day and category, one per (item, variety, grade), so each lot is one
+ * row of the answer; quantities fall in tie groups of three (10, 10, 10, 11, 11, 11, …) as real
+ * days have many equal quantities.
+ */
+export function saleLots(saleDate: string, count: number, over: (i: number) => Partial<SaleLot> = () => ({}), flowerGubn = '1'): SaleLot[] {
   return Array.from({ length: count }, (_, i) => ({
     saleDate,
-    flowerGubn: '절화',
+    flowerGubn,
     pumName: i % 2 === 0 ? '장미' : '국화',
     goodName: `품종${i}`,
-    lvNm: '상',
-    maxAmt: String(12_000 + i),
-    minAmt: String(6_000 + i),
-    avgAmt: String(9_000 + i),
-    totAmt: String((9_000 + i) * 10),
-    totQty: '10',
+    lvNm: '특1',
+    maxAmt: 12_000 + i,
+    minAmt: 6_000 + i,
+    totAmt: (9_000 + i) * (10 + Math.floor(i / 3)),
+    totQty: 10 + Math.floor(i / 3),
     ...over(i),
   }));
 }

@@ -1,11 +1,13 @@
 import { AppError, type Logger, type Orm } from '@marketbill/platform';
 import { publishMany } from '@marketbill/messaging';
-import { mergeDuplicateRows, type AuctionRow } from '../domain/auction-row';
+import { naturalKeyOf, type AuctionRow } from '../domain/auction-row';
 import type { CategoryInfo } from '../domain/auction-category';
 import { parseAtItem } from '../domain/parse-at-item';
 import { toPriceUpdatedEvent } from '../domain/to-price-updated-event';
 import { varietyKey } from '../domain/stable-ids';
 import type { AuctionSourceClient } from '../clients/at-api-client';
+import { AtApiError, type FailureScope } from '../clients/at-api-errors';
+import type { CallBudget, CallPriority } from '../clients/call-budget';
 import { ImportRunSchema, type ImportRunStatus, type ImportTrigger } from '../data-access/entities';
 import { startImportRun } from '../data-access/import-run-repository';
 import { upsertAuctionRows } from '../data-access/auction-row-repository';
@@ -13,6 +15,8 @@ import { upsertAuctionRows } from '../data-access/auction-row-repository';
 export interface ImportDeps {
   orm: Orm;
   source: AuctionSourceClient;
+  /** The aT key's daily call budget (absent for the replay source: unlimited). */
+  budget?: CallBudget | undefined;
   logger: Logger;
 }
 
@@ -22,13 +26,19 @@ export interface ImportResult {
   category: CategoryInfo['symbol'];
   status: Exclude<ImportRunStatus, 'RUNNING'>;
   pages: number;
+  requests: number;
   rowsRead: number;
   rowsNew: number;
   rowsChanged: number;
   rowsUnchanged: number;
   rowsFailed: number;
-  rowsMerged: number;
+  rowsRepeated: number;
+  rowsMissing: number;
   error?: string;
+  /** The failure's stable code (`at-api-error-page`, …). */
+  code?: string;
+  /** For a run that did not succeed: what the failure means for the rest of the batch. */
+  scope?: FailureScope;
 }
 
 /** Row errors kept in the run log: enough to diagnose, bounded so a broken day cannot bloat it. */
@@ -40,50 +50,70 @@ function describe(error: unknown): string {
 }
 
 /**
- * Imports one auction day of one category: fetches every page from the source, parses each item
- * strictly (a malformed row is counted and logged, the rest go in), upserts on the natural key and
- * publishes `auction.price.updated` for every row that is new or changed, in the same transaction
- * as the rows and the run's figures. Re-running a day therefore changes nothing and publishes
- * nothing. A failure of the source or the database is recorded on the run and returned, not thrown:
- * one bad day must not stop a schedule or a backfill.
+ * Imports one auction day of one category: fetches the day from the source (one page as a rule;
+ * see the client), parses each item strictly (a malformed row is counted and logged, the rest go
+ * in), upserts on the natural key and publishes `auction.price.updated` for every row that is new
+ * or changed, in the same transaction as the rows and the run's figures. Re-running a day therefore
+ * changes nothing and publishes nothing.
+ *
+ * Rows are never added together: within one answer the server's GROUP BY makes the natural key
+ * unique, so a key seen twice is either a page repeat (dropped by the client) or two names that
+ * differ only in spacing — then the later row is refused and logged rather than summed into the
+ * first. A day whose pages skipped rows is imported with what came, logged with `rows_missing`,
+ * and not counted as done, so the schedule or backfill reads it again.
+ *
+ * A failure of the source or the database is recorded on the run and returned, not thrown: one bad
+ * day must not stop a schedule or a backfill. A run refused for want of call budget is `DEFERRED`.
  */
 export async function importAuctionDay(
   deps: ImportDeps,
-  input: { saleDate: string; category: CategoryInfo; trigger: ImportTrigger },
+  input: { saleDate: string; category: CategoryInfo; trigger: ImportTrigger; priority?: CallPriority; backfillId?: string | undefined },
 ): Promise<ImportResult> {
   const { saleDate, category, trigger } = input;
   const log = deps.logger.child({ saleDate, category: category.symbol, trigger });
-  const run = await startImportRun(deps.orm.em.fork(), { saleDate, category: category.symbol, source: deps.source.source, trigger });
+  const run = await startImportRun(deps.orm.em.fork(), { saleDate, category: category.symbol, source: deps.source.source, trigger, backfillId: input.backfillId });
   const result: ImportResult = {
     runId: run.id,
     saleDate,
     category: category.symbol,
     status: 'FAILED',
     pages: 0,
+    requests: 0,
     rowsRead: 0,
     rowsNew: 0,
     rowsChanged: 0,
     rowsUnchanged: 0,
     rowsFailed: 0,
-    rowsMerged: 0,
+    rowsRepeated: 0,
+    rowsMissing: 0,
   };
   const errors: Array<{ index?: number; reason: string }> = [];
+  const refuse = (index: number, reason: string) => {
+    result.rowsFailed++;
+    if (errors.length < MAX_LOGGED_ERRORS) errors.push({ index, reason });
+  };
 
   try {
-    const fetched = await deps.source.fetchDay(saleDate, category);
-    result.pages = fetched.pages;
+    const fetched = await deps.source.fetchDay(saleDate, category, { priority: input.priority ?? 'schedule' });
+    result.pages = fetched.paging.pages;
+    result.requests = fetched.paging.requests;
     result.rowsRead = fetched.items.length;
-    const parsed: AuctionRow[] = [];
+    result.rowsRepeated = fetched.paging.repeated;
+    result.rowsMissing = fetched.paging.missing;
+    const rows: AuctionRow[] = [];
+    const firstIndexOfKey = new Map<string, number>();
     fetched.items.forEach((item, index) => {
       const outcome = parseAtItem(item, { saleDate, category });
-      if (outcome.ok) parsed.push(outcome.row);
-      else {
-        result.rowsFailed++;
-        if (errors.length < MAX_LOGGED_ERRORS) errors.push({ index, reason: outcome.reason });
-      }
+      if (!outcome.ok) return refuse(index, outcome.reason);
+      const key = naturalKeyOf(outcome.row);
+      const first = firstIndexOfKey.get(key);
+      if (first !== undefined) return refuse(index, `same natural key as row ${first} once names are trimmed; not added to it`);
+      firstIndexOfKey.set(key, index);
+      rows.push(outcome.row);
     });
-    const { rows, merged } = mergeDuplicateRows(parsed);
-    result.rowsMerged = merged;
+    if (result.rowsMissing > 0) {
+      errors.push({ reason: `incomplete: paging skipped ${result.rowsMissing} rows (equal quantities have no stable order); the day will be read again` });
+    }
 
     await deps.orm.em.fork().transactional(async (em) => {
       const upserted = await upsertAuctionRows(em, rows, deps.source.source, run.id);
@@ -105,27 +135,34 @@ export async function importAuctionDay(
     log.info({ ...runFigures(result), runId: run.id }, 'auction day imported');
     return result;
   } catch (error) {
-    result.status = 'FAILED';
+    const scope: FailureScope = error instanceof AtApiError ? error.scope : 'pair';
+    result.status = scope === 'defer' ? 'DEFERRED' : 'FAILED';
+    result.scope = scope;
     result.error = describe(error);
-    if (error instanceof AppError) log.warn({ runId: run.id, code: error.code, reason: result.error }, 'auction day import failed');
+    if (error instanceof AppError) result.code = error.code;
+    if (scope === 'defer') log.info({ runId: run.id, reason: result.error }, 'auction day import deferred');
+    else if (error instanceof AppError) log.warn({ runId: run.id, code: error.code, reason: result.error }, 'auction day import failed');
     else log.error({ runId: run.id, err: error }, 'auction day import failed unexpectedly');
     errors.push({ reason: result.error });
+    const failed = { ...result, rowsNew: 0, rowsChanged: 0, rowsUnchanged: 0 };
     await deps.orm.em
       .fork()
-      .nativeUpdate(ImportRunSchema, { id: run.id }, { ...runFigures(result), rowsNew: 0, rowsChanged: 0, rowsUnchanged: 0, status: 'FAILED', finishedAt: new Date(), errors })
+      .nativeUpdate(ImportRunSchema, { id: run.id }, { ...runFigures(failed), status: result.status, finishedAt: new Date(), errors })
       .catch((e: unknown) => log.error({ err: e, runId: run.id }, 'import run could not be marked failed'));
-    return { ...result, rowsNew: 0, rowsChanged: 0, rowsUnchanged: 0 };
+    return failed;
   }
 }
 
 function runFigures(r: ImportResult) {
   return {
     pages: r.pages,
+    requests: r.requests,
     rowsRead: r.rowsRead,
     rowsNew: r.rowsNew,
     rowsChanged: r.rowsChanged,
     rowsUnchanged: r.rowsUnchanged,
     rowsFailed: r.rowsFailed,
-    rowsMerged: r.rowsMerged,
+    rowsRepeated: r.rowsRepeated,
+    rowsMissing: r.rowsMissing,
   };
 }

@@ -9,7 +9,8 @@ import { runImportTasks, type ImportSummary, type ImportTask } from './run-impor
  * The schedule's work and the start-up catch-up: over the last `windowDays` Seoul days (today
  * included), imports every day × category that has no succeeded import yet, and re-imports the
  * last `refreshDays` days in any case, since the auction may still add or correct rows of a
- * recent day. Unchanged rows cost a read and publish nothing.
+ * recent day. Unchanged rows cost a read and publish nothing. It may spend the whole daily call
+ * budget (backfills leave it a share); when the budget runs out the rest waits for the next tick.
  */
 export async function importRecentDays(
   deps: ImportDeps,
@@ -30,6 +31,7 @@ export async function importRecentDays(
   }
   return runImportTasks(deps, tasks, {
     trigger: input.trigger,
+    priority: 'schedule',
     concurrency: input.concurrency,
     skipped,
     ...(input.signal ? { signal: input.signal } : {}),

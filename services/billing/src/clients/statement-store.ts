@@ -8,7 +8,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { UnavailableError } from '@marketbill/platform';
+import { AppError, UnavailableError } from '@marketbill/platform';
 
 export interface StatementStoreOptions {
   endpoint: string | undefined;
@@ -26,11 +26,41 @@ export interface StoredObject {
   key: string;
 }
 
+/**
+ * What the start-up check learnt of the bucket: it exists, it was just created, or S3 answered 403
+ * to HeadBucket — the bucket exists but this identity may not list it (a policy granting only
+ * object reads and writes, common for workload roles). Uploads will tell.
+ */
+export type BucketCheck = 'exists' | 'created' | 'unverified';
+
+/** The bucket cannot be used as configured; waiting alone will not help (the start-up wait logs it as such). */
+export class StatementBucketError extends AppError {
+  static missing(bucket: string): StatementBucketError {
+    return new StatementBucketError({
+      code: 'statement-bucket-missing',
+      message: `The statement bucket ${bucket} does not exist: create it, or set S3_CREATE_BUCKET=true to let billing create it`,
+      retriable: false,
+    });
+  }
+
+  static refused(bucket: string, status: number | undefined, cause: unknown): StatementBucketError {
+    return new StatementBucketError({
+      code: 'statement-bucket-unusable',
+      message: `S3 answered ${status ?? 'an error'} when checking the statement bucket ${bucket} (wrong region or endpoint?)`,
+      retriable: false,
+      cause,
+    });
+  }
+}
+
 /** Where statement PDFs live (S3): the use cases see only this. */
 export interface StatementStore {
   bucket: string;
-  /** Creates the bucket when it does not exist (start-up). */
-  ensureBucket(): Promise<void>;
+  /**
+   * The start-up check (HeadBucket): throws {@link StatementBucketError} when the bucket is missing
+   * and `create` is false, or S3 refuses otherwise; UnavailableError while S3 cannot be reached.
+   */
+  checkBucket(options: { create: boolean }): Promise<BucketCheck>;
   /** Stores the PDF under `key` (keys are never shared between statements). */
   put(key: string, pdf: Uint8Array, metadata: Record<string, string>): Promise<StoredObject>;
   /** A short-lived GET URL; `fileName` is what the browser saves it as. */
@@ -70,13 +100,16 @@ export function createStatementStore(options: StatementStoreOptions): StatementS
 
   return {
     bucket,
-    async ensureBucket() {
+    async checkBucket({ create }) {
       try {
         await client.send(new HeadBucketCommand({ Bucket: bucket }));
-        return;
+        return 'exists';
       } catch (error) {
         const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
-        if (status !== 404) throw unavailable(error);
+        if (status === 403) return 'unverified';
+        if (status === undefined || status >= 500) throw unavailable(error);
+        if (status !== 404) throw StatementBucketError.refused(bucket, status, error);
+        if (!create) throw StatementBucketError.missing(bucket);
       }
       try {
         await client.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -85,6 +118,7 @@ export function createStatementStore(options: StatementStoreOptions): StatementS
         const name = error instanceof S3ServiceException ? error.name : '';
         if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw unavailable(error);
       }
+      return 'created';
     },
     async put(key, pdf, metadata) {
       try {

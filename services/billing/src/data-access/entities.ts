@@ -83,6 +83,35 @@ export const WholesalerProfileSchema = new EntitySchema<WholesalerProfileRow>({
   },
 });
 
+/** The newest business profile of a retailer (table `retailer_profile`). */
+export interface RetailerProfileRow {
+  retailerId: string;
+  version: number;
+  businessNumber: string;
+  companyName: string;
+  representative: string;
+  address: string;
+  businessType: string | null;
+  businessItem: string | null;
+  updatedAt: Date;
+}
+
+export const RetailerProfileSchema = new EntitySchema<RetailerProfileRow>({
+  name: 'RetailerProfile',
+  tableName: 'retailer_profile',
+  properties: {
+    retailerId: { type: 'uuid', primary: true },
+    version: { type: 'integer' },
+    businessNumber: { type: 'text' },
+    companyName: { type: 'text' },
+    representative: { type: 'text' },
+    address: { type: 'text' },
+    businessType: { type: 'text', nullable: true },
+    businessItem: { type: 'text', nullable: true },
+    updatedAt: timestamptz,
+  },
+});
+
 export type StatementStatus = 'RESERVED' | 'ISSUED' | 'RELEASED';
 
 /** One version of a statement: reserved (number, content, figures), then issued with its PDF, or released. */
@@ -244,6 +273,7 @@ export const LedgerEntrySchema = new EntitySchema<LedgerEntryRow>({
 export const entities: Array<EntitySchema<any, any>> = [
   OrderSheetSchema,
   WholesalerProfileSchema,
+  RetailerProfileSchema,
   StatementSchema,
   StatementOrderSchema,
   LedgerAccountSchema,

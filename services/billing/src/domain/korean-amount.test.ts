@@ -17,6 +17,10 @@ describe('Korean numerals for amounts', () => {
     [100_000_000, '일억'],
     [1_234_567_890, '일십이억삼천사백오십육만칠천팔백구십'],
     [3_000_000_000_000, '삼조'],
+    // The largest balance the system accepts, and the largest integer a statement can hold at all.
+    [9_999_999_999_999, '구조구천구백구십구억구천구백구십구만구천구백구십구'],
+    [10_000_000_000_000, '일십조'],
+    [Number.MAX_SAFE_INTEGER, '구천칠조일천구백구십이억오천사백칠십사만구백구십일'],
   ])('When %i is written out, then it reads %s', (value, words) => {
     expect(toKoreanNumerals(value)).toBe(words);
   });
@@ -36,5 +40,6 @@ describe('Korean numerals for amounts', () => {
     expect(formatKrw(1_000)).toBe('1,000');
     expect(formatKrw(1_234_567)).toBe('1,234,567');
     expect(formatKrw(-50_000)).toBe('-50,000');
+    expect(formatKrw(9_999_999_999_999)).toBe('9,999,999,999,999');
   });
 });

@@ -1,4 +1,5 @@
 import { GRADE_LABELS, lineAmount, type OrderSheet, type Party } from './order-sheet';
+import type { BuyerBusiness } from './retailer-profile';
 import type { WholesalerProfile } from './wholesaler-profile';
 
 /** One printed line of a statement, frozen when the statement is reserved. */
@@ -37,7 +38,8 @@ export interface StatementContent {
   version: number;
   issueDay: string;
   supplier: Omit<WholesalerProfile, 'version'>;
-  buyer: Party;
+  /** The retailer; `business` is its profile when it has one (absent in statements frozen before retailers had profiles). */
+  buyer: Party & { business?: BuyerBusiness | null };
   orders: Array<{ orderId: string; orderNumber: string; orderVersion: number; saleDay: string }>;
   lines: StatementLine[];
   figures: LedgerFigures;

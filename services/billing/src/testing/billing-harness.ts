@@ -74,7 +74,7 @@ export async function startBilling(overrides: Record<string, string> = {}): Prom
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'ordering-test', logger });
   const producer: Producer = createProducer(kafka);
   const codec = createEventCodec(createRegistryClient(env.SCHEMA_REGISTRY_URL), naming);
-  await ensureTopics(kafka, naming, ['order.placed', 'order.updated', 'wholesaler.profile.updated', 'statement.issued'], { partitions: 2 });
+  await ensureTopics(kafka, naming, ['order.placed', 'order.updated', 'wholesaler.profile.updated', 'retailer.profile.updated', 'statement.issued'], { partitions: 2 });
   await producer.connect();
   const readers: TopicReader[] = [];
 

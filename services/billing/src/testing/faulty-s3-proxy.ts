@@ -1,7 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ProxyMode = 'pass' | 'fail-uploads' | 'drop-uploads';
+/**
+ * `deny-bucket-checks` answers HeadBucket with 403 (no body, as S3 does for HEAD) and lets object
+ * requests through: an identity allowed s3:GetObject/PutObject but not s3:ListBucket.
+ */
+export type ProxyMode = 'pass' | 'fail-uploads' | 'drop-uploads' | 'deny-bucket-checks';
 
 export interface FaultyS3Proxy {
   url: string;
@@ -30,6 +34,13 @@ export async function startFaultyS3Proxy(target: string): Promise<FaultyS3Proxy>
     }
     if (isUpload && state.mode === 'drop-uploads') {
       req.socket.destroy();
+      return;
+    }
+    const isBucketHead = req.method === 'HEAD' && (req.url ?? '/').split('?')[0]!.split('/').filter(Boolean).length === 1;
+    if (isBucketHead && state.mode === 'deny-bucket-checks') {
+      req.resume();
+      res.writeHead(403);
+      res.end();
       return;
     }
     const forward = http.request(

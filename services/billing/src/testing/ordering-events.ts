@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderLine, OrderPlaced, OrderSnapshot, OrderUpdated, WholesalerProfileUpdated } from '@marketbill/schemas';
+import type { OrderLine, OrderPlaced, OrderSnapshot, OrderUpdated, RetailerProfileUpdated, WholesalerProfileUpdated } from '@marketbill/schemas';
 
 export interface LineSpec {
   itemName?: string;
@@ -87,6 +87,22 @@ export function profileUpdated(wholesalerId: string, overrides: Partial<Wholesal
     businessItem: '화훼',
     bankAccount: '농협 123-4567-8901-23 김꽃님',
     sealImageUrl: null,
+    ...overrides,
+  };
+}
+
+export function retailerProfileUpdated(retailerId: string, overrides: Partial<RetailerProfileUpdated> = {}): RetailerProfileUpdated {
+  return {
+    eventId: randomUUID(),
+    occurredAt: Date.now(),
+    retailerId,
+    version: 1,
+    businessNumber: '1208800767',
+    companyName: '주식회사 꿀벌원예 양재본점',
+    representative: '이벌꿀',
+    address: '서울특별시 서초구 강남대로 27 양재꽃시장 화훼유통센터 2층 201호',
+    businessType: '도소매',
+    businessItem: '화초 및 산식물 도소매업',
     ...overrides,
   };
 }

@@ -13,6 +13,7 @@ import { formatStatementNumber, statementPeriod, statementTotal, toStatementLine
 import type { WholesalerProfile } from '../domain/wholesaler-profile';
 import { StatementSchema, type LedgerAccountRow, type StatementRow } from '../data-access/entities';
 import { findStatement, findStatementByIdempotencyKey, nextStatementSequence, takeLease } from '../data-access/statement-repository';
+import { findRetailerProfile } from '../data-access/retailer-profile-repository';
 
 /** What the first transaction of an issue decided: the statement exists already, or is reserved for rendering. */
 export type Reservation = { kind: 'issued'; statement: StatementRow } | { kind: 'reserved'; statementId: string; statement?: StatementRow };
@@ -89,12 +90,17 @@ export async function insertReservation(
   const figures = args.figuresFor(total);
   const first = [...orders].sort((a, b) => b.placedAt.getTime() - a.placedAt.getTime())[0] as OrderSheet;
   const { version: _profileVersion, ...supplier } = profile;
+  // The buyer block prints the retailer's business profile as it stands now, frozen with the statement.
+  const buyerProfile = await findRetailerProfile(em, first.retailer.id);
+  const business = buyerProfile
+    ? { businessNumber: buyerProfile.businessNumber, companyName: buyerProfile.companyName, representative: buyerProfile.representative, address: buyerProfile.address, businessType: buyerProfile.businessType, businessItem: buyerProfile.businessItem }
+    : null;
   const content: StatementContent = {
     number,
     version: supersedes ? supersedes.version + 1 : 1,
     issueDay,
     supplier,
-    buyer: first.retailer,
+    buyer: { ...first.retailer, business },
     orders: [...orders]
       .sort((a, b) => a.orderNumber.localeCompare(b.orderNumber))
       .map((o) => ({ orderId: o.orderId, orderNumber: o.orderNumber, orderVersion: o.version, saleDay: o.saleDay })),

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { Logger } from '@marketbill/platform';
+import { pgClientConfig, type Logger } from '@marketbill/platform';
 
 /** The NOTIFY channel on which a schema's delivery table announces new rows (at commit). */
 export function deliveryChannel(schema: string): string {
@@ -22,7 +22,7 @@ export function listenForDeliveries(options: { databaseUrl: string; schema: stri
   let retry: NodeJS.Timeout | undefined;
 
   async function open(): Promise<void> {
-    const c = new Client({ connectionString: options.databaseUrl, application_name: options.applicationName });
+    const c = new Client(pgClientConfig(options.databaseUrl, options.applicationName));
     c.on('notification', () => options.onWake());
     c.on('error', (error) => {
       options.logger.warn({ err: error }, 'delivery listener session failed');

@@ -356,6 +356,35 @@ export const AuctionPriceSchema = new EntitySchema<AuctionPrice>({
   },
 });
 
+/** A retailer's business profile (its id is the retailer's account id): the 공급받는자 block of statements. */
+export interface RetailerProfile {
+  retailerId: string;
+  businessNumber: string;
+  companyName: string;
+  representative: string;
+  address: string;
+  businessType: string | null;
+  businessItem: string | null;
+  version: number;
+  updatedAt: Date;
+}
+
+export const RetailerProfileSchema = new EntitySchema<RetailerProfile>({
+  name: 'RetailerProfile',
+  tableName: 'retailer_profiles',
+  properties: {
+    retailerId: { type: 'uuid', primary: true },
+    businessNumber: { type: 'text' },
+    companyName: { type: 'text' },
+    representative: { type: 'text' },
+    address: { type: 'text' },
+    businessType: { type: 'text', nullable: true },
+    businessItem: { type: 'text', nullable: true },
+    version: { type: 'integer' },
+    updatedAt: { ...instant },
+  },
+});
+
 /** Every entity of the ordering schema. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- EntitySchema generics are invariant
 export const entities: Array<EntitySchema<any, any>> = [
@@ -372,4 +401,5 @@ export const entities: Array<EntitySchema<any, any>> = [
   DailyPriceSchema,
   CatalogVarietySchema,
   AuctionPriceSchema,
+  RetailerProfileSchema,
 ];

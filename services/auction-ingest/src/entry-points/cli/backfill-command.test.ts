@@ -6,14 +6,21 @@ import { createProgressReporter } from './progress-reporter';
 describe('parseBackfillArgs', () => {
   it('When a range and categories are given, then they are parsed', () => {
     const args = parseBackfillArgs(['--from', '2026-01-01', '--to', '2026-01-31', '--categories', '3,1', '--force']);
-    expect(args).toMatchObject({ from: '2026-01-01', to: '2026-01-31', force: true });
-    expect(args.categories.map((c) => c.symbol)).toEqual(['CUT_FLOWER', 'ORCHID']);
+    expect(args).toMatchObject({ action: 'run', from: '2026-01-01', to: '2026-01-31', force: true });
+    expect(args.action === 'run' && args.categories.map((c) => c.symbol)).toEqual(['CUT_FLOWER', 'ORCHID']);
   });
 
   it('When no categories are given, then all four are imported and force is off', () => {
     const args = parseBackfillArgs(['--from', '2026-01-01', '--to', '2026-01-01']);
-    expect(args.categories).toHaveLength(4);
-    expect(args.force).toBe(false);
+    expect(args).toMatchObject({ action: 'run', force: false });
+    expect(args.action === 'run' && args.categories).toHaveLength(4);
+  });
+
+  it('When --status, --continue or --cancel is given, then that action is chosen', () => {
+    expect(parseBackfillArgs(['--status'])).toEqual({ action: 'status' });
+    expect(parseBackfillArgs(['--continue'])).toEqual({ action: 'continue' });
+    expect(parseBackfillArgs(['--cancel', '12'])).toEqual({ action: 'cancel', id: '12' });
+    expect(() => parseBackfillArgs(['--cancel', 'x'])).toThrow(ValidationError);
   });
 
   it.each([
@@ -28,7 +35,7 @@ describe('parseBackfillArgs', () => {
 });
 
 describe('createProgressReporter', () => {
-  const progress = { done: 5, total: 10, skipped: 2, failed: 1, rowsRead: 3000, rowsPublished: 2500 };
+  const progress = { done: 5, total: 10, skipped: 2, failed: 1, deferred: 0, rowsRead: 3000, rowsPublished: 2500 };
 
   it('When writing to a terminal, then the bar is redrawn in place', () => {
     const out: string[] = [];
@@ -49,5 +56,13 @@ describe('createProgressReporter', () => {
     expect(out).toHaveLength(2);
     expect(out[1]).toMatch(/^backfill 100% 10\/10/);
     expect(out.every((l) => l.endsWith('\n') && !l.includes('\r'))).toBe(true);
+  });
+
+  it('When pairs wait for the call budget, then the line says so and gives no time estimate', () => {
+    const out: string[] = [];
+    const reporter = createProgressReporter({ tty: false, write: (s) => out.push(s) });
+    reporter.finish({ ...progress, deferred: 3 });
+    expect(out[0]).toContain('3 waiting for call budget');
+    expect(out[0]).toContain('ETA next budget');
   });
 });

@@ -30,7 +30,8 @@ export function createProgressReporter(options: { tty: boolean; write: (text: st
     const left = p.total - p.done;
     const eta = worked > 0 ? (elapsed / worked) * left : Number.NaN;
     const rate = elapsed > 0 ? Math.round(p.rowsRead / elapsed) : 0;
-    const stats = `${p.done}/${p.total} day×category · ${p.skipped} skipped · ${p.failed} failed · ${p.rowsRead} rows (${rate}/s) · ${p.rowsPublished} published · ETA ${duration(eta)}`;
+    const waiting = p.deferred > 0 ? ` · ${p.deferred} waiting for call budget` : '';
+    const stats = `${p.done}/${p.total} day×category · ${p.skipped} skipped · ${p.failed} failed${waiting} · ${p.rowsRead} rows (${rate}/s) · ${p.rowsPublished} published · ETA ${p.deferred > 0 ? 'next budget' : duration(eta)}`;
     if (!options.tty) return `backfill ${Math.floor(fraction * 100)}% ${stats}`;
     const filled = Math.round(fraction * width);
     return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}% ${stats}`;

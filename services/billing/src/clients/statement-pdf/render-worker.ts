@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StatementContent } from '../../domain/statement';
 import type { SealImage } from '../seal-image-client';
-import { renderStatementPdf } from './render-statement-pdf';
+import { renderStatementPdf, type StatementLayout } from './render-statement-pdf';
 import { loadStatementFonts } from './statement-fonts';
 
 /** A render job as the pool posts it. */
@@ -12,7 +12,7 @@ export interface RenderJob {
 }
 
 /** The worker's answer: the PDF, or why it failed. */
-export type RenderReply = { id: number; pdf: Uint8Array; pages: number } | { id: number; error: string };
+export type RenderReply = { id: number; pdf: Uint8Array; pages: number; layout: StatementLayout } | { id: number; error: string };
 
 // A worker thread of the statement renderer: parses the fonts once, then renders what it is sent.
 if (parentPort) {
@@ -23,7 +23,7 @@ if (parentPort) {
     Promise.resolve()
       .then(() => renderStatementPdf(job.content, fonts, job.seal))
       .then(
-      ({ pdf, pages }) => port.postMessage({ id: job.id, pdf, pages } satisfies RenderReply),
+      ({ pdf, pages, layout }) => port.postMessage({ id: job.id, pdf, pages, layout } satisfies RenderReply),
       (error: unknown) => port.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) } satisfies RenderReply),
     );
   });

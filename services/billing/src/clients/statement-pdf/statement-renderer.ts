@@ -80,7 +80,7 @@ export function createStatementRenderer(options: StatementRendererOptions): Stat
       slot.pending.delete(reply.id);
       clearTimeout(job.timer);
       if ('error' in reply) job.reject(new Error(`rendering failed: ${reply.error}`));
-      else job.resolve({ pdf: Buffer.from(reply.pdf.buffer, reply.pdf.byteOffset, reply.pdf.byteLength), pages: reply.pages });
+      else job.resolve({ pdf: Buffer.from(reply.pdf.buffer, reply.pdf.byteOffset, reply.pdf.byteLength), pages: reply.pages, layout: reply.layout });
     });
     // The replacement is spawned at the first sign of trouble, so no new job reaches a dying worker.
     const retire = (error: Error) => {

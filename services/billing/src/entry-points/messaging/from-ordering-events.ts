@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { isDay } from '@marketbill/platform';
-import type { OrderSnapshot, WholesalerProfileUpdated } from '@marketbill/schemas';
+import type { OrderSnapshot, RetailerProfileUpdated, WholesalerProfileUpdated } from '@marketbill/schemas';
 import { InvalidEventContentError } from '../../domain/billing-errors';
 import type { OrderSheet } from '../../domain/order-sheet';
+import type { RetailerProfile } from '../../domain/retailer-profile';
 import type { WholesalerProfile } from '../../domain/wholesaler-profile';
 
 const party = z.object({ id: z.uuid(), name: z.string().min(1), phone: z.string() });
@@ -82,5 +83,30 @@ export function toWholesalerProfile(topic: string, event: WholesalerProfileUpdat
     businessItem: event.businessItem,
     bankAccount: event.bankAccount,
     sealImageUrl: event.sealImageUrl,
+  };
+}
+
+const retailerProfile = z.object({
+  retailerId: z.uuid(),
+  version: z.number().int().min(1),
+  businessNumber: z.string().regex(/^\d{10}$/, '10 digits'),
+  companyName: z.string().trim().min(1),
+  representative: z.string().trim().min(1),
+  address: z.string().trim().min(1),
+});
+
+/** Maps retailer.profile.updated to billing's buyer block; a profile without a usable name or number is refused. */
+export function toRetailerProfile(topic: string, event: RetailerProfileUpdated): RetailerProfile {
+  const checked = retailerProfile.safeParse(event);
+  if (!checked.success) throw InvalidEventContentError.because(topic, checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return {
+    retailerId: event.retailerId,
+    version: event.version,
+    businessNumber: event.businessNumber,
+    companyName: event.companyName,
+    representative: event.representative,
+    address: event.address,
+    businessType: event.businessType?.trim() ? event.businessType : null,
+    businessItem: event.businessItem?.trim() ? event.businessItem : null,
   };
 }

@@ -12,6 +12,7 @@ import { docsRouter } from './docs-router';
 import { buildOpenApiDocument } from './openapi';
 import { orderRoutes } from './order-routes';
 import { pricingRoutes } from './pricing-routes';
+import { retailerRoutes } from './retailer-routes';
 import { smsLogRoutes } from './sms-log-routes';
 import { statementRoutes } from './statement-routes';
 import type { RouteSpec } from './route';
@@ -35,6 +36,7 @@ export function createPublicApi(
   const routes = [
     ...authRoutes(),
     ...wholesalerRoutes(),
+    ...retailerRoutes(),
     ...connectionRoutes(),
     ...cartRoutes(),
     ...orderRoutes(),

@@ -289,4 +289,31 @@ describe('business profile', () => {
     expect(event).toMatchObject({ version: 1, shopName: '양재꽃상회', ownerPhone: owner.phone, businessNumber: '2208162517', sealImageUrl: null });
     expect((await h.call('GET', '/v1/wholesaler', { token: staff.token })).body.profile.companyName).toBe('양재꽃상회');
   });
+
+  it('When a retailer saves its business profile, then the checksum is enforced, other roles are refused, and retailer.profile.updated carries it with a growing version', async () => {
+    const r = await h.account('RETAILER', { name: '꿀벌원예' });
+    expect((await h.call('GET', '/v1/retailer', { token: r.token })).body).toEqual({ id: r.id, name: '꿀벌원예', profile: null });
+    const profile = {
+      businessNumber: '120-88-00767',
+      companyName: '주식회사 꿀벌원예 양재본점',
+      representative: '이벌꿀',
+      address: '서울특별시 서초구 강남대로 27 양재꽃시장 화훼유통센터 2층 201호',
+      businessType: '도소매',
+      businessItem: '화초 및 산식물 도소매업',
+    };
+    const bad = await h.call('PUT', '/v1/retailer/profile', { token: r.token, body: { ...profile, businessNumber: '120-88-00768' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'businessNumber' })]);
+    expect((await h.call('PUT', '/v1/retailer/profile', { token: owner.token, body: profile })).status).toBe(403);
+    expect((await h.call('GET', '/v1/retailer', { token: owner.token })).status).toBe(403);
+    const saved = await h.call('PUT', '/v1/retailer/profile', { token: r.token, body: profile });
+    expect(saved.status).toBe(200);
+    expect(saved.body.profile).toMatchObject({ businessNumber: '1208800767', companyName: '주식회사 꿀벌원예 양재본점', businessItem: '화초 및 산식물 도소매업', version: 1 });
+    const first = await h.waitForEvent('retailer.profile.updated', (e) => e.retailerId === r.id);
+    expect(first).toMatchObject({ version: 1, businessNumber: '1208800767', representative: '이벌꿀', businessType: '도소매' });
+    const again = await h.call('PUT', '/v1/retailer/profile', { token: r.token, body: { ...profile, businessType: null, businessItem: '' } });
+    expect(again.body.profile).toMatchObject({ version: 2, businessType: null, businessItem: null });
+    expect(await h.waitForEvent('retailer.profile.updated', (e) => e.retailerId === r.id && e.version === 2)).toMatchObject({ businessType: null, businessItem: null });
+    expect((await h.call('GET', '/v1/retailer', { token: r.token })).body.profile.version).toBe(2);
+  });
 });

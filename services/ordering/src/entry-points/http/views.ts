@@ -1,4 +1,4 @@
-import type { Account, Wholesaler } from '../../data-access/entities';
+import type { Account, RetailerProfile, Wholesaler } from '../../data-access/entities';
 import { lineAmount, orderTotals } from '../../domain/order';
 import type { Session } from '../../use-cases/accounts/issue-session';
 import type { CartDetails } from '../../use-cases/carts/cart-access';
@@ -54,6 +54,25 @@ export function toWholesaler(wholesaler: Wholesaler, owner: Account) {
             updatedAt: iso(wholesaler.profileUpdatedAt),
           }
         : null,
+  };
+}
+
+export function toRetailer(account: Account, profile: RetailerProfile | null) {
+  return {
+    id: account.id,
+    name: account.name,
+    profile: profile
+      ? {
+          businessNumber: profile.businessNumber,
+          companyName: profile.companyName,
+          representative: profile.representative,
+          address: profile.address,
+          businessType: profile.businessType,
+          businessItem: profile.businessItem,
+          version: profile.version,
+          updatedAt: iso(profile.updatedAt),
+        }
+      : null,
   };
 }
 
