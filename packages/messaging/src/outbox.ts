@@ -1,5 +1,6 @@
 import { EntitySchema, type EntityManager } from '@mikro-orm/core';
 import { context, propagation } from '@opentelemetry/api';
+import { preparedQuery } from '@marketbill/platform';
 import type { TopicEvents, TopicName } from '@marketbill/schemas';
 import { InvalidEventError, avroTypeOf } from './codec';
 
@@ -100,17 +101,14 @@ export async function publishMany<T extends TopicName>(
   await em.flush();
   const schema = (em.config.get('schema') as string | undefined) ?? 'public';
   const table = `"${schema.replace(/"/g, '""')}".outbox`;
-  const connection = em.getConnection();
+  // A prepared statement with the rows as a parameter: the ORM's execute would escape the whole JSON
+  // into the SQL text (pg's escapeLiteral was 12 % of a bulk writer's CPU in bench/messaging).
+  const text = `insert into ${table} (event_id, topic, message_key, payload, headers)
+       select r.event_id, $1, r.message_key, r.payload, $2::jsonb
+         from rows from (jsonb_to_recordset($3::jsonb) as (event_id uuid, message_key text, payload jsonb)) with ordinality as r(event_id, message_key, payload, n)
+        order by r.n`;
   for (let i = 0; i < events.length; i += PUBLISH_MANY_CHUNK) {
     const rows = events.slice(i, i + PUBLISH_MANY_CHUNK).map(({ key, event }) => ({ event_id: event.eventId, message_key: key, payload: event }));
-    await connection.execute(
-      `insert into ${table} (event_id, topic, message_key, payload, headers)
-       select r.event_id, ?, r.message_key, r.payload, ?::jsonb
-         from rows from (jsonb_to_recordset(?::jsonb) as (event_id uuid, message_key text, payload jsonb)) with ordinality as r(event_id, message_key, payload, n)
-        order by r.n`,
-      [topic, JSON.stringify(headers), JSON.stringify(rows)],
-      'run',
-      em.getTransactionContext(),
-    );
+    await preparedQuery(em, text, [topic, JSON.stringify(headers), JSON.stringify(rows)]);
   }
 }
