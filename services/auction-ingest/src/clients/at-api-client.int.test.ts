@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import axios from 'axios';
 import { createLogger } from '@marketbill/platform';
 import { CATEGORIES } from '../domain/auction-category';
-import { saleLots, startFakeAtApi, type FakeAtApi } from '../test-support/fake-at-api';
+import { saleLots, startFakeAtApi, type FakeAtApi } from '../testing/fake-at-api';
 import { createAtApiClient } from './at-api-client';
 import { AtApiError } from './at-api-errors';
 import type { CallBudget } from './call-budget';

@@ -9,7 +9,7 @@ import { createAtApiClient } from '../clients/at-api-client';
 import { createCallBudget } from '../data-access/call-budget-repository';
 import { entities } from '../data-access/entities';
 import { migrations } from '../data-access/migrations';
-import { saleLots, startFakeAtApi, type FakeAtApi } from '../test-support/fake-at-api';
+import { saleLots, startFakeAtApi, type FakeAtApi } from '../testing/fake-at-api';
 import { importAuctionDay, type ImportDeps } from './import-auction-day';
 import { importRecentDays } from './import-recent-days';
 

@@ -9,7 +9,7 @@ import { findBackfill } from '../data-access/backfill-repository';
 import { entities } from '../data-access/entities';
 import { migrations } from '../data-access/migrations';
 import { EXIT_DEFERRED, runBackfillCommand } from '../entry-points/cli/backfill-command';
-import { saleLots, startFakeAtApi, type FakeAtApi } from '../test-support/fake-at-api';
+import { saleLots, startFakeAtApi, type FakeAtApi } from '../testing/fake-at-api';
 import type { ImportDeps } from './import-auction-day';
 import { requestBackfill } from './request-backfill';
 import { workOnBackfill } from './work-on-backfill';

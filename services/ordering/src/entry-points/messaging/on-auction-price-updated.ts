@@ -1,0 +1,21 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EventHandler } from '@marketbill/messaging';
+import { recordAuctionPrice } from '../../use-cases/catalog/record-auction-price';
+
+/** auction.price.updated: the item, the variety and its latest price enter ordering's small catalog read model. */
+export const onAuctionPriceUpdated: EventHandler<'auction.price.updated'> = async (event, ctx) => {
+  await recordAuctionPrice(ctx.em as EntityManager, {
+    itemId: event.itemId,
+    varietyId: event.varietyId,
+    category: event.category,
+    item: event.item,
+    variety: event.variety,
+    grade: event.grade,
+    saleDate: event.saleDate,
+    minPrice: event.minPrice,
+    avgPrice: event.avgPrice,
+    maxPrice: event.maxPrice,
+    totalQuantity: event.totalQuantity,
+    occurredAt: event.occurredAt,
+  });
+};
