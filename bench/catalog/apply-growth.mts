@@ -12,6 +12,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { loadByPhase, machine, postgresCpuMs, stackEnv, trials } from '../machine.ts';
+import { groupedDayRows } from '../synthetic-rows.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -92,7 +93,7 @@ try {
     for (let d = 0; d < days; d++) {
       const day = new Date(Date.parse('2026-03-02T00:00:00Z') + (t * days + d) * 86_400_000).toISOString().slice(0, 10);
       for (const category of CATEGORIES) {
-        for (const row of synthetic.syntheticAuctionDay(day, category, { seed: 'marketbill-synthetic-v1' })) {
+        for (const row of groupedDayRows(synthetic.syntheticSaleLots(day, category, { seed: 'marketbill-synthetic-v1' }))) {
           events.push(
             toAuctionPrice({
               eventId: randomUUID(), occurredAt: Date.now(), saleDate: day, category: category.symbol, item: row.pumName, variety: row.goodName, grade: row.lvNm,

@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import { loadByPhase, machine, percentile, postgresCpuMs, processCpuMs, ratioReport, stackEnv, trials } from '../machine.ts';
+import { groupedDayRows } from '../synthetic-rows.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -112,7 +113,7 @@ async function seed(): Promise<void> {
   );
   for (const day of allDays) {
     for (const category of categories) {
-      for (const row of synthetic.syntheticAuctionDay(day, category, { seed: 'marketbill-synthetic-v1', varietiesPerCategory: perCategory })) {
+      for (const row of groupedDayRows(synthetic.syntheticSaleLots(day, category, { seed: 'marketbill-synthetic-v1', varietiesPerCategory: perCategory }))) {
         points.push({
           v: ids.varietyIdOf(category.symbol, row.pumName, row.goodName), d: day, g: row.lvNm,
           mi: Number(row.minAmt), av: Number(row.avgAmt), ma: Number(row.maxAmt), ta: Number(row.totAmt), tq: Number(row.totQty),
