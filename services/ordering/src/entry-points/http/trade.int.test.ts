@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { outboxRecord } from '@marketbill/messaging';
 import { seoulDay } from '@marketbill/platform';
 import { readCartForOrder, writeOrder } from '../../data-access/repositories/order-placement-repository';
+import { waitFor } from '@marketbill/testing';
 import { startOrdering, type OrderingHarness, type TestAccount } from '../../testing/ordering-harness';
 
 jest.setTimeout(120_000);
@@ -179,6 +180,36 @@ describe('orders', () => {
     const inOrder = placed!.body.lines.map((l: { quantity: number }) => l.quantity);
     const inCart = cart.body.lines.map((l: { quantity: number }) => l.quantity);
     expect([...inOrder, ...inCart].sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('When the order statement deletes the cart while a line is being added to it, then the line lands in a new cart instead of failing', async () => {
+    const r = await h.account('RETAILER');
+    await h.connect(r, owner);
+    await h.call('POST', `/v1/carts/${owner.id}/lines`, { token: r.token, body: { varietyId: rose.varietyId, grade: 'UPPER', quantity: 1 } });
+    const carts = `"${h.schema}".carts`;
+    const [before] = await h.service.context().em.execute<Array<{ id: string }>>(`select id from ${carts} where retailer_id = ?`, [r.id]);
+    const addTulip = () => h.call('POST', `/v1/carts/${owner.id}/lines`, { token: r.token, body: { varietyId: tulip.varietyId, grade: 'MIDDLE', quantity: 5 } });
+    let added: ReturnType<typeof addTulip> | undefined;
+    // As placing an order does: lock nothing beforehand, then delete the cart in one statement. The
+    // row lock held here stands for that statement's own, so the add is caught between its insert
+    // (which found the cart alive) and its lock (which finds it deleted).
+    await h.service.context().em.transactional(async (em) => {
+      await em.execute(`select id from ${carts} where id = ? for update`, [before!.id]);
+      added = addTulip();
+      await waitFor(
+        async () => {
+          const [w] = await h.service.context().em.execute<Array<{ n: string }>>(`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%carts%for update%'`);
+          return Number(w!.n) > 0;
+        },
+        { description: 'the add waiting for the cart lock' },
+      );
+      await em.execute(`delete from ${carts} where id = ?`, [before!.id]);
+    });
+    const answer = await added!;
+    expect(answer.status).toBe(200);
+    expect(answer.body.lines.map((l: { quantity: number }) => l.quantity)).toEqual([5]);
+    const [after] = await h.service.context().em.execute<Array<{ id: string }>>(`select id from ${carts} where retailer_id = ?`, [r.id]);
+    expect(after!.id).not.toBe(before!.id);
   });
 
   it('When the wholesaler prices lines, adds a custom line and one shipping fee, then totals follow Σ quantity × unit price and each change publishes a higher version', async () => {
