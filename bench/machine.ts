@@ -1,5 +1,13 @@
-// The machine a benchmark ran on, printed with every figure (figures without it mean little).
+// What every benchmark prints beside its figures: the machine, the load average while it ran, the
+// figure and the limit of the parts underneath measured in the same run, and their ratio. On a
+// shared 2-core machine an absolute figure varies twofold with other people's work; a ratio to a
+// limit measured at the same moment varies far less, and says how much of the machine we waste.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+
+/** The checkout this file belongs to. */
+export const checkout = path.resolve(import.meta.dirname, '..');
 
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -8,8 +16,172 @@ export function machine(): string {
   return `${cpu} × ${os.cpus().length} cores, ${memGiB} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, load average at start ${load}`;
 }
 
+/**
+ * The stack's settings: the environment first, then this checkout's `.stack/env.json` (written by
+ * `npm run stack -- up`), or the stack directory named by MB_STACK_DIR. Never another checkout's
+ * stack by accident: several checkouts run their own on one machine.
+ */
+export function stackEnv(): Record<string, string> {
+  const dir = process.env.MB_STACK_DIR ?? path.join(checkout, '.stack');
+  const file = path.join(dir, 'env.json');
+  const fromFile: Record<string, string> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const merged: Record<string, string> = { ...fromFile };
+  for (const key of ['DATABASE_URL', 'KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE']) {
+    const value = process.env[key];
+    if (value) merged[key] = value;
+  }
+  if (!merged.DATABASE_URL) throw new Error(`no stack settings: start the stack (npm run stack -- up --fast) or set DATABASE_URL and the rest (looked in ${file})`);
+  return merged;
+}
+
 /** Percentile of sorted numbers (nearest rank). */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+/** Median and spread of repeated trials. */
+export interface Trials {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export function trials(values: number[]): Trials {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 === 1 ? (sorted[Math.floor(mid)] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return { median, min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN, n: sorted.length };
+}
+
+const fmt = (x: number, digits: number) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(digits));
+
+/** "145 (median of 3: 140–150)" */
+export function formatTrials(t: Trials, unit: string, digits = 1): string {
+  return t.n === 1 ? `${fmt(t.median, digits)} ${unit}` : `${fmt(t.median, digits)} ${unit} (median of ${t.n}: ${fmt(t.min, digits)}–${fmt(t.max, digits)})`;
+}
+
+/**
+ * The 1-minute load average sampled every second while a benchmark runs, so each figure can be
+ * printed with the load it was measured under.
+ */
+export function watchLoad(): { stop(): { min: number; median: number; max: number }; text(): string } {
+  const samples = [os.loadavg()[0] as number];
+  const timer = setInterval(() => samples.push(os.loadavg()[0] as number), 1_000);
+  timer.unref();
+  const summary = () => {
+    const t = trials(samples);
+    return { min: t.min, median: t.median, max: t.max };
+  };
+  return {
+    stop() {
+      clearInterval(timer);
+      samples.push(os.loadavg()[0] as number);
+      return summary();
+    },
+    text() {
+      const s = summary();
+      return `load ${s.min.toFixed(1)}–${s.max.toFixed(1)}`;
+    },
+  };
+}
+
+/**
+ * The load average per phase of a benchmark (the figure's runs, the limit's runs), sampled every
+ * second while a phase runs: alternating trials are charged to their own phase.
+ */
+export function loadByPhase() {
+  const samples = new Map<string, number[]>();
+  let current: string | undefined;
+  const record = () => {
+    if (current) samples.set(current, [...(samples.get(current) ?? []), os.loadavg()[0] as number]);
+  };
+  const timer = setInterval(record, 1_000);
+  timer.unref();
+  return {
+    async phase<T>(name: string, work: () => Promise<T>): Promise<T> {
+      current = name;
+      record();
+      try {
+        return await work();
+      } finally {
+        record();
+        current = undefined;
+      }
+    },
+    text(name: string): string {
+      const t = trials(samples.get(name) ?? [Number.NaN]);
+      return `load ${t.min.toFixed(1)}–${t.max.toFixed(1)}`;
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}
+
+/**
+ * The three lines every benchmark ends with: the figure, the limit measured in the same run, and
+ * the ratio with its goal. `higherIsBetter` false for times (ratio = limit ÷ figure).
+ */
+export function ratioReport(options: {
+  figure: { what: string; value: Trials; unit: string; load: string; extra?: string };
+  limit: { what: string; value: Trials; unit: string; load: string; extra?: string };
+  goal?: string;
+  higherIsBetter?: boolean;
+  digits?: number;
+}): string {
+  const { figure, limit } = options;
+  const higher = options.higherIsBetter ?? true;
+  const ratio = higher ? figure.value.median / limit.value.median : limit.value.median / figure.value.median;
+  const d = options.digits ?? 1;
+  return [
+    `figure: ${figure.what}: ${formatTrials(figure.value, figure.unit, d)}${figure.extra ? `; ${figure.extra}` : ''} [${figure.load}]`,
+    `limit:  ${limit.what}: ${formatTrials(limit.value, limit.unit, d)}${limit.extra ? `; ${limit.extra}` : ''} [${limit.load}]`,
+    `ratio:  ${(ratio * 100).toFixed(0)} % of the limit${options.goal ? ` (goal: ${options.goal})` : ''}`,
+  ].join('\n');
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux); with `children`, also
+ * that of its children that have exited (and were waited for). NaN where unreadable.
+ */
+export function processCpuMs(pid: number, children = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14), in clock
+    // ticks (100 per second here).
+    const ticks = Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
+    return (ticks * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * CPU time (ms) used so far by this checkout's Postgres (`.stack/pids/postgres.pid`): the
+ * postmaster, the backends that have exited (the postmaster waits for them, so their time is in
+ * its children's total) and every backend still running.
+ */
+export function postgresCpuMs(): number {
+  const dir = process.env.MB_STACK_DIR ?? path.join(checkout, '.stack');
+  let postmaster: number;
+  try {
+    postmaster = Number(readFileSync(path.join(dir, 'pids', 'postgres.pid'), 'utf8').trim());
+  } catch {
+    return Number.NaN;
+  }
+  let total = processCpuMs(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmaster) total += processCpuMs(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }

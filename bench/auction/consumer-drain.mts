@@ -12,11 +12,10 @@
 //   node bench/auction/consumer-drain.mts [--days 10]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
-import { machine } from '../machine.ts';
+import { machine, stackEnv } from '../machine.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -37,12 +36,7 @@ const to = arg('--to', '2026-11-25');
 const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
 const chunk = Number(arg('--chunk', '500'));
 
-const stack = Object.fromEntries(
-  readFileSync(path.join(process.env.MB_STACK_DIR ?? '/work/main/.stack', 'env'), 'utf8')
-    .split('\n')
-    .filter((l) => l.includes('='))
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-);
+const stack = stackEnv();
 const id = randomBytes(3).toString('hex');
 const prefix = `drain${id}.`;
 const schemas = { ingest: `drain_ingest_${id}`, service: `drain_service_${id}`, batched: `drain_batched_${id}`, setBased: `drain_set_${id}` };

@@ -3,6 +3,7 @@
 //
 //   npm run build && set -a && . .stack/env && set +a   # the local stack's settings
 //   node bench/billing/statements-bench.ts             # ~1 minute; prints the figures as a table
+//   node bench/billing/statements-bench.ts --growth [--lines 10,200,2000] [--semi 0,2] [--trials 3]   # time, CPU, peak RSS
 //
 // Not a test (never gated in CI). Runs against the shared local stack (S3Proxy, Postgres, Kafka).
 import { spawnSync } from 'node:child_process';
@@ -80,12 +81,13 @@ const store = createStatementStore({
  * Reports the issue latency and the process's peak RSS before and after.
  */
 async function bigStatement(): Promise<void> {
+  const lineCount = Number(env.BENCH_LINES ?? 200);
   const mb = () => round(process.resourceUsage().maxRSS / 1024);
   const h = await startBilling({ LOG_LEVEL: 'silent', STATEMENT_RENDER_WORKERS: env.BENCH_RENDER_WORKERS ?? '0' });
   try {
     const w = randomUUID();
     await h.produce('wholesaler.profile.updated', w, profileUpdated(w, { sealImageUrl: null }));
-    const order = snapshot({ wholesaler: { id: w }, retailer: { id: randomUUID() }, version: 2, lines: Array.from({ length: 200 }, (_, i) => line({ quantity: (i % 9) + 1, unitPrice: 1_000 * ((i % 15) + 1), varietyName: `품종${i + 1}` })) });
+    const order = snapshot({ wholesaler: { id: w }, retailer: { id: randomUUID() }, version: 2, lines: Array.from({ length: lineCount }, (_, i) => line({ quantity: (i % 9) + 1, unitPrice: 1_000 * ((i % 15) + 1), varietyName: `품종${i + 1}` })) });
     await h.produce('order.updated', order.orderId, orderUpdated(order));
     const { query, waitFor } = await import('../../packages/testing/dist/index.js');
     await waitFor(async () => (await query(env.DATABASE_URL as string, `select 1 from "${h.schema}".order_sheet where order_id = $1`, [order.orderId])).length === 1, { timeoutMs: 60_000 });
@@ -97,12 +99,52 @@ async function bigStatement(): Promise<void> {
     await h.call('POST', '/statements', { actor, body: { orderIds: [warm] } });
     const rssBefore = mb();
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const res = await h.call<Record<string, number>>('POST', '/statements', { actor, body: { orderIds: [order.orderId] } });
     const issueMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     if (res.status !== 201) throw new Error(`issue answered ${res.status}`);
-    process.stdout.write(JSON.stringify({ issueMs: round(issueMs), pages: res.body.pages, rssBeforeMb: rssBefore, maxRssMb: mb() }));
+    // CPU of the whole process over the issue (the service, the in-process client; GC included).
+    process.stdout.write(JSON.stringify({ issueMs: round(issueMs), cpuMs: round((cpu.user + cpu.system) / 1000), pages: res.body.pages, rssBeforeMb: rssBefore, maxRssMb: mb() }));
   } finally {
     await h.stop();
+  }
+}
+
+/** One statement of `lines` lines issued by a fresh service process started with `flags`. */
+function freshIssue(lines: number, flags: readonly string[], workers = '0'): Record<string, number> {
+  const child = spawnSync(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', ...flags, fileURLToPath(import.meta.url), '--big'], {
+    env: { ...env, BENCH_RENDER_WORKERS: workers, BENCH_LINES: String(lines) },
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(child.stderr);
+  return JSON.parse(child.stdout) as Record<string, number>;
+}
+
+/**
+ * --growth: time, CPU and peak RSS of one statement of 10, 200 and 2,000 lines, each in a fresh
+ * service process, with V8's default young generation and with the 2 MB cap (--trials N each).
+ */
+async function growth(): Promise<void> {
+  const i = process.argv.indexOf('--trials');
+  const trialCount = i > 0 ? Number(process.argv[i + 1]) : 3;
+  const load0 = os.loadavg()[0];
+  process.stdout.write(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, load avg at start ${load0?.toFixed(1)}\n`);
+  process.stdout.write('| lines | flags | pages | issue ms (median, min–max) | CPU ms of the process over the issue | peak RSS before → after (median) | load |\n|---:|---|---:|---|---|---|---|\n');
+  const opt = (name: string, fallback: string) => {
+    const k = process.argv.indexOf(`--${name}`);
+    return (k > 0 ? process.argv[k + 1] : undefined) ?? fallback;
+  };
+  // --lines 10,200,2000 and --semi 0,2 (0: V8's default young generation; n: --max-semi-space-size=n).
+  const lineCounts = opt('lines', '10,200,2000').split(',').map(Number);
+  const caps = opt('semi', '0,2').split(',').map(Number);
+  for (const lines of lineCounts) {
+    for (const [label, flags] of caps.map((c) => (c === 0 ? (['default', []] as const) : ([`--max-semi-space-size=${c}`, [`--max-semi-space-size=${c}`]] as const)))) {
+      const runs = Array.from({ length: trialCount }, () => freshIssue(lines, flags));
+      const med = (k: string) => percentile(runs.map((r) => r[k] as number), 50);
+      const span = (k: string) => `${round(Math.min(...runs.map((r) => r[k] as number)))}–${round(Math.max(...runs.map((r) => r[k] as number)))}`;
+      process.stdout.write(`| ${lines} | ${label} | ${runs[0]?.pages} | ${med('issueMs')} (${span('issueMs')}) | ${med('cpuMs')} (${span('cpuMs')}) | ${med('rssBeforeMb')} → ${med('maxRssMb')} MB | ${os.loadavg()[0]?.toFixed(1)} |\n`);
+    }
   }
 }
 
@@ -125,6 +167,7 @@ async function emptyBenchBucket(): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--big')) return bigStatement();
+  if (process.argv.includes('--growth')) return growth();
   const quick = process.argv.includes('--quick');
   const report: Array<[string, string]> = [];
   await store.checkBucket({ create: true });
@@ -222,13 +265,8 @@ async function main(): Promise<void> {
     ['--max-semi-space-size=2', ['--max-semi-space-size=2'], '0'],
     ['1 render worker', [], '1'],
   ] as const) {
-    const child = spawnSync(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', ...flags, fileURLToPath(import.meta.url), '--big'], {
-      env: { ...env, BENCH_RENDER_WORKERS: workers },
-      encoding: 'utf8',
-    });
-    if (child.status !== 0) throw new Error(child.stderr);
-    const big = JSON.parse(child.stdout) as Record<string, number>;
-    report.push([`200-line statement, whole issue via HTTP, fresh service process (${label})`, `${big.issueMs} ms; ${big.pages} pages; service peak RSS ${big.rssBeforeMb} MB before it, ${big.maxRssMb} MB after`]);
+    const big = freshIssue(200, flags, workers);
+    report.push([`200-line statement, whole issue via HTTP, fresh service process (${label})`, `${big.issueMs} ms, ${big.cpuMs} ms CPU; ${big.pages} pages; service peak RSS ${big.rssBeforeMb} MB before it, ${big.maxRssMb} MB after`]);
   }
 
   await emptyBenchBucket();

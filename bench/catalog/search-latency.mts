@@ -1,23 +1,30 @@
-// Keyword search latency of the catalog's internal API over a year of synthetic history.
+// Keyword search latency of the catalog's internal API over a year of synthetic history, beside its
+// limit measured in the same run: the very statement the service sends for each request (captured
+// from the catalog's own search code), run through a raw `pg` pool as a prepared statement at the
+// same rate. The first trial starts right after seeding (autovacuum and hint bits still to come);
+// trials alternate service, limit, service, limit …
 //
-//   node bench/catalog/search-latency.mts [--rate 200] [--seconds 30] [--days 365]
+//   npm run build && npm run stack -- up --fast
+//   node bench/catalog/search-latency.mts [--rate 200] [--seconds 20] [--trials 3] [--varieties 6000] [--days 365]
+//                                         [--keep] [--reuse <schema>] [--profile] [--dist <another build's services/catalog/dist>]
 //
 // 1. Seeds a fresh catalog schema (the service's own migrations) with `--days` days × 4 categories
-//    of the synthetic replay data, written in bulk with SQL into the tables the consumer fills
+//    of the synthetic replay data (`--varieties` in all, about 1,000 price rows per category and
+//    auction day as the real market), written in bulk with SQL into the tables the consumer fills
 //    (items, varieties with their search terms from the catalog's own domain code, price points,
 //    variety summaries). Seeding bypasses Kafka: this benchmark is about reads.
 // 2. Starts the catalog service (a real process, access logs on) and sends an open-loop load of
 //    `--rate` requests per second for `--seconds`: GET /internal/v1/varieties with partial Korean
 //    keywords, whole item names, 초성 queries, some with a buyable window and a price sort.
 //    Latency is measured from each request's scheduled start, so a stall counts against every
-//    request it delays (no coordinated omission).
+//    request it delays (no coordinated omission). The limit's requests are timed the same way.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
-import { machine, percentile } from '../machine.ts';
+import { loadByPhase, machine, percentile, postgresCpuMs, processCpuMs, ratioReport, stackEnv, trials } from '../machine.ts';
+import { groupedDayRows } from '../synthetic-rows.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
@@ -31,16 +38,14 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 ? (process.argv[i + 1] as string) : fallback;
 };
 const rate = Number(arg('--rate', '200'));
-const seconds = Number(arg('--seconds', '30'));
+const seconds = Number(arg('--seconds', '20'));
+const trialCount = Number(arg('--trials', '3'));
+const perCategory = Math.round(Number(arg('--varieties', '6000')) / 4);
+const catalogDist = process.argv.includes('--dist') ? arg('--dist', '') : path.join(root, 'services/catalog/dist');
 const days = Number(arg('--days', '365'));
 const to = arg('--to', '2026-11-25');
 
-const stack = Object.fromEntries(
-  readFileSync(path.join(process.env.MB_STACK_DIR ?? '/work/main/.stack', 'env'), 'utf8')
-    .split('\n')
-    .filter((l) => l.includes('='))
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-);
+const stack = stackEnv();
 // --reuse <schema>: load against a schema kept by an earlier run (--keep), without seeding again.
 const reuse = process.argv.includes('--reuse') ? arg('--reuse', '') : undefined;
 const schema = reuse ?? `bench_search_${randomBytes(3).toString('hex')}`;
@@ -54,12 +59,12 @@ const t = `"${schema}"`;
 process.stdout.write(`machine: ${machine()}\n`);
 
 function catalogueNames(): { varieties: Array<{ item: string; name: string }>; itemNames: string[] } {
-  const all = categories.flatMap((c: { symbol: string }) => synthetic.syntheticCatalogue(c.symbol, 'marketbill-synthetic-v1', 1500)) as Array<{ item: { name: string }; name: string }>;
+  const all = categories.flatMap((c: { symbol: string }) => synthetic.syntheticCatalogue(c.symbol, 'marketbill-synthetic-v1', perCategory)) as Array<{ item: { name: string }; name: string }>;
   return { varieties: all.map((v) => ({ item: v.item.name, name: v.name })), itemNames: [...new Set(all.map((v) => v.item.name))] };
 }
 
 async function seed(): Promise<void> {
-  const migrate = spawn(process.execPath, ['services/catalog/dist/main.js', 'migrate'], { cwd: root, env, stdio: 'inherit' });
+  const migrate = spawn(process.execPath, [path.join(catalogDist, 'main.js'), 'migrate'], { cwd: root, env, stdio: 'inherit' });
   await new Promise((resolve, reject) => migrate.on('exit', (code) => (code === 0 ? resolve(undefined) : reject(new Error(`migrate exited ${code}`)))));
   const started = Date.now();
   const items = new Map<string, { id: string; category: string; name: string }>();
@@ -81,7 +86,7 @@ async function seed(): Promise<void> {
   const allDays: string[] = [];
   for (let i = days - 1; i >= 0; i--) allDays.push(new Date(Date.parse(`${to}T00:00:00Z`) - i * 86_400_000).toISOString().slice(0, 10));
   for (const category of categories) {
-    for (const v of synthetic.syntheticCatalogue(category.symbol, 'marketbill-synthetic-v1', 1500)) {
+    for (const v of synthetic.syntheticCatalogue(category.symbol, 'marketbill-synthetic-v1', perCategory)) {
       const itemId = ids.itemIdOf(category.symbol, v.item.name);
       items.set(itemId, { id: itemId, category: category.symbol, name: v.item.name });
       const id = ids.varietyIdOf(category.symbol, v.item.name, v.name);
@@ -108,7 +113,7 @@ async function seed(): Promise<void> {
   );
   for (const day of allDays) {
     for (const category of categories) {
-      for (const row of synthetic.syntheticAuctionDay(day, category, { seed: 'marketbill-synthetic-v1' })) {
+      for (const row of groupedDayRows(synthetic.syntheticSaleLots(day, category, { seed: 'marketbill-synthetic-v1', varietiesPerCategory: perCategory }))) {
         points.push({
           v: ids.varietyIdOf(category.symbol, row.pumName, row.goodName), d: day, g: row.lvNm,
           mi: Number(row.minAmt), av: Number(row.avgAmt), ma: Number(row.maxAmt), ta: Number(row.totAmt), tq: Number(row.totQty),
@@ -148,11 +153,79 @@ function queries(data: { varieties: Array<{ item: string; name: string }>; itemN
 }
 
 
+/**
+ * The statement the catalog sends for one request URL, captured from the search code of the build
+ * under test: a prepared statement (preparedQuery), or for an older build a query given to
+ * MikroORM's execute, whose `?` placeholders are numbered here so the limit can prepare it.
+ */
+const { searchVarieties } = require(path.join(catalogDist, 'use-cases/search-varieties.js'));
+async function statementOf(url: string): Promise<{ text: string; values: unknown[] }> {
+  const q = new URL(url, 'http://x').searchParams;
+  let captured: { text: string; values: unknown[] } | undefined;
+  const connection = { query: async (c: { text: string; values: unknown[] }) => ((captured = c), { rows: [] }) };
+  const em = {
+    config: { get: () => schema },
+    getTransactionContext: () => ({ client: { acquireConnection: async () => connection, releaseConnection: async () => undefined } }),
+    getConnection: () => ({
+      execute: async (text: string, values: unknown[]) => {
+        let n = 0;
+        captured = { text: text.replace(/\?/g, () => `$${++n}`), values };
+        return [];
+      },
+    }),
+  };
+  await searchVarieties(em, {
+    q: q.get('q') ?? undefined,
+    ...(q.get('buyableFrom') ? { buyableFrom: q.get('buyableFrom') } : {}),
+    ...(q.get('buyableTo') ? { buyableTo: q.get('buyableTo') } : {}),
+    sort: q.get('sort') ?? 'name',
+    page: 0,
+    size: Number(q.get('size') ?? 20),
+  });
+  if (!captured) throw new Error(`no statement for ${url}`);
+  return captured;
+}
+
+interface Trial {
+  latencies: number[];
+  errors: number;
+  matches: number[];
+  /** CPU ms per request: the catalog process (service trials) or this process (limit trials), and Postgres. */
+  cpu: { caller: number; postgres: number };
+}
+
+/** Sends `work(i)` for every item at `rate` per second, open loop; latency from the scheduled start. */
+async function openLoop(count: number, callerCpu: () => number, work: (i: number) => Promise<number | undefined>): Promise<Trial> {
+  const latencies: number[] = [];
+  const matches: number[] = [];
+  let errors = 0;
+  const cpu0 = { caller: callerCpu(), postgres: postgresCpuMs() };
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const due = started + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      try {
+        const total = await work(i);
+        if (total === undefined) errors++;
+        else matches.push(total);
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - due);
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { latencies, errors, matches, cpu: { caller: (callerCpu() - cpu0.caller) / count, postgres: (postgresCpuMs() - cpu0.postgres) / count } };
+}
+
 let service: ReturnType<typeof spawn> | undefined;
+const pool = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 10, idleTimeoutMillis: 0 });
 try {
   if (!reuse) await seed();
   const data = catalogueNames();
-  service = spawn(process.execPath, ['services/catalog/dist/main.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  service = spawn(process.execPath, [path.join(catalogDist, 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) => {
     let buffer = '';
     service!.stdout!.on('data', (d: Buffer) => {
@@ -164,42 +237,62 @@ try {
   });
   const base = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${token}` };
-  const warm = queries(data, 500);
-  for (const q of warm.slice(0, 200)) await (await fetch(base + q, { headers })).arrayBuffer();
+  const list = queries(data, 2 * rate * seconds * trialCount + 400);
+  const statements = await Promise.all(list.map(statementOf));
+  // Warm-up: JIT, pools, prepared statements — short, so the first trial is still "right after seeding".
+  for (const q of list.slice(0, 100)) await (await fetch(base + q, { headers })).arrayBuffer();
+  for (const st of statements.slice(100, 200)) await pool.query({ name: `s${createHash('sha1').update(st.text).digest('hex').slice(0, 16)}`, text: st.text, values: st.values });
 
-  const list = queries(data, rate * seconds);
-  const latencies: number[] = [];
-  const results: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  await Promise.all(
-    list.map(async (q, i) => {
-      const due = started + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      try {
-        const response = await fetch(base + q, { headers });
-        const body = (await response.json()) as { total?: number };
-        if (response.status !== 200) errors++;
-        else results.push(body.total ?? 0);
-      } catch {
-        errors++;
-      }
-      latencies.push(performance.now() - due);
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  results.sort((a, b) => a - b);
+  const perTrial = rate * seconds;
+  const servicePid = service.pid as number;
+  const load = loadByPhase();
+  const serviceTrials: Trial[] = [];
+  const limitTrials: Trial[] = [];
+  for (let t = 0; t < trialCount; t++) {
+    const offset = 400 + 2 * t * perTrial;
+    serviceTrials.push(
+      await load.phase(t === 0 ? 'first' : 'service', () =>
+        openLoop(perTrial, () => processCpuMs(servicePid), async (i) => {
+          const response = await fetch(base + list[(offset + i) % list.length], { headers });
+          const body = (await response.json()) as { total?: number };
+          return response.status === 200 ? (body.total ?? 0) : undefined;
+        }),
+      ),
+    );
+    limitTrials.push(
+      await load.phase('limit', () =>
+        openLoop(perTrial, () => (process.cpuUsage().user + process.cpuUsage().system) / 1000, async (i) => {
+          const st = statements[(offset + perTrial + i) % statements.length]!;
+          const { rows } = await pool.query({ name: `s${createHash('sha1').update(st.text).digest('hex').slice(0, 16)}`, text: st.text, values: st.values });
+          return Number(rows[0]?.total ?? 0);
+        }),
+      ),
+    );
+    const last = serviceTrials.at(-1)!;
+    process.stderr.write(`trial ${t + 1}${t === 0 ? ' (right after seeding)' : ''}: service p50 ${percentile(last.latencies, 50).toFixed(1)} ms p99 ${percentile(last.latencies, 99).toFixed(1)} ms, limit p99 ${percentile(limitTrials.at(-1)!.latencies, 99).toFixed(1)} ms\n`);
+  }
+  load.stop();
+  const pct = (ts: Trial[], p: number) => trials(ts.map((x) => percentile(x.latencies, p)));
+  const cpu = (ts: Trial[], k: 'caller' | 'postgres') => trials(ts.map((x) => x.cpu[k])).median.toFixed(2);
+  const first = serviceTrials[0]!;
+  const later = serviceTrials.slice(1);
+  const matches = serviceTrials.flatMap((x) => x.matches).sort((a, b) => a - b);
   process.stdout.write(
     [
-      `load: ${list.length} requests at ${rate}/s over ${elapsed.toFixed(1)} s, ${errors} errors; matches per query: median ${percentile(results, 50)}, p90 ${percentile(results, 90)}`,
-      `latency ms: p50 ${percentile(latencies, 50).toFixed(1)}  p90 ${percentile(latencies, 90).toFixed(1)}  p99 ${percentile(latencies, 99).toFixed(1)}  max ${latencies.at(-1)?.toFixed(1)}`,
+      `scenario: GET /internal/v1/varieties?q=…&size=20 at ${rate} requests/s for ${seconds} s per trial, open loop; ${data.varieties.length.toLocaleString('en-US')} varieties; matches per query: median ${percentile(matches, 50)}, p90 ${percentile(matches, 90)}; errors ${serviceTrials.reduce((n, x) => n + x.errors, 0)} (service), ${limitTrials.reduce((n, x) => n + x.errors, 0)} (limit)`,
+      `right after seeding (trial 1): p50 ${percentile(first.latencies, 50).toFixed(1)} ms, p99 ${percentile(first.latencies, 99).toFixed(1)} ms, max ${first.latencies.at(-1)?.toFixed(1)} ms [${load.text('first')}]`,
+      ratioReport({
+        figure: { what: 'p99 of the catalog service (every trial)', value: pct(serviceTrials, 99), unit: 'ms', load: `${load.text('first')}, then ${later.length ? load.text('service') : '-'}`, extra: `p50 ${pct(serviceTrials, 50).median.toFixed(1)} ms; CPU per request ${cpu(serviceTrials, 'caller')} ms in the service + ${cpu(serviceTrials, 'postgres')} ms in Postgres` },
+        limit: { what: 'p99 of the same statements, prepared, from a raw pg pool', value: pct(limitTrials, 99), unit: 'ms', load: load.text('limit'), extra: `p50 ${pct(limitTrials, 50).median.toFixed(1)} ms; CPU per request ${cpu(limitTrials, 'caller')} ms in the client + ${cpu(limitTrials, 'postgres')} ms in Postgres` },
+        goal: 'p99 ≤ 20 ms at 200 requests/s, also right after seeding',
+        higherIsBetter: false,
+      }),
       '',
     ].join('\n'),
   );
 } finally {
   service?.kill('SIGTERM');
+  await pool.end();
   await new Promise((r) => setTimeout(r, 2_000));
   if (!process.argv.includes('--keep') && !reuse) await db.query(`drop schema if exists ${t} cascade`);
   await db.end();

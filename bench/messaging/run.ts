@@ -1,19 +1,31 @@
-// Messaging path benchmark: ~1 KB Avro events through outbox → relay → Kafka → idempotent consumer.
+// Messaging path benchmark: ~1 KB Avro events through outbox → relay → Kafka → idempotent consumer,
+// beside the two limits underneath measured in the same run:
+//   - Kafka: the same Avro bytes produced by a bare kafkajs producer (batches of 500, as the relay)
+//     and consumed by a bare kafkajs consumer (no database), in two processes;
+//   - Postgres: the same outbox rows (and state rows) inserted by a bare `pg` pool, in transactions
+//     of `--events-per-tx`, by `--writers` connections, as fast as they go.
+// The ratio is the live path's sustained rate over the lower of the two limits. Trials alternate
+// live path, Postgres limit, Kafka limit.
 //
-//   node bench/messaging/run.ts [--rate 5000] [--seconds 20] [--writers 8] [--events-per-tx 1]
+//   npm run build && npm run stack -- up --fast
+//   node bench/messaging/run.ts [--rate 3000] [--seconds 10] [--writers 4] [--events-per-tx 20] [--trials 3] [--prefill] [--profile]
+//                               [--writer bulk|unit-of-work]
 //
-// Three processes, as in production: a writer (the producing service's requests: one transaction
-// per event writing a state row and the outbox row, at a fixed target rate), a relay (the
+// Live path: three processes, as in production: a writer (the producing service: transactions that
+// write state rows and their outbox rows, at a fixed open-loop rate — `--writer bulk` (default) as
+// the system's high-volume producer does, one statement for the state rows and publishMany for the
+// events; `--writer unit-of-work` a statement and publish() per event), a relay (the
 // producing service's outbox relay) and a consumer (another service: inbox dedupe + one write per
-// event, offsets after commit). End-to-end latency = consumer commit time − the event's occurredAt
-// (set inside the writer's transaction). Uses the local stack (.stack/env or the environment).
+// event, in batches, offsets after commit). End-to-end latency = consumer commit time − the event's
+// occurredAt (set inside the writer's transaction). --profile writes a V8 CPU profile of each
+// process into bench/out/ (summarise with bench/profile-summary.ts).
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createLogger, createOrm, migrate } from '@marketbill/platform';
-import { createMessaging, messagingMigrations, on, OutboxMessageSchema, publish } from '@marketbill/messaging';
-import { machine, percentile } from '../machine.ts';
+import { createLogger, createOrm, migrate, preparedQuery } from '@marketbill/platform';
+import { createEventCodec, createKafka, createMessaging, createProducer, createRegistryClient, createTopicNaming, messagingMigrations, on, OutboxMessageSchema, publish, publishMany } from '@marketbill/messaging';
+import pg from 'pg';
+import { loadByPhase, machine, percentile, ratioReport, stackEnv, trials } from '../machine.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => {
@@ -21,7 +33,7 @@ const opt = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const role = process.env.MB_BENCH_ROLE;
-const env: Record<string, string> = { ...JSON.parse(readFileSync(new URL('../../.stack/env.json', import.meta.url), 'utf8')), ...process.env } as Record<string, string>;
+const env: Record<string, string> = stackEnv();
 const logger = createLogger({ service: 'bench', level: 'warn' });
 
 function event(orderId: string, version: number) {
@@ -68,10 +80,11 @@ async function openOrm(schema: string) {
 }
 
 async function writer(schema: string): Promise<void> {
-  const rate = opt('rate', 5000);
-  const seconds = opt('seconds', 20);
-  const writers = opt('writers', 8);
-  const perTx = opt('events-per-tx', 1);
+  const rate = opt('rate', 3000);
+  const seconds = opt('seconds', 10);
+  const writers = opt('writers', 4);
+  const perTx = opt('events-per-tx', 20);
+  const bulk = !(args.includes('--writer') && args[args.indexOf('--writer') + 1] === 'unit-of-work');
   const orm = await openOrm(schema);
   const total = rate * seconds;
   let written = 0;
@@ -85,6 +98,15 @@ async function writer(schema: string): Promise<void> {
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         await orm.em.fork().transactional(async (em) => {
+          if (bulk) {
+            // As the system's high-volume producer writes (auction-ingest's imports): the state rows
+            // in one statement, the events with publishMany (one statement, no unit of work).
+            const ids = Array.from({ length: perTx }, () => randomUUID());
+            await preparedQuery(em, `insert into "${schema}".orders (order_id, version) select unnest($1::uuid[]), 1`, [ids]);
+            await publishMany(em, 'order.updated', ids.map((orderId) => ({ key: orderId, event: event(orderId, 1) })));
+            return;
+          }
+          // As a request-per-change service writes: a statement and publish() (the unit of work) per event.
           for (let k = 0; k < perTx; k++) {
             const orderId = randomUUID();
             await em.getConnection().execute(`insert into "${schema}".orders (order_id, version) values (?, 1)`, [orderId], 'run', em.getTransactionContext());
@@ -147,14 +169,94 @@ async function service(schema: string, prefix: string, asConsumer: boolean): Pro
   setInterval(() => process.send?.({ progress: latencies.length }), 500).unref();
 }
 
+/** The Postgres limit: the same state and outbox rows from a bare pg pool, as fast as it goes. */
+async function pgLimit(schema: string): Promise<void> {
+  const total = opt('rate', 3000) * opt('seconds', 10);
+  const writers = opt('writers', 4);
+  const perTx = opt('events-per-tx', 20);
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: writers });
+  const s = `"${schema}"`;
+  const stateSql = `insert into ${s}.orders (order_id, version) select unnest($1::uuid[]), 1`;
+  const outboxSql = `insert into ${s}.outbox (event_id, topic, message_key, payload, headers)
+    select r.event_id, 'order.updated', r.message_key, r.payload, '{}'::jsonb
+      from jsonb_to_recordset($1::jsonb) as r(event_id uuid, message_key text, payload jsonb)`;
+  const started = performance.now();
+  let written = 0;
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      const client = await pool.connect();
+      try {
+        for (let i = w * perTx; i < total; i += writers * perTx) {
+          const ids = Array.from({ length: Math.min(perTx, total - i) }, () => randomUUID());
+          await client.query('begin');
+          await client.query({ name: 'state', text: stateSql, values: [ids] });
+          await client.query({ name: 'outbox', text: outboxSql, values: [JSON.stringify(ids.map((id) => { const e = event(id, 1); return { event_id: e.eventId, message_key: id, payload: e }; }))] });
+          await client.query('commit');
+          written += ids.length;
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  process.send?.({ limit: written / ((performance.now() - started) / 1000) });
+  await pool.end();
+}
+
+/** The Kafka limit, producer side: the same Avro bytes the relay sends, in batches of 500, one request in flight. */
+async function kafkaProducer(prefix: string): Promise<void> {
+  const total = opt('rate', 3000) * opt('seconds', 10);
+  const kafka = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'bench-kafka-limit', logger });
+  const naming = createTopicNaming(prefix);
+  const { ensureTopics } = await import('@marketbill/messaging');
+  await ensureTopics(kafka, naming, ['order.updated']);
+  const codec = createEventCodec(createRegistryClient(env.SCHEMA_REGISTRY_URL!), naming);
+  const messages = [];
+  for (let i = 0; i < total; i++) {
+    const orderId = randomUUID();
+    const e = event(orderId, 1);
+    messages.push({ key: orderId, value: await codec.encode('order.updated', e), headers: { 'event-id': e.eventId, 'event-type': 'OrderUpdated', 'produced-by': 'bench' } });
+  }
+  const producer = createProducer(kafka);
+  await producer.connect();
+  process.send?.({ ready: true });
+  await new Promise<void>((resolve) => process.once('message', () => resolve()));
+  const started = Date.now();
+  for (let i = 0; i < messages.length; i += 500) {
+    await producer.sendBatch({ acks: -1, topicMessages: [{ topic: naming.topic('order.updated'), messages: messages.slice(i, i + 500) }] });
+  }
+  process.send?.({ started, produced: Date.now() });
+  await producer.disconnect();
+}
+
+/** The Kafka limit, consumer side: a bare kafkajs consumer (batches, no database) counting what arrives. */
+async function kafkaConsumer(prefix: string): Promise<void> {
+  const total = opt('rate', 3000) * opt('seconds', 10);
+  const kafka = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'bench-kafka-limit-consumer', logger });
+  const naming = createTopicNaming(prefix);
+  const consumer = kafka.consumer({ groupId: `${prefix}limit`, allowAutoTopicCreation: false });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [naming.topic('order.updated')], fromBeginning: true });
+  let count = 0;
+  consumer.on(consumer.events.GROUP_JOIN, () => process.send?.({ ready: true }));
+  await consumer.run({
+    partitionsConsumedConcurrently: 6,
+    eachBatch: async ({ batch }) => {
+      count += batch.messages.length;
+      if (count >= total) process.send?.({ consumed: count, last: Date.now() });
+    },
+  });
+}
+
 function child(roleName: string, extraEnv: Record<string, string>): ChildProcess {
+  const profile = args.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${fileURLToPath(new URL('../out', import.meta.url))}`, `--cpu-prof-name=messaging-${roleName}-${Date.now()}.cpuprofile`] : [];
   const proc = fork(fileURLToPath(import.meta.url), args, {
     env: { ...process.env, MB_BENCH_ROLE: roleName, ...extraEnv },
-    execArgv: ['--disable-warning=TimeoutNegativeWarning'],
+    execArgv: ['--disable-warning=TimeoutNegativeWarning', ...profile],
   });
   // A role that dies ends the benchmark with its exit status, instead of leaving the parent waiting.
   proc.once('exit', (code, signal) => {
-    if (code !== 0 && !stopping) {
+    if (code !== 0 && !stopped.has(proc)) {
       process.stderr.write(`bench: the ${roleName} process exited (${signal ?? code})\n`);
       process.exit(1);
     }
@@ -162,7 +264,13 @@ function child(roleName: string, extraEnv: Record<string, string>): ChildProcess
   return proc;
 }
 
-let stopping = false;
+/** Children told to stop (their exit is expected). */
+const stopped = new Set<ChildProcess>();
+function stop(proc: ChildProcess | undefined, message: unknown = { stop: true }): void {
+  if (!proc) return;
+  stopped.add(proc);
+  if (proc.connected) proc.send(message as never);
+}
 
 function once<T>(proc: ChildProcess, predicate: (m: T) => boolean): Promise<T> {
   return new Promise((resolve) => {
@@ -176,16 +284,7 @@ function once<T>(proc: ChildProcess, predicate: (m: T) => boolean): Promise<T> {
   });
 }
 
-async function main(): Promise<void> {
-  const schema = process.env.MB_BENCH_SCHEMA as string;
-  const prefix = process.env.MB_BENCH_PREFIX as string;
-  if (role === 'writer') return writer(schema);
-  if (role === 'relay') return service(schema, prefix, false);
-  if (role === 'consumer') return service(`${schema}_c`, prefix, true);
-
-  const id = `bench_${Date.now().toString(36)}`;
-  const rate = opt('rate', 5000);
-  const seconds = opt('seconds', 20);
+async function createSchemas(id: string): Promise<void> {
   for (const s of [id, `${id}_c`]) {
     const orm = await openOrm(s);
     await migrate(orm, env.DATABASE_URL as string);
@@ -193,6 +292,26 @@ async function main(): Promise<void> {
     await orm.em.getConnection().execute(`create table "${s}".received (event_id uuid primary key)`);
     await orm.close();
   }
+}
+
+async function dropSchemas(id: string): Promise<void> {
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  for (const s of [id, `${id}_c`, `${id}_l`]) await client.query(`drop schema if exists "${s}" cascade`);
+  await client.end();
+}
+
+interface Live {
+  written: number;
+  writerSeconds: number;
+  sustained: number;
+  latencies: number[];
+  stats: unknown;
+}
+
+/** One live run: consumer, relay (after the writer with --prefill), writer; until all is consumed. */
+async function liveRun(id: string): Promise<Live> {
+  await createSchemas(id);
   const shared = { MB_BENCH_SCHEMA: id, MB_BENCH_PREFIX: `${id}.` };
   const consumer = child('consumer', shared);
   await once<{ ready?: boolean }>(consumer, (m) => m.ready === true);
@@ -205,8 +324,8 @@ async function main(): Promise<void> {
     await once<{ ready?: boolean }>(relay, (m) => m.ready === true);
   };
   if (!prefill) await startRelay();
-  process.stderr.write(`bench: writing ${rate} events/s for ${seconds} s${prefill ? ' (prefill, relay starts afterwards)' : ''}\n`);
   const writerProc = child('writer', shared);
+  stopped.add(writerProc);
   const written = await once<{ written?: number; seconds?: number }>(writerProc, (m) => m.written !== undefined);
   if (prefill) await startRelay();
   let consumed = 0;
@@ -215,26 +334,100 @@ async function main(): Promise<void> {
   });
   const deadline = Date.now() + 120_000;
   while (consumed < (written.written as number) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-  stopping = true;
   const resultP = once<{ latencies?: number[]; first?: number; last?: number; stats?: unknown }>(consumer, (m) => m.latencies !== undefined);
-  consumer.send({ stop: true });
-  relay?.send({ stop: true });
+  stop(consumer);
+  stop(relay);
   const result = await resultP;
+  await Promise.all([consumer, relay].map((p) => new Promise((r) => (!p || p.exitCode !== null ? r(null) : p.once('exit', r)))));
   const latencies = (result.latencies as number[]).sort((a, b) => a - b);
   const spanSeconds = ((result.last as number) - (result.first as number)) / 1000;
-  const report = {
-    machine: machine(),
-    target: { rate, seconds },
-    mode: prefill ? 'prefill: the relay drains a full outbox (throughput only)' : 'live: writer, relay and consumer at once',
-    written: written.written,
-    writerSeconds: written.seconds,
-    consumed: latencies.length,
-    consumerStats: result.stats,
-    sustainedEventsPerSecond: Math.round(latencies.length / spanSeconds),
-    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1) },
-  };
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  return { written: written.written as number, writerSeconds: written.seconds as number, sustained: latencies.length / spanSeconds, latencies, stats: result.stats };
+}
+
+/** The Postgres limit in a fresh schema of its own. */
+async function pgLimitRun(id: string): Promise<number> {
+  const schema = `${id}_l`;
+  const orm = await openOrm(schema);
+  await migrate(orm, env.DATABASE_URL as string);
+  await orm.em.getConnection().execute(`create table "${schema}".orders (order_id uuid primary key, version int not null)`);
+  await orm.close();
+  const proc = child('pg-limit', { MB_BENCH_SCHEMA: schema });
+  stopped.add(proc);
+  return (await once<{ limit?: number }>(proc, (m) => m.limit !== undefined)).limit as number;
+}
+
+/** The Kafka limit on a topic of its own: produce → consume of the same bytes. */
+async function kafkaLimitRun(id: string): Promise<number> {
+  const prefix = `${id}_k.`;
+  const producer = child('kafka-producer', { MB_BENCH_PREFIX: prefix });
+  stopped.add(producer);
+  await once<{ ready?: boolean }>(producer, (m) => m.ready === true);
+  const consumer = child('kafka-consumer', { MB_BENCH_PREFIX: prefix });
+  await once<{ ready?: boolean }>(consumer, (m) => m.ready === true);
+  const doneP = once<{ consumed?: number; last?: number }>(consumer, (m) => m.consumed !== undefined);
+  producer.send({ go: true });
+  const produced = await once<{ started?: number }>(producer, (m) => m.started !== undefined);
+  const done = await doneP;
+  stopped.add(consumer);
+  consumer.kill('SIGTERM');
+  return (done.consumed as number) / (((done.last as number) - (produced.started as number)) / 1000);
+}
+
+async function main(): Promise<void> {
+  const schema = process.env.MB_BENCH_SCHEMA as string;
+  const prefix = process.env.MB_BENCH_PREFIX as string;
+  if (role === 'writer') return writer(schema);
+  if (role === 'relay') return service(schema, prefix, false);
+  if (role === 'consumer') return service(`${schema}_c`, prefix, true);
+  if (role === 'pg-limit') return pgLimit(schema);
+  if (role === 'kafka-producer') return kafkaProducer(prefix);
+  if (role === 'kafka-consumer') return kafkaConsumer(prefix);
+
+  const rate = opt('rate', 3000);
+  const seconds = opt('seconds', 10);
+  const trialCount = opt('trials', 3);
+  process.stdout.write(`machine: ${machine()}\n`);
+  const lives: Live[] = [];
+  const pgLimits: number[] = [];
+  const kafkaLimits: number[] = [];
+  const load = loadByPhase();
+  for (let t = 0; t < trialCount; t++) {
+    const id = `bench_${Date.now().toString(36)}`;
+    try {
+      lives.push(await load.phase('live', () => liveRun(id)));
+      pgLimits.push(await load.phase('postgres', () => pgLimitRun(id)));
+      kafkaLimits.push(await load.phase('kafka', () => kafkaLimitRun(id)));
+    } finally {
+      await dropSchemas(id);
+    }
+    const live = lives.at(-1)!;
+    process.stderr.write(`trial ${t + 1}: live ${Math.round(live.sustained)}/s (p99 ${percentile(live.latencies, 99)} ms), Postgres limit ${Math.round(pgLimits.at(-1)!)}/s, Kafka limit ${Math.round(kafkaLimits.at(-1)!)}/s\n`);
+  }
+  load.stop();
+  const prefill = args.includes('--prefill');
+  const pgT = trials(pgLimits);
+  const kT = trials(kafkaLimits);
+  const lower = pgT.median <= kT.median ? { what: 'the lower limit, Postgres (same outbox and state rows from a bare pg pool)', value: pgT, load: load.text('postgres') } : { what: 'the lower limit, Kafka (same Avro bytes, bare kafkajs producer → consumer)', value: kT, load: load.text('kafka') };
+  const p = (q: number) => trials(lives.map((l) => percentile(l.latencies, q)));
+  process.stdout.write(
+    [
+      `scenario: ${prefill ? 'prefill: the relay drains a full outbox (throughput only)' : 'live: writer, relay and consumer at once'}; writer ${args.includes('--writer') ? args[args.indexOf('--writer') + 1] : 'bulk'}; target ${rate} events/s for ${seconds} s, ${opt('writers', 4)} writers, ${opt('events-per-tx', 20)} events per transaction, ~1 KB Avro each`,
+      `written per trial: ${lives.map((l) => `${l.written} in ${l.writerSeconds.toFixed(1)} s`).join(', ')}; consumer stats of the last: ${JSON.stringify(lives.at(-1)?.stats)}`,
+      `limits: Postgres ${formatLimit(pgT)} events/s [${load.text('postgres')}]; Kafka ${formatLimit(kT)} events/s [${load.text('kafka')}]`,
+      ratioReport({
+        figure: { what: 'events/s through outbox → relay → Kafka → idempotent consumer', value: trials(lives.map((l) => l.sustained)), unit: 'events/s', load: load.text('live'), extra: prefill ? undefined : `latency p50 ${p(50).median} ms, p99 ${p(99).median} ms (${p(99).min}–${p(99).max})` },
+        limit: { what: lower.what, value: lower.value, unit: 'events/s', load: lower.load },
+        goal: 'live ≥ 5,000 events/s with p99 ≤ 200 ms, or ≥ 60 % of the lower limit',
+        digits: 0,
+      }),
+      '',
+    ].join('\n'),
+  );
   process.exit(0);
+}
+
+function formatLimit(t: ReturnType<typeof trials>): string {
+  return `${Math.round(t.median).toLocaleString('en-US')} (${Math.round(t.min).toLocaleString('en-US')}–${Math.round(t.max).toLocaleString('en-US')})`;
 }
 
 main().catch((error: unknown) => {

@@ -4,7 +4,7 @@ export { createTopicNaming, type TopicNaming } from './topic-naming';
 export { ensureTopics } from './topics';
 export { createRegistryClient, SchemaIncompatibleError, SchemaNotFoundError, RegistryAccessDeniedError, COMPATIBILITY, type RegistryClient } from './registry';
 export { createEventCodec, avroTypeOf, InvalidEventError, UndecodableMessageError, type EventCodec } from './codec';
-export { publish, publishMany, OutboxMessageSchema, type OutboxMessage } from './outbox';
+export { publish, publishMany, outboxRecord, OutboxMessageSchema, type OutboxMessage, type OutboxRecord } from './outbox';
 export { messagingMigrations, outboxChannel } from './migrations';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayStatus } from './relay';
 export {

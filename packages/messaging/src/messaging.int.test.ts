@@ -476,3 +476,41 @@ describe('publishMany', () => {
     await expect(orm.em.fork().transactional((em) => publishMany(em, 'order.updated', [{ key: orderId, event: broken }]))).rejects.toMatchObject({ code: 'invalid-event' });
   });
 });
+
+describe('outbox relay', () => {
+  it('When outbox rows cannot be sent (an unknown topic, a payload its schema refuses), then they are set aside with the reason and the events around them leave once, in order', async () => {
+    const group = uniqueName('svc');
+    const messaging = await startMessaging(group, uniqueTopicPrefix(), [recordingHandler(group)]);
+    // Rows written while the relay is stopped leave in one batch: the good and the bad together.
+    await messaging.relay.stop();
+    const orderId = randomUUID();
+    await writeOrderChange(orderEvent(orderId, 1));
+    const unknownTopic = randomUUID();
+    const refused = randomUUID();
+    await query(env.DATABASE_URL, `insert into "${schema}".outbox (event_id, topic, message_key, payload) values ($1, 'no.such.topic', $3, '{}'::jsonb), ($2, 'order.updated', $3, $4::jsonb)`, [
+      unknownTopic,
+      refused,
+      orderId,
+      JSON.stringify({ eventId: refused, occurredAt: Date.now(), change: 'PRICES_SET', order: { orderId } }),
+    ]);
+    await writeOrderChange(orderEvent(orderId, 2));
+
+    messaging.relay.start();
+    const rows = await waitFor(async () => ((await received(group)).length >= 2 ? received(group) : undefined), { description: 'the two good events' });
+    expect(rows.map((r) => r.version)).toEqual([1, 2]);
+    await messaging.relay.drained();
+    expect(await query(env.DATABASE_URL, `select id from "${schema}".outbox`)).toEqual([]);
+    const failed = await query<{ event_id: string; reason: string }>(env.DATABASE_URL, `select event_id, reason from "${schema}".outbox_failed order by id`);
+    expect(failed.map((f) => f.event_id)).toEqual([unknownTopic, refused]);
+    expect(failed[0]?.reason).toBe('unknown topic no.such.topic');
+    expect(failed[1]?.reason).toMatch(/order\.updated/);
+
+    // The next batch has nothing to set aside (the relay's single-statement delete): it leaves once too.
+    await writeOrderChange(orderEvent(orderId, 3));
+    await waitFor(async () => ((await received(group)).length >= 3 ? true : undefined), { description: 'the third event' });
+    await messaging.relay.drained();
+    expect((await received(group)).map((r) => r.version)).toEqual([1, 2, 3]);
+    expect(await query(env.DATABASE_URL, `select id from "${schema}".outbox`)).toEqual([]);
+    expect(await query(env.DATABASE_URL, `select id from "${schema}".outbox_failed`)).toHaveLength(2);
+  });
+});

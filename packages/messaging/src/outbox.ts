@@ -1,5 +1,6 @@
 import { EntitySchema, type EntityManager } from '@mikro-orm/core';
 import { context, propagation } from '@opentelemetry/api';
+import { preparedQuery } from '@marketbill/platform';
 import type { TopicEvents, TopicName } from '@marketbill/schemas';
 import { InvalidEventError, avroTypeOf } from './codec';
 
@@ -43,6 +44,25 @@ export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
  * @param key the aggregate id: Kafka keeps events with the same key in order.
  */
 export function publish<T extends TopicName>(em: EntityManager, topic: T, key: string, event: TopicEvents[T]): void {
+  em.persist(em.create(OutboxMessageSchema, { ...outboxRecord(topic, key, event), createdAt: new Date() } as OutboxMessage));
+}
+
+/** An outbox row's values, checked and with the trace context: what {@link outboxRecord} answers. */
+export interface OutboxRecord {
+  eventId: string;
+  topic: string;
+  messageKey: string;
+  payload: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * The outbox row for `event`, checked against the topic's Avro schema and carrying the active trace
+ * context — for a hand-written statement that writes the state change and its event at once (a hot
+ * path that makes its whole change in one statement). Insert it into the service schema's `outbox`
+ * table (`event_id, topic, message_key, payload, headers`) in that same statement or transaction.
+ */
+export function outboxRecord<T extends TopicName>(topic: T, key: string, event: TopicEvents[T]): OutboxRecord {
   const paths: string[] = [];
   const type = avroTypeOf(topic);
   if (!type.isValid(event, { errorHook: (path) => paths.push(path.join('.')) })) {
@@ -50,16 +70,7 @@ export function publish<T extends TopicName>(em: EntityManager, topic: T, key: s
   }
   const headers: Record<string, string> = {};
   propagation.inject(context.active(), headers);
-  em.persist(
-    em.create(OutboxMessageSchema, {
-      eventId: event.eventId,
-      topic,
-      messageKey: key,
-      payload: event,
-      headers,
-      createdAt: new Date(),
-    } as OutboxMessage),
-  );
+  return { eventId: event.eventId, topic, messageKey: key, payload: event, headers };
 }
 
 const PUBLISH_MANY_CHUNK = 1_000;
@@ -90,17 +101,14 @@ export async function publishMany<T extends TopicName>(
   await em.flush();
   const schema = (em.config.get('schema') as string | undefined) ?? 'public';
   const table = `"${schema.replace(/"/g, '""')}".outbox`;
-  const connection = em.getConnection();
+  // A prepared statement with the rows as a parameter: the ORM's execute would escape the whole JSON
+  // into the SQL text (pg's escapeLiteral was 12 % of a bulk writer's CPU in bench/messaging).
+  const text = `insert into ${table} (event_id, topic, message_key, payload, headers)
+       select r.event_id, $1, r.message_key, r.payload, $2::jsonb
+         from rows from (jsonb_to_recordset($3::jsonb) as (event_id uuid, message_key text, payload jsonb)) with ordinality as r(event_id, message_key, payload, n)
+        order by r.n`;
   for (let i = 0; i < events.length; i += PUBLISH_MANY_CHUNK) {
     const rows = events.slice(i, i + PUBLISH_MANY_CHUNK).map(({ key, event }) => ({ event_id: event.eventId, message_key: key, payload: event }));
-    await connection.execute(
-      `insert into ${table} (event_id, topic, message_key, payload, headers)
-       select r.event_id, ?, r.message_key, r.payload, ?::jsonb
-         from rows from (jsonb_to_recordset(?::jsonb) as (event_id uuid, message_key text, payload jsonb)) with ordinality as r(event_id, message_key, payload, n)
-        order by r.n`,
-      [topic, JSON.stringify(headers), JSON.stringify(rows)],
-      'run',
-      em.getTransactionContext(),
-    );
+    await preparedQuery(em, text, [topic, JSON.stringify(headers), JSON.stringify(rows)]);
   }
 }

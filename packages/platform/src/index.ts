@@ -7,7 +7,7 @@ export { createHealth, type Health, type ReadinessCheck, type HealthDetail, type
 export { renderMetrics, type Metric, type MetricSample, type MetricsCollector } from './metrics';
 export { createShutdown, type Shutdown } from './shutdown';
 export * from './http';
-export { createOrm, migrate, advisoryLockId, databaseCheck, checkDatabase, type Orm, type DatabaseOptions } from './database';
+export { createOrm, migrate, advisoryLockId, databaseCheck, checkDatabase, preparedQuery, type Orm, type DatabaseOptions } from './database';
 export { parsePostgresUrl, pgClientConfig, PostgresUrlError, type PostgresConnection, type SslMode } from './postgres-connection';
 export { createProcessPresence, ownerAliveSql, PRESENCE_LOCK_NAMESPACE, type ProcessPresence, type ProcessPresenceOptions } from './presence';
 export { provisionServiceRole, roleUrl, serviceRoleSql, type ServiceRole } from './database-roles';

@@ -202,6 +202,32 @@ describe('catalog: auction prices in, search and prices out', () => {
     expect((lookup.body.items as unknown[]).map((v) => (v as { name: string }).name)).toEqual([`나${t}`]);
   });
 
+  it('When a variety was auctioned before, inside and after a window, then "buyable in the window" follows its price days, not only its last one', async () => {
+    const t = tag();
+    const item = `리시안${t}`;
+    // 가: only 10-01. 나: 10-02 and again 10-20 (its last day is after every window below). 다: 10-08 and 10-20 (nothing in 10-03…10-07).
+    await send(
+      priceEvent(item, `가${t}`, { saleDate: '2026-10-01', avgPrice: 100, totalAmount: 1000 }),
+      priceEvent(item, `나${t}`, { saleDate: '2026-10-02', avgPrice: 100, totalAmount: 1000 }),
+      priceEvent(item, `나${t}`, { saleDate: '2026-10-20', avgPrice: 100, totalAmount: 1000 }),
+      priceEvent(item, `다${t}`, { saleDate: '2026-10-08', avgPrice: 100, totalAmount: 1000 }),
+      priceEvent(item, `다${t}`, { saleDate: '2026-10-20', avgPrice: 100, totalAmount: 1000 }),
+    );
+    await waitForVariety(item, `가${t}`);
+    // Each variety's events share a key, so its earlier day is applied before its later one.
+    await waitForVariety(item, `나${t}`, (v) => v.lastAuctionDate === '2026-10-20');
+    await waitForVariety(item, `다${t}`, (v) => v.lastAuctionDate === '2026-10-20');
+    const itemId = itemIds.get(`CUT_FLOWER|${item}`) as string;
+    const buyable = async (qs: string) => ((await get(`/varieties?itemId=${itemId}&${qs}`)).body.items as Array<{ name: string }>).map((v) => v.name);
+    expect(await buyable('buyableFrom=2026-10-01&buyableTo=2026-10-03')).toEqual([`가${t}`, `나${t}`]);
+    expect(await buyable('buyableFrom=2026-10-03&buyableTo=2026-10-07')).toEqual([]);
+    expect(await buyable('buyableFrom=2026-10-03&buyableTo=2026-10-08')).toEqual([`다${t}`]);
+    expect(await buyable('buyableFrom=2026-10-19&buyableTo=2026-10-25')).toEqual([`나${t}`, `다${t}`]);
+    expect(await buyable('buyableTo=2026-10-01')).toEqual([`가${t}`]);
+    expect(await buyable('buyableTo=2026-10-05')).toEqual([`가${t}`, `나${t}`]);
+    expect(await buyable('buyableFrom=2026-10-09')).toEqual([`나${t}`, `다${t}`]);
+  });
+
   it('When a message cannot be applied or decoded, then it is dead-lettered with its reason and the next one is processed', async () => {
     const t = tag();
     const before = dlq.messages.length;

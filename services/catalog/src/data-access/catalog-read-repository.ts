@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { preparedQuery } from '@marketbill/platform';
 import type { AuctionCategory } from '@marketbill/schemas';
 import { pgArray, tableOf } from './sql-fragments';
 
@@ -82,47 +83,51 @@ const ORDER_BY: Record<VarietySort, string> = {
 
 /**
  * Varieties matching a filter, one page, with the total. Only the conditions given are put in the
- * SQL (no `? is null or …`), so the planner sees each query's real shape. A keyword first narrows
- * by the GIN gram index, then checks the substring on the item or variety name (or their 초성).
+ * SQL (no `$1 is null or …`), so the planner sees each query's real shape; each shape is one
+ * prepared statement (a handful in all), parsed once per connection. A keyword first narrows by the
+ * GIN gram index, then checks the substring on the item or variety name (or their 초성).
+ *
+ * "Buyable in a window" reads the variety's own last auction day first: it is the latest day of its
+ * price points (the summary only ever moves forward), so a variety last auctioned inside the window
+ * is buyable and one last auctioned before it is not, with no look at the price history. Only a
+ * variety auctioned again after the window's end needs the price-point index probe. A window that
+ * ends today — what the app asks — never probes; before, every keyword match probed the history,
+ * which after a large import (pages not yet vacuumed) made the tail latency jump.
  */
 export async function findVarieties(em: EntityManager, filter: VarietyFilter, sort: VarietySort, page: number, size: number): Promise<{ items: VarietySummary[]; total: number }> {
   const where: string[] = [];
   const params: unknown[] = [];
+  const param = (value: unknown, cast = '') => {
+    params.push(value);
+    return `$${params.length}${cast}`;
+  };
   if (filter.search) {
     const [a, b] = filter.search.mode === 'chosung' ? ['v.chosung_item', 'v.chosung_name'] : ['v.search_item', 'v.search_name'];
-    where.push(`v.search_grams @> ?::text[] and (strpos(${a}, ?) > 0 or strpos(${b}, ?) > 0)`);
-    params.push(pgArray(filter.search.grams), filter.search.text, filter.search.text);
+    const text = param(filter.search.text, '::text');
+    where.push(`v.search_grams @> ${param(filter.search.grams, '::text[]')} and (strpos(${a}, ${text}) > 0 or strpos(${b}, ${text}) > 0)`);
   }
-  if (filter.itemId) {
-    where.push('v.item_id = ?');
-    params.push(filter.itemId);
-  }
-  if (filter.category) {
-    where.push('v.category = ?');
-    params.push(filter.category);
-  }
+  if (filter.itemId) where.push(`v.item_id = ${param(filter.itemId, '::uuid')}`);
+  if (filter.category) where.push(`v.category = ${param(filter.category, '::text')}`);
   if (filter.buyableFrom || filter.buyableTo) {
-    const window: string[] = [];
-    if (filter.buyableFrom) {
-      window.push('p.sale_date >= ?::date');
-      params.push(filter.buyableFrom);
-    }
-    if (filter.buyableTo) {
-      window.push('p.sale_date <= ?::date');
-      params.push(filter.buyableTo);
-    }
-    where.push(`exists (select 1 from ${tableOf(em, 'price_point')} p where p.variety_id = v.id and ${window.join(' and ')})`);
+    const from = filter.buyableFrom ? param(filter.buyableFrom, '::date') : undefined;
+    const to = filter.buyableTo ? param(filter.buyableTo, '::date') : undefined;
+    const window = [from ? `p.sale_date >= ${from}` : undefined, to ? `p.sale_date <= ${to}` : undefined].filter(Boolean).join(' and ');
+    const probe = `exists (select 1 from ${tableOf(em, 'price_point')} p where p.variety_id = v.id and ${window})`;
+    where.push(from ? `v.last_auction_date >= ${from}` : 'v.last_auction_date is not null');
+    if (to) where.push(`(v.last_auction_date <= ${to} or ${probe})`);
   }
   const whereSql = where.length > 0 ? `where ${where.join(' and ')}` : '';
-  const rows = await em.getConnection().execute<VarietyRecord[]>(
+  const filterParams = [...params];
+  const rows = await preparedQuery<VarietyRecord>(
+    em,
     `select ${VARIETY_COLUMNS}, count(*) over () as total from ${tableOf(em, 'variety')} v ${whereSql}
-      order by ${ORDER_BY[sort]} limit ? offset ?`,
-    [...params, size, page * size],
+      order by ${ORDER_BY[sort]} limit ${param(size, '::int')} offset ${param(page * size, '::int')}`,
+    params,
   );
   let total = rows.length > 0 ? Number(rows[0]?.total) : 0;
   if (rows.length === 0 && page > 0) {
     // Past the last page the window count has no row to ride on.
-    const [count] = await em.getConnection().execute<Array<{ n: string }>>(`select count(*) as n from ${tableOf(em, 'variety')} v ${whereSql}`, params);
+    const [count] = await preparedQuery<{ n: string }>(em, `select count(*) as n from ${tableOf(em, 'variety')} v ${whereSql}`, filterParams);
     total = Number(count?.n ?? 0);
   }
   return { items: rows.map(toSummary), total };

@@ -1,9 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
+/** The service's Postgres schema, as the ORM was configured with it. */
+export function schemaOf(em: EntityManager): string {
+  return (em.config.get('schema') as string | undefined) ?? 'public';
+}
+
 /** A schema-qualified table name of this service, for the few hand-written statements. */
 export function table(em: EntityManager, name: string): string {
-  const schema = (em.config.get('schema') as string | undefined) ?? 'public';
-  return `"${schema.replace(/"/g, '""')}"."${name}"`;
+  return `"${schemaOf(em).replace(/"/g, '""')}"."${name}"`;
 }
 
 /** A LIKE/ILIKE pattern matching `text` anywhere, with the wildcards in it taken literally. */

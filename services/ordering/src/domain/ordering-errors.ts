@@ -99,6 +99,11 @@ export class CartError extends AppError {
     return ConflictError.because('cart-empty', 'The cart has no lines to order.');
   }
 
+  /** The cart kept changing (from another device) while it was being ordered: nothing was ordered. */
+  static busy(): ConflictError {
+    return ConflictError.because('cart-busy', 'The cart kept changing while it was being ordered; nothing was ordered. Try again.');
+  }
+
   static unknownVariety(varietyId: string): ValidationError {
     return ValidationError.withIssues([{ path: 'varietyId', message: `Unknown variety ${varietyId}.` }], 'The variety is not in the catalog.');
   }

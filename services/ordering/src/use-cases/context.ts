@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger, Sealer } from '@marketbill/platform';
 import type { Config } from '../config';
+import type { IdempotentAnswer } from '../data-access/repositories/idempotency-repository';
 
 /**
  * The settings use cases read (a slice of the service config), and the sealer that encrypts what
@@ -22,6 +23,12 @@ export interface UseCaseContext {
   logger: Logger;
   /** The client address, for rate limits (HTTP only). */
   clientIp?: string;
+  /**
+   * Present when the request carries an Idempotency-Key. A use case that makes its whole change in
+   * ONE statement instead of `tx` (placing an order) calls it with its result and stores the answer
+   * it gets in that same statement, so the change and the answer still commit together.
+   */
+  answer?(result: unknown): IdempotentAnswer;
 }
 
 /** A context whose `tx` opens a new transaction on a fork (the default for every entry point). */

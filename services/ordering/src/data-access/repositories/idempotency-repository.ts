@@ -78,3 +78,43 @@ export async function completeIdempotencyKey(em: EntityManager, accountId: strin
 export async function releaseIdempotencyKey(em: EntityManager, accountId: string, key: string, claim: IdempotencyClaim): Promise<void> {
   await em.execute(`delete from ${table(em, 'idempotency_keys')} where account_id = ? and key = ? and claim_token = ? and status_code is null`, [accountId, key, claim.token], 'run');
 }
+
+/** The answer to store for a claimed key: what a retry with the same key gets back. */
+export interface IdempotentAnswer {
+  accountId: string;
+  key: string;
+  statusCode: number;
+  response: unknown;
+  /** The claim's token: the answer is stored (and the change made) only while the claim is still this request's. */
+  claimToken: string;
+}
+
+/**
+ * For a change made by ONE statement (no transaction around it): the parts of that statement that
+ * hold the claim and store the answer with the change. `claim` (a CTE) locks the key's row while it
+ * is still this request's claim — the statement's change must depend on it, so a claim taken over
+ * meanwhile (see takeOverIdempotencyKey) makes the whole statement write nothing; `answer` writes
+ * the answer only when the statement's CTE `guard` produced a row. Their values are
+ * {@link answerValues}, numbered from `$first`.
+ */
+export function claimCte(table: string, first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return `claim as (
+      select 1 from ${table} where account_id = ${p(2)}::uuid and key = ${p(3)}::text and claim_token = ${p(4)}::uuid and status_code is null
+      for update
+    )`;
+}
+
+export function answerCte(table: string, guard: string, first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return `answer as (
+      update ${table} set status_code = ${p(0)}::int, response = ${p(1)}::jsonb
+       where account_id = ${p(2)}::uuid and key = ${p(3)}::text and claim_token = ${p(4)}::uuid and exists (select 1 from ${guard})
+      returning 1
+    )`;
+}
+
+/** The values of {@link claimCte} and {@link answerCte}, in their order. */
+export function answerValues(answer: IdempotentAnswer): unknown[] {
+  return [answer.statusCode, JSON.stringify(answer.response ?? null), answer.accountId, answer.key, answer.claimToken];
+}

@@ -33,8 +33,8 @@ export interface Replay {
  * claim records the process that holds it: when that process dies (killed, crashed) a retry takes
  * the claim over at once instead of waiting out a fixed minute.
  *
- * The use case must make its change in exactly one `ctx.tx` whose result is what `respond` renders
- * (true of every idempotent route).
+ * The use case must make its change in exactly one `ctx.tx` whose result is what `respond` renders,
+ * or in one statement that stores `ctx.answer(result)` with it (placing an order).
  */
 export async function runIdempotent(
   ctx: UseCaseContext,
@@ -69,6 +69,11 @@ export async function runIdempotent(
         await completeIdempotencyKey(em, accountId, rawKey, claim, status, body ?? null);
         return result;
       }),
+    // A one-statement change stores the answer itself (see UseCaseContext.answer).
+    answer: (result) => {
+      body = respond(result);
+      return { accountId, key: rawKey, statusCode: status, response: body ?? null, claimToken: claim.token };
+    },
   };
   try {
     await run(idempotentCtx);

@@ -22,7 +22,7 @@ export function orderRoutes(): RouteSpec[] {
       path: '/v1/orders',
       operationId: 'placeOrder',
       summary: 'Order the open cart at a wholesaler (retailer)',
-      description: 'The cart becomes an order sheet with a unique number (YYMMDD-NNNNNN) and empty unit prices (or the wholesaler’s daily price for that day). Needs a CONFIRMED connection (403 connection-not-confirmed) and a cart with lines (409 cart-empty). Send an Idempotency-Key: a retried request never makes a second order. Publishes order.placed (the wholesaler is texted).',
+      description: 'The cart becomes an order sheet with a unique number (YYMMDD-NNNNNN) and empty unit prices (or the wholesaler’s daily price for that day). Needs a CONFIRMED connection (403 connection-not-confirmed) and a cart with lines (409 cart-empty; 409 cart-busy if the cart kept changing from another device while it was being ordered: nothing was ordered, try again). Send an Idempotency-Key: a retried request never makes a second order. Publishes order.placed (the wholesaler is texted).',
       location: (b) => `/v1/orders/${String(b.id)}`,
       examples: { order: { summary: 'Order the open cart at this wholesaler', value: { wholesalerId: '3f8a9b0c-1d2e-4f5a-8b6c-7d8e9f0a1b2c' } } },
       links: { GetOrder: { operationId: 'getOrder', description: 'The order sheet just placed.', parameters: { orderId: '$response.body#/id' } }, CancelOrder: { operationId: 'cancelOrder', description: 'The retailer cancels it (until it is priced).', parameters: { orderId: '$response.body#/id' } }, SetLinePrices: { operationId: 'setLinePrices', description: 'The wholesaler prices its lines.', parameters: { orderId: '$response.body#/id' } } },

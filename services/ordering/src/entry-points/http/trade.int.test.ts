@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { outboxRecord } from '@marketbill/messaging';
 import { seoulDay } from '@marketbill/platform';
-import { query, stackEnv } from '@marketbill/testing';
+import { query, stackEnv, waitFor } from '@marketbill/testing';
+import { readCartForOrder, writeOrder } from '../../data-access/repositories/order-placement-repository';
 import { startOrdering, type OrderingHarness, type TestAccount } from '../../testing/ordering-harness';
 
 jest.setTimeout(120_000);
@@ -134,6 +137,82 @@ describe('orders', () => {
     const other = await h.call('POST', '/v1/orders', { token: r.token, body: { wholesalerId: staff.id }, headers: { 'idempotency-key': key } });
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('idempotency-key-reused');
+  });
+
+  it('When the cart changes between reading it and writing the order, then the stale write changes nothing and the order is the changed cart', async () => {
+    const r = await h.account('RETAILER');
+    await h.connect(r, owner);
+    await h.call('POST', `/v1/carts/${owner.id}/lines`, { token: r.token, body: { varietyId: rose.varietyId, grade: 'UPPER', quantity: 3 } });
+    const { em } = h.service.context();
+    const read = await readCartForOrder(em, seoulDay(), r.id, owner.id);
+    expect(read).toMatchObject({ confirmed: true, lines: [{ varietyId: rose.varietyId, grade: 'UPPER', quantity: 3, itemName: '장미' }] });
+    // Another device adds a line after the read.
+    expect((await h.call('POST', `/v1/carts/${owner.id}/lines`, { token: r.token, body: { varietyId: tulip.varietyId, grade: 'MIDDLE', quantity: 4 } })).status).toBe(200);
+    const orderId = randomUUID();
+    const now = new Date();
+    const order = { id: orderId, number: `stale-${orderId}`, retailerId: r.id, wholesalerId: owner.id, status: 'PLACED' as const, placement: 'MANUAL' as const, placedAt: now, saleDay: seoulDay(now), memo: null, fulfilmentMethod: 'PICKUP' as const, fulfilmentState: 'PENDING' as const, deliveryAddress: null, version: 1, pricedAt: null, cancelledAt: null, statementId: null, statementNumber: null, statementVersion: null, statementIssuedAt: null, updatedAt: now };
+    const lines = read!.lines.map((l, i) => ({ id: randomUUID(), orderId, position: i + 1, kind: 'ITEM' as const, varietyId: l.varietyId, itemName: l.itemName, varietyName: l.varietyName, grade: l.grade, quantity: l.quantity, unitPrice: null, memo: null }));
+    const event = outboxRecord('order.placed', orderId, { eventId: randomUUID(), occurredAt: now.getTime(), order: { orderId, orderNumber: order.number, version: 1, status: 'PLACED', placement: 'MANUAL', placedAt: now.getTime(), saleDay: order.saleDay, retailer: { id: r.id, name: read!.retailer.name, phone: null, sealedPhone: 's1.test' }, wholesaler: { id: owner.id, name: read!.wholesaler.name, phone: null, sealedPhone: 's1.test' }, memo: null, fulfilment: { method: 'PICKUP', state: 'PENDING', address: null }, lines: lines.map((l) => ({ lineId: l.id, kind: l.kind, varietyId: l.varietyId, itemName: l.itemName, varietyName: l.varietyName, grade: l.grade, quantity: l.quantity, unitPrice: null, amount: null, memo: null })), priceState: 'UNPRICED', total: 0, pricedAt: null } });
+    expect(await writeOrder(em, read!, order, lines, event)).toBe('cart-changed');
+    const written = await em.execute(`select (select count(*) from "${h.schema}".orders where id = ?) as orders, (select count(*) from "${h.schema}".outbox where event_id = ?) as events`, [orderId, event.eventId]);
+    expect(written[0]).toEqual({ orders: '0', events: '0' });
+    expect((await h.call('GET', `/v1/carts/${owner.id}`, { token: r.token })).body.lines).toHaveLength(2);
+    // Placing now orders the cart as it is, both lines.
+    const placed = await h.call('POST', '/v1/orders', { token: r.token, body: { wholesalerId: owner.id } });
+    expect(placed.status).toBe(201);
+    expect(placed.body.lines.map((l: { quantity: number }) => l.quantity).sort()).toEqual([3, 4]);
+  });
+
+  it('When lines are added while the cart is being ordered, then every line ends up either in the order or in the next cart, never lost', async () => {
+    const r = await h.account('RETAILER');
+    await h.connect(r, owner);
+    await h.call('POST', `/v1/carts/${owner.id}/lines`, { token: r.token, body: { varietyId: rose.varietyId, grade: 'UPPER', quantity: 1 } });
+    const extra = [
+      { varietyId: rose.varietyId, grade: 'MIDDLE', quantity: 2 },
+      { varietyId: rose.varietyId, grade: 'LOWER', quantity: 3 },
+      { varietyId: tulip.varietyId, grade: 'UPPER', quantity: 4 },
+      { varietyId: tulip.varietyId, grade: 'MIDDLE', quantity: 5 },
+    ];
+    const [placed, ...added] = await Promise.all([
+      h.call('POST', '/v1/orders', { token: r.token, body: { wholesalerId: owner.id } }),
+      ...extra.map((body) => h.call('POST', `/v1/carts/${owner.id}/lines`, { token: r.token, body })),
+    ]);
+    expect(placed!.status).toBe(201);
+    for (const a of added) expect(a.status).toBe(200);
+    const cart = await h.call('GET', `/v1/carts/${owner.id}`, { token: r.token });
+    const inOrder = placed!.body.lines.map((l: { quantity: number }) => l.quantity);
+    const inCart = cart.body.lines.map((l: { quantity: number }) => l.quantity);
+    expect([...inOrder, ...inCart].sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('When the order statement deletes the cart while a line is being added to it, then the line lands in a new cart instead of failing', async () => {
+    const r = await h.account('RETAILER');
+    await h.connect(r, owner);
+    await h.call('POST', `/v1/carts/${owner.id}/lines`, { token: r.token, body: { varietyId: rose.varietyId, grade: 'UPPER', quantity: 1 } });
+    const carts = `"${h.schema}".carts`;
+    const [before] = await h.service.context().em.execute<Array<{ id: string }>>(`select id from ${carts} where retailer_id = ?`, [r.id]);
+    const addTulip = () => h.call('POST', `/v1/carts/${owner.id}/lines`, { token: r.token, body: { varietyId: tulip.varietyId, grade: 'MIDDLE', quantity: 5 } });
+    let added: ReturnType<typeof addTulip> | undefined;
+    // As placing an order does: lock nothing beforehand, then delete the cart in one statement. The
+    // row lock held here stands for that statement's own, so the add is caught between its insert
+    // (which found the cart alive) and its lock (which finds it deleted).
+    await h.service.context().em.transactional(async (em) => {
+      await em.execute(`select id from ${carts} where id = ? for update`, [before!.id]);
+      added = addTulip();
+      await waitFor(
+        async () => {
+          const [w] = await h.service.context().em.execute<Array<{ n: string }>>(`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%carts%for update%'`);
+          return Number(w!.n) > 0;
+        },
+        { description: 'the add waiting for the cart lock' },
+      );
+      await em.execute(`delete from ${carts} where id = ?`, [before!.id]);
+    });
+    const answer = await added!;
+    expect(answer.status).toBe(200);
+    expect(answer.body.lines.map((l: { quantity: number }) => l.quantity)).toEqual([5]);
+    const [after] = await h.service.context().em.execute<Array<{ id: string }>>(`select id from ${carts} where retailer_id = ?`, [r.id]);
+    expect(after!.id).not.toBe(before!.id);
   });
 
   it('When the wholesaler prices lines, adds a custom line and one shipping fee, then totals follow Σ quantity × unit price and each change publishes a higher version', async () => {

@@ -13,14 +13,22 @@ export async function assertConfirmedConnection(em: EntityManager, retailerId: s
 
 /** The open cart of a retailer at a wholesaler, locked for this transaction; created when missing. */
 export async function lockOrCreateCart(em: EntityManager, retailerId: string, wholesalerId: string, now: Date): Promise<Cart> {
-  // insert … on conflict: two requests adding the first lines at once still end with one cart.
-  await em.execute(
-    `insert into ${table(em, 'carts')} (id, retailer_id, wholesaler_id, memo, fulfilment_method, delivery_address, created_at, updated_at)
-     values (?, ?, ?, null, 'PICKUP', null, ?, ?) on conflict (retailer_id, wholesaler_id) do nothing`,
-    [randomUUID(), retailerId, wholesalerId, now, now],
-    'run',
-  );
-  return em.findOneOrFail(CartSchema, { retailerId, wholesalerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  // Placing an order deletes the cart in one statement of its own (no lock held before it), so the
+  // cart the insert found can be gone by the time it is locked: then make the next cart and lock
+  // that. Each round either finds a live cart or inserts one; a round is lost only to a placement
+  // that committed in between, so three rounds are plenty.
+  for (let round = 0; ; round++) {
+    // insert … on conflict: two requests adding the first lines at once still end with one cart.
+    await em.execute(
+      `insert into ${table(em, 'carts')} (id, retailer_id, wholesaler_id, memo, fulfilment_method, delivery_address, created_at, updated_at)
+       values (?, ?, ?, null, 'PICKUP', null, ?, ?) on conflict (retailer_id, wholesaler_id) do nothing`,
+      [randomUUID(), retailerId, wholesalerId, now, now],
+      'run',
+    );
+    const cart = await em.findOne(CartSchema, { retailerId, wholesalerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (cart) return cart;
+    if (round === 2) throw new Error(`cart of retailer ${retailerId} at wholesaler ${wholesalerId} vanished three times while being locked`);
+  }
 }
 
 export async function lockCart(em: EntityManager, retailerId: string, wholesalerId: string): Promise<Cart | null> {
