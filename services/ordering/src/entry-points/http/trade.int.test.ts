@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { outboxRecord } from '@marketbill/messaging';
 import { seoulDay } from '@marketbill/platform';
 import { query, stackEnv, waitFor } from '@marketbill/testing';
+import { claimIdempotencyKey } from '../../data-access/repositories/idempotency-repository';
 import { readCartForOrder, writeOrder } from '../../data-access/repositories/order-placement-repository';
 import { startOrdering, type OrderingHarness, type TestAccount } from '../../testing/ordering-harness';
 
@@ -161,6 +162,34 @@ describe('orders', () => {
     const placed = await h.call('POST', '/v1/orders', { token: r.token, body: { wholesalerId: owner.id } });
     expect(placed.status).toBe(201);
     expect(placed.body.lines.map((l: { quantity: number }) => l.quantity).sort()).toEqual([3, 4]);
+  });
+
+  it('When an Idempotency-Key claim was taken over before the order statement runs, then it writes nothing and answers idempotency-key-taken-over', async () => {
+    const r = await h.account('RETAILER');
+    await h.connect(r, owner);
+    await h.call('POST', `/v1/carts/${owner.id}/lines`, { token: r.token, body: { varietyId: rose.varietyId, grade: 'UPPER', quantity: 2 } });
+    const { em } = h.service.context();
+    const key = `taken-${randomUUID()}`;
+    // This request's claim, then a retry takes it over (new token), as after a lost database connection.
+    const mine = await claimIdempotencyKey(em, r.id, key, 'hash', 0);
+    expect('token' in mine).toBe(true);
+    await em.execute(`update "${h.schema}".idempotency_keys set claim_token = ? where account_id = ? and key = ?`, [randomUUID(), r.id, key]);
+    const read = await readCartForOrder(em, seoulDay(), r.id, owner.id);
+    const orderId = randomUUID();
+    const now = new Date();
+    const order = { id: orderId, number: `taken-${orderId}`, retailerId: r.id, wholesalerId: owner.id, status: 'PLACED' as const, placement: 'MANUAL' as const, placedAt: now, saleDay: seoulDay(now), memo: null, fulfilmentMethod: 'PICKUP' as const, fulfilmentState: 'PENDING' as const, deliveryAddress: null, version: 1, pricedAt: null, cancelledAt: null, statementId: null, statementNumber: null, statementVersion: null, statementIssuedAt: null, updatedAt: now };
+    const lines = read!.lines.map((l, i) => ({ id: randomUUID(), orderId, position: i + 1, kind: 'ITEM' as const, varietyId: l.varietyId, itemName: l.itemName, varietyName: l.varietyName, grade: l.grade, quantity: l.quantity, unitPrice: null, memo: null }));
+    const event = outboxRecord('order.placed', orderId, { eventId: randomUUID(), occurredAt: now.getTime(), order: { orderId, orderNumber: order.number, version: 1, status: 'PLACED', placement: 'MANUAL', placedAt: now.getTime(), saleDay: order.saleDay, retailer: { id: r.id, name: read!.retailer.name, phone: null, sealedPhone: 's1.test' }, wholesaler: { id: owner.id, name: read!.wholesaler.name, phone: null, sealedPhone: 's1.test' }, memo: null, fulfilment: { method: 'PICKUP', state: 'PENDING', address: null }, lines: [], priceState: 'UNPRICED', total: 0, pricedAt: null } });
+    const answer = { accountId: r.id, key, statusCode: 201, response: { id: orderId }, claimToken: (mine as { token: string }).token };
+    expect(await writeOrder(em, read!, order, lines, event, answer)).toBe('claim-lost');
+    const written = await em.execute(`select (select count(*) from "${h.schema}".orders where id = ?) as orders, (select count(*) from "${h.schema}".outbox where event_id = ?) as events, (select count(*) from "${h.schema}".idempotency_keys where key = ? and status_code is not null) as answers`, [orderId, event.eventId, key]);
+    expect(written[0]).toEqual({ orders: '0', events: '0', answers: '0' });
+    expect((await h.call('GET', `/v1/carts/${owner.id}`, { token: r.token })).body.lines).toHaveLength(1);
+    // With the claim still its own, the same statement places the order and stores the answer.
+    await em.execute(`update "${h.schema}".idempotency_keys set claim_token = ? where account_id = ? and key = ?`, [answer.claimToken, r.id, key]);
+    expect(await writeOrder(em, read!, order, lines, event, answer)).toBe('placed');
+    const after = await em.execute(`select (select count(*) from "${h.schema}".orders where id = ?) as orders, (select count(*) from "${h.schema}".idempotency_keys where key = ? and status_code = 201) as answers`, [orderId, key]);
+    expect(after[0]).toEqual({ orders: '1', answers: '1' });
   });
 
   it('When lines are added while the cart is being ordered, then every line ends up either in the order or in the next cart, never lost', async () => {
