@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { envSchema as auctionEnv, readConfig as readAuctionConfig } from '../services/auction-ingest/src/config.ts';
 import { envSchema as billingEnv, readConfig as readBillingConfig } from '../services/billing/src/config.ts';
-import { checkCommon, checkDockerfileDropsTestCode, checkLocal, checkProduction, checkServiceEnvironments, type K8sObject, type ServiceConfig } from './deploy-checks.ts';
+import { checkCommon, checkDockerfileDropsTestCode, checkLocal, checkProduction, checkServiceEnvironments, secretKey, type K8sObject, type ServiceConfig } from './deploy-checks.ts';
 
 // Small rendered objects: each test takes a correct deployment and breaks it the way issue 10 found it.
 const artifacts = ['marketbill/ordering'];
@@ -167,7 +167,7 @@ describe('checkServiceEnvironments (with the services\' own configuration code)'
     return d;
   }
   const localPlatform = { APP_ENV: 'local', KAFKA_BROKERS: 'kafka:9092', SCHEMA_REGISTRY_URL: 'http://registry:8080/apis/ccompat/v7', S3_ENDPOINT: 'http://s3:8080' };
-  const localSecrets = { DATABASE_URL: 'postgres://marketbill:pw@postgres:5432/marketbill', INTERNAL_API_TOKEN: 'a-token-of-sixteen-chars' };
+  const localSecrets = { DATABASE_URL: 'postgres://billing:pw@postgres:5432/marketbill', INTERNAL_API_CALLERS: 'ordering=a-token-of-sixteen-chars' };
   const local = (billingConfig: Record<string, string> = { S3_BUCKET: 'marketbill-statements' }) => [
     workload('billing'),
     configMap('marketbill-platform-5f9bdg8fdh', localPlatform),
@@ -184,13 +184,14 @@ describe('checkServiceEnvironments (with the services\' own configuration code)'
   });
 
   it('When a secret sits in a ConfigMap, then it is reported', () => {
-    expect(checkServiceEnvironments(local({ INTERNAL_API_TOKEN: 'a-token-of-sixteen-chars' }), services, {}, placeholder)).toContainEqual(expect.stringContaining('holds INTERNAL_API_TOKEN, a secret'));
+    expect(checkServiceEnvironments(local({ INTERNAL_API_CALLERS: 'ordering=a-token-of-sixteen-chars' }), services, {}, placeholder)).toContainEqual(expect.stringContaining('holds INTERNAL_API_CALLERS, a secret'));
+    for (const key of ['EVENT_SEALING_KEY', 'EVENT_SEALING_PREVIOUS_KEYS', 'BILLING_API_TOKEN', 'ACCESS_TOKEN_SECRET']) expect(secretKey.test(key)).toBe(true);
   });
 
   it('When the service refuses its environment (a missing required secret), then its own message is reported', () => {
     const objects = local();
     objects[3] = secret('billing-secrets', { DATABASE_URL: localSecrets.DATABASE_URL });
-    expect(checkServiceEnvironments(objects, services, {}, placeholder)).toEqual([expect.stringMatching(/refuses this environment: INTERNAL_API_TOKEN/)]);
+    expect(checkServiceEnvironments(objects, services, {}, placeholder)).toEqual([expect.stringMatching(/refuses this environment: INTERNAL_API_CALLERS/)]);
   });
 
   describe('production (Secrets created outside git, documented by example)', () => {

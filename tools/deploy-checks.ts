@@ -187,7 +187,7 @@ export function checkDockerfileDropsTestCode(dockerfile: string, testFolders: st
 export type ServiceConfig = { keys: string[]; parse: (env: Record<string, string>) => unknown };
 
 /** Keys that hold a secret: they belong in a Secret, never in a ConfigMap (which lands in git). */
-export const secretKey = /(PASSWORD|SECRET|TOKEN|API_KEY|ACCESS_KEY|ACCESS_KEY_ID|SECRET_KEY)$|^DATABASE_URL$/;
+export const secretKey = /(PASSWORD|SECRET|TOKEN|API_KEY|ACCESS_KEY|ACCESS_KEY_ID|SECRET_KEY|SEALING_KEY|SEALING_PREVIOUS_KEYS)$|^(DATABASE_URL|INTERNAL_API_CALLERS)$/;
 
 /** Keys whose value is a file the container must find (a mounted Secret or ConfigMap). */
 const fileKeys = ['KAFKA_SSL_CA_FILE', 'KAFKA_SASL_PASSWORD_FILE', 'SCHEMA_REGISTRY_CA_FILE', 'SCHEMA_REGISTRY_PASSWORD_FILE'];
