@@ -148,32 +148,27 @@ describe('when storing the PDF fails', () => {
     expect(Number(next.body.number.split('-')[1])).toBe(Number(reserved!.number.split('-')[1]) + 1);
   });
 
-  it('When rendering keeps failing, then the reservation is released after the last attempt and the orders can be issued again', async () => {
+  it('When rendering fails, then the reservation is undone at once: no retries burn attempts, the orders can be issued again and no number is skipped', async () => {
     const { w, r } = await pair();
     const orderId = await pricedOrder(w, r);
     proxy.mode = 'pass';
     // A real renderer that cannot finish in time: every render fails, as a statement whose content
-    // breaks the renderer would.
+    // breaks the renderer would. The content is frozen, so another attempt would fail the same way.
     const working = h.service.deps.renderer;
     const failing = createStatementRenderer({ workers: 1, timeoutMs: 1, fonts: {}, logger: h.service.runtime.logger });
     h.service.deps.renderer = failing;
     try {
-      expect((await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [orderId] } })).status).toBe(503);
-      const [reserved] = await statementRows(w);
-      expect(reserved).toMatchObject({ status: 'RESERVED', attempts: 1, storage_waits: 0 });
-      for (let attempt = 2; attempt <= 3; attempt++) {
-        const outcome = await resumeReservedStatements(h.service.deps, { maxAttempts: 3 });
-        expect(outcome.failed).toContain(reserved!.id);
-      }
-      const final = await resumeReservedStatements(h.service.deps, { maxAttempts: 3 });
-      expect(final.released).toContain(reserved!.id);
-      expect((await statementRows(w))[0]).toMatchObject({ status: 'RELEASED', attempts: 3 });
+      const refused = await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [orderId] } });
+      expect(refused.status).toBe(500);
+      expect(refused.body.code).toBe('statement-render-failed');
+      // Nothing left reserved for the resume job to retry, and the pair is free.
+      expect(await statementRows(w)).toHaveLength(0);
 
       h.service.deps.renderer = working;
       const fresh = await h.call<Json>('POST', '/statements', { actor: owner(w), body: { orderIds: [orderId] } });
       expect(fresh.status).toBe(201);
-      expect(fresh.body.id).not.toBe(reserved!.id);
-      expect(fresh.body.number).not.toBe(reserved!.number);
+      // The wholesaler's first statement of the period keeps the first number: the failed one gave it back.
+      expect(fresh.body.number).toMatch(/-00001$/);
       expect(await ledgerEntries(w)).toBe(1);
     } finally {
       h.service.deps.renderer = working;

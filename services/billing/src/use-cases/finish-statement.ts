@@ -29,10 +29,10 @@ export class StatementReleasedError extends AppError {
  * content and store the PDF outside any transaction, then, in one transaction, mark the statement
  * issued, write its ledger entries and publish `statement.issued` through the outbox.
  *
- * A failure to fetch the seal or store the PDF leaves the reservation as it was (its lease freed;
- * its attempt counted for a seal that could not be fetched, never when the PDF store was
- * unavailable, which is no fault of the statement), so the same request, or the resume job, can
- * finish it. A failure to render undoes the reservation instead (the frozen content would fail
+ * A failure to store the PDF leaves the reservation as it was (its lease freed, its attempt not
+ * counted: the store being unavailable is no fault of the statement), so the same request, or the
+ * resume job, can finish it; any other failure before the store (a seal that cannot be fetched is
+ * simply left off, so that is a defect) counts towards the reservation's release. A failure to render undoes the reservation instead (the frozen content would fail
  * again): the pair is free and a first issue's number goes back (see abandonReservation). An
  * object stored by a failed attempt is overwritten by the next attempt of the same statement (its
  * key names the statement id, so no other statement ever writes it). A crash after the transaction is harmless: the
@@ -79,11 +79,11 @@ export async function finishStatement(deps: IssuingDeps, statementId: string, kn
   } catch (error) {
     if (error instanceof StatementRenderFailedError) throw error;
     span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-    // A seal that cannot be fetched counts towards the reservation's release (render failures were
-    // handled above); the store not answering (S3 down, throttling, time-outs) never counts.
+    // Render failures were handled above. The store not answering (S3 down, throttling, time-outs)
+    // never counts; anything else before the store does, towards the reservation's release.
     const counted = !storing;
     await recordFailure(deps, statementId, describe(error), counted, log);
-    log.warn({ err: error, counted }, storing ? 'storing the statement PDF failed; the reservation waits for the store' : 'fetching the seal failed; the reservation stays for a retry');
+    log.warn({ err: error, counted }, storing ? 'storing the statement PDF failed; the reservation waits for the store' : 'preparing the statement failed; the reservation stays for a retry');
     if (error instanceof AppError) throw error;
     throw UnavailableError.dependency('statement-rendering', error);
   } finally {
