@@ -15,6 +15,7 @@ import {
   StackError,
   type Component,
 } from './stack/index.ts';
+import { stopJaeger } from './stack/jaeger.ts';
 import { logPath, shown } from './stack/paths.ts';
 
 const usage = `usage: node tools/stack.ts <command>
@@ -22,7 +23,8 @@ const usage = `usage: node tools/stack.ts <command>
   up [--fast]              start what is not running (Postgres, Kafka, Apicurio Registry, S3Proxy),
                            wait until ready, write .stack/env and .stack/env.json.
                            --fast (or MB_STACK_FAST=1): Postgres without fsync, for tests only
-  down                     stop the processes this checkout started (data stays in .stack/)
+  down                     stop the processes this checkout started, the trace viewer (Jaeger) included
+                           (data stays in .stack/)
   status                   one line per component: state, pid, address, log
   env                      the connection settings as KEY=value lines
   logs [component] [-n N] [-f]
@@ -50,6 +52,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'down':
+      // Jaeger too: `npm test` and `npm run up` start it beside the stack, and a trace viewer left
+      // running keeps its ports from the next checkout's stack.
+      await stopJaeger((m) => process.stderr.write(`stack: ${m}\n`));
       await stopStack();
       process.stderr.write('stack: down\n');
       return 0;
