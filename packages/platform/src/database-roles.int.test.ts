@@ -1,10 +1,25 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { dropSchema, query, stackEnv, uniqueName } from '@marketbill/testing';
 import { provisionServiceRole, roleUrl } from './database-roles';
 import { pgClientConfig } from './postgres-connection';
 
-const admin = stackEnv().DATABASE_URL;
+// The stack's administrator connection (the test runner sets DATABASE_URL). The platform package is
+// built before packages/testing, which depends on it, so its tests cannot use that package's helpers.
+const admin = process.env.DATABASE_URL as string;
+const uniqueName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
+
+async function query<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
+  const client = new Client(pgClientConfig(url, 'marketbill-test'));
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+const dropSchema = (url: string, schema: string) => query(url, `drop schema if exists "${schema}" cascade`);
 const schemas: string[] = [];
 const roles: string[] = [];
 
