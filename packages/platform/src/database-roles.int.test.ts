@@ -9,11 +9,11 @@ import { pgClientConfig } from './postgres-connection';
 const admin = process.env.DATABASE_URL as string;
 const uniqueName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
 
-async function query<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
+async function query<T = Record<string, unknown>>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
   const client = new Client(pgClientConfig(url, 'marketbill-test'));
   await client.connect();
   try {
-    return (await client.query(sql)).rows as T[];
+    return (await client.query(sql, values)).rows as T[];
   } finally {
     await client.end();
   }
