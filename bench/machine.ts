@@ -3,8 +3,10 @@
 // shared 2-core machine an absolute figure varies twofold with other people's work; a ratio to a
 // limit measured at the same moment varies far less, and says how much of the machine we waste.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import type * as Platform from '@marketbill/platform';
 
 /** The checkout this file belongs to. */
 export const checkout = path.resolve(import.meta.dirname, '..');
@@ -32,6 +34,26 @@ export function stackEnv(): Record<string, string> {
   }
   if (!merged.DATABASE_URL) throw new Error(`no stack settings: start the stack (npm run stack -- up --fast) or set DATABASE_URL and the rest (looked in ${file})`);
   return merged;
+}
+
+/**
+ * The DATABASE_URL a service of a benchmark runs with: as in a deployment (and `npm run up`), its own
+ * Postgres role, owner of its schema and nothing else — never the administrator. The stack makes the
+ * roles (`catalog`, `auction_ingest`, …; passwords in its secrets.json); here the run's fresh `schema`
+ * is made for that role with the administrator's `adminUrl` (platform's provisionServiceRole, the
+ * statements the stack runs; the role's password stays what the stack set). Against a Postgres the
+ * stack did not set up (no password for the role) the service runs as `adminUrl`, as before.
+ * The administrator still reads the tables, copies them and drops the schema afterwards.
+ */
+export async function serviceDatabaseUrl(adminUrl: string, service: string, schema: string): Promise<string> {
+  const role = service.replace(/-/g, '_');
+  const file = path.join(process.env.MB_STACK_DIR ?? path.join(checkout, '.stack'), 'secrets.json');
+  const secrets: Record<string, string> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const password = secrets[`${role.toUpperCase()}_DATABASE_PASSWORD`];
+  if (!password) return adminUrl;
+  const platform = createRequire(import.meta.url)('@marketbill/platform') as typeof Platform;
+  await platform.provisionServiceRole(adminUrl, { role, password, schema });
+  return platform.roleUrl(adminUrl, { role, password });
 }
 
 /** Percentile of sorted numbers (nearest rank). */

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { loadByPhase, machine, ratioReport, stackEnv, trials as summarize } from '../machine.ts';
+import { loadByPhase, machine, ratioReport, serviceDatabaseUrl, stackEnv, trials as summarize } from '../machine.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const arg = (name: string, fallback: string) => {
@@ -92,11 +92,21 @@ async function trial(): Promise<Trial> {
     HTTP_PORT: '0',
     NODE_OPTIONS: '--disable-warning=TimeoutNegativeWarning',
   };
-  const ingestEnv = { ...common, DATABASE_SCHEMA: ingestSchema, CATCH_UP_DAYS: '0', IMPORT_SCHEDULE_ENABLED: 'false', AUCTION_SOURCE: 'replay' };
+  // Each service as its own Postgres role (owner of its fresh schema), as deployed.
+  const ingestEnv = {
+    ...common,
+    DATABASE_URL: await serviceDatabaseUrl(stack.DATABASE_URL as string, 'auction-ingest', ingestSchema),
+    DATABASE_SCHEMA: ingestSchema,
+    CATCH_UP_DAYS: '0',
+    IMPORT_SCHEDULE_ENABLED: 'false',
+    AUCTION_SOURCE: 'replay',
+  };
   const catalogEnv = {
     ...common,
+    DATABASE_URL: await serviceDatabaseUrl(stack.DATABASE_URL as string, 'catalog', catalogSchema),
     DATABASE_SCHEMA: catalogSchema,
-    INTERNAL_API_TOKEN: 'bench-token-0123456789',
+    // Catalog's internal API names each caller with its own token (ordering's, here never called).
+    INTERNAL_API_CALLERS: 'ordering=bench-token-0123456789',
     // --profile: a V8 CPU profile of the catalog process in bench/out/ (where its time goes).
     ...(process.argv.includes('--profile') ? { NODE_OPTIONS: `${common.NODE_OPTIONS} --cpu-prof --cpu-prof-dir=${path.join(root, 'bench/out')}` } : {}),
   };

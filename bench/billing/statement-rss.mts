@@ -57,7 +57,8 @@ async function once(lines: number, flags: string[]): Promise<{ ms: number; cpuMs
     KAFKA_TOPIC_PREFIX: prefix,
     HTTP_PORT: String(port),
     LOG_LEVEL: 'warn',
-    INTERNAL_API_TOKEN: token,
+    // The internal API names each caller with its own token: the bench calls as ordering.
+    INTERNAL_API_CALLERS: `ordering=${token}`,
     S3_BUCKET: `mb-bench-${id}`,
     NODE_OPTIONS: '--disable-warning=TimeoutNegativeWarning',
   };

@@ -41,7 +41,7 @@ process.stdout.write(`machine: ${machine()}\n`);
 
 const db = new pg.Client({ connectionString: stack.DATABASE_URL });
 await db.connect();
-const env = { ...process.env, ...stack, DATABASE_SCHEMA: schema, KAFKA_TOPIC_PREFIX: `${schema}.`, INTERNAL_API_TOKEN: 'bench-token-0123456789' };
+const env = { ...process.env, ...stack, DATABASE_SCHEMA: schema, KAFKA_TOPIC_PREFIX: `${schema}.`, INTERNAL_API_CALLERS: 'ordering=bench-token-0123456789' };
 const orm = await platform.createOrm({ url: stack.DATABASE_URL, schema, entities: [...entities, OutboxMessageSchema], migrations: [...messagingMigrations, ...migrations], poolMax: 4 });
 try {
   const migrate = spawn(process.execPath, ['services/catalog/dist/main.js', 'migrate'], { cwd: root, env, stdio: 'inherit' });

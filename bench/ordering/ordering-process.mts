@@ -1,7 +1,7 @@
 // Shared by the benchmark and the fuzz target: an ordering process of its own on the local stack
 // (fresh Postgres schema and topic prefix, its own token key), started from services/ordering/dist.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -25,6 +25,24 @@ export function env(key: string): string {
   return value;
 }
 
+/**
+ * An access token for an account made by the fixtures' SQL: the edge checks on every request that
+ * the token's session (its refresh-token family) is live, so a session row is written first.
+ */
+export async function sessionToken(
+  db: InstanceType<typeof pg.Client>,
+  run: OrderingRun,
+  actor: { accountId: string; role: 'RETAILER' | 'WHOLESALER_OWNER' | 'WHOLESALER_STAFF' | 'ADMIN'; wholesalerId?: string },
+  ttlSeconds = 3600,
+): Promise<string> {
+  const family = randomUUID();
+  await db.query(
+    `insert into "${run.schema}".refresh_tokens (id, family_id, account_id, token_hash, expires_at, created_at) values ($1, $2, $3, $4, now() + interval '1 day', now())`,
+    [randomUUID(), family, actor.accountId, randomBytes(32).toString('hex')],
+  );
+  return signAccessToken(actor, family, run.secret, ttlSeconds).token;
+}
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -44,8 +62,11 @@ export function newRun(prefix: string): OrderingRun {
   return { tag, schema: `${prefix}_ordering_${tag}`, secret: randomBytes(32).toString('hex') };
 }
 
-/** Starts one replica on `port` (from `dist`, default this checkout's build) and waits until /health/ready answers 200. */
-export async function startReplica(run: OrderingRun, port: number, options: { profile?: boolean; dist?: string } = {}): Promise<ChildProcess> {
+/**
+ * Starts one replica on `port` (from `dist`, default this checkout's build; `env` added to or
+ * overriding its settings) and waits until /health/ready answers 200.
+ */
+export async function startReplica(run: OrderingRun, port: number, options: { profile?: boolean; dist?: string; env?: Record<string, string> } = {}): Promise<ChildProcess> {
   const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench', 'out')}`] : [];
   const main = path.join(options.dist ?? path.join(root, 'services/ordering/dist'), 'main.js');
   const child = spawn(process.execPath, [...profile, '--disable-warning=TimeoutNegativeWarning', main], {
@@ -62,9 +83,13 @@ export async function startReplica(run: OrderingRun, port: number, options: { pr
       LOG_LEVEL: process.env.ORDERING_LOG_LEVEL ?? 'warn',
       APP_ENV: 'test',
       ACCESS_TOKEN_SECRET: run.secret,
-      INTERNAL_API_TOKEN: randomBytes(16).toString('hex'),
+      CATALOG_API_TOKEN: randomBytes(16).toString('hex'),
+      BILLING_API_TOKEN: randomBytes(16).toString('hex'),
+      NOTIFIER_API_TOKEN: randomBytes(16).toString('hex'),
+      EVENT_SEALING_KEY: `${run.secret}-sealing`,
       CATALOG_URL: `http://127.0.0.1:${await freePort()}`,
       CUTOFF_JOB_ENABLED: 'false',
+      ...options.env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
