@@ -55,6 +55,7 @@ export async function fetchWithMaven(f: Fetch): Promise<boolean> {
   fs.mkdirSync(path.dirname(f.outputDir), { recursive: true });
   const logFile = path.join(logsDir, `maven-${f.name}.log`);
   const tmp = `${f.outputDir}.tmp-${process.pid}`;
+  const buildDir = path.join(distDir, 'maven-build', `${f.name}-${process.pid}`);
   fs.rmSync(tmp, { recursive: true, force: true });
   f.log(`${f.name}: fetching with Maven into ${path.relative(distDir, f.outputDir)} (log: ${logFile})`);
   const started = Date.now();
@@ -65,7 +66,9 @@ export async function fetchWithMaven(f: Fetch): Promise<boolean> {
     pomPath(f.name),
     `-Dmaven.repo.local=${mavenRepoDir}`,
     `-Dstack.outputDirectory=${tmp}`,
-    `-Dstack.buildDirectory=${path.join(distDir, 'maven-build', f.name)}`,
+    // Per process too: the plugin keeps "already unpacked" markers there, which another process
+    // fetching the same component at the same time must not see.
+    `-Dstack.buildDirectory=${buildDir}`,
     `dependency:${f.goal}`,
   ]);
   fs.writeFileSync(logFile, `${result.stdout}${result.stderr}`);
@@ -74,7 +77,16 @@ export async function fetchWithMaven(f: Fetch): Promise<boolean> {
     const tail = `${result.stdout}${result.stderr}`.split('\n').filter((l) => l.includes('ERROR')).slice(0, 5).join('\n');
     throw new StackError(f.name, `Maven failed (exit ${result.code}):\n${tail}`, logFile);
   }
+  fs.rmSync(buildDir, { recursive: true, force: true });
   fs.writeFileSync(path.join(tmp, stampName), hash);
+  // Another process may have fetched the same layout meanwhile and be running a server from it (in
+  // CI the cluster build runs beside `npm test`): deleting it would pull jars from under that JVM
+  // (NoSuchFileException at start-up). Keep the finished one and drop ours.
+  if (readTextOr(stamp).trim() === hash) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    f.log(`${f.name}: another process fetched it meanwhile; using that`);
+    return true;
+  }
   fs.rmSync(f.outputDir, { recursive: true, force: true });
   fs.renameSync(tmp, f.outputDir);
   f.log(`${f.name}: fetched in ${((Date.now() - started) / 1000).toFixed(1)}s`);
