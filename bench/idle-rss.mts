@@ -9,11 +9,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { localEnv, serviceNames, type ServiceName } from '../tools/services.ts';
-import { checkout, machine, stackEnv } from './machine.ts';
+import { checkout, freePort, machine, stackEnv } from './machine.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,14 +30,6 @@ function imageFlags(name: ServiceName): { flags: string[]; nodeOptions: string }
   const flags = [...entry.matchAll(/"(--[^"]+)"/g)].map((m) => m[1] as string);
   const nodeOptions = /NODE_OPTIONS=(\S+)/.exec(dockerfile)?.[1] ?? '';
   return { flags, nodeOptions };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 function status(pid: number): Record<string, number> {

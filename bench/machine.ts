@@ -3,6 +3,7 @@
 // shared 2-core machine an absolute figure varies twofold with other people's work; a ratio to a
 // limit measured at the same moment varies far less, and says how much of the machine we waste.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -206,4 +207,13 @@ export function postgresCpuMs(): number {
     }
   }
   return total;
+}
+
+/** A free TCP port on 127.0.0.1 for a process a bench starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
 }

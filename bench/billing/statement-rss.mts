@@ -12,11 +12,10 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { checkout, machine, processCpuMs, stackEnv, trials } from '../machine.ts';
+import { checkout, freePort, machine, processCpuMs, stackEnv, trials } from '../machine.ts';
 
 const require = createRequire(import.meta.url);
 const messaging = require(path.join(checkout, 'packages/messaging/dist/index.js'));
@@ -32,14 +31,6 @@ const caps = opt('semi', '0,2').split(',').map(Number);
 const trialCount = Number(opt('trials', '3'));
 const stack = stackEnv();
 const logger = platform.createLogger({ service: 'bench', level: 'silent' });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 const hwmMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 

@@ -3,12 +3,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type * as PgModule from 'pg';
-import { stackEnv } from '../machine.ts';
+import { freePort, stackEnv } from '../machine.ts';
+
+export { freePort };
 import type * as AccessTokenModule from '../../services/ordering/src/domain/access-token.ts';
 
 const require = createRequire(import.meta.url);
@@ -41,14 +42,6 @@ export async function sessionToken(
     [randomUUID(), family, actor.accountId, randomBytes(32).toString('hex')],
   );
   return signAccessToken(actor, family, run.secret, ttlSeconds).token;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 export interface OrderingRun {
