@@ -7,7 +7,12 @@ export function schemaOf(em: EntityManager): string {
 
 /** A schema-qualified table name of this service, for the few hand-written statements. */
 export function table(em: EntityManager, name: string): string {
-  return `"${schemaOf(em).replace(/"/g, '""')}"."${name}"`;
+  return qualifiedTable(schemaOf(em), name);
+}
+
+/** `"schema"."name"`, quoted: for statement texts built once per schema (prepared statements). */
+export function qualifiedTable(schema: string, name: string): string {
+  return `"${schema.replace(/"/g, '""')}"."${name}"`;
 }
 
 /** A LIKE/ILIKE pattern matching `text` anywhere, with the wildcards in it taken literally. */

@@ -4,7 +4,7 @@ import { preparedQuery } from '@marketbill/platform';
 import type { BuyerGrade } from '../../domain/grade';
 import type { FulfilmentMethod } from '../../domain/order';
 import type { OrderLineRow, OrderRow } from '../entities';
-import { schemaOf } from '../sql';
+import { qualifiedTable, schemaOf } from '../sql';
 import { answerCte, answerValues, claimCte, type IdempotentAnswer } from './idempotency-repository';
 
 // Placing an order is the hot path of the edge: two prepared statements and no transaction around
@@ -54,7 +54,7 @@ export interface CartForOrder {
 
 /** The text of the read statement ($1 sale day, $2 retailer, $3 wholesaler), for a schema. */
 export function placementReadSql(schema: string): string {
-  const t = (name: string) => `"${schema.replace(/"/g, '""')}"."${name}"`;
+  const t = (name: string) => qualifiedTable(schema, name);
   return `with cart as (
       select c.id, c.xmin::text as version, c.memo, c.fulfilment_method, c.delivery_address
         from ${t('carts')} c where c.retailer_id = $2 and c.wholesaler_id = $3
@@ -122,7 +122,7 @@ export async function readCartForOrder(em: EntityManager, saleDay: string, retai
  * an Idempotency-Key ($23–$27), and only while its claim holds. Values in the order of {@link placementWriteValues}.
  */
 export function placementWriteSql(schema: string, withAnswer: boolean): string {
-  const t = (name: string) => `"${schema.replace(/"/g, '""')}"."${name}"`;
+  const t = (name: string) => qualifiedTable(schema, name);
   // With an Idempotency-Key the cart is deleted (and so anything written) only while the key's claim
   // is still this request's: a retry that took the claim over places the order itself.
   return `with ${withAnswer ? `${claimCte(t('idempotency_keys'), 23)}, ` : ''}gone as (
