@@ -14,4 +14,5 @@ export { provisionServiceRole, roleUrl, serviceRoleSql, type ServiceRole } from 
 export * from './time';
 export { retry, sleep, backoffDelay, type RetryOptions } from './retry';
 export { addExact, multiplyExact, subtractExact, sumExact } from './exact-integers';
+export { qualifiedTable, quoteIdentifier } from './sql-identifiers';
 export { createSealer, UnreadableSealedValueError, type Sealer } from './sealing';

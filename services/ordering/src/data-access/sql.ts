@@ -1,4 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { qualifiedTable } from '@marketbill/platform';
+
+export { qualifiedTable };
 
 /** The service's Postgres schema, as the ORM was configured with it. */
 export function schemaOf(em: EntityManager): string {
@@ -8,11 +11,6 @@ export function schemaOf(em: EntityManager): string {
 /** A schema-qualified table name of this service, for the few hand-written statements. */
 export function table(em: EntityManager, name: string): string {
   return qualifiedTable(schemaOf(em), name);
-}
-
-/** `"schema"."name"`, quoted: for statement texts built once per schema (prepared statements). */
-export function qualifiedTable(schema: string, name: string): string {
-  return `"${schema.replace(/"/g, '""')}"."${name}"`;
 }
 
 /** A LIKE/ILIKE pattern matching `text` anywhere, with the wildcards in it taken literally. */
