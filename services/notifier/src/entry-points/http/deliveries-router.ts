@@ -1,7 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { isDay, maskPhone, parseInput, readActor, requireInternalCaller, seoulDayStart, addDays, type InternalCallers, type Logger, type Orm } from '@marketbill/platform';
-import type { DeliveryRepository } from '../../data-access/delivery-repository';
 import { DELIVERY_STATUSES } from '../../domain/delivery-policy';
 import { AdminRequiredError } from '../../domain/notifier-errors';
 import { TEMPLATE_NAMES } from '../../domain/templates';
@@ -44,7 +43,7 @@ const idParams = z.object({ id: z.uuid() });
  *   GET /internal/v1/deliveries?status=&template=&phone=&eventId=&from=&to=&page=&size=
  *   GET /internal/v1/deliveries/{id}
  */
-export function createDeliveriesRouter(deps: { orm: Orm; deliveries: DeliveryRepository; internalApiCallers: InternalCallers; logger: Logger }): Router {
+export function createDeliveriesRouter(deps: { orm: Orm; internalApiCallers: InternalCallers; logger: Logger }): Router {
   const router = Router();
   const requireAdmin: RequestHandler = (req, res, next) => {
     const actor = readActor(req);
@@ -57,7 +56,6 @@ export function createDeliveriesRouter(deps: { orm: Orm; deliveries: DeliveryRep
   router.get('/internal/v1/deliveries', async (req, res) => {
     const q = parseInput(listQuery, req.query, 'query');
     const page = await listDeliveries(
-      deps,
       deps.orm.em.fork(),
       {
         ...(q.status ? { status: q.status } : {}),
@@ -78,7 +76,7 @@ export function createDeliveriesRouter(deps: { orm: Orm; deliveries: DeliveryRep
 
   router.get('/internal/v1/deliveries/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'path');
-    const detail = await getDelivery(deps, deps.orm.em.fork(), id);
+    const detail = await getDelivery(deps.orm.em.fork(), id);
     deps.logger.info({ deliveryId: id, actor: (res.locals.actor as { accountId: string }).accountId }, 'delivery read by an administrator');
     res.json(detail);
   });

@@ -1,7 +1,7 @@
 import { backoffDelay, maskPhone, type Logger, type Orm } from '@marketbill/platform';
 import type { Job } from '@marketbill/runtime';
 import type { SmsProvider } from '../../clients/sms-provider';
-import type { ClaimedDelivery, ClaimResult, DeliveryRepository } from '../../data-access/delivery-repository';
+import { claimDueDeliveries, recordDeliveryResults, type ClaimedDelivery, type ClaimResult } from '../../data-access/delivery-repository';
 import { listenForDeliveries, type DeliveryWakeUp } from '../../data-access/delivery-wake-up';
 import type { RetryPolicy } from '../../domain/delivery-policy';
 import { sendDelivery } from '../../use-cases/send-delivery';
@@ -10,7 +10,6 @@ export interface DeliverySenderOptions {
   orm: Orm;
   databaseUrl: string;
   schema: string;
-  deliveries: DeliveryRepository;
   provider: SmsProvider;
   policy: RetryPolicy;
   /** Provider calls in flight at once. */
@@ -113,7 +112,7 @@ export function createDeliverySender(options: DeliverySenderOptions): DeliverySe
     while (pending.length > 0) {
       const batch = pending.slice(0, flushBatchSize);
       try {
-        await options.deliveries.recordResults(options.orm.em.fork(), batch);
+        await recordDeliveryResults(options.orm.em.fork(), batch);
         stats.flushes++;
         pending = pending.slice(batch.length);
         flushFailures = 0;
@@ -180,7 +179,7 @@ export function createDeliverySender(options: DeliverySenderOptions): DeliverySe
       }
       let claimed: ClaimedDelivery[];
       try {
-        claimed = await options.deliveries.claimDue(options.orm.em.fork(), free, options.leaseMs);
+        claimed = await claimDueDeliveries(options.orm.em.fork(), free, options.leaseMs);
         stats.claims++;
         failures = 0;
         // Took all that was due: the next claim waits for the gap, gathering what arrives meanwhile.
