@@ -1,11 +1,11 @@
 import { on, type Subscription } from '@marketbill/messaging';
 import type { HandlerDeps } from './handler-deps';
+import { onAccountVerificationRequested } from './on-account-verification-requested';
 import { onConnectionDecided } from './on-connection-decided';
 import { onConnectionRequested } from './on-connection-requested';
 import { onOrderPlaced } from './on-order-placed';
 import { onOrderUpdated } from './on-order-updated';
 import { onStatementIssued } from './on-statement-issued';
-import { onVerificationRequested } from './on-verification-requested';
 
 /**
  * The notifier's subscriptions table (consumer group `notifier`): the one place its consumed topics
@@ -19,7 +19,7 @@ import { onVerificationRequested } from './on-verification-requested';
  */
 export function subscriptions(deps: HandlerDeps): Subscription[] {
   return [
-    on('account.verification.requested', onVerificationRequested(deps)),
+    on('account.verification.requested', onAccountVerificationRequested(deps)),
     on('connection.requested', onConnectionRequested(deps)),
     on('connection.decided', onConnectionDecided(deps)),
     on('order.placed', onOrderPlaced(deps)),

@@ -80,11 +80,21 @@ export function createDeliverySender(options: DeliverySenderOptions): DeliverySe
   let wake: (() => void) | undefined;
   let listener: DeliveryWakeUp | undefined;
 
+  // A signal that comes while the loop is not waiting (mid-claim: a NOTIFY, a freed slot, stop())
+  // is kept for its next wait, or the loop would sleep a whole poll interval past it — at stop,
+  // up to SMS_POLL_INTERVAL_MS before the sender lets go.
+  let signalled = false;
+
   function signal(): void {
-    wake?.();
+    if (wake) wake();
+    else signalled = true;
   }
 
   function waitForSignal(ms: number): Promise<void> {
+    if (signalled || stopping) {
+      signalled = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

@@ -5,7 +5,7 @@ import type { HandlerDeps } from './handler-deps';
 import { toVerificationRequest } from './from-events';
 
 /** account.verification.requested: the sign-up or password-reset code, to the number being verified. */
-export function onVerificationRequested(deps: HandlerDeps): EventHandler<'account.verification.requested'> {
+export function onAccountVerificationRequested(deps: HandlerDeps): EventHandler<'account.verification.requested'> {
   return async (event, ctx) => {
     const notice = verificationNotice(toVerificationRequest(event, deps.sealer));
     await recordDeliveries(deps, ctx.em, { eventId: ctx.eventId, topic: ctx.topic }, [notice], ctx.logger);
