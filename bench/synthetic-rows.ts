@@ -2,17 +2,9 @@
 // generator (services/auction-ingest, domain/synthetic-auction) yields sales lots, and the server
 // groups them by (item, variety, grade) — max of the maxima, min of the minima, summed amount and
 // quantity, average = round(amount / quantity). Benches that seed tables directly (no Kafka, no
-// HTTP) use this instead of running the aT server model for every day.
-
-export interface SyntheticLot {
-  pumName: string;
-  goodName: string;
-  lvNm: string;
-  maxAmt: number;
-  minAmt: number;
-  totAmt: number;
-  totQty: number;
-}
+// HTTP) use this instead of running the aT server model for every day. The lot's type is the
+// generator's own (a type-only import: Node strips it, nothing of the service is loaded from src/).
+import type { SyntheticLot } from '../services/auction-ingest/src/domain/synthetic-auction.ts';
 
 export interface DayRow {
   pumName: string;

@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(new URL(import.meta.url).pathname);
 const { startNotifier } = require('../../services/notifier/dist/testing/notifier-harness.js');
 const events = require('../../services/notifier/dist/testing/sample-events.js');
-const { createDeliveryRepository } = require('../../services/notifier/dist/data-access/delivery-repository.js');
+const { insertNewDeliveries } = require('../../services/notifier/dist/data-access/delivery-repository.js');
 const { createDeliverySender } = require('../../services/notifier/dist/entry-points/schedule/delivery-sender.js');
 const { createSensProvider } = require('../../services/notifier/dist/clients/sens-provider.js');
 const { prepareDelivery } = require('../../services/notifier/dist/domain/prepare-delivery.js');
@@ -201,7 +201,6 @@ if (SCENARIO === 'all' || SCENARIO === 'consume') {
 if (SCENARIO === 'all' || SCENARIO === 'send') {
   await ask('reset');
   const h = await startNotifier({ sens: fakeSensServer, env: sensEnv({ SMS_SENDER_ENABLED: 'false' }) });
-  const repo = createDeliveryRepository(h.schema);
   const orm = h.service.runtime.orm;
   for (let i = 0; i < N; i += 1000) {
     const rows = [];
@@ -215,13 +214,12 @@ if (SCENARIO === 'all' || SCENARIO === 'send') {
       });
       rows.push({ ...prepared, id: randomUUID(), eventId: randomUUID(), eventTopic: 'order.placed', provider: 'sens', status: 'PENDING', providerMessage: null, traceHeaders: {} });
     }
-    await orm.em.fork().transactional((em: unknown) => repo.insertNew(em, rows));
+    await orm.em.fork().transactional((em: unknown) => insertNewDeliveries(em, rows));
   }
   const sender = createDeliverySender({
     orm,
     databaseUrl: h.databaseUrl,
     schema: h.schema,
-    deliveries: repo,
     provider: createSensProvider({ ...sens, baseUrl: sens.url, ratePerSecond: 1_000_000, timeoutMs: 5_000, maxSockets: Number(CONCURRENCY) }),
     policy: { maxAttempts: 3, initialDelayMs: 1_000, maxDelayMs: 10_000 },
     concurrency: Number(CONCURRENCY),

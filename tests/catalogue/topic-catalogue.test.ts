@@ -22,14 +22,14 @@ const owners = new Map<string, string>(
 
 /**
  * What a service subscribes to, from its subscriptions table as the service builds it
- * (src/entry-points/messaging/subscriptions.ts: an array, or a function of the handlers).
+ * (src/entry-points/messaging/subscriptions.ts: an array, or a function of the handlers' dependencies).
  */
 async function subscribedTopics(service: Service): Promise<string[]> {
   const file = join(root, 'services', service, 'src', 'entry-points', 'messaging', 'subscriptions.ts');
   if (!existsSync(file)) return []; // a service that only publishes (auction-ingest)
   const module = (await import(file)) as { subscriptions?: unknown };
-  const handlers = new Proxy({}, { get: () => async () => undefined });
-  const table = typeof module.subscriptions === 'function' ? (module.subscriptions as (h: unknown) => unknown)(handlers) : module.subscriptions;
+  const deps = new Proxy({}, { get: () => async () => undefined });
+  const table = typeof module.subscriptions === 'function' ? (module.subscriptions as (d: unknown) => unknown)(deps) : module.subscriptions;
   if (!Array.isArray(table)) throw new Error(`services/${service}: subscriptions.ts exports no subscriptions table`);
   return (table as Array<{ topic: string }>).map((s) => s.topic).sort();
 }

@@ -6,7 +6,7 @@ import { failAbandonedRuns } from './data-access/import-run-repository';
 import { createAtApiClient, type AuctionSourceClient } from './clients/at-api-client';
 import type { CallBudget } from './clients/call-budget';
 import { startReplayServer, type ReplayServer } from './clients/replay-server';
-import { createCallBudget } from './data-access/call-budget-repository';
+import { createCallBudget } from './use-cases/create-call-budget';
 import { createImportScheduleJob } from './entry-points/schedule/import-schedule-job';
 import type { ImportDeps } from './use-cases/import-auction-day';
 

@@ -5,13 +5,10 @@ import { createLogProvider } from './clients/log-provider';
 import { createSensProvider } from './clients/sens-provider';
 import type { SmsProvider } from './clients/sms-provider';
 import type { Config } from './config';
-import { createDeliveryRepository } from './data-access/delivery-repository';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
-import { createOrderProgressRepository } from './data-access/order-progress-repository';
 import { createWebLinks } from './domain/web-links';
 import { createDeliveriesRouter } from './entry-points/http/deliveries-router';
-import { createHandlers } from './entry-points/messaging/handlers';
 import { subscriptions } from './entry-points/messaging/subscriptions';
 import { createDeliverySender, type DeliverySender } from './entry-points/schedule/delivery-sender';
 
@@ -47,18 +44,15 @@ export async function createService(config: Config, options: ServiceOptions = {}
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
   const schema = config.runtime.database.schema;
-  const deliveries = createDeliveryRepository(schema);
   const provider = createProvider(config, runtime.logger);
-  const handlers = createHandlers({
-    deliveries,
-    orderProgress: createOrderProgressRepository(schema),
+  const handlerDeps = {
     links: createWebLinks(config.publicWebUrl),
     provider,
     allowList: config.sms.allowList,
     appEnv: config.runtime.appEnv,
     sealer: createSealer(config.sealing),
-  });
-  runtime.http.use(createDeliveriesRouter({ orm: runtime.orm, deliveries, internalApiCallers: config.internalApiCallers, logger: runtime.logger }));
+  };
+  runtime.http.use(createDeliveriesRouter({ orm: runtime.orm, internalApiCallers: config.internalApiCallers, logger: runtime.logger }));
 
   const { sender: s } = config.sms;
   const sender = s.enabled
@@ -66,7 +60,6 @@ export async function createService(config: Config, options: ServiceOptions = {}
         orm: runtime.orm,
         databaseUrl: config.runtime.database.url,
         schema,
-        deliveries,
         provider,
         policy: { maxAttempts: s.maxAttempts, initialDelayMs: s.initialRetryDelayMs, maxDelayMs: s.maxRetryDelayMs },
         concurrency: s.concurrency,
@@ -80,6 +73,6 @@ export async function createService(config: Config, options: ServiceOptions = {}
   return {
     runtime,
     sender,
-    start: () => runtime.start({ subscriptions: subscriptions(handlers), jobs }),
+    start: () => runtime.start({ subscriptions: subscriptions(handlerDeps), jobs }),
   };
 }

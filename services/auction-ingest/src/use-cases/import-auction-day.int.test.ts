@@ -6,7 +6,7 @@ import { dropSchema, query, serviceDatabase, stackEnv, uniqueName } from '@marke
 import { CATEGORIES } from '../domain/auction-category';
 import { varietyIdOf } from '../domain/stable-ids';
 import { createAtApiClient } from '../clients/at-api-client';
-import { createCallBudget } from '../data-access/call-budget-repository';
+import { createCallBudget } from './create-call-budget';
 import { entities } from '../data-access/entities';
 import { migrations } from '../data-access/migrations';
 import { saleLots, startFakeAtApi, type FakeAtApi } from '../testing/fake-at-api';

@@ -4,7 +4,7 @@ import { messagingMigrations, OutboxMessageSchema } from '@marketbill/messaging'
 import { dropSchema, query, stackEnv, uniqueName } from '@marketbill/testing';
 import { CATEGORIES } from '../domain/auction-category';
 import { createAtApiClient } from '../clients/at-api-client';
-import { createCallBudget } from '../data-access/call-budget-repository';
+import { createCallBudget } from './create-call-budget';
 import { findBackfill } from '../data-access/backfill-repository';
 import { entities } from '../data-access/entities';
 import { migrations } from '../data-access/migrations';

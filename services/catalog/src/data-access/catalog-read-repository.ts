@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { preparedQuery } from '@marketbill/platform';
 import type { AuctionCategory } from '@marketbill/schemas';
-import { pgArray, tableOf } from './sql-fragments';
+import { pgArray, tableOf } from './sql';
 
 /** A variety as lists show it. */
 export interface VarietySummary {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { pgArray, tableOf } from './sql-fragments';
+import { pgArray, tableOf } from './sql';
 
 /** Sets a variety's curated fields (only those given); false when there is no such variety. */
 export async function updateVarietyCuration(em: EntityManager, id: string, change: { colour?: string | null; imageUrls?: string[] }): Promise<boolean> {

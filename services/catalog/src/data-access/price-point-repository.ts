@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuctionPrice } from '../domain/auction-price';
 import { chosungOf, normalizeSearchText, searchGramsOf } from '../domain/search-text';
-import { pgArray, tableOf } from './sql-fragments';
+import { pgArray, tableOf } from './sql';
 
 
 // The two rules both statements below share, written once so the per-event and the set-based

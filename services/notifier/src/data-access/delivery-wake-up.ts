@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { pgClientConfig, type Logger } from '@marketbill/platform';
+import { pgClientConfig, quoteIdentifier, type Logger } from '@marketbill/platform';
 
 /** The NOTIFY channel on which a schema's delivery table announces new rows (at commit). */
 export function deliveryChannel(schema: string): string {
@@ -16,7 +16,7 @@ export interface DeliveryWakeUp {
  * is reopened after a pause; meanwhile the sender's poll still finds the work.
  */
 export function listenForDeliveries(options: { databaseUrl: string; schema: string; logger: Logger; onWake: () => void; applicationName: string }): DeliveryWakeUp {
-  const channel = deliveryChannel(options.schema).replace(/"/g, '""');
+  const channel = quoteIdentifier(deliveryChannel(options.schema));
   let client: Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -32,7 +32,7 @@ export function listenForDeliveries(options: { databaseUrl: string; schema: stri
     });
     try {
       await c.connect();
-      await c.query(`listen "${channel}"`);
+      await c.query(`listen ${channel}`);
       if (closed) {
         await c.end();
         return;

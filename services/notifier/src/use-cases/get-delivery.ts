@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { NotFoundError } from '@marketbill/platform';
-import type { DeliveryRepository } from '../data-access/delivery-repository';
+import { findDelivery, findDeliveryAttempts } from '../data-access/delivery-repository';
 import { toDeliveryView, type DeliveryView } from './list-deliveries';
 
 export interface AttemptView {
@@ -23,10 +23,10 @@ export type DeliveryDetail = Omit<DeliveryView, 'attempts'> & {
   nextAttemptAt: string | null;
 };
 
-export async function getDelivery(deps: { deliveries: DeliveryRepository }, em: EntityManager, id: string): Promise<DeliveryDetail> {
-  const delivery = await deps.deliveries.findById(em, id);
+export async function getDelivery(em: EntityManager, id: string): Promise<DeliveryDetail> {
+  const delivery = await findDelivery(em, id);
   if (!delivery) throw NotFoundError.of('delivery', id);
-  const attempts = await deps.deliveries.attemptsOf(em, id);
+  const attempts = await findDeliveryAttempts(em, id);
   return {
     ...toDeliveryView(delivery),
     attempts: attempts.map((a) => ({

@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { maskPhone } from '@marketbill/platform';
-import type { DeliveryFilter, DeliveryRepository } from '../data-access/delivery-repository';
+import { findDeliveries, type DeliveryFilter } from '../data-access/delivery-repository';
 import type { Delivery } from '../data-access/entities';
 
-export type { DeliveryRepository };
 
 /** A delivery as the internal API shows it: the number masked, never a secret. */
 export interface DeliveryView {
@@ -48,12 +47,7 @@ export interface DeliveryPage {
 }
 
 /** The delivery log, newest first, filtered; `page` counts from 1. */
-export async function listDeliveries(
-  deps: { deliveries: DeliveryRepository },
-  em: EntityManager,
-  filter: DeliveryFilter,
-  page: { page: number; size: number },
-): Promise<DeliveryPage> {
-  const [rows, total] = await deps.deliveries.list(em, filter, { offset: (page.page - 1) * page.size, limit: page.size });
+export async function listDeliveries(em: EntityManager, filter: DeliveryFilter, page: { page: number; size: number }): Promise<DeliveryPage> {
+  const [rows, total] = await findDeliveries(em, filter, { offset: (page.page - 1) * page.size, limit: page.size });
   return { items: rows.map(toDeliveryView), page: page.page, size: page.size, total };
 }

@@ -1,12 +1,11 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from '@marketbill/platform';
-import type { OrderProgressRepository } from '../data-access/order-progress-repository';
+import { advanceOrderProgress, latestOrderStatus } from '../data-access/order-progress-repository';
 import { orderMilestoneNotices, orderPlacedNotice, type Notice, type OrderInfo } from '../domain/notices';
 import type { WebLinks } from '../domain/web-links';
 import { recordDeliveries, type RecordDeliveriesDeps } from './record-deliveries';
 
 export interface NotifyOrderChangeDeps extends RecordDeliveriesDeps {
-  orderProgress: OrderProgressRepository;
   links: WebLinks;
 }
 
@@ -26,10 +25,10 @@ export async function notifyOrderChange(
   order: OrderInfo,
   logger: Logger,
 ): Promise<number> {
-  const newest = await deps.orderProgress.advance(em, order.orderId, order.version, order.status);
+  const newest = await advanceOrderProgress(em, order.orderId, order.version, order.status);
   const notices: Notice[] = [];
   if (event.topic === 'order.placed') {
-    const latest = newest ? order.status : await deps.orderProgress.latestStatus(em, order.orderId);
+    const latest = newest ? order.status : await latestOrderStatus(em, order.orderId);
     if (latest !== 'CANCELLED') notices.push(orderPlacedNotice(order, deps.links));
   }
   if (newest) notices.push(...orderMilestoneNotices(order, deps.links));

@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { context, propagation } from '@opentelemetry/api';
 import { maskPhone, type Logger } from '@marketbill/platform';
-import type { DeliveryRepository, NewDelivery } from '../data-access/delivery-repository';
+import { insertNewDeliveries, type NewDelivery } from '../data-access/delivery-repository';
 import { isAllowedRecipient } from '../domain/delivery-policy';
 import type { Notice } from '../domain/notices';
 import { prepareDelivery } from '../domain/prepare-delivery';
 
 export interface RecordDeliveriesDeps {
-  deliveries: DeliveryRepository;
   /** The provider that will send (recorded with the delivery). */
   provider: { name: string; reachesPhones: boolean };
   /** Numbers a real provider may send to outside production; undefined in production. */
@@ -52,7 +51,7 @@ export async function recordDeliveries(
       traceHeaders,
     };
   });
-  const inserted = await deps.deliveries.insertNew(em, rows);
+  const inserted = await insertNewDeliveries(em, rows);
   // Built only when it is written: this runs once per event, hundreds of times a second.
   if (logger.isLevelEnabled('debug')) {
     logger.debug(

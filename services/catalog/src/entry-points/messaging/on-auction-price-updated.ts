@@ -1,14 +1,17 @@
-import type { AuctionPriceUpdated } from '@marketbill/schemas';
-import type { BatchHandlerContext, HandlerContext } from '@marketbill/messaging';
+import type { BatchEventHandler, EventHandler } from '@marketbill/messaging';
 import { recordAuctionPrice } from '../../use-cases/record-auction-price';
 import { recordAuctionPrices } from '../../use-cases/record-auction-prices';
 
-/** `auction.price.updated` → the price history and the item/variety it belongs to. */
-export async function onAuctionPriceUpdated(event: AuctionPriceUpdated, ctx: HandlerContext): Promise<void> {
+/** auction.price.updated: the price history and the item/variety it belongs to. */
+export const onAuctionPriceUpdated: EventHandler<'auction.price.updated'> = async (event, ctx) => {
   await recordAuctionPrice(ctx.em, event);
-}
+};
 
-/** The same for a chunk of `auction.price.updated` events at once (batch mode: backfills, catch-up). */
-export async function onAuctionPricesUpdated(events: AuctionPriceUpdated[], ctx: BatchHandlerContext): Promise<void> {
+/**
+ * The same event's batch handler: a chunk of auction.price.updated at once, in one statement
+ * (backfills, catch-up). It lives beside the per-event handler because it is the same subscription:
+ * when a chunk fails, the subscriber replays its events one by one through {@link onAuctionPriceUpdated}.
+ */
+export const onAuctionPriceUpdatedBatch: BatchEventHandler<'auction.price.updated'> = async (events, ctx) => {
   await recordAuctionPrices(ctx.em, events);
-}
+};

@@ -1,5 +1,5 @@
 import { on, type Subscription } from '@marketbill/messaging';
-import { onAuctionPriceUpdated, onAuctionPricesUpdated } from './on-auction-price-updated';
+import { onAuctionPriceUpdated, onAuctionPriceUpdatedBatch } from './on-auction-price-updated';
 
-/** Everything the catalog consumes (consumer group `catalog`). */
-export const subscriptions: Subscription[] = [on('auction.price.updated', onAuctionPriceUpdated, onAuctionPricesUpdated)];
+/** The catalog's subscriptions table (consumer group `catalog`): the one place its consumed topics are declared. */
+export const subscriptions: Subscription[] = [on('auction.price.updated', onAuctionPriceUpdated, onAuctionPriceUpdatedBatch)];

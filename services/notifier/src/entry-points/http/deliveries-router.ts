@@ -5,7 +5,7 @@ import { DELIVERY_STATUSES } from '../../domain/delivery-policy';
 import { AdminRequiredError } from '../../domain/notifier-errors';
 import { TEMPLATE_NAMES } from '../../domain/templates';
 import { getDelivery } from '../../use-cases/get-delivery';
-import { listDeliveries, type DeliveryRepository } from '../../use-cases/list-deliveries';
+import { listDeliveries } from '../../use-cases/list-deliveries';
 
 /** An instant (ISO 8601 with offset) or a Seoul day (YYYY-MM-DD). */
 const instantOrDay = z.string().refine((v) => isDay(v) || (/T/.test(v) && !Number.isNaN(Date.parse(v))), 'an ISO 8601 date-time with offset, or YYYY-MM-DD');
@@ -43,7 +43,7 @@ const idParams = z.object({ id: z.uuid() });
  *   GET /internal/v1/deliveries?status=&template=&phone=&eventId=&from=&to=&page=&size=
  *   GET /internal/v1/deliveries/{id}
  */
-export function createDeliveriesRouter(deps: { orm: Orm; deliveries: DeliveryRepository; internalApiCallers: InternalCallers; logger: Logger }): Router {
+export function createDeliveriesRouter(deps: { orm: Orm; internalApiCallers: InternalCallers; logger: Logger }): Router {
   const router = Router();
   const requireAdmin: RequestHandler = (req, res, next) => {
     const actor = readActor(req);
@@ -56,7 +56,6 @@ export function createDeliveriesRouter(deps: { orm: Orm; deliveries: DeliveryRep
   router.get('/internal/v1/deliveries', async (req, res) => {
     const q = parseInput(listQuery, req.query, 'query');
     const page = await listDeliveries(
-      deps,
       deps.orm.em.fork(),
       {
         ...(q.status ? { status: q.status } : {}),
@@ -77,7 +76,7 @@ export function createDeliveriesRouter(deps: { orm: Orm; deliveries: DeliveryRep
 
   router.get('/internal/v1/deliveries/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'path');
-    const detail = await getDelivery(deps, deps.orm.em.fork(), id);
+    const detail = await getDelivery(deps.orm.em.fork(), id);
     deps.logger.info({ deliveryId: id, actor: (res.locals.actor as { accountId: string }).accountId }, 'delivery read by an administrator');
     res.json(detail);
   });

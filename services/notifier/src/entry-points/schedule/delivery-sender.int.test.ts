@@ -4,7 +4,7 @@ import { createLogger, createOrm, migrate, type Orm } from '@marketbill/platform
 import { messagingMigrations, OutboxMessageSchema } from '@marketbill/messaging';
 import { dropSchema, query, serviceDatabase, stackEnv, uniqueName, waitFor } from '@marketbill/testing';
 import { createSensProvider } from '../../clients/sens-provider';
-import { createDeliveryRepository, type DeliveryRepository, type NewDelivery } from '../../data-access/delivery-repository';
+import { insertNewDeliveries, type NewDelivery } from '../../data-access/delivery-repository';
 import { entities } from '../../data-access/entities';
 import { migrations } from '../../data-access/migrations';
 import { prepareDelivery } from '../../domain/prepare-delivery';
@@ -19,7 +19,6 @@ let schema: string;
 let databaseUrl: string;
 let orm: Orm;
 let sens: FakeSensServer;
-let repo: DeliveryRepository;
 let senders: DeliverySender[] = [];
 
 beforeEach(async () => {
@@ -28,7 +27,6 @@ beforeEach(async () => {
   orm = await createOrm({ url: databaseUrl, schema, entities: [OutboxMessageSchema, ...entities], migrations: [...messagingMigrations, ...migrations] });
   await migrate(orm, databaseUrl);
   sens = await startFakeSensServer();
-  repo = createDeliveryRepository(schema);
 });
 
 afterEach(async () => {
@@ -44,7 +42,6 @@ function startSender(options: { ratePerSecond?: number; concurrency?: number; ti
     orm,
     databaseUrl,
     schema,
-    deliveries: repo,
     provider: createSensProvider({
       baseUrl: sens.url,
       accessKey: sens.accessKey,
@@ -80,7 +77,7 @@ function newDelivery(recipient: string, extra: Partial<NewDelivery> = {}): NewDe
 const phoneOf = (i: number) => `0109${String(i).padStart(7, '0')}`;
 
 async function insert(rows: NewDelivery[]): Promise<void> {
-  await orm.em.fork().transactional((em) => repo.insertNew(em, rows));
+  await orm.em.fork().transactional((em) => insertNewDeliveries(em, rows));
 }
 
 async function statuses(): Promise<Record<string, number>> {
@@ -104,7 +101,6 @@ describe('delivery sender', () => {
       orm,
       databaseUrl,
       schema,
-      deliveries: repo,
       provider: createSensProvider({ baseUrl: sens.url, accessKey: sens.accessKey, secretKey: sens.secretKey, serviceId: sens.serviceId, from: sens.from, ratePerSecond: 100, timeoutMs: 2_000, maxSockets: 2 }),
       policy: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 },
       concurrency: 2,

@@ -7,7 +7,6 @@ import {
   watchForDeliveries,
   type ClaimedDelivery,
   type ClaimResult,
-  type DeliveryRepository,
   type DeliveryWakeUp,
 } from '../../use-cases/claim-due-deliveries';
 import type { RetryPolicy } from '../../domain/delivery-policy';
@@ -17,7 +16,6 @@ export interface DeliverySenderOptions {
   orm: Orm;
   databaseUrl: string;
   schema: string;
-  deliveries: DeliveryRepository;
   provider: SmsProvider;
   policy: RetryPolicy;
   /** Provider calls in flight at once. */
@@ -88,11 +86,21 @@ export function createDeliverySender(options: DeliverySenderOptions): DeliverySe
   let wake: (() => void) | undefined;
   let listener: DeliveryWakeUp | undefined;
 
+  // A signal that comes while the loop is not waiting (mid-claim: a NOTIFY, a freed slot, stop())
+  // is kept for its next wait, or the loop would sleep a whole poll interval past it — at stop,
+  // up to SMS_POLL_INTERVAL_MS before the sender lets go.
+  let signalled = false;
+
   function signal(): void {
-    wake?.();
+    if (wake) wake();
+    else signalled = true;
   }
 
   function waitForSignal(ms: number): Promise<void> {
+    if (signalled || stopping) {
+      signalled = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

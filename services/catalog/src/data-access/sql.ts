@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { qualifiedTable } from '@marketbill/platform';
 
-/** The schema-qualified name of one of this service's tables. */
+/** The schema-qualified, quoted name of one of this service's tables (the ORM's configured schema). */
 export function tableOf(em: EntityManager, name: string): string {
-  const schema = (em.config.get('schema') as string | undefined) ?? 'public';
-  return `"${schema.replace(/"/g, '""')}".${name}`;
+  return qualifiedTable((em.config.get('schema') as string | undefined) ?? 'public', name);
 }
 
 /**
