@@ -38,10 +38,10 @@ function workerScript(): string | undefined {
 
 /**
  * Rendering on the main thread. pdfkit, fontkit and the two parsed faces are loaded with the first
- * statement, not at start-up: together they are ≈ 20 MB of the idle process (bench/idle-rss.mts),
+ * statement, not at start-up: ≈ 10 MB of the idle process, ≈ 20 MB once the fonts are parsed (issue 13),
  * and a billing replica may go a long time without issuing one. The font files are checked now, so
- * a wrong path still stops the service at start-up; a file that parses but lacks Hangul fails the
- * first render (and every render after it), with the reason.
+ * a wrong path still stops the service at start-up; a file that is TrueType but unusable (no Hangul,
+ * broken) fails every render, with the reason.
  */
 function mainThreadRenderer(files: StatementRendererOptions['fonts']): StatementRenderer {
   const paths = statementFontFiles(files);
@@ -55,7 +55,11 @@ function mainThreadRenderer(files: StatementRendererOptions['fonts']): Statement
   return {
     workers: 0,
     async render(content, seal) {
-      loaded ??= load();
+      // A failed load is tried again by the next render (a broken file fails again, with its reason).
+      loaded ??= load().catch((error: unknown) => {
+        loaded = undefined;
+        throw error;
+      });
       const render = await loaded;
       return render(content, seal);
     },
