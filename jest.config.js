@@ -22,6 +22,8 @@ const common = {
     '^@marketbill/(platform|messaging|testing|runtime)$': '<rootDir>/packages/$1/src',
     '^@marketbill/(platform|messaging|testing|runtime)/(.*)$': '<rootDir>/packages/$1/src/$2',
     '^@marketbill/schemas$': '<rootDir>/schemas/src',
+    // A dynamic import() names the built file (`./x.js`, as Node16 resolution requires); here the source.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.worktrees/'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -73,7 +73,8 @@ async function ready(port: number): Promise<boolean> {
   }
 }
 
-const nodeFlags = ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning'];
+// Source maps: each service's main.ts turns them on for its own code (@marketbill/runtime/source-maps).
+const nodeFlags = ['--disable-warning=TimeoutNegativeWarning'];
 
 /** Starts a service unless it runs; waits until /health/ready answers 200. */
 export async function startService(name: ServiceName, stack: Record<string, string>, log: (m: string) => void): Promise<void> {

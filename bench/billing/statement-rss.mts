@@ -1,6 +1,6 @@
 // Peak memory and CPU of the billing SERVICE PROCESS while it issues one statement of 10, 200 or
-// 2,000 lines: billing started from its build as its container starts it (--enable-source-maps,
-// its own flags given here instead of the image's NODE_OPTIONS), a fresh schema, topic prefix and
+// 2,000 lines: billing started from its build as its container starts it (its ENTRYPOINT's node
+// flags; the young-generation flag given here instead of the image's NODE_OPTIONS), a fresh schema, topic prefix and
 // bucket; this bench plays ordering (produces the profile and the order to Kafka) and the edge
 // (POST /internal/v1/statements), so none of its own memory is counted. Read from /proc: VmHWM (the
 // process's peak RSS) before and after the statement, and the process's CPU over the issue.
@@ -32,6 +32,8 @@ const trialCount = Number(opt('trials', '3'));
 const stack = stackEnv();
 const logger = platform.createLogger({ service: 'bench', level: 'silent' });
 
+/** The node flags of billing's container ENTRYPOINT. */
+const entryFlags = [...(/ENTRYPOINT \[(.*)\]/.exec(readFileSync(path.join(checkout, 'services/billing/Dockerfile'), 'utf8'))?.[1] ?? '').matchAll(/"(--[^"]+)"/g)].map((m) => m[1] as string);
 const hwmMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 /** One fresh billing process with `flags`; one warm-up statement, then one of `lines` lines. */
@@ -53,7 +55,7 @@ async function once(lines: number, flags: string[]): Promise<{ ms: number; cpuMs
     S3_BUCKET: `mb-bench-${id}`,
     NODE_OPTIONS: '--disable-warning=TimeoutNegativeWarning',
   };
-  const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', ...flags, path.join(checkout, 'services/billing/dist/main.js')], { cwd: checkout, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...entryFlags, ...flags, path.join(checkout, 'services/billing/dist/main.js')], { cwd: checkout, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const db = new pg.Client({ connectionString: stack.DATABASE_URL });
   await db.connect();
   const naming = messaging.createTopicNaming(prefix);

@@ -1,3 +1,5 @@
+// First: which modules' source maps are kept is decided as they load.
+import '@marketbill/runtime/source-maps';
 import { runMain } from '@marketbill/runtime/main';
 import { readConfig } from './config';
 

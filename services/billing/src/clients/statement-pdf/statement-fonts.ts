@@ -1,18 +1,11 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import * as fontkit from 'fontkit';
+import { statementFontFiles } from './font-files';
 
 /** The two faces a statement uses, parsed once per process. */
 export interface StatementFonts {
   regular: fontkit.Font;
   bold: fontkit.Font;
-}
-
-function pretendardFile(weight: 'Regular' | 'Bold'): string {
-  // The TrueType builds ("alternative"): pdfkit embeds glyf-based fonts as CIDFontType2 subsets,
-  // which every viewer and pdftotext read back with their Unicode mapping.
-  const root = path.dirname(require.resolve('pretendard/package.json'));
-  return path.join(root, 'dist', 'public', 'static', 'alternative', `Pretendard-${weight}.ttf`);
 }
 
 interface Position {
@@ -83,5 +76,6 @@ function parse(file: string): fontkit.Font {
  * each document still embeds only the subset of glyphs it uses.
  */
 export function loadStatementFonts(files: { regular?: string | undefined; bold?: string | undefined } = {}): StatementFonts {
-  return { regular: parse(files.regular ?? pretendardFile('Regular')), bold: parse(files.bold ?? pretendardFile('Bold')) };
+  const paths = statementFontFiles(files);
+  return { regular: parse(paths.regular), bold: parse(paths.bold) };
 }

@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { createLogger } from '@marketbill/platform';
 import { firstIssueFigures, statementTotal, toStatementLines, type StatementContent } from '../../domain/statement';
@@ -77,5 +82,41 @@ describe('the statement renderer on worker threads', () => {
     renderer = createStatementRenderer({ workers: 0, fonts: {}, logger });
     expect(renderer.workers).toBe(0);
     expect((await renderer.render(content('2611-00009'))).pages).toBe(1);
+  });
+});
+
+describe('the statement renderer on the main thread, loaded with the first statement', () => {
+  it('When a configured font file is missing or is not a TrueType font, then the renderer is refused at start-up', () => {
+    expect(() => createStatementRenderer({ workers: 0, fonts: { regular: path.join(tmpdir(), 'no-such-font.ttf') }, logger })).toThrow(/no-such-font\.ttf cannot be read/);
+    const notAFont = path.join(tmpdir(), `not-a-font-${process.pid}.ttf`);
+    writeFileSync(notAFont, '<html>not a font</html>');
+    expect(() => createStatementRenderer({ workers: 0, fonts: { bold: notAFont }, logger })).toThrow(/is not a TrueType font/);
+  });
+
+  it('When a font file starts like TrueType but cannot be parsed, then every render fails instead of the start-up', async () => {
+    const broken = path.join(tmpdir(), `broken-font-${process.pid}.ttf`);
+    writeFileSync(broken, Buffer.concat([Buffer.from([0, 1, 0, 0]), Buffer.alloc(64, 0xff)]));
+    renderer = createStatementRenderer({ workers: 0, fonts: { regular: broken }, logger });
+    await expect(renderer.render(content('2611-00010'))).rejects.toThrow();
+    await expect(renderer.render(content('2611-00010'))).rejects.toThrow();
+  });
+
+  it('When the service has created its renderer, then pdfkit and fontkit are loaded only by the first statement', async () => {
+    // In a plain Node process on the build (Jest keeps its own module registry): what is loaded after
+    // creating the renderer, then after one render.
+    const dist = path.resolve(__dirname, '..', '..', '..', 'dist');
+    const script = `
+      const { createStatementRenderer } = require(${JSON.stringify(path.join(dist, 'clients/statement-pdf/statement-renderer.js'))});
+      const { createLogger } = require('@marketbill/platform');
+      const loaded = () => Object.keys(require.cache).filter((f) => /node_modules[/](pdfkit|fontkit)[/]/.test(f)).length;
+      const renderer = createStatementRenderer({ workers: 0, fonts: {}, logger: createLogger({ service: 't', level: 'silent' }) });
+      const before = loaded();
+      renderer.render(${JSON.stringify(content('2611-00011'))}).then((r) => console.log(JSON.stringify({ before, after: loaded(), pages: r.pages })));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: dist });
+    const seen = JSON.parse(stdout) as { before: number; after: number; pages: number };
+    expect(seen.before).toBe(0);
+    expect(seen.after).toBeGreaterThan(0);
+    expect(seen.pages).toBe(1);
   });
 });

@@ -4,9 +4,9 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '@marketbill/platform';
 import type { StatementContent } from '../../domain/statement';
 import type { SealImage } from '../seal-image-client';
-import { renderStatementPdf, type RenderedStatement } from './render-statement-pdf';
+import { checkStatementFontFiles, statementFontFiles } from './font-files';
+import type { RenderedStatement } from './render-statement-pdf';
 import type { RenderJob, RenderReply } from './render-worker';
-import { loadStatementFonts } from './statement-fonts';
 
 /** Renders statement PDFs, on the main thread or on a pool of worker threads. */
 export interface StatementRenderer {
@@ -36,6 +36,37 @@ function workerScript(): string | undefined {
   return existsSync(built) ? built : undefined;
 }
 
+/**
+ * Rendering on the main thread. pdfkit, fontkit and the two parsed faces are loaded with the first
+ * statement, not at start-up: ≈ 10 MB of the idle process, ≈ 20 MB once the fonts are parsed (issue 13),
+ * and a billing replica may go a long time without issuing one. The font files are checked now, so
+ * a wrong path still stops the service at start-up; a file that is TrueType but unusable (no Hangul,
+ * broken) fails every render, with the reason.
+ */
+function mainThreadRenderer(files: StatementRendererOptions['fonts']): StatementRenderer {
+  const paths = statementFontFiles(files);
+  checkStatementFontFiles(paths);
+  let loaded: Promise<(content: StatementContent, seal?: SealImage) => Promise<RenderedStatement>> | undefined;
+  const load = async () => {
+    const [{ renderStatementPdf }, { loadStatementFonts }] = await Promise.all([import('./render-statement-pdf.js'), import('./statement-fonts.js')]);
+    const fonts = loadStatementFonts(paths);
+    return (content: StatementContent, seal?: SealImage) => renderStatementPdf(content, fonts, seal);
+  };
+  return {
+    workers: 0,
+    async render(content, seal) {
+      // A failed load is tried again by the next render (a broken file fails again, with its reason).
+      loaded ??= load().catch((error: unknown) => {
+        loaded = undefined;
+        throw error;
+      });
+      const render = await loaded;
+      return render(content, seal);
+    },
+    close: async () => undefined,
+  };
+}
+
 interface Slot {
   worker: Worker;
   pending: Map<number, { resolve: (r: RenderedStatement) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>;
@@ -52,10 +83,7 @@ export function createStatementRenderer(options: StatementRendererOptions): Stat
   const log = options.logger.child({ component: 'statement-renderer' });
   const script = options.workers > 0 ? workerScript() : undefined;
   if (options.workers > 0 && !script) log.warn({ workers: options.workers }, 'render worker script not found; rendering on the main thread');
-  if (!script || options.workers === 0) {
-    const fonts = loadStatementFonts(options.fonts);
-    return { workers: 0, render: (content, seal) => renderStatementPdf(content, fonts, seal), close: async () => undefined };
-  }
+  if (!script || options.workers === 0) return mainThreadRenderer(options.fonts);
 
   const timeoutMs = options.timeoutMs ?? 30_000;
   const slots: Slot[] = [];
