@@ -507,8 +507,8 @@ describe('who sees what', () => {
       expect([got.status, got.body.code]).toEqual([404, 'statement-not-found']);
       expect((await h.call('GET', `/statements/${s.body.id}/download`, { actor })).status).toBe(404);
     }
-    const mine = await h.call<Json>('GET', '/statements?page=1&size=5', { actor: retailerActor(r) });
-    expect(mine.body).toMatchObject({ page: 1, size: 5, total: 1 });
+    const mine = await h.call<Json>('GET', '/statements?page=0&size=5', { actor: retailerActor(r) });
+    expect(mine.body).toMatchObject({ page: 0, size: 5, total: 1 });
     expect(mine.body.items.map((i: Json) => i.id)).toEqual([s.body.id]);
     expect((await h.call<Json>('GET', '/statements', { actor: stranger })).body.total).toBe(0);
     expect((await h.call<Json>('GET', `/statements?wholesalerId=${w}`, { actor: otherWholesaler })).status).toBe(403);

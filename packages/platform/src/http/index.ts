@@ -3,3 +3,22 @@ export { PROBLEM_CONTENT_TYPE, problemHandler, notFoundHandler, toProblem, toApp
 export { parseInput } from './validate';
 export { ACTOR_HEADER, ROLES, actorHeaders, readActor, requireInternalCaller, type Actor, type InternalCallers, type Role } from './internal';
 export { createServiceClient, type CallOptions, type ServiceClient, type ServiceClientOptions } from './client';
+export {
+  buildInternalApiDocument,
+  cleanJsonSchema,
+  componentRef,
+  componentSchemas,
+  createOperationsRouter,
+  createSchemaCatalogue,
+  internalOperation,
+  mountOperations,
+  openApiParameters,
+  pageOf,
+  pageQuery,
+  schemaIdOf,
+  toExpressPath,
+  type InternalOperation,
+  type OperationInput,
+  type OperationSpec,
+  type SchemaCatalogue,
+} from './operation';

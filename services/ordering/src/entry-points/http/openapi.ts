@@ -1,36 +1,11 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { componentRef as REF, componentSchemas, openApiParameters as parameters, schemaIdOf } from '@marketbill/platform';
 import type { RouteSpec } from './route';
-import { Problem, requestSchemas, responseSchemas } from './schemas';
+import { catalogue, Problem } from './schemas';
 
 type Json = Record<string, unknown>;
 
-const REF = (id: string) => `#/components/schemas/${id}`;
-
-function clean(schema: Json): Json {
-  const { $schema: _schema, $id: _id, ...rest } = schema;
-  return rest;
-}
-
-function idOf(schema: z.ZodType): string {
-  const meta = requestSchemas.get(schema) ?? responseSchemas.get(schema);
-  if (!meta) throw new Error('A request body or response schema must be registered in schemas.ts');
-  return meta.id;
-}
-
-function parameters(where: 'path' | 'query', object: z.ZodObject<z.ZodRawShape> | undefined): Json[] {
-  if (!object) return [];
-  return Object.entries(object.shape).map(([name, schema]) => {
-    const json = clean(z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Json);
-    const { description, ...rest } = json;
-    return {
-      name,
-      in: where,
-      required: where === 'path' || !(schema as z.ZodType).safeParse(undefined).success,
-      ...(description ? { description } : {}),
-      schema: rest,
-    };
-  });
-}
+const idOf = (schema: z.ZodType): string => schemaIdOf(catalogue, schema);
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: REF('Problem') } } } });
 
@@ -129,9 +104,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: { version: strin
     };
     paths[r.path] = { ...(paths[r.path] ?? {}), [r.method]: operation };
   }
-  const requests = z.toJSONSchema(requestSchemas, { io: 'input', uri: REF, unrepresentable: 'any' }).schemas as Record<string, Json>;
-  const responses = z.toJSONSchema(responseSchemas, { io: 'output', uri: REF, unrepresentable: 'any' }).schemas as Record<string, Json>;
-  const schemas = Object.fromEntries([...Object.entries(requests), ...Object.entries(responses)].map(([k, v]) => [k, clean(v)]));
+  const schemas = componentSchemas(catalogue);
   void Problem;
   return {
     openapi: '3.1.0',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ROLES } from '@marketbill/platform';
+import { createSchemaCatalogue, pageOf, pageQuery as sharedPageQuery, ROLES } from '@marketbill/platform';
+import type { BillingApi, CatalogApi, NotifierApi } from '@marketbill/schemas';
 import { SIGN_UP_ROLES } from '../../domain/actor';
 import { BUYER_GRADES } from '../../domain/grade';
 import { MAX_LINE_QUANTITY, MAX_ORDER_TOTAL, MAX_UNIT_PRICE } from '../../domain/money-limits';
@@ -9,18 +10,8 @@ import { MAX_LINE_QUANTITY, MAX_ORDER_TOTAL, MAX_UNIT_PRICE } from '../../domain
  * with them, and the OpenAPI document is generated from them (z.toJSONSchema), so the contract
  * and the code cannot drift apart. Named schemas become `#/components/schemas/<Name>`.
  */
-export const requestSchemas = z.registry<{ id: string }>();
-export const responseSchemas = z.registry<{ id: string }>();
-
-function request<T extends z.ZodType>(id: string, schema: T): T {
-  requestSchemas.add(schema, { id });
-  return schema;
-}
-
-function response<T extends z.ZodType>(id: string, schema: T): T {
-  responseSchemas.add(schema, { id });
-  return schema;
-}
+export const catalogue = createSchemaCatalogue();
+const { request, response } = catalogue;
 
 /** Text without NUL characters (Postgres text cannot hold them), with a length limit. */
 export const text = (max: number, min = 0) =>
@@ -62,21 +53,8 @@ export const Problem = response(
     .describe('RFC 9457 problem details with a stable `code`.'),
 );
 
-/** An integer query parameter: digits only (z.coerce would take "" and " " as 0). */
-const queryInt = (min: number, max: number, fallback: number) =>
-  z
-    .preprocess((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v), z.int().min(min).max(max))
-    .optional()
-    .default(fallback);
-
-export const pageQuery = {
-  page: queryInt(0, 100_000, 0).describe('0-based page number.'),
-  size: queryInt(1, 100, 20).describe('Page size, 1–100.'),
-};
-
-function pageOf<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), page: z.int(), size: z.int(), total: z.int() });
-}
+/** Page parameters of every list: `page` counts from 0, here and in every internal API. */
+export const pageQuery = sharedPageQuery();
 
 export const idParam = (name: string) => z.object({ [name]: id() });
 
@@ -719,3 +697,24 @@ export const smsDeliveryQuery = z.object({
   from: text(40).optional().describe('An ISO 8601 date-time with offset, or a Seoul day.'),
   to: text(40).optional().describe('An ISO 8601 date-time with offset, or a Seoul day (inclusive).'),
 });
+
+// ── what the proxied services answer fits what the edge documents ───────────────────────────────
+// The edge passes billing's, catalog's and the notifier's answers through; its public schemas above
+// are what clients were promised. Each pair below compiles only while every answer the owner's
+// contract allows (its generated types) is a valid value of the edge's schema, so a change in an
+// owner's contract that the edge would pass on unannounced fails the build.
+type Fits<Inner extends Edge, Edge> = Inner;
+export type ProxiedAnswersFit = [
+  Fits<BillingApi.StatementPage, z.output<typeof StatementPage>>,
+  Fits<BillingApi.StatementDetail, z.output<typeof StatementDetail>>,
+  Fits<BillingApi.StatementDownload, z.output<typeof StatementDownload>>,
+  Fits<BillingApi.Ledger, z.output<typeof Ledger>>,
+  Fits<CatalogApi.CatalogItemPage, z.output<typeof CatalogItemPage>>,
+  Fits<CatalogApi.CatalogItem, z.output<typeof CatalogItem>>,
+  Fits<CatalogApi.VarietyPage, z.output<typeof VarietyPage>>,
+  Fits<CatalogApi.VarietySummary, z.output<typeof VarietySummary>>,
+  Fits<CatalogApi.VarietyDetail, z.output<typeof VarietyDetail>>,
+  Fits<CatalogApi.PriceHistory, z.output<typeof PriceHistory>>,
+  Fits<NotifierApi.SmsDeliveryPage, z.output<typeof SmsDeliveryPage>>,
+  Fits<NotifierApi.SmsDeliveryDetail, z.output<typeof SmsDeliveryDetail>>,
+];
