@@ -1,6 +1,7 @@
 import { TOPICS, type TopicEvents } from './generated';
 
 export * from './generated';
+export { isRole, parseActor, ROLES, type Actor, type Role } from './ordering/actor';
 
 // The internal HTTP APIs' types, generated from the owners' committed OpenAPI documents
 // (schemas/<owner>/internal-api.openapi.json): `BillingApi.StatementDetail`, `CatalogApi.VarietyPage` …

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Actor } from '@marketbill/platform';
-import type { OrderSnapshot, StatementIssued } from '@marketbill/schemas';
+
+import type { Actor, OrderSnapshot, StatementIssued } from '@marketbill/schemas';
 import { query, waitFor } from '@marketbill/testing';
 import { newId, startBilling, type BillingHarness } from './testing/billing-harness';
 import { line, orderPlaced, orderUpdated, profileUpdated, retailerProfileUpdated, snapshot } from './testing/ordering-events';

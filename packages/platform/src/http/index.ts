@@ -1,7 +1,7 @@
 export { createHttpApp, finishHttpApp, listen, type HttpAppOptions, type RunningServer } from './app';
 export { PROBLEM_CONTENT_TYPE, problemHandler, notFoundHandler, toProblem, toAppError, type Problem, type ProblemHandlerOptions } from './problem';
 export { parseInput } from './validate';
-export { ACTOR_HEADER, ROLES, actorHeaders, readActor, requireInternalCaller, type Actor, type InternalCallers, type Role } from './internal';
+export { ACTOR_HEADER, actorHeaders, readActorHeader, requireInternalCaller, type InternalCallers } from './internal';
 export { createServiceClient, type CallOptions, type ServiceClient, type ServiceClientOptions } from './client';
 export {
   buildInternalApiDocument,

@@ -1,5 +1,5 @@
-import type { Actor } from '@marketbill/platform';
-import type { BillingApi } from '@marketbill/schemas';
+
+import type { Actor, BillingApi } from '@marketbill/schemas';
 import { createInternalApiClient } from './internal-api';
 
 // Billing's internal API as the edge uses it, typed by the types generated from billing's committed

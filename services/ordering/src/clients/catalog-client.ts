@@ -1,5 +1,5 @@
-import type { Actor } from '@marketbill/platform';
-import type { CatalogApi } from '@marketbill/schemas';
+
+import type { Actor, CatalogApi } from '@marketbill/schemas';
 import { createInternalApiClient } from './internal-api';
 
 // Catalog's internal API as the edge uses it, typed by the types generated from catalog's committed

@@ -1,5 +1,5 @@
-import type { Actor } from '@marketbill/platform';
-import type { NotifierApi } from '@marketbill/schemas';
+
+import type { Actor, NotifierApi } from '@marketbill/schemas';
 import { createInternalApiClient } from './internal-api';
 
 /** The notifier's delivery log (its internal API, typed from schemas/notifier/internal-api.openapi.json), for administrators. */

@@ -1,4 +1,4 @@
-import type { Role } from '@marketbill/platform';
+import type { Role } from '@marketbill/schemas';
 import { RoleError } from './ordering-errors';
 
 /** Who is acting: taken from a verified access token. */

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { buildInternalApiDocument, createOperationsRouter, internalOperation, readActor, requireInternalCaller, type InternalCallers, type InternalOperation, type Orm } from '@marketbill/platform';
+import { buildInternalApiDocument, createOperationsRouter, internalOperation, readActorHeader, requireInternalCaller, type InternalCallers, type InternalOperation, type Orm } from '@marketbill/platform';
+import { parseActor } from '@marketbill/schemas';
 import { PriceWindowError } from '../../domain/catalog-errors';
 import { listItems } from '../../use-cases/list-items';
 import { searchVarieties } from '../../use-cases/search-varieties';
@@ -134,7 +135,7 @@ export function catalogOperations(deps: { orm: Orm }): InternalOperation[] {
       response: VarietySummary,
       errors: [403, 404],
       async run({ params, body, req }) {
-        return curateVariety(em(), readActor(req), params.id.toLowerCase(), {
+        return curateVariety(em(), parseActor(readActorHeader(req)), params.id.toLowerCase(), {
           ...(body.colour === undefined ? {} : { colour: body.colour }),
           ...(body.imageUrls === undefined ? {} : { imageUrls: body.imageUrls }),
         });
@@ -154,7 +155,7 @@ export function catalogOperations(deps: { orm: Orm }): InternalOperation[] {
       response: CatalogItem,
       errors: [403, 404],
       async run({ params, body, req }) {
-        return curateItem(em(), readActor(req), params.id.toLowerCase(), body.imageUrl === undefined ? {} : { imageUrl: body.imageUrl });
+        return curateItem(em(), parseActor(readActorHeader(req)), params.id.toLowerCase(), body.imageUrl === undefined ? {} : { imageUrl: body.imageUrl });
       },
     }),
   ];

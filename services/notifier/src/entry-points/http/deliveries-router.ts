@@ -1,19 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import {
-  addDays,
-  buildInternalApiDocument,
-  createOperationsRouter,
-  internalOperation,
-  isDay,
-  maskPhone,
-  readActor,
-  requireInternalCaller,
-  seoulDayStart,
-  type InternalCallers,
-  type InternalOperation,
-  type Logger,
-  type Orm,
-} from '@marketbill/platform';
+import { addDays, buildInternalApiDocument, createOperationsRouter, internalOperation, isDay, maskPhone, readActorHeader, requireInternalCaller, seoulDayStart, type InternalCallers, type InternalOperation, type Logger, type Orm } from '@marketbill/platform';
+import { parseActor } from '@marketbill/schemas';
 import type { DeliveryRepository } from '../../data-access/delivery-repository';
 import { AdminRequiredError } from '../../domain/notifier-errors';
 import { getDelivery } from '../../use-cases/get-delivery';
@@ -93,7 +80,7 @@ export function deliveryOperations(deps: Deps): InternalOperation[] {
 export function createDeliveriesRouter(deps: Deps & { internalApiCallers: InternalCallers }): Router {
   const router = Router();
   const requireAdmin: RequestHandler = (req, res, next) => {
-    const actor = readActor(req);
+    const actor = parseActor(readActorHeader(req));
     if (!actor || actor.role !== 'ADMIN') return next(AdminRequiredError.forDeliveryLog());
     res.locals.actor = actor;
     next();

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { componentRef as REF, componentSchemas, openApiParameters as parameters, schemaIdOf } from '@marketbill/platform';
 import type { RouteSpec } from './route';
-import { catalogue, Problem } from './schemas';
+import { catalogue, Problem } from './shared-schemas';
 
 type Json = Record<string, unknown>;
 
@@ -48,7 +48,7 @@ const HEADER_REF = (name: keyof typeof HEADERS) => ({ $ref: `#/components/header
  * keywords) is what we use, and Swagger UI shows a warning for any other value, even the plain
  * 2020-12 meta-schema it is built on (seen in headless Chromium; tests/system/browser.int.test.ts). Rules that
  * span fields (a delivery needs an address, …) are schema keywords where JSON Schema can say them
- * (`if`/`then`, `not`), set with `.meta()` in schemas.ts, and sentences in the descriptions otherwise.
+ * (`if`/`then`, `not`), set with `.meta()` in the `*-schemas.ts` files, and sentences in the descriptions otherwise.
  */
 export function buildOpenApiDocument(routes: RouteSpec[], info: { version: string }): Json {
   const paths: Record<string, Json> = {};

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { OperationSpec, Role } from '@marketbill/platform';
+import type { OperationSpec } from '@marketbill/platform';
+import type { Role } from '@marketbill/schemas';
 import type { Actor } from '../../domain/actor';
 import type { UseCaseContext } from '../../use-cases/context';
 

@@ -1,7 +1,7 @@
 import type { NotifierApi } from '@marketbill/schemas';
 import type { NotifierClient } from '../../clients/notifier-client';
 import { route, type RouteSpec } from './route';
-import * as S from './schemas';
+import * as S from './sms-log-schemas';
 
 /** The notifier's SMS delivery log, for ADMIN users (numbers masked, verification codes masked). */
 export function smsLogRoutes(notifier: NotifierClient): RouteSpec[] {

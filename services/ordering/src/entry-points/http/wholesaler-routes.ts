@@ -7,7 +7,7 @@ import { updateWholesalerProfile } from '../../use-cases/wholesalers/update-whol
 import { updateWholesalerSettings } from '../../use-cases/wholesalers/update-wholesaler-settings';
 import { AccountSchema } from '../../data-access/entities';
 import { route, type RouteSpec } from './route';
-import * as S from './schemas';
+import * as S from './wholesaler-schemas';
 import { toAccount, toWholesaler } from './views';
 
 const OWNER = ['WHOLESALER_OWNER'] as const;

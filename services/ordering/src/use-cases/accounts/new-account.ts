@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Role } from '@marketbill/platform';
+import type { Role } from '@marketbill/schemas';
 import { AccountSchema, WholesalerSchema, type Account } from '../../data-access/entities';
 
 /**

@@ -1,5 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { NotFoundError, type Role } from '@marketbill/platform';
+import { NotFoundError } from '@marketbill/platform';
+import type { Role } from '@marketbill/schemas';
 import { AccountSchema, RefreshTokenSchema, type Account } from '../../data-access/entities';
 import { containsPattern } from '../../data-access/sql';
 import { assertRole, type Actor } from '../../domain/actor';
