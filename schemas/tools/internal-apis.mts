@@ -3,12 +3,14 @@
 // builds the owners first), then regenerates the callers' types from the documents
 // (generate.mts → src/internal-apis/<owner>.ts).
 // `--check` (npm test, after `tsc -b`) writes nothing and fails when a committed document no
-// longer matches what the owner's code declares.
+// longer matches what the owner's code declares. Either way each document must be valid OpenAPI 3.1
+// by an independent validator (@seriousme/openapi-schema-validator, as for the edge's document).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Validator } from '@seriousme/openapi-schema-validator';
 
 const schemasRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(schemasRoot, '..');
@@ -32,7 +34,14 @@ if (!check) run(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/t
 let stale = 0;
 for (const { owner, module } of OWNERS) {
   const { internalApiDocument } = require(join(repoRoot, module)) as { internalApiDocument(): unknown };
-  const text = `${JSON.stringify(internalApiDocument(), null, 2)}\n`;
+  const document = internalApiDocument();
+  const validator = new Validator();
+  const result = await validator.validate(structuredClone(document) as object);
+  if (!result.valid || validator.version !== '3.1') {
+    console.error(`contracts: ${owner}'s internal API document is not valid OpenAPI 3.1 (validator read ${validator.version}):\n${JSON.stringify(result.errors, null, 2)}`);
+    process.exit(1);
+  }
+  const text = `${JSON.stringify(document, null, 2)}\n`;
   const path = join(schemasRoot, owner, 'internal-api.openapi.json');
   let current = '';
   try {
