@@ -1,10 +1,9 @@
 import { Router, type RequestHandler } from 'express';
 import { addDays, buildInternalApiDocument, createOperationsRouter, internalOperation, isDay, maskPhone, readActorHeader, requireInternalCaller, seoulDayStart, type InternalCallers, type InternalOperation, type Logger, type Orm } from '@marketbill/platform';
 import { parseActor } from '@marketbill/schemas';
-import type { DeliveryRepository } from '../../data-access/delivery-repository';
 import { AdminRequiredError } from '../../domain/notifier-errors';
 import { getDelivery } from '../../use-cases/get-delivery';
-import { listDeliveries } from '../../use-cases/list-deliveries';
+import { listDeliveries, type DeliveryRepository } from '../../use-cases/list-deliveries';
 import { catalogue, idParams, listQuery, SmsDeliveryDetail, SmsDeliveryPage } from './deliveries-api-schemas';
 
 /** `from` is inclusive; a day in `to` includes that whole Seoul day. */

@@ -5,7 +5,7 @@ import type { Orm } from '@marketbill/platform';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createUseCaseContext, type Settings } from '../../use-cases/context';
 import type { Authenticate } from './authenticate';
-import { runIdempotent } from './idempotency';
+import { runIdempotent } from '../../use-cases/run-idempotent';
 import type { RouteSpec } from './route';
 
 export interface ApiDeps {
