@@ -59,6 +59,7 @@ const env = {
 if (process.env.MB_TEST_SKIP_CHECKS !== '1') {
   run('TypeScript build (tsc -b)', 'node', ['node_modules/typescript/bin/tsc', '-b'], env);
   run('ESLint', 'node', ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0'], env);
+  run('Internal API documents match their owners’ route declarations', 'node', ['schemas/tools/internal-apis.mts', '--check'], env);
   run('Generated schema code is up to date', 'node', ['schemas/tools/generate.mts', '--check'], env);
   run('The edge’s OpenAPI document is valid OpenAPI 3.1 (independent validator)', 'node', ['services/ordering/tools/check-openapi.mts'], env);
   run('Schema changes are compatible (asked of the registry)', 'node', ['packages/messaging/dist/cli/check-schemas.js'], env);

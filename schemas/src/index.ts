@@ -1,6 +1,13 @@
 import { TOPICS, type TopicEvents } from './generated';
 
 export * from './generated';
+export { isRole, parseActor, ROLES, type Actor, type Role } from './ordering/actor';
+
+// The internal HTTP APIs' types, generated from the owners' committed OpenAPI documents
+// (schemas/<owner>/internal-api.openapi.json): `BillingApi.StatementDetail`, `CatalogApi.VarietyPage` …
+export type * as BillingApi from './internal-apis/billing';
+export type * as CatalogApi from './internal-apis/catalog';
+export type * as NotifierApi from './internal-apis/notifier';
 
 /** A topic that has a schema in this package. */
 export type TopicName = keyof TopicEvents;

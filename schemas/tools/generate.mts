@@ -1,10 +1,13 @@
 // Generates the TypeScript side of the schemas from the .avsc files (the one source of truth):
 //   src/generated.ts   types, enum values, schema texts and topic settings
 //   README.md          the topic catalogue between its GENERATED markers
+// and, from each owner's committed internal-api.openapi.json (written by internal-apis.mts):
+//   src/internal-apis/<owner>.ts   the types of that internal API, for its callers
 // `--check` writes nothing and fails when either file is stale (CI runs it).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { internalApiModule, internalApiOwners } from './openapi-types.mts';
 import { lintTopicFiles, readTopicFiles, readTopicMeta, type AvroArray, type AvroEnum, type AvroField, type AvroLogical, type AvroMap, type AvroRecord, type AvroType, type TopicFile, type TopicMeta } from './schema-files.mts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -120,6 +123,7 @@ const newReadme = `${readme.slice(0, start + begin.length)}\n${catalogue()}\n${r
 const outputs: Array<[string, string]> = [
   [join(root, 'src', 'generated.ts'), generated],
   [readmePath, newReadme],
+  ...internalApiOwners(root).map((owner): [string, string] => [join(root, 'src', 'internal-apis', `${owner}.ts`), internalApiModule(root, owner)]),
 ];
 let stale = 0;
 for (const [path, content] of outputs) {
@@ -130,6 +134,7 @@ for (const [path, content] of outputs) {
     console.error(`schemas: ${path} is out of date; run npm run schemas:generate`);
     stale++;
   } else {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, content);
     console.log(`schemas: wrote ${path}`);
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Actor } from '@marketbill/platform';
-import type { OrderSnapshot, StatementIssued } from '@marketbill/schemas';
+
+import type { Actor, OrderSnapshot, StatementIssued } from '@marketbill/schemas';
 import { query, waitFor } from '@marketbill/testing';
 import { newId, startBilling, type BillingHarness } from './testing/billing-harness';
 import { line, orderPlaced, orderUpdated, profileUpdated, retailerProfileUpdated, snapshot } from './testing/ordering-events';
@@ -507,8 +507,8 @@ describe('who sees what', () => {
       expect([got.status, got.body.code]).toEqual([404, 'statement-not-found']);
       expect((await h.call('GET', `/statements/${s.body.id}/download`, { actor })).status).toBe(404);
     }
-    const mine = await h.call<Json>('GET', '/statements?page=1&size=5', { actor: retailerActor(r) });
-    expect(mine.body).toMatchObject({ page: 1, size: 5, total: 1 });
+    const mine = await h.call<Json>('GET', '/statements?page=0&size=5', { actor: retailerActor(r) });
+    expect(mine.body).toMatchObject({ page: 0, size: 5, total: 1 });
     expect(mine.body.items.map((i: Json) => i.id)).toEqual([s.body.id]);
     expect((await h.call<Json>('GET', '/statements', { actor: stranger })).body.total).toBe(0);
     expect((await h.call<Json>('GET', `/statements?wholesalerId=${w}`, { actor: otherWholesaler })).status).toBe(403);

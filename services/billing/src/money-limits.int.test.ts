@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { query, waitFor } from '@marketbill/testing';
 import { newId, startBilling, type BillingHarness } from './testing/billing-harness';
 import { line, orderUpdated, profileUpdated, snapshot } from './testing/ordering-events';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { query, stackEnv, waitFor } from '@marketbill/testing';
 import { createStatementRenderer } from './clients/statement-pdf/statement-renderer';
 import { resumeReservedStatements } from './use-cases/resume-reserved-statements';

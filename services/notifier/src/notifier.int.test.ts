@@ -364,10 +364,10 @@ describe('notifier internal API (the delivery log for administrators)', () => {
     await h.produce('account.verification.requested', event.verificationId, event);
     await settled(to, 1);
 
-    const list = await get(`/internal/v1/deliveries?phone=${to}&status=SENT&template=verification-code&page=1&size=10`);
+    const list = await get(`/internal/v1/deliveries?phone=${to}&status=SENT&template=verification-code&page=0&size=10`);
     expect(list.status).toBe(200);
     const page = (await list.json()) as { items: Array<Record<string, unknown>>; page: number; size: number; total: number };
-    expect(page).toMatchObject({ page: 1, size: 10, total: 1 });
+    expect(page).toMatchObject({ page: 0, size: 10, total: 1 });
     const [item] = page.items;
     expect(item).toMatchObject({
       eventId: event.eventId,
@@ -403,8 +403,8 @@ describe('notifier internal API (the delivery log for administrators)', () => {
     expect(all.total).toBeGreaterThanOrEqual(5);
     const times = all.items.map((i) => i.createdAt);
     expect([...times].sort().reverse()).toEqual(times);
-    const first = (await (await get('/internal/v1/deliveries?size=2&page=1')).json()) as { items: unknown[]; total: number };
-    const second = (await (await get('/internal/v1/deliveries?size=2&page=2')).json()) as { items: unknown[]; total: number };
+    const first = (await (await get('/internal/v1/deliveries?size=2&page=0')).json()) as { items: unknown[]; total: number };
+    const second = (await (await get('/internal/v1/deliveries?size=2&page=1')).json()) as { items: unknown[]; total: number };
     expect(first.items).toHaveLength(2);
     expect(first.total).toBe(all.total);
     expect(second.items).toEqual(all.items.slice(2, 4));

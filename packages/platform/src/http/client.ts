@@ -1,6 +1,6 @@
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { AppError, DEFAULT_RETRY_AFTER_SECONDS, UnavailableError } from '../errors';
-import { actorHeaders, type Actor } from './internal';
+import { actorHeaders } from './internal';
 
 export interface ServiceClientOptions {
   /** Short name for errors and logs: `catalog` → problem code `catalog-unavailable`. */
@@ -15,7 +15,8 @@ export interface ServiceClientOptions {
 }
 
 export interface CallOptions {
-  actor?: Actor;
+  /** The acting user, sent in X-MarketBill-Actor (the Actor of @marketbill/schemas). */
+  actor?: object;
   requestId?: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;

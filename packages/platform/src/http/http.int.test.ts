@@ -10,7 +10,7 @@ import { createHealth } from '../health';
 import { createLogger } from '../logger';
 import { createHttpApp, finishHttpApp, listen, type RunningServer } from './app';
 import { createServiceClient } from './client';
-import { actorHeaders, readActor, requireInternalCaller } from './internal';
+import { actorHeaders, readActorHeader, requireInternalCaller } from './internal';
 import { parseInput } from './validate';
 
 const TOKEN = 'a-long-internal-token-for-tests';
@@ -57,7 +57,7 @@ beforeAll(async () => {
     throw new AppError({ code: 'order-view-behind', message: 'Not there yet.', httpStatus: 503, retriable: true, retryAfterSeconds: 2 });
   });
   app.get('/internal/whoami', requireInternalCaller({ ordering: TOKEN, reporting: `sha256:${createHash('sha256').update(REPORTING_TOKEN).digest('hex')}` }), (req, res) => {
-    res.json({ actor: readActor(req) ?? null, caller: res.locals.internalCaller });
+    res.json({ actor: readActorHeader(req) ?? null, caller: res.locals.internalCaller });
   });
   finishHttpApp(app, logger);
   server = await listen(app, 0, '127.0.0.1');

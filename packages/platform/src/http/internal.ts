@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Request } from 'express';
-import { z } from 'zod';
 import { UnauthenticatedError } from '../errors';
 
 /**
@@ -10,35 +9,26 @@ import { UnauthenticatedError } from '../errors';
  * `BILLING_API_TOKEN`), so a credential that leaks from one service opens that one door only — the
  * token ordering uses for catalog does not open billing — and the callee knows who called. The edge, which authenticated the
  * user, names them in the `X-MarketBill-Actor` header so the internal service can check ownership
- * again on its own data (defence in depth) and log who acted.
+ * again on its own data (defence in depth) and log who acted. What an actor is (its fields and
+ * roles) is ordering's contract, published in @marketbill/schemas (`Actor`, `parseActor`); this
+ * package only carries it.
  */
 export const ACTOR_HEADER = 'x-marketbill-actor';
 
-export const ROLES = ['RETAILER', 'WHOLESALER_OWNER', 'WHOLESALER_STAFF', 'ADMIN'] as const;
-export type Role = (typeof ROLES)[number];
-
-const actorSchema = z.object({
-  /** The account acting. */
-  accountId: z.uuid(),
-  role: z.enum(ROLES),
-  /** For owners and staff: the wholesaler (owner account id) they act for. */
-  wholesalerId: z.uuid().optional(),
-});
-
-export type Actor = z.output<typeof actorSchema>;
-
-/** Header value carrying the actor (base64url JSON). */
-export function actorHeaders(actor: Actor): Record<string, string> {
+/** The header carrying an actor: base64url of its JSON. */
+export function actorHeaders(actor: object): Record<string, string> {
   return { [ACTOR_HEADER]: Buffer.from(JSON.stringify(actor)).toString('base64url') };
 }
 
-/** The actor the edge named, or undefined when none or malformed. */
-export function readActor(req: Request): Actor | undefined {
+/**
+ * The decoded actor header (parsed JSON), for the receiving service to validate against the actor
+ * contract (`parseActor` of @marketbill/schemas); undefined when absent or not base64url JSON.
+ */
+export function readActorHeader(req: Request): unknown {
   const raw = req.get(ACTOR_HEADER);
   if (!raw) return undefined;
   try {
-    const parsed = actorSchema.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-    return parsed.success ? parsed.data : undefined;
+    return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
   } catch {
     return undefined;
   }

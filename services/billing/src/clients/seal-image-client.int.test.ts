@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { createLogger } from '@marketbill/platform';
 import { query, waitFor } from '@marketbill/testing';
 import { newId, startBilling, type BillingHarness } from '../testing/billing-harness';

@@ -68,7 +68,7 @@ export interface StatementFilter {
   to?: string;
 }
 
-/** Issued statements (every version), newest first, one page. */
+/** Issued statements (every version), newest first, one page (`page` counts from 0, as every list of MarketBill does). */
 export async function listIssuedStatements(em: EntityManager, filter: StatementFilter, page: number, size: number): Promise<{ items: StatementRow[]; total: number }> {
   const where: Record<string, unknown> = { status: 'ISSUED' };
   if (filter.wholesalerId) where.wholesalerId = filter.wholesalerId;
@@ -77,7 +77,7 @@ export async function listIssuedStatements(em: EntityManager, filter: StatementF
   const [items, total] = await em.findAndCount(StatementSchema, where, {
     orderBy: { issuedAt: 'desc', version: 'desc' },
     limit: size,
-    offset: (page - 1) * size,
+    offset: page * size,
   });
   return { items, total };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { assertActsForWholesaler, assertMayIssue, maySee, scopeQuery } from './access';
 
 const W = '11111111-1111-4111-8111-111111111111';

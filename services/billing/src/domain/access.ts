@@ -1,4 +1,4 @@
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { AccessForbiddenError, StatementIssueForbiddenError } from './billing-errors';
 
 /** The wholesaler an owner acts for; anyone else may not issue statements. */

@@ -10,8 +10,8 @@ import {
   ensureTopics,
   type EventCodec,
 } from '@marketbill/messaging';
-import { actorHeaders, createLogger, type Actor } from '@marketbill/platform';
-import type { TopicEvents, TopicName } from '@marketbill/schemas';
+import { actorHeaders, createLogger } from '@marketbill/platform';
+import type { Actor, TopicEvents, TopicName } from '@marketbill/schemas';
 import { dropSchema, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, type TopicReader } from '@marketbill/testing';
 import { readConfig } from '../config';
 import { createService, type Service } from '../service';

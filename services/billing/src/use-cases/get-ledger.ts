@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { AccessForbiddenError, LedgerNotFoundError } from '../domain/billing-errors';
 import type { LedgerEntryRow } from '../data-access/entities';
 import { findLedgerAccount, listLedgerEntries } from '../data-access/ledger-repository';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import type { StatementStore } from '../clients/statement-store';
 import { findVisibleStatement } from './get-statement';
 

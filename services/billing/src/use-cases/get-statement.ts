@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { maySee } from '../domain/access';
 import { StatementNotFoundError } from '../domain/billing-errors';
 import type { StatementRow } from '../data-access/entities';

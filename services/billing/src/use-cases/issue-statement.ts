@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { assertMayIssue } from '../domain/access';
 import { OrderAlreadyStatedError, OrderCancelledError, OrderNotFoundError, OrdersOfSeveralRetailersError, StatementInProgressError } from '../domain/billing-errors';
 import type { OrderSheet } from '../domain/order-sheet';

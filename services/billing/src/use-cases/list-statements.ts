@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { scopeQuery } from '../domain/access';
 import type { StatementRow } from '../data-access/entities';
 import { orderVersions } from '../data-access/order-sheet-repository';

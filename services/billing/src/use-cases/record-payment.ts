@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { addExact, subtractExact, type Actor } from '@marketbill/platform';
+import { addExact, subtractExact } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { assertActsForWholesaler } from '../domain/access';
 import { AmountLimitError, IdempotencyKeyReusedError, RetailerNotFoundError } from '../domain/billing-errors';
 import { MAX_AMOUNT, withinAmountLimit } from '../domain/money-limits';

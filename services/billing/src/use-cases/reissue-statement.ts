@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { assertMayIssue } from '../domain/access';
 import { OrderNotFoundError, StatementNotFoundError, StatementSupersededError } from '../domain/billing-errors';
 import { reissueFigures } from '../domain/statement';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { CurationForbiddenError, ItemNotFoundError } from '../domain/catalog-errors';
 import { updateItemImage } from '../data-access/curation-repository';
 import { findItem, type ItemSummary } from '../data-access/catalog-read-repository';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Actor } from '@marketbill/platform';
+import type { Actor } from '@marketbill/schemas';
 import { CurationForbiddenError, VarietyNotFoundError } from '../domain/catalog-errors';
 import { updateVarietyCuration } from '../data-access/curation-repository';
 import { findVariety, type VarietySummary } from '../data-access/catalog-read-repository';

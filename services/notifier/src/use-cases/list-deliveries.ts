@@ -46,8 +46,8 @@ export interface DeliveryPage {
   total: number;
 }
 
-/** The delivery log, newest first, filtered; `page` counts from 1. */
+/** The delivery log, newest first, filtered; `page` counts from 0, as every list of MarketBill does. */
 export async function listDeliveries(em: EntityManager, filter: DeliveryFilter, page: { page: number; size: number }): Promise<DeliveryPage> {
-  const [rows, total] = await findDeliveries(em, filter, { offset: (page.page - 1) * page.size, limit: page.size });
+  const [rows, total] = await findDeliveries(em, filter, { offset: page.page * page.size, limit: page.size });
   return { items: rows.map(toDeliveryView), page: page.page, size: page.size, total };
 }

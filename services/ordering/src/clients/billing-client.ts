@@ -1,21 +1,20 @@
-import type { Actor } from '@marketbill/platform';
-import { createInternalApiClient, fromOneBasedPages, type Page } from './internal-api';
 
-// Billing's internal API (the contract of the billing issue), as the edge uses it. Billing answers
-// with 1-based pages; the public API counts pages from 0 like every other list of the edge, so the
-// client converts both ways.
+import type { Actor, BillingApi } from '@marketbill/schemas';
+import { createInternalApiClient } from './internal-api';
 
-type Query = Record<string, string | number | undefined>;
+// Billing's internal API as the edge uses it, typed by the types generated from billing's committed
+// contract (schemas/billing/internal-api.openapi.json). Pages count from 0 there as at the edge, so
+// queries and answers pass through unchanged.
 
 /** Statements, ledger and payments, always on behalf of an actor (billing checks ownership again). */
 export interface BillingClient {
-  listStatements(actor: Actor, query: Query, requestId: string): Promise<Page<unknown>>;
-  issueStatement(actor: Actor, body: unknown, idempotencyKey: string | undefined, requestId: string): Promise<unknown>;
-  getStatement(actor: Actor, id: string, requestId: string): Promise<unknown>;
-  reissueStatement(actor: Actor, id: string, body: unknown, idempotencyKey: string | undefined, requestId: string): Promise<unknown>;
-  getStatementDownload(actor: Actor, id: string, requestId: string): Promise<{ url: string; expiresAt: string }>;
-  getLedger(actor: Actor, query: Query, requestId: string): Promise<unknown>;
-  recordPayment(actor: Actor, body: unknown, idempotencyKey: string | undefined, requestId: string): Promise<unknown>;
+  listStatements(actor: Actor, query: BillingApi.ListStatementsQuery, requestId: string): Promise<BillingApi.StatementPage>;
+  issueStatement(actor: Actor, body: BillingApi.IssueRequest, idempotencyKey: string | undefined, requestId: string): Promise<BillingApi.StatementDetail>;
+  getStatement(actor: Actor, id: string, requestId: string): Promise<BillingApi.StatementDetail>;
+  reissueStatement(actor: Actor, id: string, body: BillingApi.ReissueRequest, idempotencyKey: string | undefined, requestId: string): Promise<BillingApi.StatementDetail>;
+  getStatementDownload(actor: Actor, id: string, requestId: string): Promise<BillingApi.StatementDownload>;
+  getLedger(actor: Actor, query: BillingApi.GetLedgerQuery, requestId: string): Promise<BillingApi.Ledger>;
+  recordPayment(actor: Actor, body: BillingApi.PaymentRequest, idempotencyKey: string | undefined, requestId: string): Promise<BillingApi.Payment>;
 }
 
 /**
@@ -31,12 +30,12 @@ export function createBillingClient(options: { baseUrl: string; token: string; t
   const seg = encodeURIComponent;
   const keyed = (key: string | undefined): Record<string, string> => (key ? { 'idempotency-key': key } : {});
   return {
-    listStatements: (actor, query, requestId) => fromOneBasedPages(query, (q) => http.request<Page<unknown>>('GET', '/statements', { actor, requestId, query: q })),
+    listStatements: (actor, query, requestId) => http.request('GET', '/statements', { actor, requestId, query: { ...query } }),
     issueStatement: (actor, body, key, requestId) => http.request('POST', '/statements', { actor, requestId, body, headers: keyed(key) }),
     getStatement: (actor, id, requestId) => http.request('GET', `/statements/${seg(id)}`, { actor, requestId }),
     reissueStatement: (actor, id, body, key, requestId) => http.request('POST', `/statements/${seg(id)}/reissue`, { actor, requestId, body, headers: keyed(key) }),
     getStatementDownload: (actor, id, requestId) => http.request('GET', `/statements/${seg(id)}/download`, { actor, requestId }),
-    getLedger: (actor, query, requestId) => http.request('GET', '/ledger', { actor, requestId, query }),
+    getLedger: (actor, query, requestId) => http.request('GET', '/ledger', { actor, requestId, query: { ...query } }),
     recordPayment: (actor, body, key, requestId) => http.request('POST', '/payments', { actor, requestId, body, headers: keyed(key) }),
   };
 }

@@ -1,60 +1,18 @@
-import type { Actor } from '@marketbill/platform';
-import { createInternalApiClient, type Page } from './internal-api';
 
-// Types of catalog's internal API (the contract in the catalog issue): the edge passes these
-// through, so they are declared once here and mirrored by the OpenAPI schemas of /v1/catalog.
+import type { Actor, CatalogApi } from '@marketbill/schemas';
+import { createInternalApiClient } from './internal-api';
 
-export interface CatalogItem {
-  id: string;
-  category: string;
-  name: string;
-  imageUrl: string | null;
-  varietyCount: number;
-}
-
-export interface VarietySummary {
-  id: string;
-  itemId: string;
-  itemName: string;
-  name: string;
-  category: string;
-  colour: string | null;
-  imageUrls: string[];
-  lastAuctionDate: string | null;
-  latestAvgPrice: number | null;
-}
-
-export interface VarietyDetail extends VarietySummary {
-  latestPrices: Array<{
-    grade: string;
-    saleDate: string;
-    minPrice: number;
-    avgPrice: number;
-    maxPrice: number;
-    totalQuantity: number;
-    totalAmount: number;
-    previous: { saleDate: string; avgPrice: number } | null;
-    avgChange: number | null;
-    avgChangeRate: number | null;
-  }>;
-}
-
-export interface PriceHistory {
-  varietyId: string;
-  grade: string;
-  points: Array<{ saleDate: string; minPrice: number; avgPrice: number; maxPrice: number; totalQuantity: number; totalAmount: number }>;
-}
-
-type Query = Record<string, string | number | undefined>;
+// Catalog's internal API as the edge uses it, typed by the types generated from catalog's committed
+// contract (schemas/catalog/internal-api.openapi.json) rather than by a copy of catalog's shapes.
 
 /** The catalog's internal API as the edge uses it. */
 export interface CatalogClient {
-  listItems(query: Query, requestId?: string): Promise<Page<CatalogItem>>;
-  listVarieties(query: Query, requestId?: string): Promise<Page<VarietySummary>>;
-  getVariety(id: string, requestId?: string): Promise<VarietyDetail>;
-  getPriceHistory(id: string, query: Query, requestId?: string): Promise<PriceHistory>;
-  curateVariety(id: string, body: { colour?: string | null; imageUrls?: string[] }, actor: Actor, requestId?: string): Promise<VarietySummary>;
-  curateItem(id: string, body: { imageUrl?: string | null }, actor: Actor, requestId?: string): Promise<CatalogItem>;
+  listItems(query: CatalogApi.ListItemsQuery, requestId?: string): Promise<CatalogApi.CatalogItemPage>;
+  listVarieties(query: CatalogApi.SearchVarietiesQuery, requestId?: string): Promise<CatalogApi.VarietyPage>;
+  getVariety(id: string, requestId?: string): Promise<CatalogApi.VarietyDetail>;
+  getPriceHistory(id: string, query: CatalogApi.GetPriceHistoryQuery, requestId?: string): Promise<CatalogApi.PriceHistory>;
+  curateVariety(id: string, body: CatalogApi.VarietyCuration, actor: Actor, requestId?: string): Promise<CatalogApi.VarietySummary>;
+  curateItem(id: string, body: CatalogApi.ItemCuration, actor: Actor, requestId?: string): Promise<CatalogApi.CatalogItem>;
 }
 
 /**
@@ -69,10 +27,10 @@ export function createCatalogClient(options: { baseUrl: string; token: string; t
   const seg = encodeURIComponent;
   const rid = (requestId?: string) => (requestId ? { requestId } : {});
   return {
-    listItems: (query, requestId) => http.request('GET', '/items', { query, ...rid(requestId) }),
-    listVarieties: (query, requestId) => http.request('GET', '/varieties', { query, ...rid(requestId) }),
+    listItems: (query, requestId) => http.request('GET', '/items', { query: { ...query }, ...rid(requestId) }),
+    listVarieties: (query, requestId) => http.request('GET', '/varieties', { query: { ...query }, ...rid(requestId) }),
     getVariety: (id, requestId) => http.request('GET', `/varieties/${seg(id)}`, rid(requestId)),
-    getPriceHistory: (id, query, requestId) => http.request('GET', `/varieties/${seg(id)}/prices`, { query, ...rid(requestId) }),
+    getPriceHistory: (id, query, requestId) => http.request('GET', `/varieties/${seg(id)}/prices`, { query: { ...query }, ...rid(requestId) }),
     curateVariety: (id, body, actor, requestId) => http.request('PATCH', `/varieties/${seg(id)}`, { body, actor, ...rid(requestId) }),
     curateItem: (id, body, actor, requestId) => http.request('PATCH', `/items/${seg(id)}`, { body, actor, ...rid(requestId) }),
   };

@@ -1,23 +1,21 @@
-import type { Actor } from '@marketbill/platform';
-import { createInternalApiClient, fromOneBasedPages, type Page } from './internal-api';
 
-type Query = Record<string, string | number | undefined>;
+import type { Actor, NotifierApi } from '@marketbill/schemas';
+import { createInternalApiClient } from './internal-api';
 
-/** The notifier's delivery log (its internal API), for administrators. */
+/** The notifier's delivery log (its internal API, typed from schemas/notifier/internal-api.openapi.json), for administrators. */
 export interface NotifierClient {
-  listDeliveries(actor: Actor, query: Query, requestId: string): Promise<Page<unknown>>;
-  getDelivery(actor: Actor, id: string, requestId: string): Promise<unknown>;
+  listDeliveries(actor: Actor, query: NotifierApi.ListDeliveriesQuery, requestId: string): Promise<NotifierApi.SmsDeliveryPage>;
+  getDelivery(actor: Actor, id: string, requestId: string): Promise<NotifierApi.SmsDeliveryDetail>;
 }
 
 /**
  * The SMS delivery log stays in the notifier; the edge shows it to ADMIN users only and names the
- * admin in the actor header (the notifier refuses anyone else too). Pages: 0-based at the edge,
- * 1-based in the notifier.
+ * admin in the actor header (the notifier refuses anyone else too). Pages count from 0 in both.
  */
 export function createNotifierClient(options: { baseUrl: string; token: string; timeoutMs: number }): NotifierClient {
   const http = createInternalApiClient('notifier', options);
   return {
-    listDeliveries: (actor, query, requestId) => fromOneBasedPages(query, (q) => http.request<Page<unknown>>('GET', '/deliveries', { actor, requestId, query: q })),
+    listDeliveries: (actor, query, requestId) => http.request('GET', '/deliveries', { actor, requestId, query: { ...query } }),
     getDelivery: (actor, id, requestId) => http.request('GET', `/deliveries/${encodeURIComponent(id)}`, { actor, requestId }),
   };
 }

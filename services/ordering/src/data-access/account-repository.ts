@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Role } from '@marketbill/platform';
+import type { Role } from '@marketbill/schemas';
 import { AccountError } from '../domain/ordering-errors';
 import { AccountSchema, WholesalerSchema, type Account } from './entities';
 import { containsPattern } from './sql';

@@ -1,5 +1,5 @@
 import { BigIntType, EntitySchema } from '@mikro-orm/core';
-import type { Role } from '@marketbill/platform';
+import type { Role } from '@marketbill/schemas';
 import type { CartLine } from '../domain/cart';
 import type { BuyerGrade } from '../domain/grade';
 import type { FulfilmentMethod, Order, OrderLine } from '../domain/order';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ROLES, type Role } from '@marketbill/platform';
+import { type Role, ROLES } from '@marketbill/schemas';
 import type { Actor } from './actor';
 
 const ISSUER = 'marketbill-ordering';

@@ -1,13 +1,11 @@
-import type { Role } from '@marketbill/platform';
+import type { Actor, Role } from '@marketbill/schemas';
 import { RoleError } from './ordering-errors';
 
-/** Who is acting: taken from a verified access token. */
-export interface Actor {
-  accountId: string;
-  role: Role;
-  /** For WHOLESALER_OWNER and WHOLESALER_STAFF: the wholesaler they act for (the owner's account id). */
-  wholesalerId?: string;
-}
+/**
+ * Who is acting: taken from a verified access token. The same record ordering publishes as the
+ * actor contract (@marketbill/schemas) and sends to billing, catalog and the notifier.
+ */
+export type { Actor };
 
 /** Roles that may sign themselves up (ADMIN accounts are made by operators). */
 export const SIGN_UP_ROLES = ['RETAILER', 'WHOLESALER_OWNER', 'WHOLESALER_STAFF'] as const;

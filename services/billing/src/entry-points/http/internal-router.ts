@@ -1,7 +1,6 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isDay, parseInput, requireInternalCaller, type InternalCallers } from '@marketbill/platform';
+import { buildInternalApiDocument, createOperationsRouter, internalOperation, requireInternalCaller, type InternalCallers, type InternalOperation } from '@marketbill/platform';
 import { getLedger } from '../../use-cases/get-ledger';
 import { getStatement } from '../../use-cases/get-statement';
 import { getStatementDownload } from '../../use-cases/get-statement-download';
@@ -10,42 +9,153 @@ import type { IssuingDeps } from '../../use-cases/issuing-deps';
 import { listStatements } from '../../use-cases/list-statements';
 import { recordPayment } from '../../use-cases/record-payment';
 import { reissueStatement } from '../../use-cases/reissue-statement';
+import {
+  catalogue,
+  idParams,
+  IssueRequest,
+  Ledger,
+  ledgerQuery,
+  listQuery,
+  Payment,
+  PaymentRequest,
+  ReissueRequest,
+  StatementDetail,
+  StatementDownload,
+  StatementPage,
+} from './internal-api-schemas';
 import { idempotencyKeyOf, requireActor } from './request-context';
 import { toLedgerView, toPaymentView, toStatementDetail, toStatementSummary } from './views';
 
-const day = z.string().refine(isDay, 'must be a day YYYY-MM-DD');
-const idParam = z.object({ id: z.uuid() });
+const tags = ['statements'];
 
-const listQuery = z.object({
-  retailerId: z.uuid().optional(),
-  wholesalerId: z.uuid().optional(),
-  from: day.optional(),
-  to: day.optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  size: z.coerce.number().int().min(1).max(100).default(20),
-});
-
-/** Order id → the version the edge holds; billing waits until its view has caught up (see awaitOrderViews). */
-const expectedVersions = z.record(z.uuid(), z.number().int().positive()).optional();
-
-const issueBody = z.union([
-  z.object({ orderIds: z.array(z.uuid()).min(1).max(100), expectedVersions }).strict(),
-  z.object({ retailerId: z.uuid(), day, expectedVersions }).strict(),
-]);
-
-const reissueBody = z.object({ expectedVersions }).strict();
-
-const ledgerQuery = z.object({ retailerId: z.uuid().optional(), wholesalerId: z.uuid().optional() });
-
-const paymentBody = z
-  .object({
-    retailerId: z.uuid(),
-    // The limit (below 10^13) is checked by recordPayment: 422 payment-limit-exceeded, not a 400.
-    amount: z.number().int().positive(),
-    paidAt: z.iso.datetime({ offset: true }).optional(),
-    memo: z.string().trim().max(200).optional(),
-  })
-  .strict();
+/** Billing's internal operations: each one declared once, mounted and documented from that declaration. */
+export function billingOperations(deps: IssuingDeps): InternalOperation[] {
+  const em = () => deps.orm.em.fork() as EntityManager;
+  return [
+    internalOperation({
+      method: 'get',
+      path: '/statements',
+      operationId: 'listStatements',
+      summary: 'Issued statements the actor may see, every version, newest first.',
+      description: 'A wholesaler’s owner and staff see their wholesaler’s, a retailer those addressed to it, an admin all; naming someone else’s id is 403 forbidden. `from`/`to` filter the Seoul issue day.',
+      tags,
+      actor: 'required',
+      query: listQuery,
+      status: 200,
+      response: StatementPage,
+      errors: [403],
+      async run({ query, req }) {
+        const result = await listStatements(em(), requireActor(req), query);
+        return { items: result.items.map(toStatementSummary), page: result.page, size: result.size, total: result.total };
+      },
+    }),
+    internalOperation({
+      method: 'post',
+      path: '/statements',
+      operationId: 'issueStatement',
+      summary: 'Issues a statement of order sheets, or of a retailer’s day.',
+      description: 'WHOLESALER_OWNER only. `Idempotency-Key` (1–200 printable ASCII) is kept with the statement: a retry gets the same statement with `Idempotent-Replayed: true`.',
+      tags,
+      actor: 'required',
+      body: IssueRequest,
+      status: 201,
+      response: StatementDetail,
+      errors: [403, 404, 409, 422],
+      async run({ body, req, res }) {
+        const { statement, replayed } = await issueStatement(deps, requireActor(req), body, idempotencyKeyOf(req));
+        if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+        return toStatementDetail({ statement, ordersChanged: false });
+      },
+    }),
+    internalOperation({
+      method: 'get',
+      path: '/statements/{id}',
+      operationId: 'getStatement',
+      summary: 'One statement: summary, supplier, lines and document facts.',
+      description: 'A statement the actor may not see is 404 statement-not-found (no existence leak).',
+      tags,
+      actor: 'required',
+      params: idParams,
+      status: 200,
+      response: StatementDetail,
+      errors: [404],
+      async run({ params, req }) {
+        return toStatementDetail(await getStatement(em(), requireActor(req), params.id));
+      },
+    }),
+    internalOperation({
+      method: 'post',
+      path: '/statements/{id}/reissue',
+      operationId: 'reissueStatement',
+      summary: 'Issues a new version of a statement.',
+      description: 'WHOLESALER_OWNER only; a superseded version is 409 statement-superseded. `Idempotency-Key` honoured as for issuing.',
+      tags,
+      actor: 'required',
+      params: idParams,
+      body: ReissueRequest,
+      status: 201,
+      response: StatementDetail,
+      errors: [403, 404, 409, 422],
+      async run({ params, body, req, res }) {
+        const { statement, replayed } = await reissueStatement(deps, requireActor(req), params.id, idempotencyKeyOf(req), body.expectedVersions ?? {});
+        if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+        return toStatementDetail({ statement, ordersChanged: false });
+      },
+    }),
+    internalOperation({
+      method: 'get',
+      path: '/statements/{id}/download',
+      operationId: 'getStatementDownload',
+      summary: 'A presigned S3 GET of the statement’s PDF.',
+      description: 'Valid a few minutes; answered with Cache-Control: no-store.',
+      tags,
+      actor: 'required',
+      params: idParams,
+      status: 200,
+      response: StatementDownload,
+      errors: [404],
+      async run({ params, req, res }) {
+        const { url, expiresAt } = await getStatementDownload(em(), deps.store, requireActor(req), params.id);
+        res.setHeader('Cache-Control', 'no-store');
+        return { url, expiresAt: expiresAt.toISOString() };
+      },
+    }),
+    internalOperation({
+      method: 'get',
+      path: '/ledger',
+      operationId: 'getLedger',
+      summary: 'The ledger between a wholesaler and a retailer, entries in the order written.',
+      description: 'The wholesaler side names `retailerId`, the retailer side `wholesalerId`, an admin both; a pair that never traded is 404 ledger-not-found.',
+      tags,
+      actor: 'required',
+      query: ledgerQuery,
+      status: 200,
+      response: Ledger,
+      errors: [403, 404],
+      async run({ query, req }) {
+        return toLedgerView(await getLedger(em(), requireActor(req), query));
+      },
+    }),
+    internalOperation({
+      method: 'post',
+      path: '/payments',
+      operationId: 'recordPayment',
+      summary: 'Records a payment received from a retailer.',
+      description: 'Owner or staff of the wholesaler. An amount of 10^13 or more is 422 payment-limit-exceeded. `Idempotency-Key` honoured.',
+      tags,
+      actor: 'required',
+      body: PaymentRequest,
+      status: 201,
+      response: Payment,
+      errors: [403, 404, 422],
+      async run({ body, req, res }) {
+        const { payment, replayed } = await recordPayment(em(), requireActor(req), { ...body, paidAt: body.paidAt ? new Date(body.paidAt) : undefined }, idempotencyKeyOf(req));
+        if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+        return toPaymentView(payment);
+      },
+    }),
+  ];
+}
 
 /**
  * Billing's internal API under /internal/v1, called by the ordering edge only: the caller's own
@@ -53,63 +163,16 @@ const paymentBody = z
  * billing's own ownership checks on its data.
  */
 export function createInternalRouter(deps: IssuingDeps, internalApiCallers: InternalCallers): Router {
-  const router = Router();
-  router.use(requireInternalCaller(internalApiCallers));
-  const em = () => deps.orm.em.fork() as EntityManager;
+  return Router().use(requireInternalCaller(internalApiCallers), createOperationsRouter(billingOperations(deps)));
+}
 
-  router.get('/statements', async (req, res) => {
-    const actor = requireActor(req);
-    const query = parseInput(listQuery, req.query, 'query');
-    const result = await listStatements(em(), actor, query);
-    res.json({ items: result.items.map(toStatementSummary), page: result.page, size: result.size, total: result.total });
+/** The contract committed as schemas/billing/internal-api.openapi.json (built without any I/O). */
+export function internalApiDocument(): Record<string, unknown> {
+  return buildInternalApiDocument({
+    title: 'MarketBill billing — internal API',
+    description: 'Statements (거래명세서), the ledger and payments, for the ordering edge. Pages count from 0, as at the edge.',
+    version: '1',
+    operations: billingOperations({} as IssuingDeps),
+    catalogue,
   });
-
-  router.post('/statements', async (req, res) => {
-    const actor = requireActor(req);
-    const key = idempotencyKeyOf(req);
-    const body = parseInput(issueBody, req.body);
-    const { statement, replayed } = await issueStatement(deps, actor, body, key);
-    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(201).json(toStatementDetail({ statement, ordersChanged: false }));
-  });
-
-  router.get('/statements/:id', async (req, res) => {
-    const actor = requireActor(req);
-    const { id } = parseInput(idParam, req.params, 'path');
-    res.json(toStatementDetail(await getStatement(em(), actor, id)));
-  });
-
-  router.post('/statements/:id/reissue', async (req, res) => {
-    const actor = requireActor(req);
-    const { id } = parseInput(idParam, req.params, 'path');
-    const { expectedVersions: versions } = parseInput(reissueBody, req.body ?? {});
-    const { statement, replayed } = await reissueStatement(deps, actor, id, idempotencyKeyOf(req), versions ?? {});
-    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(201).json(toStatementDetail({ statement, ordersChanged: false }));
-  });
-
-  router.get('/statements/:id/download', async (req, res) => {
-    const actor = requireActor(req);
-    const { id } = parseInput(idParam, req.params, 'path');
-    const { url, expiresAt } = await getStatementDownload(em(), deps.store, actor, id);
-    res.setHeader('Cache-Control', 'no-store');
-    res.json({ url, expiresAt: expiresAt.toISOString() });
-  });
-
-  router.get('/ledger', async (req, res) => {
-    const actor = requireActor(req);
-    const query = parseInput(ledgerQuery, req.query, 'query');
-    res.json(toLedgerView(await getLedger(em(), actor, query)));
-  });
-
-  router.post('/payments', async (req, res) => {
-    const actor = requireActor(req);
-    const key = idempotencyKeyOf(req);
-    const body = parseInput(paymentBody, req.body);
-    const { payment, replayed } = await recordPayment(em(), actor, { ...body, paidAt: body.paidAt ? new Date(body.paidAt) : undefined }, key);
-    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(201).json(toPaymentView(payment));
-  });
-
-  return router;
 }

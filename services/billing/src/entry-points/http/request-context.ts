@@ -1,10 +1,11 @@
 import type { Request } from 'express';
-import { readActor, ValidationError, type Actor } from '@marketbill/platform';
+import { readActorHeader, ValidationError } from '@marketbill/platform';
+import { type Actor, parseActor } from '@marketbill/schemas';
 import { ActorRequiredError } from '../../domain/billing-errors';
 
 /** The acting user the edge named; every billing endpoint needs one. */
 export function requireActor(req: Request): Actor {
-  const actor = readActor(req);
+  const actor = parseActor(readActorHeader(req));
   if (!actor) throw ActorRequiredError.missing();
   return actor;
 }

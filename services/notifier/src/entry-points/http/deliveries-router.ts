@@ -1,31 +1,10 @@
 import { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
-import { isDay, maskPhone, parseInput, readActor, requireInternalCaller, seoulDayStart, addDays, type InternalCallers, type Logger, type Orm } from '@marketbill/platform';
-import { DELIVERY_STATUSES } from '../../domain/delivery-policy';
+import { addDays, buildInternalApiDocument, createOperationsRouter, internalOperation, isDay, maskPhone, readActorHeader, requireInternalCaller, seoulDayStart, type InternalCallers, type InternalOperation, type Logger, type Orm } from '@marketbill/platform';
+import { parseActor } from '@marketbill/schemas';
 import { AdminRequiredError } from '../../domain/notifier-errors';
-import { TEMPLATE_NAMES } from '../../domain/templates';
 import { getDelivery } from '../../use-cases/get-delivery';
 import { listDeliveries } from '../../use-cases/list-deliveries';
-
-/** An instant (ISO 8601 with offset) or a Seoul day (YYYY-MM-DD). */
-const instantOrDay = z.string().refine((v) => isDay(v) || (/T/.test(v) && !Number.isNaN(Date.parse(v))), 'an ISO 8601 date-time with offset, or YYYY-MM-DD');
-
-const listQuery = z
-  .object({
-    status: z.enum(DELIVERY_STATUSES).optional(),
-    template: z.enum(TEMPLATE_NAMES).optional(),
-    phone: z
-      .string()
-      .transform((v) => v.replace(/-/g, ''))
-      .pipe(z.string().regex(/^\d{9,11}$/, 'a phone number, digits only'))
-      .optional(),
-    eventId: z.uuid().optional(),
-    from: instantOrDay.optional(),
-    to: instantOrDay.optional(),
-    page: z.coerce.number().int().min(1).max(100_000).default(1),
-    size: z.coerce.number().int().min(1).max(100).default(20),
-  })
-  .strict();
+import { catalogue, idParams, listQuery, SmsDeliveryDetail, SmsDeliveryPage } from './deliveries-api-schemas';
 
 /** `from` is inclusive; a day in `to` includes that whole Seoul day. */
 function fromBound(v: string): Date {
@@ -35,51 +14,86 @@ function toBound(v: string): Date {
   return isDay(v) ? seoulDayStart(addDays(v, 1)) : new Date(v);
 }
 
-const idParams = z.object({ id: z.uuid() });
+type Deps = { orm: Orm; logger: Logger };
+const tags = ['deliveries'];
+const adminOf = (res: { locals: Record<string, unknown> }) => (res.locals.actor as { accountId: string }).accountId;
+
+/** The notifier's internal operations: each one declared once, mounted and documented from that declaration. */
+export function deliveryOperations(deps: Deps): InternalOperation[] {
+  return [
+    internalOperation({
+      method: 'get',
+      path: '/deliveries',
+      operationId: 'listDeliveries',
+      summary: 'The SMS delivery log, newest first, filtered.',
+      description: 'ADMIN actor only (403 admin-required otherwise); every read is logged with the admin’s account id.',
+      tags,
+      actor: 'required',
+      query: listQuery,
+      status: 200,
+      response: SmsDeliveryPage,
+      errors: [403],
+      async run({ query: q, res }) {
+        const page = await listDeliveries(
+          deps.orm.em.fork(),
+          {
+            ...(q.status ? { status: q.status } : {}),
+            ...(q.template ? { template: q.template } : {}),
+            ...(q.phone ? { recipient: q.phone } : {}),
+            ...(q.eventId ? { eventId: q.eventId } : {}),
+            ...(q.from ? { from: fromBound(q.from) } : {}),
+            ...(q.to ? { to: toBound(q.to) } : {}),
+          },
+          { page: q.page, size: q.size },
+        );
+        deps.logger.info({ actor: adminOf(res), filter: { ...q, ...(q.phone ? { phone: maskPhone(q.phone) } : {}) }, total: page.total }, 'delivery log read by an administrator');
+        return page;
+      },
+    }),
+    internalOperation({
+      method: 'get',
+      path: '/deliveries/{id}',
+      operationId: 'getDelivery',
+      summary: 'One delivery with its attempts and its text (codes masked).',
+      description: 'ADMIN actor only; every read is logged with the admin’s account id.',
+      tags,
+      actor: 'required',
+      params: idParams,
+      status: 200,
+      response: SmsDeliveryDetail,
+      errors: [403, 404],
+      async run({ params, res }) {
+        const detail = await getDelivery(deps.orm.em.fork(), params.id);
+        deps.logger.info({ deliveryId: params.id, actor: adminOf(res) }, 'delivery read by an administrator');
+        return detail;
+      },
+    }),
+  ];
+}
 
 /**
  * The delivery log for administrators, behind the internal token; the edge exposes it to ADMIN
  * users and names them in the actor header, which is checked here again.
- *   GET /internal/v1/deliveries?status=&template=&phone=&eventId=&from=&to=&page=&size=
- *   GET /internal/v1/deliveries/{id}
  */
-export function createDeliveriesRouter(deps: { orm: Orm; internalApiCallers: InternalCallers; logger: Logger }): Router {
+export function createDeliveriesRouter(deps: Deps & { internalApiCallers: InternalCallers }): Router {
   const router = Router();
   const requireAdmin: RequestHandler = (req, res, next) => {
-    const actor = readActor(req);
+    const actor = parseActor(readActorHeader(req));
     if (!actor || actor.role !== 'ADMIN') return next(AdminRequiredError.forDeliveryLog());
     res.locals.actor = actor;
     next();
   };
   router.use('/internal/v1/deliveries', requireInternalCaller(deps.internalApiCallers), requireAdmin);
+  return router.use('/internal/v1', createOperationsRouter(deliveryOperations(deps)));
+}
 
-  router.get('/internal/v1/deliveries', async (req, res) => {
-    const q = parseInput(listQuery, req.query, 'query');
-    const page = await listDeliveries(
-      deps.orm.em.fork(),
-      {
-        ...(q.status ? { status: q.status } : {}),
-        ...(q.template ? { template: q.template } : {}),
-        ...(q.phone ? { recipient: q.phone } : {}),
-        ...(q.eventId ? { eventId: q.eventId } : {}),
-        ...(q.from ? { from: fromBound(q.from) } : {}),
-        ...(q.to ? { to: toBound(q.to) } : {}),
-      },
-      { page: q.page, size: q.size },
-    );
-    deps.logger.info(
-      { actor: (res.locals.actor as { accountId: string }).accountId, filter: { ...q, ...(q.phone ? { phone: maskPhone(q.phone) } : {}) }, total: page.total },
-      'delivery log read by an administrator',
-    );
-    res.json(page);
+/** The contract committed as schemas/notifier/internal-api.openapi.json (built without any I/O). */
+export function internalApiDocument(): Record<string, unknown> {
+  return buildInternalApiDocument({
+    title: 'MarketBill notifier — internal API',
+    description: 'The SMS delivery log, for administrators through the ordering edge. Pages count from 0, as at the edge.',
+    version: '1',
+    operations: deliveryOperations({} as Deps),
+    catalogue,
   });
-
-  router.get('/internal/v1/deliveries/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'path');
-    const detail = await getDelivery(deps.orm.em.fork(), id);
-    deps.logger.info({ deliveryId: id, actor: (res.locals.actor as { accountId: string }).accountId }, 'delivery read by an administrator');
-    res.json(detail);
-  });
-
-  return router;
 }

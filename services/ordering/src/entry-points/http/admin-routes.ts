@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { accountDetails } from '../../use-cases/accounts/get-account';
 import { listAccounts, setAccountDisabled } from '../../use-cases/admin/manage-accounts';
 import { route, type RouteSpec } from './route';
-import * as S from './schemas';
+import * as S from './admin-schemas';
 import { toAccount } from './views';
 
 const ADMIN = ['ADMIN'] as const;

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { AppError, parseInput, type Logger } from '@marketbill/platform';
+import { AppError, parseInput, toExpressPath, type Logger } from '@marketbill/platform';
 import { assertRole } from '../../domain/actor';
 import type { Orm } from '@marketbill/platform';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -17,8 +17,6 @@ export interface ApiDeps {
   /** Checks a bearer access token and its session (see createAuthenticator). */
   authenticate: Authenticate;
 }
-
-const toExpressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
 /**
  * Mounts route declarations on an express router: authentication, role check, input parsing,

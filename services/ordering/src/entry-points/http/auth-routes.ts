@@ -7,7 +7,7 @@ import { signIn } from '../../use-cases/accounts/sign-in';
 import { signOut } from '../../use-cases/accounts/sign-out';
 import { signUp } from '../../use-cases/accounts/sign-up';
 import { route, type RouteSpec } from './route';
-import * as S from './schemas';
+import * as S from './auth-schemas';
 import { toAccount, toTokens } from './views';
 
 /** Accounts and sessions: the public sign-up/sign-in flow and the caller's own account. */

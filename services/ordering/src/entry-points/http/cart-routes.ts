@@ -4,7 +4,7 @@ import { changeCartLine, removeCartLine } from '../../use-cases/carts/change-car
 import { getCart, listCarts } from '../../use-cases/carts/get-cart';
 import { discardCart, updateCart } from '../../use-cases/carts/update-cart';
 import { route, type RouteSpec } from './route';
-import * as S from './schemas';
+import * as S from './cart-schemas';
 import { toCart } from './views';
 
 const RETAILER = ['RETAILER'] as const;

@@ -1,6 +1,6 @@
 import type { CatalogClient } from '../../clients/catalog-client';
 import { route, type RouteSpec } from './route';
-import * as S from './schemas';
+import * as S from './catalog-schemas';
 
 /** Catalog browsing and curation, passed through to catalog's internal API (thin: no logic here). */
 export function catalogRoutes(catalog: CatalogClient): RouteSpec[] {

@@ -2,7 +2,7 @@ import { applyForConnection } from '../../use-cases/connections/apply-for-connec
 import { decideConnection } from '../../use-cases/connections/decide-connection';
 import { getConnection, listConnections } from '../../use-cases/connections/list-connections';
 import { route, type RouteSpec } from './route';
-import * as S from './schemas';
+import * as S from './connection-schemas';
 import { toConnection } from './views';
 
 /** Connections (거래처): a retailer applies, the wholesaler decides; only CONFIRMED may order. */

@@ -1,36 +1,11 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { componentRef as REF, componentSchemas, openApiParameters as parameters, schemaIdOf } from '@marketbill/platform';
 import type { RouteSpec } from './route';
-import { Problem, requestSchemas, responseSchemas } from './schemas';
+import { catalogue, Problem } from './shared-schemas';
 
 type Json = Record<string, unknown>;
 
-const REF = (id: string) => `#/components/schemas/${id}`;
-
-function clean(schema: Json): Json {
-  const { $schema: _schema, $id: _id, ...rest } = schema;
-  return rest;
-}
-
-function idOf(schema: z.ZodType): string {
-  const meta = requestSchemas.get(schema) ?? responseSchemas.get(schema);
-  if (!meta) throw new Error('A request body or response schema must be registered in schemas.ts');
-  return meta.id;
-}
-
-function parameters(where: 'path' | 'query', object: z.ZodObject<z.ZodRawShape> | undefined): Json[] {
-  if (!object) return [];
-  return Object.entries(object.shape).map(([name, schema]) => {
-    const json = clean(z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Json);
-    const { description, ...rest } = json;
-    return {
-      name,
-      in: where,
-      required: where === 'path' || !(schema as z.ZodType).safeParse(undefined).success,
-      ...(description ? { description } : {}),
-      schema: rest,
-    };
-  });
-}
+const idOf = (schema: z.ZodType): string => schemaIdOf(catalogue, schema);
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: REF('Problem') } } } });
 
@@ -73,7 +48,7 @@ const HEADER_REF = (name: keyof typeof HEADERS) => ({ $ref: `#/components/header
  * keywords) is what we use, and Swagger UI shows a warning for any other value, even the plain
  * 2020-12 meta-schema it is built on (seen in headless Chromium; tests/system/browser.int.test.ts). Rules that
  * span fields (a delivery needs an address, …) are schema keywords where JSON Schema can say them
- * (`if`/`then`, `not`), set with `.meta()` in schemas.ts, and sentences in the descriptions otherwise.
+ * (`if`/`then`, `not`), set with `.meta()` in the `*-schemas.ts` files, and sentences in the descriptions otherwise.
  */
 export function buildOpenApiDocument(routes: RouteSpec[], info: { version: string }): Json {
   const paths: Record<string, Json> = {};
@@ -129,9 +104,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], info: { version: strin
     };
     paths[r.path] = { ...(paths[r.path] ?? {}), [r.method]: operation };
   }
-  const requests = z.toJSONSchema(requestSchemas, { io: 'input', uri: REF, unrepresentable: 'any' }).schemas as Record<string, Json>;
-  const responses = z.toJSONSchema(responseSchemas, { io: 'output', uri: REF, unrepresentable: 'any' }).schemas as Record<string, Json>;
-  const schemas = Object.fromEntries([...Object.entries(requests), ...Object.entries(responses)].map(([k, v]) => [k, clean(v)]));
+  const schemas = componentSchemas(catalogue);
   void Problem;
   return {
     openapi: '3.1.0',

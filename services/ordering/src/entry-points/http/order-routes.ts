@@ -7,7 +7,7 @@ import { setLinePrices } from '../../use-cases/orders/set-line-prices';
 import { suggestOrderPrices } from '../../use-cases/orders/suggest-prices';
 import { updateFulfilment } from '../../use-cases/orders/update-fulfilment';
 import { route, type RouteSpec } from './route';
-import * as S from './schemas';
+import * as S from './order-schemas';
 import { toOrder } from './views';
 
 const WHOLESALER = ['WHOLESALER_OWNER', 'WHOLESALER_STAFF'] as const;

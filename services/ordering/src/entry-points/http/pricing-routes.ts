@@ -2,7 +2,7 @@ import { seoulDay } from '@marketbill/platform';
 import { dailySummary } from '../../use-cases/orders/daily-summary';
 import { setDailyPrice } from '../../use-cases/orders/set-daily-price';
 import { route, type RouteSpec } from './route';
-import * as S from './schemas';
+import * as S from './pricing-schemas';
 
 const WHOLESALER = ['WHOLESALER_OWNER', 'WHOLESALER_STAFF'] as const;
 

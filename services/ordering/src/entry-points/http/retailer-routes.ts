@@ -1,7 +1,7 @@
 import { getOwnRetailer } from '../../use-cases/retailers/get-retailer';
 import { updateRetailerProfile } from '../../use-cases/retailers/update-retailer-profile';
 import { route, type RouteSpec } from './route';
-import * as S from './schemas';
+import * as S from './retailer-schemas';
 import { toRetailer } from './views';
 
 const RETAILER = ['RETAILER'] as const;

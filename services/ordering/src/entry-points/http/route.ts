@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Role } from '@marketbill/platform';
+import type { OperationSpec } from '@marketbill/platform';
+import type { Role } from '@marketbill/schemas';
 import type { Actor } from '../../domain/actor';
 import type { UseCaseContext } from '../../use-cases/context';
 
@@ -20,7 +21,8 @@ export interface RouteInput<P extends AnyObject | undefined, Q extends AnyObject
 
 /**
  * One operation of the public API: the express route and its OpenAPI entry come from this single
- * declaration. `run` calls the use case; `respond` turns its result into the body. They are apart
+ * declaration — the platform's {@link OperationSpec}, which every internal API declares too, plus
+ * the edge's own concerns (users, roles, idempotency, links, examples). `run` calls the use case; `respond` turns its result into the body. They are apart
  * so an idempotent POST can store the body in the same transaction as the change (see idempotency.ts).
  */
 export interface RouteSpec<
@@ -28,15 +30,7 @@ export interface RouteSpec<
   Q extends AnyObject | undefined = AnyObject | undefined,
   B extends z.ZodType | undefined = z.ZodType | undefined,
   R = unknown,
-> {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** OpenAPI path template: `/v1/orders/{orderId}`. */
-  path: string;
-  operationId: string;
-  summary: string;
-  /** What it does, who may, and every rule the server enforces that the schemas cannot say. */
-  description: string;
-  tags: string[];
+> extends OperationSpec<P, Q, B> {
   /** `public`: no token (sign-up, sign-in …); otherwise a bearer access token is required. */
   auth: 'public' | 'bearer';
   /** Roles allowed to call it (checked before the use case, which checks ownership itself). */
@@ -45,14 +39,6 @@ export interface RouteSpec<
   idempotent?: boolean;
   /** Passes `Idempotency-Key` on to the service that keeps it (billing); documented, not stored here. */
   forwardsIdempotencyKey?: boolean;
-  params?: P;
-  query?: Q;
-  body?: B;
-  status: number;
-  /** Registered response schema of the success body; none for 204. */
-  response?: z.ZodType;
-  /** Error statuses worth documenting beyond 400/401/500. */
-  errors?: number[];
   /** For a 201: the path where the created resource is read, sent as `Location` (from the body sent). */
   location?(body: Record<string, unknown>): string;
   /**

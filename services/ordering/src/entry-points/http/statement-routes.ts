@@ -2,7 +2,7 @@ import type { BillingClient } from '../../clients/billing-client';
 import { expectedOrderVersions } from '../../use-cases/statements/expected-order-versions';
 import { assertPaymentWithinLimit } from '../../domain/money-limits';
 import { route, type RouteSpec } from './route';
-import * as S from './schemas';
+import * as S from './statement-schemas';
 
 const EVERY_TRADER = ['RETAILER', 'WHOLESALER_OWNER', 'WHOLESALER_STAFF', 'ADMIN'] as const;
 

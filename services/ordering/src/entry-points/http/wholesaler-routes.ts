@@ -6,7 +6,7 @@ import { listWholesalers } from '../../use-cases/wholesalers/list-wholesalers';
 import { updateWholesalerProfile } from '../../use-cases/wholesalers/update-wholesaler-profile';
 import { updateWholesalerSettings } from '../../use-cases/wholesalers/update-wholesaler-settings';
 import { route, type RouteSpec } from './route';
-import * as S from './schemas';
+import * as S from './wholesaler-schemas';
 import { toAccount, toWholesaler } from './views';
 
 const OWNER = ['WHOLESALER_OWNER'] as const;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ValidationError, type Role } from '@marketbill/platform';
+import { ValidationError } from '@marketbill/platform';
+import type { Role } from '@marketbill/schemas';
 import { addAccount, isPhoneTaken } from '../../data-access/account-repository';
 import type { Account } from '../../data-access/entities';
 import { hashPassword } from '../../domain/credentials';

@@ -1,4 +1,5 @@
-import { NotFoundError, type Role } from '@marketbill/platform';
+import { NotFoundError } from '@marketbill/platform';
+import type { Role } from '@marketbill/schemas';
 import { findAccount, searchAccounts } from '../../data-access/account-repository';
 import type { Account } from '../../data-access/entities';
 import { revokeAccountSessions } from '../../data-access/session-repository';
