@@ -1,5 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
-import { backoffDelay, sleep, type HealthDetail, type KafkaSecurity, type Logger, type Metric, type Orm, type RegistryConnection } from '@marketbill/platform';
+import { backoffDelay, sleep, type HealthDetail, type KafkaSecurity, type Logger, type Metric, type Orm, type RegistryConnection, quoteIdentifier } from '@marketbill/platform';
 import type { TopicName } from '@marketbill/schemas';
 import { createEventCodec, type EventCodec } from './codec';
 import { createKafka, createProducer } from './kafka';
@@ -137,7 +137,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
       : undefined;
   const alertAfterSeconds = options.alertAfterSeconds ?? 60;
   const log = options.logger.child({ component: 'messaging' });
-  const table = `"${schema.replace(/"/g, '""')}"`;
+  const table = quoteIdentifier(schema);
   let prepared = false;
   async function prepare(): Promise<void> {
     const topics = [...new Set<TopicName>([...options.publishes, ...options.subscriptions.map((s) => s.topic)])];

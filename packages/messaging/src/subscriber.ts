@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { AppError, backoffDelay, failureCause, sleep, type HealthDetail, type Logger, type Metric, type Orm } from '@marketbill/platform';
+import { AppError, backoffDelay, failureCause, sleep, type HealthDetail, type Logger, type Metric, type Orm, quoteIdentifier } from '@marketbill/platform';
 import type { TopicEvents, TopicName } from '@marketbill/schemas';
 import type { EventCodec } from './codec';
 import type { TopicNaming } from './topic-naming';
@@ -217,7 +217,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
   let restartTimer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   const schema = options.orm.config.get('schema') ?? 'public';
-  const quotedSchema = `"${schema.replace(/"/g, '""')}"`;
+  const quotedSchema = quoteIdentifier(schema);
   const inboxInsert = `insert into ${quotedSchema}.inbox (consumer_group, event_id, topic) values (?, ?, ?) on conflict do nothing returning 1 as ok`;
   const databaseProbe =
     options.databaseProbe ??

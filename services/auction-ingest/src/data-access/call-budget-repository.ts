@@ -1,9 +1,9 @@
-import { addDays, seoulDay, seoulDayStart, type Orm } from '@marketbill/platform';
+import { addDays, seoulDay, seoulDayStart, type Orm, qualifiedTable } from '@marketbill/platform';
 import type { CallBudget, CallBudgetStatus, CallPriority } from '../clients/call-budget';
 
 function table(orm: Orm): string {
   const schema = (orm.config.get('schema') as string | undefined) ?? 'public';
-  return `"${schema.replace(/"/g, '""')}".at_call_budget`;
+  return qualifiedTable(schema, 'at_call_budget');
 }
 
 /**
