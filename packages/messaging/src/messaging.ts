@@ -5,7 +5,9 @@ import { createEventCodec, type EventCodec } from './codec';
 import { createKafka, createProducer } from './kafka';
 import { createRegistryClient, type RegistryClient } from './registry';
 import { createOutboxRelay, type OutboxRelay } from './relay';
-import { createSubscriber, isTransient, type Subscriber, type Subscription } from './subscriber';
+import { isTransient } from './dead-lettering';
+import { createSubscriber, type Subscriber } from './subscriber';
+import type { Subscription } from './subscriptions';
 import { createTopicNaming, type TopicNaming } from './topic-naming';
 import { ensureTopics } from './topics';
 
