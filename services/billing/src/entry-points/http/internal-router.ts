@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { isDay, parseInput, requireInternalCaller, type InternalCallers } from '@marketbill/platform';
 import { getLedger } from '../../use-cases/get-ledger';
 import { getStatement } from '../../use-cases/get-statement';
@@ -55,7 +54,7 @@ const paymentBody = z
 export function createInternalRouter(deps: IssuingDeps, internalApiCallers: InternalCallers): Router {
   const router = Router();
   router.use(requireInternalCaller(internalApiCallers));
-  const em = () => deps.orm.em.fork() as EntityManager;
+  const em = () => deps.orm.em.fork();
 
   router.get('/statements', async (req, res) => {
     const actor = requireActor(req);
