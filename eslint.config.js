@@ -1,6 +1,7 @@
 // ESLint: typescript-eslint's recommended rules plus the boundaries of our architecture.
 // - services never import each other (business facts cross services only as Avro schemas);
 // - a service's domain/ imports no I/O library (it is pure rules);
+// - use-cases/ import no ORM value (they use repositories), entry-points/ import no data-access/;
 // - process.env is read only in config files (typed, validated, fail-fast configuration).
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
@@ -82,6 +83,30 @@ module.exports = tseslint.config(
                 },
               ],
             },
+          ],
+        },
+      },
+      {
+        // Use cases speak to repositories and the domain: queries, locks and driver errors belong to
+        // data-access/. Types (EntityManager, FilterQuery) may still name the ORM.
+        files: [`services/${service}/src/use-cases/**/*.ts`],
+        ignores: ['**/*.test.ts'],
+        rules: {
+          '@typescript-eslint/no-restricted-imports': [
+            'error',
+            { patterns: [{ group: ['@mikro-orm/*'], allowTypeImports: true, message: 'use-cases/ reach the database through data-access/ repositories: no ORM values here.' }] },
+          ],
+        },
+      },
+      {
+        // Entry points translate (HTTP, messages, schedules) and call use cases; they never reach
+        // past them into repositories or entities. Tests beside them may set up rows directly.
+        files: [`services/${service}/src/entry-points/**/*.ts`],
+        ignores: ['**/*.test.ts'],
+        rules: {
+          '@typescript-eslint/no-restricted-imports': [
+            'error',
+            { patterns: [{ group: ['**/data-access/**', '**/data-access'], message: 'entry-points/ call use-cases/, never data-access/ (repositories, entities).' }] },
           ],
         },
       },

@@ -70,6 +70,9 @@ export async function ensureEngine(): Promise<Engine> {
   ensureDebianPackages({ 'docker.io': 'dockerd', iptables: 'iptables', jq: 'jq' });
   fs.mkdirSync(dockerd.runDir, { recursive: true });
   fs.mkdirSync(dockerd.dataRoot, { recursive: true });
+  // The log lives in the machine cache's logs/, which nothing has made yet on a brand-new machine
+  // (dockerd is the first thing the cluster build starts).
+  fs.mkdirSync(path.dirname(dockerd.log), { recursive: true });
   const args = [
     `--host=${ourHost}`,
     `--pidfile=${dockerd.pidFile}`,

@@ -5,6 +5,8 @@ import type { LedgerEntryRow } from '../data-access/entities';
 import { findLedgerAccount, listLedgerEntries } from '../data-access/ledger-repository';
 import { pairHasTraded } from '../data-access/order-sheet-repository';
 
+export type { LedgerEntryRow };
+
 export interface LedgerView {
   wholesalerId: string;
   retailerId: string;

@@ -13,6 +13,11 @@ export interface ReceivedSms {
   subject: string | null;
   content: string;
   at: number;
+  /**
+   * When the sender signed the call (its x-ncp-apigw-timestamp): the moment our side let the call
+   * go, free of the connection set-up and scheduling delays between the two processes.
+   */
+  signedAt: number;
   /** False when the caller had hung up (timed out) before the answer: SENS took the message anyway. */
   answered: boolean;
 }
@@ -159,6 +164,7 @@ export async function startFakeSensServer(options: { serviceId?: string; accessK
           subject: typeof body.subject === 'string' ? body.subject : null,
           content: body.content as string,
           at: Date.now(),
+          signedAt: Number(timestamp),
           answered,
         };
         received.push(sms);

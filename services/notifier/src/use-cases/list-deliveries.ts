@@ -3,6 +3,8 @@ import { maskPhone } from '@marketbill/platform';
 import type { DeliveryFilter, DeliveryRepository } from '../data-access/delivery-repository';
 import type { Delivery } from '../data-access/entities';
 
+export type { DeliveryRepository };
+
 /** A delivery as the internal API shows it: the number masked, never a secret. */
 export interface DeliveryView {
   id: string;

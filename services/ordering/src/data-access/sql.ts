@@ -17,3 +17,9 @@ export function table(em: EntityManager, name: string): string {
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/** Runs a `delete …` statement and answers how many rows it deleted. */
+export async function deleteCounting(em: EntityManager, deleteSql: string, params: unknown[]): Promise<number> {
+  const rows = await em.execute<Array<{ n: number }>>(`with gone as (${deleteSql} returning 1) select count(*)::int as n from gone`, params);
+  return Number(rows[0]?.n ?? 0);
+}

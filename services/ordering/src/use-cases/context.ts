@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger, Sealer } from '@marketbill/platform';
 import type { Config } from '../config';
-import type { IdempotentAnswer } from '../data-access/repositories/idempotency-repository';
+import type { IdempotentAnswer } from '../data-access/idempotency-repository';
 
 /**
  * The settings use cases read (a slice of the service config), and the sealer that encrypts what

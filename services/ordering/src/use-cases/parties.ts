@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sealedFieldContext, type Party } from '@marketbill/schemas';
-import { AccountSchema } from '../data-access/entities';
+import { findAccountsByIds } from '../data-access/account-repository';
 import type { Settings } from './context';
 
 /** An account as events name it: id, display name and mobile number. */
@@ -24,7 +24,7 @@ export function toEventParty(settings: Settings, contact: Contact): Party {
  * changed phone reaches the next SMS; the notifier never reads our database.
  */
 export async function loadParties(settings: Settings, em: EntityManager, retailerId: string, wholesalerId: string): Promise<{ retailer: Party; wholesaler: Party }> {
-  const accounts = await em.find(AccountSchema, { id: { $in: [retailerId, wholesalerId] } });
+  const accounts = await findAccountsByIds(em, [retailerId, wholesalerId]);
   const party = (id: string): Party => {
     const a = accounts.find((x) => x.id === id);
     return toEventParty(settings, { id, name: a?.name ?? '', phone: a?.phone ?? '' });

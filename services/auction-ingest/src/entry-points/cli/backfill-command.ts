@@ -1,9 +1,10 @@
 import { isDay, ValidationError } from '@marketbill/platform';
 import { CATEGORIES, categoryOfCode, type CategoryInfo } from '../../domain/auction-category';
 import type { CallBudgetStatus } from '../../clients/call-budget';
-import { cancelBackfill, listBackfills } from '../../data-access/backfill-repository';
 import type { ImportDeps } from '../../use-cases/import-auction-day';
 import { backfillProgress } from '../../use-cases/backfill-progress';
+import { cancelBackfill } from '../../use-cases/cancel-backfill';
+import { listBackfills } from '../../use-cases/list-backfills';
 import { requestBackfill } from '../../use-cases/request-backfill';
 import { workOnBackfill, type BackfillSession } from '../../use-cases/work-on-backfill';
 import { createProgressReporter } from './progress-reporter';
@@ -121,14 +122,13 @@ function describeSession(session: BackfillSession, io: BackfillIo): { text: stri
  * progress and today's call budget; `--cancel` drops a pending one. Returns the exit code.
  */
 export async function runBackfillCommand(deps: ImportDeps, args: BackfillArgs, io: BackfillIo): Promise<number> {
-  const em = () => deps.orm.em.fork();
   if (args.action === 'cancel') {
-    const cancelled = await cancelBackfill(em(), args.id);
+    const cancelled = await cancelBackfill(deps, args.id);
     io.write(cancelled ? `backfill #${args.id} cancelled (the days it imported stay).\n` : `no pending backfill #${args.id}.\n`);
     return cancelled ? 0 : 1;
   }
   if (args.action === 'status') {
-    const backfills = await listBackfills(em());
+    const backfills = await listBackfills(deps);
     if (backfills.length === 0) io.write('no backfills.\n');
     for (const b of backfills) {
       const { progress } = await backfillProgress(deps, b);
@@ -146,7 +146,7 @@ export async function runBackfillCommand(deps: ImportDeps, args: BackfillArgs, i
     io.write(`backfill #${backfill.id} ${created ? 'recorded' : 'already pending; continuing it'}.\n`);
     ids.push(backfill.id);
   } else {
-    ids.push(...(await listBackfills(em(), 0)).filter((b) => b.status === 'PENDING').map((b) => b.id));
+    ids.push(...(await listBackfills(deps, 0)).filter((b) => b.status === 'PENDING').map((b) => b.id));
     if (ids.length === 0) io.write('no pending backfills.\n');
   }
   let exitCode = 0;

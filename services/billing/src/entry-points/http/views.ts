@@ -1,6 +1,5 @@
-import type { LedgerEntryRow } from '../../data-access/entities';
 import { formatBusinessNumber } from '../../domain/wholesaler-profile';
-import type { LedgerView } from '../../use-cases/get-ledger';
+import type { LedgerEntryRow, LedgerView } from '../../use-cases/get-ledger';
 import type { StatementListItem } from '../../use-cases/list-statements';
 
 /** The statement summary of the internal API (lists and the head of the detail). */

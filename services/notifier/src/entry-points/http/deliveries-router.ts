@@ -1,12 +1,11 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { isDay, maskPhone, parseInput, readActor, requireInternalCaller, seoulDayStart, addDays, type InternalCallers, type Logger, type Orm } from '@marketbill/platform';
-import type { DeliveryRepository } from '../../data-access/delivery-repository';
 import { DELIVERY_STATUSES } from '../../domain/delivery-policy';
 import { AdminRequiredError } from '../../domain/notifier-errors';
 import { TEMPLATE_NAMES } from '../../domain/templates';
 import { getDelivery } from '../../use-cases/get-delivery';
-import { listDeliveries } from '../../use-cases/list-deliveries';
+import { listDeliveries, type DeliveryRepository } from '../../use-cases/list-deliveries';
 
 /** An instant (ISO 8601 with offset) or a Seoul day (YYYY-MM-DD). */
 const instantOrDay = z.string().refine((v) => isDay(v) || (/T/.test(v) && !Number.isNaN(Date.parse(v))), 'an ISO 8601 date-time with offset, or YYYY-MM-DD');

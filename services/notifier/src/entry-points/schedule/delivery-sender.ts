@@ -1,8 +1,15 @@
 import { backoffDelay, maskPhone, type Logger, type Orm } from '@marketbill/platform';
 import type { Job } from '@marketbill/runtime';
 import type { SmsProvider } from '../../clients/sms-provider';
-import type { ClaimedDelivery, ClaimResult, DeliveryRepository } from '../../data-access/delivery-repository';
-import { listenForDeliveries, type DeliveryWakeUp } from '../../data-access/delivery-wake-up';
+import {
+  claimDueDeliveries,
+  recordDeliveryResults,
+  watchForDeliveries,
+  type ClaimedDelivery,
+  type ClaimResult,
+  type DeliveryRepository,
+  type DeliveryWakeUp,
+} from '../../use-cases/claim-due-deliveries';
 import type { RetryPolicy } from '../../domain/delivery-policy';
 import { sendDelivery } from '../../use-cases/send-delivery';
 
@@ -113,7 +120,7 @@ export function createDeliverySender(options: DeliverySenderOptions): DeliverySe
     while (pending.length > 0) {
       const batch = pending.slice(0, flushBatchSize);
       try {
-        await options.deliveries.recordResults(options.orm.em.fork(), batch);
+        await recordDeliveryResults(options, batch);
         stats.flushes++;
         pending = pending.slice(batch.length);
         flushFailures = 0;
@@ -180,7 +187,7 @@ export function createDeliverySender(options: DeliverySenderOptions): DeliverySe
       }
       let claimed: ClaimedDelivery[];
       try {
-        claimed = await options.deliveries.claimDue(options.orm.em.fork(), free, options.leaseMs);
+        claimed = await claimDueDeliveries(options, free, options.leaseMs);
         stats.claims++;
         failures = 0;
         // Took all that was due: the next claim waits for the gap, gathering what arrives meanwhile.
@@ -205,7 +212,7 @@ export function createDeliverySender(options: DeliverySenderOptions): DeliverySe
     name: 'delivery-sender',
     start() {
       stopping = false;
-      listener = listenForDeliveries({
+      listener = watchForDeliveries({
         databaseUrl: options.databaseUrl,
         schema: options.schema,
         logger: log,

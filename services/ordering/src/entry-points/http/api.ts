@@ -4,7 +4,7 @@ import { assertRole } from '../../domain/actor';
 import type { Orm } from '@marketbill/platform';
 import { createUseCaseContext, type Settings } from '../../use-cases/context';
 import type { Authenticate } from './authenticate';
-import { runIdempotent } from './idempotency';
+import { runIdempotent } from '../../use-cases/run-idempotent';
 import type { RouteSpec } from './route';
 
 export interface ApiDeps {

@@ -1,6 +1,5 @@
 import { getOwnRetailer } from '../../use-cases/retailers/get-retailer';
 import { updateRetailerProfile } from '../../use-cases/retailers/update-retailer-profile';
-import { AccountSchema } from '../../data-access/entities';
 import { route, type RouteSpec } from './route';
 import * as S from './schemas';
 import { toRetailer } from './views';
@@ -38,10 +37,7 @@ export function retailerRoutes(): RouteSpec[] {
       body: S.RetailerProfileInput,
       status: 200,
       response: S.Retailer,
-      run: async ({ ctx, actor, body }) => {
-        const profile = await updateRetailerProfile(ctx, actor, body);
-        return { account: await ctx.em.findOneOrFail(AccountSchema, { id: actor.accountId }), profile };
-      },
+      run: ({ ctx, actor, body }) => updateRetailerProfile(ctx, actor, body),
       respond: (r) => toRetailer(r.account, r.profile),
     }),
   ];

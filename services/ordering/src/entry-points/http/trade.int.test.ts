@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { outboxRecord } from '@marketbill/messaging';
 import { seoulDay } from '@marketbill/platform';
 import { query, stackEnv, waitFor } from '@marketbill/testing';
-import { claimIdempotencyKey } from '../../data-access/repositories/idempotency-repository';
-import { readCartForOrder, writeOrder } from '../../data-access/repositories/order-placement-repository';
+import { claimIdempotencyKey } from '../../data-access/idempotency-repository';
+import { readCartForOrder, writeOrder } from '../../data-access/order-placement-repository';
 import { startOrdering, type OrderingHarness, type TestAccount } from '../../testing/ordering-harness';
 
 jest.setTimeout(120_000);

@@ -1,9 +1,10 @@
-import type { Account, RetailerProfile, Wholesaler } from '../../data-access/entities';
 import { lineAmount, orderTotals } from '../../domain/order';
 import type { Session } from '../../use-cases/accounts/issue-session';
-import type { CartDetails } from '../../use-cases/carts/cart-access';
+import type { Account, Wholesaler } from '../../use-cases/accounts/get-account';
+import type { CartDetails } from '../../use-cases/carts/cart-details';
 import type { ConnectionDetails } from '../../use-cases/connections/list-connections';
-import type { OrderDetails } from '../../use-cases/orders/order-access';
+import type { OrderDetails } from '../../use-cases/orders/order-details';
+import type { RetailerProfile } from '../../use-cases/retailers/get-retailer';
 import type { ProfileView } from '../../use-cases/wholesalers/get-wholesaler';
 
 // Response bodies, built from use-case results. Instants go out as ISO-8601 UTC strings.

@@ -5,7 +5,6 @@ import { listStaff } from '../../use-cases/wholesalers/list-staff';
 import { listWholesalers } from '../../use-cases/wholesalers/list-wholesalers';
 import { updateWholesalerProfile } from '../../use-cases/wholesalers/update-wholesaler-profile';
 import { updateWholesalerSettings } from '../../use-cases/wholesalers/update-wholesaler-settings';
-import { AccountSchema } from '../../data-access/entities';
 import { route, type RouteSpec } from './route';
 import * as S from './schemas';
 import { toAccount, toWholesaler } from './views';
@@ -75,10 +74,7 @@ export function wholesalerRoutes(): RouteSpec[] {
       body: S.BusinessProfileInput,
       status: 200,
       response: S.Wholesaler,
-      run: async ({ ctx, actor, body }) => {
-        const wholesaler = await updateWholesalerProfile(ctx, actor, body);
-        return { wholesaler, owner: await ctx.em.findOneOrFail(AccountSchema, { id: wholesaler.id }) };
-      },
+      run: ({ ctx, actor, body }) => updateWholesalerProfile(ctx, actor, body),
       respond: (r) => toWholesaler(r.wholesaler, r.owner),
     }),
     route({
@@ -94,10 +90,7 @@ export function wholesalerRoutes(): RouteSpec[] {
       body: S.SettingsInput,
       status: 200,
       response: S.Wholesaler,
-      run: async ({ ctx, actor, body }) => {
-        const wholesaler = await updateWholesalerSettings(ctx, actor, body);
-        return { wholesaler, owner: await ctx.em.findOneOrFail(AccountSchema, { id: wholesaler.id }) };
-      },
+      run: ({ ctx, actor, body }) => updateWholesalerSettings(ctx, actor, body),
       respond: (r) => toWholesaler(r.wholesaler, r.owner),
     }),
     route({

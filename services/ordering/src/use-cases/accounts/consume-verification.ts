@@ -1,6 +1,5 @@
-import { LockMode } from '@mikro-orm/core';
-import { hitRateLimit, peekRateLimit } from '../../data-access/repositories/rate-limit-repository';
-import { VerificationSchema } from '../../data-access/entities';
+import { hitRateLimit, peekRateLimit } from '../../data-access/rate-limit-repository';
+import { lockVerification } from '../../data-access/verification-repository';
 import { hashCode, sameDigest } from '../../domain/credentials';
 import { VerificationError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
@@ -28,7 +27,7 @@ export async function consumeVerification(
   const capped = (await peekRateLimit(ctx.em, failuresKey, DAY_SECONDS, ctx.now())).hits >= ctx.settings.rateLimits.codeFailuresPerPhonePerDay;
   const maxAttempts = ctx.settings.auth.verificationMaxAttempts;
   const outcome = await ctx.tx(async (em) => {
-    const v = await em.findOne(VerificationSchema, { id: input.verificationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const v = await lockVerification(em, input.verificationId);
     // The same right code again for a used verification: a retry by whoever holds the number (whose
     // first answer was lost); the caller may tell it what happened.
     if (v?.consumedAt && v.purpose === input.purpose && v.phone === input.phone && sameDigest(v.codeHash, hashCode(ctx.settings.auth.accessTokenSecret, v.id, input.code))) {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError, type Role } from '@marketbill/platform';
-import { AccountSchema, type Account } from '../../data-access/entities';
+import { addAccount, isPhoneTaken } from '../../data-access/account-repository';
+import type { Account } from '../../data-access/entities';
 import { hashPassword } from '../../domain/credentials';
 import { AccountError, PolicyError } from '../../domain/ordering-errors';
 import { passwordProblems } from '../../domain/password-policy';
 import { normalisePhone } from '../../domain/phone';
 import type { UseCaseContext } from '../context';
-import { persistNewAccount } from './new-account';
 
 /**
  * Creates an account without SMS verification: for operators (ADMIN accounts, demo data), never
@@ -17,11 +17,11 @@ export async function createAccount(ctx: UseCaseContext, input: { phone: string;
   if (!phone) throw ValidationError.field('phone', 'Not a Korean mobile number (01X-XXXX-XXXX).');
   const problems = passwordProblems(input.password, phone);
   if (problems.length > 0) throw PolicyError.weakPassword(problems);
-  if (await ctx.em.count(AccountSchema, { phone })) throw AccountError.phoneTaken();
+  if (await isPhoneTaken(ctx.em, phone)) throw AccountError.phoneTaken();
   const passwordHash = await hashPassword(input.password, ctx.settings.auth.scryptCost);
   if (input.role === 'WHOLESALER_STAFF' && !input.ownerId) throw ValidationError.field('ownerId', 'Staff belong to an owner.');
   return ctx.tx(async (em) =>
-    persistNewAccount(
+    addAccount(
       em,
       { id: randomUUID(), phone, name: input.name, role: input.role, passwordHash, ownerId: input.ownerId ?? null, cutoffTime: ctx.settings.cutoff.defaultTime },
       ctx.now(),

@@ -1,7 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '@marketbill/platform';
-import { AccountSchema, WholesalerSchema, type Account, type Wholesaler } from '../../data-access/entities';
+import { findAccount, getAccount } from '../../data-access/account-repository';
+import type { Account, Wholesaler } from '../../data-access/entities';
+import { getWholesaler } from '../../data-access/wholesaler-repository';
 import type { Actor } from '../../domain/actor';
+
+export type { Account, Wholesaler };
 import type { UseCaseContext } from '../context';
 
 export interface AccountDetails {
@@ -16,12 +20,12 @@ export async function getMe(ctx: UseCaseContext, actor: Actor): Promise<AccountD
 }
 
 export async function accountDetails(em: EntityManager, accountId: string): Promise<AccountDetails> {
-  const account = await em.findOne(AccountSchema, { id: accountId });
+  const account = await findAccount(em, accountId);
   if (!account) throw NotFoundError.of('account', accountId);
   if (!account.wholesalerId) return { account, wholesaler: null };
   const [wholesaler, owner] = await Promise.all([
-    em.findOneOrFail(WholesalerSchema, { id: account.wholesalerId }),
-    account.role === 'WHOLESALER_OWNER' ? Promise.resolve(account) : em.findOneOrFail(AccountSchema, { id: account.wholesalerId }),
+    getWholesaler(em, account.wholesalerId),
+    account.role === 'WHOLESALER_OWNER' ? Promise.resolve(account) : getAccount(em, account.wholesalerId),
   ]);
   return { account, wholesaler: { wholesaler, owner } };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { RefreshTokenSchema, type Account } from '../../data-access/entities';
+import type { Account } from '../../data-access/entities';
+import { addRefreshToken, revokeAccountSessions } from '../../data-access/session-repository';
 import { signAccessToken } from '../../domain/access-token';
 import type { Actor } from '../../domain/actor';
 import { digest, generateRefreshToken } from '../../domain/credentials';
@@ -38,22 +39,11 @@ export function issueSession(
   const access = signAccessToken(actor, familyId, ctx.settings.auth.accessTokenSecret, ctx.settings.auth.accessTokenTtlSeconds, now.getTime());
   const refreshToken = generateRefreshToken();
   const expiresAt = family?.expiresAt ?? new Date(now.getTime() + ctx.settings.auth.refreshTokenTtlDays * 86_400_000);
-  em.persist(
-    em.create(RefreshTokenSchema, {
-      id: randomUUID(),
-      familyId,
-      accountId: account.id,
-      tokenHash: digest(refreshToken),
-      expiresAt,
-      usedAt: null,
-      revokedAt: null,
-      createdAt: now,
-    }),
-  );
+  addRefreshToken(em, { id: randomUUID(), familyId, accountId: account.id, tokenHash: digest(refreshToken), expiresAt, usedAt: null, revokedAt: null, createdAt: now });
   return { accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken, refreshTokenExpiresAt: expiresAt, actor };
 }
 
 /** Revokes every live refresh token of an account (password change or reset). */
 export async function revokeAllSessions(em: EntityManager, accountId: string, now: Date): Promise<void> {
-  await em.nativeUpdate(RefreshTokenSchema, { accountId, revokedAt: null }, { revokedAt: now });
+  await revokeAccountSessions(em, accountId, now);
 }

@@ -1,5 +1,5 @@
 import { TooManyRequestsError } from '@marketbill/platform';
-import { hitRateLimit } from '../../data-access/repositories/rate-limit-repository';
+import { hitRateLimit } from '../../data-access/rate-limit-repository';
 import type { UseCaseContext } from '../context';
 
 /** Counts one hit on `key` and refuses with 429 (and Retry-After) once the window's limit is passed. */

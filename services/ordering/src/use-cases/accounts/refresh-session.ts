@@ -1,5 +1,5 @@
-import { LockMode } from '@mikro-orm/core';
-import { AccountSchema, RefreshTokenSchema } from '../../data-access/entities';
+import { findAccount } from '../../data-access/account-repository';
+import { lockRefreshToken, revokeSessionFamily } from '../../data-access/session-repository';
 import { digest } from '../../domain/credentials';
 import { AuthError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
@@ -14,16 +14,16 @@ import { issueSession, type Session } from './issue-session';
 export async function refreshSession(ctx: UseCaseContext, input: { refreshToken: string }): Promise<Session> {
   const outcome = await ctx.tx(async (em) => {
     const now = ctx.now();
-    const token = await em.findOne(RefreshTokenSchema, { tokenHash: digest(input.refreshToken) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const token = await lockRefreshToken(em, digest(input.refreshToken));
     if (!token || token.revokedAt || token.expiresAt <= now) return { kind: 'invalid' as const };
     if (token.usedAt) {
-      await em.nativeUpdate(RefreshTokenSchema, { familyId: token.familyId, revokedAt: null }, { revokedAt: now });
+      await revokeSessionFamily(em, token.familyId, now);
       ctx.logger.warn({ accountId: token.accountId, familyId: token.familyId }, 'refresh token reused; family revoked');
       return { kind: 'invalid' as const };
     }
-    const account = await em.findOne(AccountSchema, { id: token.accountId });
+    const account = await findAccount(em, token.accountId);
     if (!account || account.disabledAt) {
-      await em.nativeUpdate(RefreshTokenSchema, { familyId: token.familyId, revokedAt: null }, { revokedAt: now });
+      await revokeSessionFamily(em, token.familyId, now);
       return { kind: 'disabled' as const };
     }
     token.usedAt = now;

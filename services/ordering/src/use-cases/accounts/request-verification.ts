@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { publish } from '@marketbill/messaging';
 import { ValidationError } from '@marketbill/platform';
 import { sealedFieldContext } from '@marketbill/schemas';
-import { hitRateLimit } from '../../data-access/repositories/rate-limit-repository';
-import { AccountSchema, VerificationSchema } from '../../data-access/entities';
+import { hitRateLimit } from '../../data-access/rate-limit-repository';
+import { findAccountByPhone } from '../../data-access/account-repository';
+import { addVerification } from '../../data-access/verification-repository';
 import { generateCode, hashCode } from '../../domain/credentials';
 import { normalisePhone } from '../../domain/phone';
 import type { UseCaseContext } from '../context';
@@ -39,7 +40,7 @@ export async function requestVerification(ctx: UseCaseContext, input: { phone: s
   const verificationId = randomUUID();
   const expiresAt = new Date(now.getTime() + ctx.settings.auth.verificationTtlSeconds * 1000);
   const answer = { verificationId, expiresAt };
-  const account = await ctx.em.findOne(AccountSchema, { phone });
+  const account = await findAccountByPhone(ctx.em, phone);
   const sealedPhone = ctx.settings.sealer.seal(phone, sealedFieldContext.verificationPhone(verificationId));
   const event = { eventId: randomUUID(), occurredAt: now.getTime(), verificationId, phone: null, sealedPhone, purpose: input.purpose, expiresAt: expiresAt.getTime() };
 
@@ -54,18 +55,16 @@ export async function requestVerification(ctx: UseCaseContext, input: { phone: s
 
   const code = generateCode();
   await ctx.tx(async (em) => {
-    em.persist(
-      em.create(VerificationSchema, {
-        id: verificationId,
-        phone,
-        purpose: input.purpose,
-        codeHash: hashCode(ctx.settings.auth.accessTokenSecret, verificationId, code),
-        expiresAt,
-        attempts: 0,
-        consumedAt: null,
-        createdAt: now,
-      }),
-    );
+    addVerification(em, {
+      id: verificationId,
+      phone,
+      purpose: input.purpose,
+      codeHash: hashCode(ctx.settings.auth.accessTokenSecret, verificationId, code),
+      expiresAt,
+      attempts: 0,
+      consumedAt: null,
+      createdAt: now,
+    });
     // The code and the phone are sealed for the notifier: readers of the topic see neither.
     publish(em, 'account.verification.requested', verificationId, {
       ...event,

@@ -1,5 +1,5 @@
 import { ValidationError } from '@marketbill/platform';
-import { AccountSchema } from '../../data-access/entities';
+import { findAccountByPhone, setPasswordHash } from '../../data-access/account-repository';
 import { hashPassword } from '../../domain/credentials';
 import { PolicyError, VerificationError } from '../../domain/ordering-errors';
 import { passwordProblems } from '../../domain/password-policy';
@@ -16,12 +16,12 @@ export async function resetPassword(ctx: UseCaseContext, input: { verificationId
   if (problems.length > 0) throw PolicyError.weakPassword(problems);
   // A code works once: a used one is refused even with the right digits.
   if ((await consumeVerification(ctx, { verificationId: input.verificationId, code: input.code, phone, purpose: 'PASSWORD_RESET' })) !== 'consumed') throw VerificationError.invalid();
-  const account = await ctx.em.findOne(AccountSchema, { phone });
+  const account = await findAccountByPhone(ctx.em, phone);
   if (!account) throw VerificationError.invalid();
   const passwordHash = await hashPassword(input.newPassword, ctx.settings.auth.scryptCost);
   await ctx.tx(async (em) => {
     const now = ctx.now();
-    await em.nativeUpdate(AccountSchema, { id: account.id }, { passwordHash, updatedAt: now });
+    await setPasswordHash(em, account.id, passwordHash, now);
     await revokeAllSessions(em, account.id, now);
   });
 }

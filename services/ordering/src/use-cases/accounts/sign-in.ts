@@ -1,7 +1,7 @@
 import { TooManyRequestsError, ValidationError } from '@marketbill/platform';
-import { clearRateLimit, hitRateLimit, peekRateLimit } from '../../data-access/repositories/rate-limit-repository';
-import { findSignInAddress, recordSignInFailure, recordSignInSuccess } from '../../data-access/repositories/sign-in-failure-repository';
-import { AccountSchema } from '../../data-access/entities';
+import { clearRateLimit, hitRateLimit, peekRateLimit } from '../../data-access/rate-limit-repository';
+import { findSignInAddress, recordSignInFailure, recordSignInSuccess } from '../../data-access/sign-in-failure-repository';
+import { findAccountByPhone } from '../../data-access/account-repository';
 import { verifyPassword } from '../../domain/credentials';
 import { AuthError, VerificationError } from '../../domain/ordering-errors';
 import { normalisePhone } from '../../domain/phone';
@@ -73,7 +73,7 @@ export async function signIn(ctx: UseCaseContext, input: SignInInput): Promise<S
       throw error;
     }
   }
-  const account = await ctx.em.findOne(AccountSchema, { phone });
+  const account = await findAccountByPhone(ctx.em, phone);
   const ok = await verifyPassword(input.password, account?.passwordHash ?? DUMMY_HASH);
   if (!account || !ok) return fail();
   if (account.disabledAt) throw AuthError.accountDisabled();

@@ -1,4 +1,4 @@
-import { RefreshTokenSchema } from '../../data-access/entities';
+import { findRefreshToken, revokeSessionFamily } from '../../data-access/session-repository';
 import { digest } from '../../domain/credentials';
 import type { UseCaseContext } from '../context';
 
@@ -9,7 +9,7 @@ import type { UseCaseContext } from '../context';
  */
 export async function signOut(ctx: UseCaseContext, input: { refreshToken: string }): Promise<void> {
   await ctx.tx(async (em) => {
-    const token = await em.findOne(RefreshTokenSchema, { tokenHash: digest(input.refreshToken) });
-    if (token) await em.nativeUpdate(RefreshTokenSchema, { familyId: token.familyId, revokedAt: null }, { revokedAt: ctx.now() });
+    const token = await findRefreshToken(em, digest(input.refreshToken));
+    if (token) await revokeSessionFamily(em, token.familyId, ctx.now());
   });
 }

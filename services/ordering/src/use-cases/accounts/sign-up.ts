@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ValidationError } from '@marketbill/platform';
-import { AccountSchema, StaffInvitationSchema, type Account } from '../../data-access/entities';
+import { addAccount, findAccount, isPhoneTaken } from '../../data-access/account-repository';
+import type { Account } from '../../data-access/entities';
+import { findStaffInvitation } from '../../data-access/wholesaler-repository';
 import type { SignUpRole } from '../../domain/actor';
 import { digest, hashPassword, normaliseInvitationCode } from '../../domain/credentials';
 import { AccountError, PolicyError, VerificationError } from '../../domain/ordering-errors';
@@ -10,7 +11,6 @@ import { normalisePhone } from '../../domain/phone';
 import type { UseCaseContext } from '../context';
 import { consumeVerification } from './consume-verification';
 import { issueSession, type Session } from './issue-session';
-import { persistNewAccount } from './new-account';
 
 export interface SignUpInput {
   verificationId: string;
@@ -45,35 +45,31 @@ export async function signUp(ctx: UseCaseContext, input: SignUpInput): Promise<{
   // The code first: only the number's holder learns that it has an account (a registered number is
   // sent a notice, never a code, so a stranger's sign-up fails here like a wrong code).
   const verified = await consumeVerification(ctx, { verificationId: input.verificationId, code: input.code, phone, purpose: 'SIGN_UP' });
-  if (await ctx.em.count(AccountSchema, { phone })) throw AccountError.phoneTaken();
+  if (await isPhoneTaken(ctx.em, phone)) throw AccountError.phoneTaken();
   if (verified === 'used-before') throw VerificationError.invalid();
   const passwordHash = await hashPassword(input.password, ctx.settings.auth.scryptCost);
 
-  try {
-    return await ctx.tx(async (em) => {
-      const now = ctx.now();
-      const id = randomUUID();
-      let ownerId: string | null = null;
-      if (input.role === 'WHOLESALER_STAFF') {
-        const invitation = await usableInvitation(ctx, em, invitationHash as string, true);
-        invitation.usedBy = id;
-        invitation.usedAt = now;
-        ownerId = invitation.wholesalerId;
-      }
-      const account = persistNewAccount(em, { id, phone, name, role: input.role, passwordHash, ownerId, cutoffTime: ctx.settings.cutoff.defaultTime }, now);
-      const session = issueSession(ctx, em, account);
-      return { account, session };
-    });
-  } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) throw AccountError.phoneTaken();
-    throw error;
-  }
+  // A number taken by a sign-up racing this one is refused by addAccount (phone-taken).
+  return ctx.tx(async (em) => {
+    const now = ctx.now();
+    const id = randomUUID();
+    let ownerId: string | null = null;
+    if (input.role === 'WHOLESALER_STAFF') {
+      const invitation = await usableInvitation(ctx, em, invitationHash as string, true);
+      invitation.usedBy = id;
+      invitation.usedAt = now;
+      ownerId = invitation.wholesalerId;
+    }
+    const account = await addAccount(em, { id, phone, name, role: input.role, passwordHash, ownerId, cutoffTime: ctx.settings.cutoff.defaultTime }, now);
+    const session = issueSession(ctx, em, account);
+    return { account, session };
+  });
 }
 
 async function usableInvitation(ctx: UseCaseContext, em: UseCaseContext['em'], codeHash: string, lock = false) {
-  const invitation = await em.findOne(StaffInvitationSchema, { codeHash }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+  const invitation = await findStaffInvitation(em, codeHash, { lock });
   if (!invitation || invitation.usedAt || invitation.expiresAt <= ctx.now()) throw AccountError.invitationInvalid();
-  const owner = await em.findOne(AccountSchema, { id: invitation.wholesalerId });
+  const owner = await findAccount(em, invitation.wholesalerId);
   if (!owner || owner.disabledAt) throw AccountError.invitationInvalid();
   return invitation;
 }

@@ -1,19 +1,14 @@
-import type { FilterQuery } from '@mikro-orm/core';
 import { NotFoundError, type Role } from '@marketbill/platform';
-import { AccountSchema, RefreshTokenSchema, type Account } from '../../data-access/entities';
-import { containsPattern } from '../../data-access/sql';
+import { findAccount, searchAccounts } from '../../data-access/account-repository';
+import type { Account } from '../../data-access/entities';
+import { revokeAccountSessions } from '../../data-access/session-repository';
 import { assertRole, type Actor } from '../../domain/actor';
 import type { Page, PageRequest, UseCaseContext } from '../context';
 
 /** ADMIN: accounts by role and name or phone. */
 export async function listAccounts(ctx: UseCaseContext, actor: Actor, query: PageRequest & { role?: Role | undefined; q?: string | undefined }): Promise<Page<Account>> {
   assertRole(actor, ['ADMIN']);
-  const like = query.q ? containsPattern(query.q) : undefined;
-  const where: FilterQuery<Account> = {
-    ...(query.role ? { role: query.role } : {}),
-    ...(like ? { $or: [{ name: { $ilike: like } }, { phone: { $like: like } }] } : {}),
-  };
-  const [items, total] = await ctx.em.findAndCount(AccountSchema, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: query.size, offset: query.page * query.size });
+  const [items, total] = await searchAccounts(ctx.em, { role: query.role, q: query.q, limit: query.size, offset: query.page * query.size });
   return { items, page: query.page, size: query.size, total };
 }
 
@@ -24,12 +19,12 @@ export async function listAccounts(ctx: UseCaseContext, actor: Actor, query: Pag
 export async function setAccountDisabled(ctx: UseCaseContext, actor: Actor, accountId: string, disabled: boolean): Promise<Account> {
   assertRole(actor, ['ADMIN']);
   return ctx.tx(async (em) => {
-    const account = await em.findOne(AccountSchema, { id: accountId });
+    const account = await findAccount(em, accountId);
     if (!account) throw NotFoundError.of('account', accountId);
     const now = ctx.now();
     account.disabledAt = disabled ? (account.disabledAt ?? now) : null;
     account.updatedAt = now;
-    if (disabled) await em.nativeUpdate(RefreshTokenSchema, { accountId, revokedAt: null }, { revokedAt: now });
+    if (disabled) await revokeAccountSessions(em, accountId, now);
     return account;
   });
 }

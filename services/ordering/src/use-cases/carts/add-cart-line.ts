@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { CartLineSchema } from '../../data-access/entities';
+import { addCartLine as addCartLineRow, cartLines, lockOrCreateCart } from '../../data-access/cart-repository';
+import { varietiesById } from '../../data-access/catalog-repository';
 import { assertRole, type Actor } from '../../domain/actor';
 import { addCartLine as addLine } from '../../domain/cart';
 import type { BuyerGrade } from '../../domain/grade';
 import { assertQuantityWithinLimit } from '../../domain/money-limits';
 import { CartError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
-import { assertConfirmedConnection, cartDetails, cartLines, lockOrCreateCart, varietiesById, type CartDetails } from './cart-access';
+import { assertConfirmedConnection } from '../connections/assert-confirmed-connection';
+import { cartDetails, type CartDetails } from './cart-details';
 
 /**
  * Puts a variety+grade in the retailer's cart at a wholesaler (the cart is made on first use).
@@ -29,7 +31,7 @@ export async function addCartLine(
     const outcome = addLine(lines, { varietyId: input.varietyId, grade: input.grade, quantity: input.quantity, memo: input.memo }, randomUUID());
     assertQuantityWithinLimit(outcome.line.quantity);
     if (outcome.kind === 'added') {
-      em.persist(em.create(CartLineSchema, { ...outcome.line, cartId: cart.id, createdAt: now }));
+      addCartLineRow(em, { ...outcome.line, cartId: cart.id, createdAt: now });
     } else {
       Object.assign(lines.find((l) => l.id === outcome.line.id) as object, { quantity: outcome.line.quantity, memo: outcome.line.memo });
     }

@@ -3,7 +3,8 @@ import { assertRole, type Actor } from '../../domain/actor';
 import { changeCartLine as changeLine, type CartLineChange } from '../../domain/cart';
 import { assertQuantityWithinLimit } from '../../domain/money-limits';
 import type { UseCaseContext } from '../context';
-import { cartDetails, cartLines, lockCart, type CartDetails } from './cart-access';
+import { cartLines, lockCart, removeCart, removeCartLine as removeCartLineRow } from '../../data-access/cart-repository';
+import { cartDetails, type CartDetails } from './cart-details';
 
 /** The retailer's cart at the wholesaler (locked), its lines and the one asked for; 404 when either is missing. */
 async function lockCartLine(em: Parameters<typeof lockCart>[0], retailerId: string, wholesalerId: string, lineId: string) {
@@ -23,7 +24,7 @@ export async function changeCartLine(ctx: UseCaseContext, actor: Actor, wholesal
     // A merge adds two quantities: the sum is what must stay within the limit.
     assertQuantityWithinLimit(outcome.line.quantity, outcome.line.id);
     const target = lines.find((l) => l.id === outcome.line.id) as (typeof lines)[number];
-    if (outcome.kind === 'merged') em.remove(line);
+    if (outcome.kind === 'merged') removeCartLineRow(em, line);
     Object.assign(target, { quantity: outcome.line.quantity, grade: outcome.line.grade, memo: outcome.line.memo });
     cart.updatedAt = ctx.now();
     // The removal must reach the table before the merged line is written (unique variety+grade per cart).
@@ -37,9 +38,9 @@ export async function removeCartLine(ctx: UseCaseContext, actor: Actor, wholesal
   assertRole(actor, ['RETAILER']);
   return ctx.tx(async (em) => {
     const { cart, lines, line } = await lockCartLine(em, actor.accountId, wholesalerId, lineId);
-    em.remove(line);
+    removeCartLineRow(em, line);
     if (lines.length === 1) {
-      em.remove(cart);
+      removeCart(em, cart);
       await em.flush();
       return cartDetails(em, wholesalerId, null);
     }

@@ -2,7 +2,9 @@ import { ValidationError } from '@marketbill/platform';
 import { assertRole, type Actor } from '../../domain/actor';
 import type { FulfilmentMethod } from '../../domain/order';
 import type { UseCaseContext } from '../context';
-import { assertConfirmedConnection, cartDetails, lockCart, lockOrCreateCart, type CartDetails } from './cart-access';
+import { lockCart, lockOrCreateCart, removeCart } from '../../data-access/cart-repository';
+import { assertConfirmedConnection } from '../connections/assert-confirmed-connection';
+import { cartDetails, type CartDetails } from './cart-details';
 
 /** Sets the cart's memo and how the order will be fulfilled (pickup, or delivery to an address). */
 export async function updateCart(
@@ -33,6 +35,6 @@ export async function discardCart(ctx: UseCaseContext, actor: Actor, wholesalerI
   assertRole(actor, ['RETAILER']);
   await ctx.tx(async (em) => {
     const cart = await lockCart(em, actor.accountId, wholesalerId);
-    if (cart) em.remove(cart);
+    if (cart) removeCart(em, cart);
   });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { publish } from '@marketbill/messaging';
-import { AccountSchema, ConnectionSchema } from '../../data-access/entities';
+import { findActiveOwner } from '../../data-access/account-repository';
+import { addConnection, hasLiveConnection } from '../../data-access/connection-repository';
 import { assertRole, type Actor } from '../../domain/actor';
 import { ConnectionError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
@@ -15,31 +15,24 @@ import { loadParties } from '../parties';
  */
 export async function applyForConnection(ctx: UseCaseContext, actor: Actor, input: { wholesalerId: string }): Promise<ConnectionDetails> {
   assertRole(actor, ['RETAILER']);
-  try {
-    return await ctx.tx(async (em) => {
-      const owner = await em.findOne(AccountSchema, { id: input.wholesalerId, role: 'WHOLESALER_OWNER', disabledAt: null });
-      if (!owner) throw ConnectionError.wholesalerNotFound(input.wholesalerId);
-      const live = await em.count(ConnectionSchema, { retailerId: actor.accountId, wholesalerId: owner.id, status: { $in: ['APPLYING', 'CONFIRMED'] } });
-      if (live > 0) throw ConnectionError.duplicate();
-      const now = ctx.now();
-      const connection = em.create(ConnectionSchema, {
-        id: randomUUID(),
-        retailerId: actor.accountId,
-        wholesalerId: owner.id,
-        status: 'APPLYING',
-        decidedBy: null,
-        decidedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      em.persist(connection);
-      const parties = await loadParties(ctx.settings, em, actor.accountId, owner.id);
-      publish(em, 'connection.requested', connection.id, { eventId: randomUUID(), occurredAt: now.getTime(), connectionId: connection.id, ...parties });
-      return { connection, retailer: parties.retailer, wholesaler: parties.wholesaler };
+  return ctx.tx(async (em) => {
+    const owner = await findActiveOwner(em, input.wholesalerId);
+    if (!owner) throw ConnectionError.wholesalerNotFound(input.wholesalerId);
+    if (await hasLiveConnection(em, actor.accountId, owner.id)) throw ConnectionError.duplicate();
+    const now = ctx.now();
+    // Two applications racing: the partial unique index keeps one, and addConnection tells the other it is a duplicate.
+    const connection = await addConnection(em, {
+      id: randomUUID(),
+      retailerId: actor.accountId,
+      wholesalerId: owner.id,
+      status: 'APPLYING',
+      decidedBy: null,
+      decidedAt: null,
+      createdAt: now,
+      updatedAt: now,
     });
-  } catch (error) {
-    // Two applications racing: the partial unique index keeps one.
-    if (error instanceof UniqueConstraintViolationException) throw ConnectionError.duplicate();
-    throw error;
-  }
+    const parties = await loadParties(ctx.settings, em, actor.accountId, owner.id);
+    publish(em, 'connection.requested', connection.id, { eventId: randomUUID(), occurredAt: now.getTime(), connectionId: connection.id, ...parties });
+    return { connection, retailer: parties.retailer, wholesaler: parties.wholesaler };
+  });
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
 import { publish } from '@marketbill/messaging';
 import { NotFoundError } from '@marketbill/platform';
-import { ConnectionSchema } from '../../data-access/entities';
+import { lockConnection } from '../../data-access/connection-repository';
 import { actingWholesaler, type Actor } from '../../domain/actor';
 import { ConnectionError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
@@ -16,7 +15,7 @@ import { loadParties } from '../parties';
 export async function decideConnection(ctx: UseCaseContext, actor: Actor, connectionId: string, decision: 'CONFIRMED' | 'REJECTED'): Promise<ConnectionDetails> {
   const wholesalerId = actingWholesaler(actor);
   return ctx.tx(async (em) => {
-    const connection = await em.findOne(ConnectionSchema, { id: connectionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const connection = await lockConnection(em, connectionId);
     if (!connection || connection.wholesalerId !== wholesalerId) throw NotFoundError.of('connection', connectionId);
     if (connection.status !== 'APPLYING') throw ConnectionError.notPending();
     const now = ctx.now();

@@ -1,4 +1,9 @@
-import { table } from '../../data-access/sql';
+import { pruneIdempotencyKeys } from '../../data-access/idempotency-repository';
+import { pruneRateLimits } from '../../data-access/rate-limit-repository';
+import { pruneRefreshTokens } from '../../data-access/session-repository';
+import { pruneSignInAddresses } from '../../data-access/sign-in-failure-repository';
+import { pruneVerifications } from '../../data-access/verification-repository';
+import { pruneStaffInvitations } from '../../data-access/wholesaler-repository';
 import type { UseCaseContext } from '../context';
 
 /**
@@ -7,20 +12,17 @@ import type { UseCaseContext } from '../context';
  * after they expired or were revoked, invitations a week after they expired. Answers the counts.
  */
 export async function pruneExpired(ctx: UseCaseContext): Promise<Record<string, number>> {
-  const now = ctx.now();
+  const now = ctx.now().getTime();
   const day = 86_400_000;
-  const run = async (name: string, sql: string, params: unknown[]) => {
-    const rows = await ctx.em.execute<Array<{ n: number }>>(`with gone as (${sql} returning 1) select count(*)::int as n from gone`, params);
-    return [name, Number(rows[0]?.n ?? 0)] as const;
+  const limits = ctx.settings.rateLimits;
+  const addressMemoryMs = Math.max(limits.signInFailureMemorySeconds, limits.knownAddressDays * 86_400) * 1000;
+  const em = ctx.em;
+  return {
+    idempotencyKeys: await pruneIdempotencyKeys(em, new Date(now - day)),
+    rateLimits: await pruneRateLimits(em, new Date(now - day)),
+    signInAddresses: await pruneSignInAddresses(em, new Date(now - addressMemoryMs)),
+    verifications: await pruneVerifications(em, new Date(now - day)),
+    refreshTokens: await pruneRefreshTokens(em, new Date(now - 7 * day)),
+    invitations: await pruneStaffInvitations(em, new Date(now - 7 * day)),
   };
-  return Object.fromEntries([
-    await run('idempotencyKeys', `delete from ${table(ctx.em, 'idempotency_keys')} where created_at < ?`, [new Date(now.getTime() - day)]),
-    await run('rateLimits', `delete from ${table(ctx.em, 'rate_limits')} where window_started_at < ?`, [new Date(now.getTime() - day)]),
-    await run('signInAddresses', `delete from ${table(ctx.em, 'sign_in_addresses')} where greatest(last_failure_at, last_success_at) < ?`, [
-      new Date(now.getTime() - Math.max(ctx.settings.rateLimits.signInFailureMemorySeconds, ctx.settings.rateLimits.knownAddressDays * 86_400) * 1000),
-    ]),
-    await run('verifications', `delete from ${table(ctx.em, 'verifications')} where expires_at < ?`, [new Date(now.getTime() - day)]),
-    await run('refreshTokens', `delete from ${table(ctx.em, 'refresh_tokens')} where coalesce(revoked_at, expires_at) < ?`, [new Date(now.getTime() - 7 * day)]),
-    await run('invitations', `delete from ${table(ctx.em, 'staff_invitations')} where expires_at < ?`, [new Date(now.getTime() - 7 * day)]),
-  ]);
 }

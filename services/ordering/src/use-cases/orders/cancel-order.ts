@@ -1,7 +1,9 @@
 import { assertRole, type Actor } from '../../domain/actor';
 import { assertCancellable } from '../../domain/order';
 import type { UseCaseContext } from '../context';
-import { commitOrderChange, lockVisibleOrder, orderLines, type OrderDetails } from './order-access';
+import { orderLines } from '../../data-access/order-repository';
+import { commitOrderChange } from './change-order';
+import { lockVisibleOrder, type OrderDetails } from './order-details';
 
 /** The retailer cancels its order; allowed until the wholesaler has priced anything on it. */
 export async function cancelOrder(ctx: UseCaseContext, actor: Actor, orderId: string): Promise<OrderDetails> {

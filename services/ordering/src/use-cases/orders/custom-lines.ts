@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '@marketbill/platform';
-import { OrderLineSchema, type OrderLineRow } from '../../data-access/entities';
+import type { OrderLineRow } from '../../data-access/entities';
+import { addOrderLine, removeOrderLine } from '../../data-access/order-repository';
 import { actingWholesaler, type Actor } from '../../domain/actor';
 import type { BuyerGrade } from '../../domain/grade';
 import { SHIPPING_FEE_ITEM } from '../../domain/order';
 import { OrderError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
-import { changeOpenOrder, type OrderDetails } from './order-access';
+import { changeOpenOrder } from './change-order';
+import type { OrderDetails } from './order-details';
 
 export interface CustomLineInput {
   itemName: string;
@@ -53,7 +55,7 @@ export async function addCustomLine(ctx: UseCaseContext, actor: Actor, orderId: 
       unitPrice: input.unitPrice ?? null,
       memo: input.memo ?? null,
     };
-    em.persist(em.create(OrderLineSchema, line));
+    addOrderLine(em, line);
     if (line.unitPrice !== null) order.pricedAt = ctx.now();
     return [...lines, line];
   });
@@ -82,7 +84,7 @@ export async function changeCustomLine(ctx: UseCaseContext, actor: Actor, orderI
 export async function removeCustomLine(ctx: UseCaseContext, actor: Actor, orderId: string, lineId: string): Promise<OrderDetails> {
   actingWholesaler(actor);
   return changeOpenOrder(ctx, actor, orderId, 'CUSTOM_LINES_CHANGED', (em, _order, lines) => {
-    em.remove(customLine(lines, lineId));
+    removeOrderLine(em, customLine(lines, lineId));
     return lines.filter((l) => l.id !== lineId);
   });
 }
@@ -110,7 +112,7 @@ export async function setShippingFee(ctx: UseCaseContext, actor: Actor, orderId:
       unitPrice: amount,
       memo: null,
     };
-    em.persist(em.create(OrderLineSchema, line));
+    addOrderLine(em, line);
     return [...lines, line];
   });
 }
@@ -121,7 +123,7 @@ export async function removeShippingFee(ctx: UseCaseContext, actor: Actor, order
   return changeOpenOrder(ctx, actor, orderId, 'CUSTOM_LINES_CHANGED', (em, _order, lines) => {
     const fee = lines.find((l) => l.kind === 'SHIPPING_FEE');
     if (!fee) throw OrderError.noShippingFee();
-    em.remove(fee);
+    removeOrderLine(em, fee);
     return lines.filter((l) => l !== fee);
   });
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '@marketbill/platform';
 import { AppError } from '@marketbill/platform';
-import { WholesalerSchema } from '../../data-access/entities';
-import { table } from '../../data-access/sql';
+import { retailersWithCartsDue } from '../../data-access/cart-repository';
+import { listCutoffTimes } from '../../data-access/wholesaler-repository';
 import { latestCutoff } from '../../domain/cutoff';
 import type { UseCaseContext } from '../context';
 import { placeOrder } from './place-order';
@@ -15,25 +15,21 @@ import { placeOrder } from './place-order';
  */
 export async function orderDueCarts(ctx: UseCaseContext, log: Logger): Promise<{ ordered: number; skipped: number }> {
   const now = ctx.now();
-  const wholesalers = await ctx.em.find(WholesalerSchema, {}, { fields: ['id', 'cutoffTime'] });
+  const wholesalers = await listCutoffTimes(ctx.em);
   let ordered = 0;
   let skipped = 0;
   for (const w of wholesalers) {
     // Carts without lines (a memo set, nothing added) are not orders: left alone.
-    const due = await ctx.em.execute<Array<{ retailer_id: string }>>(
-      `select c.retailer_id from ${table(ctx.em, 'carts')} c
-        where c.wholesaler_id = ? and c.updated_at < ? and exists (select 1 from ${table(ctx.em, 'cart_lines')} l where l.cart_id = c.id)`,
-      [w.id, latestCutoff(now, w.cutoffTime)],
-    );
-    for (const cart of due) {
+    const due = await retailersWithCartsDue(ctx.em, w.id, latestCutoff(now, w.cutoffTime));
+    for (const retailerId of due) {
       try {
-        const { order } = await placeOrder(ctx, { retailerId: cart.retailer_id, wholesalerId: w.id, placement: 'CUTOFF' });
+        const { order } = await placeOrder(ctx, { retailerId: retailerId, wholesalerId: w.id, placement: 'CUTOFF' });
         ordered++;
         log.info({ orderId: order.id, orderNumber: order.number, wholesalerId: w.id }, 'open cart ordered at cutoff');
       } catch (error) {
         skipped++;
         if (!(error instanceof AppError)) throw error;
-        log.warn({ code: error.code, retailerId: cart.retailer_id, wholesalerId: w.id }, 'open cart not ordered at cutoff');
+        log.warn({ code: error.code, retailerId: retailerId, wholesalerId: w.id }, 'open cart not ordered at cutoff');
       }
     }
   }

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { outboxRecord } from '@marketbill/messaging';
 import { seoulDay } from '@marketbill/platform';
 import type { OrderLineRow, OrderRow } from '../../data-access/entities';
-import { readCartForOrder, writeOrder } from '../../data-access/repositories/order-placement-repository';
+import { readCartForOrder, writeOrder } from '../../data-access/order-placement-repository';
 import { assertOrderWithinLimits } from '../../domain/money-limits';
 import type { OrderPlacement } from '../../domain/order';
 import { formatOrderNumber } from '../../domain/order-number';
 import { CartError, ConnectionError, IdempotencyError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
 import { toEventParty } from '../parties';
-import type { OrderDetails } from './order-access';
+import type { OrderDetails } from './order-details';
 import { toOrderSnapshot } from './order-snapshot';
 
 /** Reads before giving up on a cart that keeps changing while it is being ordered. */

@@ -1,13 +1,13 @@
-import { LockMode } from '@mikro-orm/core';
 import { isDay, NotFoundError, ValidationError } from '@marketbill/platform';
-import { DailyPriceSchema, OrderSchema, type DailyPrice } from '../../data-access/entities';
-import { table } from '../../data-access/sql';
+import { varietiesById } from '../../data-access/catalog-repository';
+import { upsertDailyPrice } from '../../data-access/daily-price-repository';
+import type { DailyPrice } from '../../data-access/entities';
+import { lockPlacedOrdersWithItem, orderLines } from '../../data-access/order-repository';
 import { actingWholesaler, type Actor } from '../../domain/actor';
 import type { BuyerGrade } from '../../domain/grade';
 import { assertUnitPriceWithinLimit } from '../../domain/money-limits';
 import type { UseCaseContext } from '../context';
-import { varietiesById } from '../carts/cart-access';
-import { commitOrderChange, orderLines } from './order-access';
+import { commitOrderChange } from './change-order';
 
 /**
  * One price for a (variety, grade, Seoul day) — 판매가 일괄적용: stored for the day (orders placed
@@ -27,15 +27,9 @@ export async function setDailyPrice(
     // A price for a variety nobody can order would be stored and never used.
     if (!(await varietiesById(em, [input.varietyId])).has(input.varietyId)) throw NotFoundError.of('variety', input.varietyId);
     const now = ctx.now();
-    const price = await em.upsert(DailyPriceSchema, { wholesalerId, day: input.day, varietyId: input.varietyId, grade: input.grade, unitPrice: input.unitPrice, updatedAt: now });
-    const matching = await em.execute<Array<{ id: string }>>(
-      `select distinct o.id from ${table(em, 'orders')} o join ${table(em, 'order_lines')} l on l.order_id = o.id
-       where o.wholesaler_id = ? and o.sale_day = ? and o.status = 'PLACED' and l.kind = 'ITEM' and l.variety_id = ? and l.grade = ?`,
-      [wholesalerId, input.day, input.varietyId, input.grade],
-    );
-    const ids = matching.map((r) => r.id).sort();
+    const price = await upsertDailyPrice(em, { wholesalerId, day: input.day, varietyId: input.varietyId, grade: input.grade, unitPrice: input.unitPrice, updatedAt: now });
     // Locked in id order, so two price changes of one day cannot deadlock each other.
-    const orders = ids.length > 0 ? await em.find(OrderSchema, { id: { $in: ids }, status: 'PLACED' }, { orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE }) : [];
+    const orders = await lockPlacedOrdersWithItem(em, wholesalerId, input.day, input.varietyId, input.grade);
     const changed: Array<{ id: string; number: string; version: number }> = [];
     for (const order of orders) {
       const lines = await orderLines(em, order.id);

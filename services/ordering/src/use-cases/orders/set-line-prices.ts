@@ -2,7 +2,8 @@ import { ValidationError } from '@marketbill/platform';
 import { actingWholesaler, type Actor } from '../../domain/actor';
 import { OrderError } from '../../domain/ordering-errors';
 import type { UseCaseContext } from '../context';
-import { changeOpenOrder, type OrderDetails } from './order-access';
+import { changeOpenOrder } from './change-order';
+import type { OrderDetails } from './order-details';
 
 /**
  * The wholesaler (owner or staff) sets unit prices on lines of one order; null clears a price.

@@ -1,4 +1,4 @@
-import { AuctionPriceSchema } from '../../data-access/entities';
+import { auctionPricesOf } from '../../data-access/catalog-repository';
 import { actingWholesaler, type Actor } from '../../domain/actor';
 import type { BuyerGrade } from '../../domain/grade';
 import { suggestPrice, type PriceSuggestion } from '../../domain/price-suggestion';
@@ -16,7 +16,6 @@ export async function suggestOrderPrices(ctx: UseCaseContext, actor: Actor, orde
 
 /** A lookup of suggestions for many (variety, grade) pairs with one query. */
 export async function suggestionsFor(ctx: UseCaseContext, pairs: Array<{ varietyId: string; grade: BuyerGrade }>): Promise<(varietyId: string, grade: BuyerGrade) => PriceSuggestion | null> {
-  const ids = [...new Set(pairs.map((p) => p.varietyId))];
-  const prices = ids.length > 0 ? await ctx.em.find(AuctionPriceSchema, { varietyId: { $in: ids } }) : [];
+  const prices = await auctionPricesOf(ctx.em, pairs.map((p) => p.varietyId));
   return (varietyId, grade) => suggestPrice(prices.filter((p) => p.varietyId === varietyId), grade);
 }

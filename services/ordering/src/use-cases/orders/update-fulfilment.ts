@@ -2,7 +2,9 @@ import { ValidationError } from '@marketbill/platform';
 import { actingWholesaler, type Actor } from '../../domain/actor';
 import { assertFulfilmentTransition, assertMethodChangeable, assertNotCancelled, type FulfilmentMethod, type FulfilmentState } from '../../domain/order';
 import type { UseCaseContext } from '../context';
-import { commitOrderChange, lockVisibleOrder, orderDetails, orderLines, type OrderDetails } from './order-access';
+import { orderLines } from '../../data-access/order-repository';
+import { commitOrderChange } from './change-order';
+import { lockVisibleOrder, orderDetails, type OrderDetails } from './order-details';
 
 /**
  * The wholesaler moves fulfilment on (PENDING → READY → PICKED_UP or DELIVERED), or, while still

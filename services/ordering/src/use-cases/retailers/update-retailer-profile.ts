@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
 import { publish } from '@marketbill/messaging';
-import { RetailerProfileSchema, type RetailerProfile } from '../../data-access/entities';
+import { getAccount } from '../../data-access/account-repository';
+import type { Account, RetailerProfile } from '../../data-access/entities';
+import { addRetailerProfile, lockRetailerProfile } from '../../data-access/retailer-repository';
 import { assertRole, type Actor } from '../../domain/actor';
 import { normaliseBusinessNumber } from '../../domain/business-number';
 import { PolicyError } from '../../domain/ordering-errors';
@@ -21,14 +22,14 @@ export interface RetailerProfileInput {
  * `retailer.profile.updated` with a growing version: billing keeps it and prints it as the
  * 공급받는자 (등록번호, 상호, 대표자, 사업장 주소, 업태/종목) on the retailer's next statements.
  */
-export async function updateRetailerProfile(ctx: UseCaseContext, actor: Actor, input: RetailerProfileInput): Promise<RetailerProfile> {
+export async function updateRetailerProfile(ctx: UseCaseContext, actor: Actor, input: RetailerProfileInput): Promise<{ account: Account; profile: RetailerProfile }> {
   assertRole(actor, ['RETAILER']);
   const businessNumber = normaliseBusinessNumber(input.businessNumber);
   if (!businessNumber) throw PolicyError.invalidBusinessNumber();
   const blankToNull = (v: string | null | undefined) => (v && v.trim() ? v.trim() : null);
   return ctx.tx(async (em) => {
     const now = ctx.now();
-    const existing = await em.findOne(RetailerProfileSchema, { retailerId: actor.accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const existing = await lockRetailerProfile(em, actor.accountId);
     const fields = {
       businessNumber,
       companyName: input.companyName.trim(),
@@ -39,7 +40,7 @@ export async function updateRetailerProfile(ctx: UseCaseContext, actor: Actor, i
     };
     const profile =
       existing ??
-      em.create(RetailerProfileSchema, { retailerId: actor.accountId, ...fields, version: 0, updatedAt: now });
+      addRetailerProfile(em, { retailerId: actor.accountId, ...fields, version: 0, updatedAt: now });
     Object.assign(profile, fields, { version: profile.version + 1, updatedAt: now });
     publish(em, 'retailer.profile.updated', actor.accountId, {
       eventId: randomUUID(),
@@ -48,6 +49,6 @@ export async function updateRetailerProfile(ctx: UseCaseContext, actor: Actor, i
       version: profile.version,
       ...fields,
     });
-    return profile;
+    return { account: await getAccount(em, actor.accountId), profile };
   });
 }

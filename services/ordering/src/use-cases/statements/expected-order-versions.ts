@@ -1,5 +1,5 @@
 import { NotFoundError } from '@marketbill/platform';
-import { OrderSchema } from '../../data-access/entities';
+import { openOrderVersionsOf, orderVersionsOf } from '../../data-access/order-repository';
 import { owningWholesaler, type Actor } from '../../domain/actor';
 import type { UseCaseContext } from '../context';
 
@@ -16,12 +16,8 @@ export async function expectedOrderVersions(ctx: UseCaseContext, actor: Actor, r
   const wholesalerId = owningWholesaler(actor);
   const orders =
     'orderIds' in request
-      ? await ctx.em.find(OrderSchema, { id: { $in: request.orderIds }, wholesalerId }, { fields: ['id', 'version'] })
-      : await ctx.em.find(
-          OrderSchema,
-          { wholesalerId, retailerId: request.retailerId, saleDay: request.day, status: { $ne: 'CANCELLED' } },
-          { fields: ['id', 'version'] },
-        );
+      ? await orderVersionsOf(ctx.em, wholesalerId, request.orderIds)
+      : await openOrderVersionsOf(ctx.em, wholesalerId, request.retailerId, request.day);
   if ('orderIds' in request) {
     const found = new Set(orders.map((o) => o.id));
     const missing = request.orderIds.find((id) => !found.has(id));

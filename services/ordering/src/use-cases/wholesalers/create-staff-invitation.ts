@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { StaffInvitationSchema } from '../../data-access/entities';
+import { addStaffInvitation } from '../../data-access/wholesaler-repository';
 import { owningWholesaler, type Actor } from '../../domain/actor';
 import { digest, generateInvitationCode } from '../../domain/credentials';
 import type { UseCaseContext } from '../context';
@@ -15,7 +15,7 @@ export async function createStaffInvitation(ctx: UseCaseContext, actor: Actor): 
   const expiresAt = new Date(now.getTime() + ctx.settings.auth.invitationTtlHours * 3_600_000);
   const id = randomUUID();
   return ctx.tx(async (em) => {
-    em.persist(em.create(StaffInvitationSchema, { id, wholesalerId, codeHash: digest(code), expiresAt, usedBy: null, usedAt: null, createdAt: now }));
+    addStaffInvitation(em, { id, wholesalerId, codeHash: digest(code), expiresAt, usedBy: null, usedAt: null, createdAt: now });
     return { id, code, expiresAt };
   });
 }

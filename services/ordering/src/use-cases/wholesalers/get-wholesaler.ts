@@ -1,5 +1,8 @@
 import { NotFoundError } from '@marketbill/platform';
-import { AccountSchema, ConnectionSchema, WholesalerSchema, type Account, type Wholesaler } from '../../data-access/entities';
+import { findOwner } from '../../data-access/account-repository';
+import { hasConfirmedConnection } from '../../data-access/connection-repository';
+import type { Account, Wholesaler } from '../../data-access/entities';
+import { findWholesaler as findWholesalerRow } from '../../data-access/wholesaler-repository';
 import { actingWholesaler, type Actor } from '../../domain/actor';
 import type { UseCaseContext } from '../context';
 
@@ -33,8 +36,8 @@ export async function getWholesaler(ctx: UseCaseContext, actor: Actor, wholesale
 
 async function findWholesaler(ctx: UseCaseContext, wholesalerId: string): Promise<{ wholesaler: Wholesaler; owner: Account }> {
   const [wholesaler, owner] = await Promise.all([
-    ctx.em.findOne(WholesalerSchema, { id: wholesalerId }),
-    ctx.em.findOne(AccountSchema, { id: wholesalerId, role: 'WHOLESALER_OWNER' }),
+    findWholesalerRow(ctx.em, wholesalerId),
+    findOwner(ctx.em, wholesalerId),
   ]);
   if (!wholesaler || !owner || owner.disabledAt) throw NotFoundError.of('wholesaler', wholesalerId);
   return { wholesaler, owner };
@@ -43,6 +46,5 @@ async function findWholesaler(ctx: UseCaseContext, wholesalerId: string): Promis
 async function profileViewOf(ctx: UseCaseContext, actor: Actor, wholesalerId: string): Promise<ProfileView> {
   if (actor.role === 'ADMIN' || actor.wholesalerId === wholesalerId) return 'FULL';
   if (actor.role !== 'RETAILER') return 'SHOP';
-  const confirmed = await ctx.em.count(ConnectionSchema, { retailerId: actor.accountId, wholesalerId, status: 'CONFIRMED' });
-  return confirmed > 0 ? 'FULL' : 'SHOP';
+  return (await hasConfirmedConnection(ctx.em, actor.accountId, wholesalerId)) ? 'FULL' : 'SHOP';
 }

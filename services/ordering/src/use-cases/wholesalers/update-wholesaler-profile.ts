@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
 import { publish } from '@marketbill/messaging';
 import { sealedFieldContext } from '@marketbill/schemas';
-import { AccountSchema, WholesalerSchema, type Wholesaler } from '../../data-access/entities';
+import { getAccount } from '../../data-access/account-repository';
+import type { Account, Wholesaler } from '../../data-access/entities';
+import { lockWholesaler } from '../../data-access/wholesaler-repository';
 import { owningWholesaler, type Actor } from '../../domain/actor';
 import { normaliseBusinessNumber } from '../../domain/business-number';
 import { PolicyError } from '../../domain/ordering-errors';
@@ -25,14 +26,14 @@ export interface ProfileInput {
  * publishes `wholesaler.profile.updated` with a growing version: billing keeps it to print the
  * supplier block of statements.
  */
-export async function updateWholesalerProfile(ctx: UseCaseContext, actor: Actor, input: ProfileInput): Promise<Wholesaler> {
+export async function updateWholesalerProfile(ctx: UseCaseContext, actor: Actor, input: ProfileInput): Promise<{ wholesaler: Wholesaler; owner: Account }> {
   const wholesalerId = owningWholesaler(actor);
   const businessNumber = normaliseBusinessNumber(input.businessNumber);
   if (!businessNumber) throw PolicyError.invalidBusinessNumber();
   return ctx.tx(async (em) => {
     const now = ctx.now();
-    const w = await em.findOneOrFail(WholesalerSchema, { id: wholesalerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    const owner = await em.findOneOrFail(AccountSchema, { id: wholesalerId });
+    const w = await lockWholesaler(em, wholesalerId);
+    const owner = await getAccount(em, wholesalerId);
     // What the profile holds is also what the event carries (billing prints it as the supplier).
     const profile = {
       businessNumber,
@@ -56,6 +57,6 @@ export async function updateWholesalerProfile(ctx: UseCaseContext, actor: Actor,
       sealedOwnerPhone: ctx.settings.sealer.seal(owner.phone, sealedFieldContext.partyPhone(wholesalerId)),
       ...profile,
     });
-    return w;
+    return { wholesaler: w, owner };
   });
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { table } from '../sql';
+import { deleteCounting, table } from './sql';
 
 export interface SignInAddress {
   /** Failures in the current streak (0 when none is remembered). */
@@ -52,4 +52,9 @@ export async function recordSignInSuccess(em: EntityManager, phone: string, clie
     [phone, client, now],
     'run',
   );
+}
+
+/** Deletes addresses neither failed nor used since `before`; answers how many. */
+export function pruneSignInAddresses(em: EntityManager, before: Date): Promise<number> {
+  return deleteCounting(em, `delete from ${table(em, 'sign_in_addresses')} where greatest(last_failure_at, last_success_at) < ?`, [before]);
 }

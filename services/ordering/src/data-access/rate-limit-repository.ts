@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { table } from '../sql';
+import { deleteCounting, table } from './sql';
 
 export interface WindowCount {
   hits: number;
@@ -42,4 +42,9 @@ function toCount(row: { hits: number; window_started_at: Date } | undefined, win
   if (!row) return { hits: 0, resetsInSeconds: 0 };
   const ends = new Date(row.window_started_at).getTime() + windowSeconds * 1000;
   return { hits: Number(row.hits), resetsInSeconds: Math.max(1, Math.ceil((ends - now.getTime()) / 1000)) };
+}
+
+/** Deletes windows that started before `before`; answers how many. */
+export function pruneRateLimits(em: EntityManager, before: Date): Promise<number> {
+  return deleteCounting(em, `delete from ${table(em, 'rate_limits')} where window_started_at < ?`, [before]);
 }

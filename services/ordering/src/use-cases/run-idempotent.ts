@@ -7,9 +7,9 @@ import {
   releaseIdempotencyKey,
   takeOverIdempotencyKey,
   type IdempotencyClaim,
-} from '../../data-access/repositories/idempotency-repository';
-import { IdempotencyError } from '../../domain/ordering-errors';
-import type { UseCaseContext } from '../../use-cases/context';
+} from '../data-access/idempotency-repository';
+import { IdempotencyError } from '../domain/ordering-errors';
+import type { UseCaseContext } from './context';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 /**

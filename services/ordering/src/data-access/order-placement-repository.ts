@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OutboxRecord } from '@marketbill/messaging';
 import { preparedQuery } from '@marketbill/platform';
-import type { BuyerGrade } from '../../domain/grade';
-import type { FulfilmentMethod } from '../../domain/order';
-import type { OrderLineRow, OrderRow } from '../entities';
-import { qualifiedTable, schemaOf } from '../sql';
+import type { BuyerGrade } from '../domain/grade';
+import type { FulfilmentMethod } from '../domain/order';
+import type { OrderLineRow, OrderRow } from './entities';
+import { qualifiedTable, schemaOf } from './sql';
 import { answerCte, answerValues, claimCte, type IdempotentAnswer } from './idempotency-repository';
 
 // Placing an order is the hot path of the edge: two prepared statements and no transaction around

@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CartLineSchema, CartSchema, CatalogVarietySchema, ConnectionSchema, type Cart, type CartLineRow, type CatalogVariety } from '../../data-access/entities';
-import { table } from '../../data-access/sql';
-import { ConnectionError } from '../../domain/ordering-errors';
-
-/** Only a CONFIRMED connection may fill a cart and order (enforced here, not by the frontend). */
-export async function assertConfirmedConnection(em: EntityManager, retailerId: string, wholesalerId: string): Promise<void> {
-  const confirmed = await em.count(ConnectionSchema, { retailerId, wholesalerId, status: 'CONFIRMED' });
-  if (confirmed === 0) throw ConnectionError.notConfirmed();
-}
+import { CartLineSchema, CartSchema, type Cart, type CartLineRow } from './entities';
+import { table } from './sql';
 
 /** The open cart of a retailer at a wholesaler, locked for this transaction; created when missing. */
 export async function lockOrCreateCart(em: EntityManager, retailerId: string, wholesalerId: string, now: Date): Promise<Cart> {
@@ -35,30 +28,43 @@ export async function lockCart(em: EntityManager, retailerId: string, wholesaler
   return em.findOne(CartSchema, { retailerId, wholesalerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
 }
 
+export function findCart(em: EntityManager, retailerId: string, wholesalerId: string): Promise<Cart | null> {
+  return em.findOne(CartSchema, { retailerId, wholesalerId });
+}
+
+/** Every open cart of a retailer, the most recently changed first. */
+export function listCartsOf(em: EntityManager, retailerId: string): Promise<Cart[]> {
+  return em.find(CartSchema, { retailerId }, { orderBy: { updatedAt: 'desc' } });
+}
+
 export async function cartLines(em: EntityManager, cartId: string): Promise<CartLineRow[]> {
   return em.find(CartLineSchema, { cartId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
 }
 
-/** Varieties of the read model by id. */
-export async function varietiesById(em: EntityManager, ids: string[]): Promise<Map<string, CatalogVariety>> {
-  const unique = [...new Set(ids)];
-  const rows = unique.length > 0 ? await em.find(CatalogVarietySchema, { id: { $in: unique } }) : [];
-  return new Map(rows.map((v) => [v.id, v]));
+/** A new cart line, persisted when the caller's transaction flushes. */
+export function addCartLine(em: EntityManager, line: CartLineRow): void {
+  em.persist(em.create(CartLineSchema, line));
 }
 
-export interface CartDetails {
-  wholesalerId: string;
-  cart: Cart | null;
-  lines: Array<CartLineRow & { itemName: string; varietyName: string }>;
+/** Deletes a line (or the cart with its lines) when the caller's transaction flushes. */
+export function removeCartLine(em: EntityManager, line: CartLineRow): void {
+  em.remove(line);
 }
 
-export async function cartDetails(em: EntityManager, wholesalerId: string, cart: Cart | null): Promise<CartDetails> {
-  if (!cart) return { wholesalerId, cart: null, lines: [] };
-  const lines = await cartLines(em, cart.id);
-  const varieties = await varietiesById(em, lines.map((l) => l.varietyId));
-  return {
-    wholesalerId,
-    cart,
-    lines: lines.map((l) => ({ ...l, itemName: varieties.get(l.varietyId)?.itemName ?? '', varietyName: varieties.get(l.varietyId)?.varietyName ?? '' })),
-  };
+export function removeCart(em: EntityManager, cart: Cart): void {
+  em.remove(cart);
+}
+
+/**
+ * Retailers whose cart at the wholesaler has lines and was last changed before `changedBefore` (the
+ * latest cutoff): what the cutoff orders. Carts without lines (a memo set, nothing added) are not
+ * orders and are left alone.
+ */
+export async function retailersWithCartsDue(em: EntityManager, wholesalerId: string, changedBefore: Date): Promise<string[]> {
+  const rows = await em.execute<Array<{ retailer_id: string }>>(
+    `select c.retailer_id from ${table(em, 'carts')} c
+      where c.wholesaler_id = ? and c.updated_at < ? and exists (select 1 from ${table(em, 'cart_lines')} l where l.cart_id = c.id)`,
+    [wholesalerId, changedBefore],
+  );
+  return rows.map((r) => r.retailer_id);
 }

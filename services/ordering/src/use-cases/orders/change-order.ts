@@ -1,49 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { publish } from '@marketbill/messaging';
-import { NotFoundError } from '@marketbill/platform';
 import type { OrderChange } from '@marketbill/schemas';
-import { AccountSchema, OrderLineSchema, OrderSchema, type OrderLineRow, type OrderRow } from '../../data-access/entities';
-import { canSee, type Actor } from '../../domain/actor';
+import type { OrderLineRow, OrderRow } from '../../data-access/entities';
+import { orderLines } from '../../data-access/order-repository';
+import type { Actor } from '../../domain/actor';
 import { assertOrderWithinLimits } from '../../domain/money-limits';
 import { assertNotCancelled } from '../../domain/order';
 import type { UseCaseContext } from '../context';
 import { loadParties } from '../parties';
+import { lockVisibleOrder, type OrderDetails } from './order-details';
 import { toOrderSnapshot } from './order-snapshot';
-
-/** An order sheet with its lines and the names of both parties: what the API shows. */
-export interface OrderDetails {
-  order: OrderRow;
-  lines: OrderLineRow[];
-  retailer: { id: string; name: string };
-  wholesaler: { id: string; name: string };
-}
-
-/** The order locked for this transaction, if the actor may see it; 404 otherwise (no existence leak). */
-export async function lockVisibleOrder(em: EntityManager, actor: Actor, orderId: string): Promise<OrderRow> {
-  const order = await em.findOne(OrderSchema, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!order || !canSee(actor, order)) throw NotFoundError.of('order', orderId);
-  return order;
-}
-
-export async function orderLines(em: EntityManager, orderId: string): Promise<OrderLineRow[]> {
-  return em.find(OrderLineSchema, { orderId }, { orderBy: { position: 'asc' } });
-}
-
-export async function orderDetails(em: EntityManager, order: OrderRow, lines?: OrderLineRow[]): Promise<OrderDetails> {
-  const resolvedLines = lines ?? (await orderLines(em, order.id));
-  const names = await partyNames(em, [order]);
-  return { order, lines: resolvedLines, retailer: names(order.retailerId), wholesaler: names(order.wholesalerId) };
-}
-
-/** Account names by id, for lists of orders. */
-export async function partyNames(em: EntityManager, orders: Array<Pick<OrderRow, 'retailerId' | 'wholesalerId'>>): Promise<(id: string) => { id: string; name: string }> {
-  const ids = [...new Set(orders.flatMap((o) => [o.retailerId, o.wholesalerId]))];
-  const accounts = ids.length > 0 ? await em.find(AccountSchema, { id: { $in: ids } }, { fields: ['id', 'name'] }) : [];
-  const byId = new Map(accounts.map((a) => [a.id, a.name]));
-  return (id) => ({ id, name: byId.get(id) ?? '' });
-}
 
 /**
  * The wholesaler's side of changing a placed order: locks the order (404 unless the actor may see

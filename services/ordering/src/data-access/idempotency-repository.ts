@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ownerAliveSql } from '@marketbill/platform';
-import { IdempotencyError } from '../../domain/ordering-errors';
-import { table } from '../sql';
+import { IdempotencyError } from '../domain/ordering-errors';
+import { deleteCounting, table } from './sql';
 
 export interface StoredIdempotency {
   requestHash: string;
@@ -117,4 +117,9 @@ export function answerCte(table: string, guard: string, first: number): string {
 /** The values of {@link claimCte} and {@link answerCte}, in their order. */
 export function answerValues(answer: IdempotentAnswer): unknown[] {
   return [answer.statusCode, JSON.stringify(answer.response ?? null), answer.accountId, answer.key, answer.claimToken];
+}
+
+/** Deletes keys stored before `before` (clients retry within minutes); answers how many. */
+export function pruneIdempotencyKeys(em: EntityManager, before: Date): Promise<number> {
+  return deleteCounting(em, `delete from ${table(em, 'idempotency_keys')} where created_at < ?`, [before]);
 }
