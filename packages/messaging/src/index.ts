@@ -7,21 +7,11 @@ export { createEventCodec, avroTypeOf, InvalidEventError, UndecodableMessageErro
 export { publish, publishMany, outboxRecord, OutboxMessageSchema, type OutboxMessage, type OutboxRecord } from './outbox';
 export { messagingMigrations, outboxChannel } from './migrations';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayStatus } from './relay';
-export {
-  createSubscriber,
-  isTransient,
-  on,
-  type EventHandler,
-  type BatchEventHandler,
-  type BatchHandlerContext,
-  type HandlerContext,
-  type Subscriber,
-  type SubscriberState,
-  type PausedPartition,
-  type SubscriberOptions,
-  type Subscription,
-  type TypedSubscription,
-} from './subscriber';
+export { createSubscriber, type Subscriber, type SubscriberState, type SubscriberOptions } from './subscriber';
+export { on, type EventHandler, type BatchEventHandler, type BatchHandlerContext, type HandlerContext, type Subscription, type TypedSubscription } from './subscriptions';
+export { isTransient } from './dead-lettering';
+export type { PausedPartition } from './partition-pauses';
+export type { SubscriberStats } from './subscriber-health';
 export { headersToCarrier } from './tracing';
 export { readDeadLetters, readTopicToEnd, replayDeadLetters, type DeadLetterMessage } from './dead-letters';
 export { checkCompatibility } from './schema-compatibility';

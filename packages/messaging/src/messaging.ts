@@ -1,11 +1,13 @@
 import type { Kafka, Producer } from 'kafkajs';
-import { backoffDelay, sleep, type HealthDetail, type KafkaSecurity, type Logger, type Metric, type Orm, type RegistryConnection } from '@marketbill/platform';
+import { backoffDelay, sleep, type HealthDetail, type KafkaSecurity, type Logger, type Metric, type Orm, type RegistryConnection, quoteIdentifier } from '@marketbill/platform';
 import type { TopicName } from '@marketbill/schemas';
 import { createEventCodec, type EventCodec } from './codec';
 import { createKafka, createProducer } from './kafka';
 import { createRegistryClient, type RegistryClient } from './registry';
 import { createOutboxRelay, type OutboxRelay } from './relay';
-import { createSubscriber, isTransient, type Subscriber, type Subscription } from './subscriber';
+import { isTransient } from './dead-lettering';
+import { createSubscriber, type Subscriber } from './subscriber';
+import type { Subscription } from './subscriptions';
 import { createTopicNaming, type TopicNaming } from './topic-naming';
 import { ensureTopics } from './topics';
 
@@ -137,7 +139,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
       : undefined;
   const alertAfterSeconds = options.alertAfterSeconds ?? 60;
   const log = options.logger.child({ component: 'messaging' });
-  const table = `"${schema.replace(/"/g, '""')}"`;
+  const table = quoteIdentifier(schema);
   let prepared = false;
   async function prepare(): Promise<void> {
     const topics = [...new Set<TopicName>([...options.publishes, ...options.subscriptions.map((s) => s.topic)])];

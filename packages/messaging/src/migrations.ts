@@ -1,13 +1,10 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { quoteIdentifier } from '@marketbill/platform';
 
 /** The Postgres NOTIFY channel on which a schema's outbox announces new rows. */
 export function outboxChannel(schema: string): string {
   return `${schema}_outbox`;
-}
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
 }
 
 /**
@@ -21,7 +18,7 @@ function quote(identifier: string): string {
 class MessagingTables extends Migration {
   override up(): void {
     const schema = this.config.get('schema') as string;
-    const s = quote(schema);
+    const s = quoteIdentifier(schema);
     // The schema normally exists already, made for the service's own role by an administrator (the
     // role may not create schemas); `create schema if not exists` would still need CREATE on the
     // database, so look first. A superuser connection (an old setup) still gets it created here.
@@ -68,7 +65,7 @@ class MessagingTables extends Migration {
   }
 
   override down(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`drop table if exists ${s}.outbox, ${s}.outbox_failed, ${s}.inbox`);
     this.addSql(`drop function if exists ${s}.outbox_notify()`);
   }

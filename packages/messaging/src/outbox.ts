@@ -1,6 +1,6 @@
 import { EntitySchema, type EntityManager } from '@mikro-orm/core';
 import { context, propagation } from '@opentelemetry/api';
-import { preparedQuery } from '@marketbill/platform';
+import { preparedQuery, qualifiedTable } from '@marketbill/platform';
 import type { TopicEvents, TopicName } from '@marketbill/schemas';
 import { InvalidEventError, avroTypeOf } from './codec';
 
@@ -100,7 +100,7 @@ export async function publishMany<T extends TopicName>(
   propagation.inject(context.active(), headers);
   await em.flush();
   const schema = (em.config.get('schema') as string | undefined) ?? 'public';
-  const table = `"${schema.replace(/"/g, '""')}".outbox`;
+  const table = qualifiedTable(schema, 'outbox');
   // A prepared statement with the rows as a parameter: the ORM's execute would escape the whole JSON
   // into the SQL text (pg's escapeLiteral was 12 % of a bulk writer's CPU in bench/messaging).
   const text = `insert into ${table} (event_id, topic, message_key, payload, headers)

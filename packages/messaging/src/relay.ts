@@ -1,6 +1,6 @@
 import type { Producer, Message } from 'kafkajs';
 import { Client } from 'pg';
-import { advisoryLockId, backoffDelay, pgClientConfig, sleep, type Logger } from '@marketbill/platform';
+import { advisoryLockId, backoffDelay, pgClientConfig, sleep, type Logger, quoteIdentifier } from '@marketbill/platform';
 import { isTopicName, TOPICS, type TopicName } from '@marketbill/schemas';
 import { InvalidEventError, type EventCodec } from './codec';
 import { SchemaIncompatibleError } from './registry';
@@ -73,7 +73,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const standbyIntervalMs = options.standbyIntervalMs ?? 2_000;
   const lockId = advisoryLockId(`outbox-relay:${options.schema}`);
   const channel = outboxChannel(options.schema);
-  const table = `"${options.schema.replace(/"/g, '""')}"`;
+  const table = quoteIdentifier(options.schema);
 
   let stopping = false;
   let loop: Promise<void> | undefined;
@@ -105,7 +105,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function becomeActive(c: Client): Promise<boolean> {
     const result = await c.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [lockId]);
     if (!result.rows[0]?.locked) return false;
-    await c.query(`listen "${channel}"`);
+    await c.query(`listen ${quoteIdentifier(channel)}`);
     return true;
   }
 

@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
 import { MikroORM, type EntityManager, type EntitySchema, type MigrationObject, type Options } from '@mikro-orm/core';
-import type { AbstractSqlConnection } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { PostgreSqlDriver, type AbstractSqlConnection, type EntityManager as PostgresEntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { parsePostgresUrl, pgClientConfig } from './postgres-connection';
 
-export type Orm = MikroORM<PostgreSqlDriver>;
+/**
+ * The service's MikroORM over Postgres, its EntityManager named as `@mikro-orm/postgresql`'s (the
+ * SQL one: `createQueryBuilder`, `execute`, `getKnex`). `orm.em.fork()`, and the `em` a
+ * `transactional()` callback receives, are that type: callers pass them on without a cast. (The
+ * casts the services used to write were needed only where an EntityManager came typed as
+ * `@mikro-orm/core`'s, as the messaging handlers' context did; on forks they were redundant.)
+ */
+export type Orm = MikroORM<PostgreSqlDriver, PostgresEntityManager>;
 
 export interface DatabaseOptions {
   /** Postgres URL of the shared database. */

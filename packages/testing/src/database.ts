@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import { pgClientConfig, provisionServiceRole, roleUrl } from '@marketbill/platform';
+import { pgClientConfig, provisionServiceRole, roleUrl, quoteIdentifier } from '@marketbill/platform';
 
 /** Drops a test's schema and everything in it. */
 export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
   const client = new Client(pgClientConfig(databaseUrl, 'marketbill-test'));
   await client.connect();
   try {
-    await client.query(`drop schema if exists "${schema.replace(/"/g, '""')}" cascade`);
+    await client.query(`drop schema if exists ${quoteIdentifier(schema)} cascade`);
   } finally {
     await client.end();
   }

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { createSealer } from '@marketbill/platform';
 import { createRuntime, type Runtime } from '@marketbill/runtime';
 import { createBillingClient } from './clients/billing-client';
@@ -50,7 +49,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
   return {
     runtime,
     api,
-    context: () => createUseCaseContext(runtime.orm.em.fork() as EntityManager, settings, runtime.logger),
+    context: () => createUseCaseContext(runtime.orm.em.fork(), settings, runtime.logger),
     start: () => runtime.start({ subscriptions, jobs }),
   };
 }

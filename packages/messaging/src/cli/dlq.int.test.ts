@@ -9,7 +9,7 @@ import { readDeadLetters } from '../dead-letters';
 import { createMessaging, type Messaging } from '../messaging';
 import { messagingMigrations } from '../migrations';
 import { OutboxMessageSchema, publish } from '../outbox';
-import { on } from '../subscriber';
+import { on } from '../subscriptions';
 
 jest.setTimeout(180_000);
 const env = stackEnv();

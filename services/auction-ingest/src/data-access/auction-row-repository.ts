@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuctionCategory, AuctionSource } from '@marketbill/schemas';
 import type { AuctionRow } from '../domain/auction-row';
+import { qualifiedTable } from '@marketbill/platform';
 
 /** A row the upsert inserted or changed, with its new revision and when that happened. */
 export interface UpsertedRow extends AuctionRow {
@@ -25,7 +26,7 @@ interface UpsertedRecord {
 
 function table(em: EntityManager, name: string): string {
   const schema = (em.config.get('schema') as string | undefined) ?? 'public';
-  return `"${schema.replace(/"/g, '""')}".${name}`;
+  return qualifiedTable(schema, name);
 }
 
 /** Rows per statement: bounded so one JSON parameter stays a few hundred kB. */

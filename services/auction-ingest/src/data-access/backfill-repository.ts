@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuctionCategory } from '@marketbill/schemas';
+import { qualifiedTable } from '@marketbill/platform';
 
 export type BackfillStatus = 'PENDING' | 'DONE' | 'CANCELLED';
 
@@ -33,7 +34,7 @@ export interface Backfill {
 
 function table(em: EntityManager): string {
   const schema = (em.config.get('schema') as string | undefined) ?? 'public';
-  return `"${schema.replace(/"/g, '""')}".backfill`;
+  return qualifiedTable(schema, 'backfill');
 }
 
 interface BackfillRecord {

@@ -1,8 +1,9 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { qualifiedTable } from '@marketbill/platform';
 
 function table(em: EntityManager): string {
   const schema = (em.config.get('schema') as string | undefined) ?? 'public';
-  return `"${schema.replace(/"/g, '""')}".at_call_budget`;
+  return qualifiedTable(schema, 'at_call_budget');
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuctionCategory, AuctionSource } from '@marketbill/schemas';
 import { ImportRunSchema, type ImportRun, type ImportTrigger } from './entities';
+import { qualifiedTable } from '@marketbill/platform';
 
 /** Records the start of an import (committed at once, so a crash leaves a RUNNING row behind as evidence). */
 export async function startImportRun(
@@ -33,7 +34,7 @@ export async function startImportRun(
 
 function table(em: EntityManager): string {
   const schema = (em.config.get('schema') as string | undefined) ?? 'public';
-  return `"${schema.replace(/"/g, '""')}".import_run`;
+  return qualifiedTable(schema, 'import_run');
 }
 
 /**

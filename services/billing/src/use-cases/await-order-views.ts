@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { sleep, type Orm } from '@marketbill/platform';
 import { OrderViewBehindError } from '../domain/billing-errors';
 import { tableOf } from '../data-access/sql';
@@ -14,7 +13,7 @@ export async function awaitOrderViews(orm: Orm, expected: Record<string, number>
   if (ids.length === 0) return;
   const deadline = Date.now() + timeoutMs;
   for (let pause = 25; ; pause = Math.min(pause * 2, 250)) {
-    const em = orm.em.fork() as EntityManager;
+    const em = orm.em.fork();
     const rows = await em.execute<Array<{ order_id: string; version: number }>>(
       `select order_id, version from ${tableOf(em, 'order_sheet')} where order_id = any(?::uuid[])`,
       [`{${ids.join(',')}}`],

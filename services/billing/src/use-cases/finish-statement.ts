@@ -91,7 +91,7 @@ export async function finishStatement(deps: IssuingDeps, statementId: string, kn
   }
 
   try {
-    return await deps.orm.em.fork().transactional((em) => completeStatement(em as EntityManager, statementId, deps.store.bucket, stored));
+    return await deps.orm.em.fork().transactional((em) => completeStatement(em, statementId, deps.store.bucket, stored));
   } catch (error) {
     // The database failed the issuing transaction (it restarted, or went away): free the lease so
     // a retry or the resume job can finish the statement as soon as it is back. Not counted.
@@ -142,8 +142,7 @@ async function recordFailure(deps: IssuingDeps, statementId: string, reason: str
  * the number of the version it meant to replace, so nothing is handed back for it.
  */
 async function abandonReservation(deps: IssuingDeps, reserved: StatementRow, cause: unknown): Promise<void> {
-  await deps.orm.em.fork().transactional(async (txn) => {
-    const em = txn as EntityManager;
+  await deps.orm.em.fork().transactional(async (em) => {
     const statement = await findStatement(em, reserved.id, true);
     if (!statement || statement.status !== 'RESERVED') return;
     const account = await lockLedgerAccount(em, statement.wholesalerId, statement.retailerId, { create: false });

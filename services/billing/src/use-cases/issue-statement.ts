@@ -44,8 +44,7 @@ export async function issueStatement(deps: IssuingDeps, actor: Actor, input: Iss
   const fingerprint = requestFingerprint('issue', normalised);
   await awaitOrderViews(deps.orm, input.expectedVersions ?? {}, deps.viewWaitMs);
 
-  const reservation = await deps.orm.em.fork().transactional(async (txn): Promise<Reservation> => {
-    const em = txn as EntityManager;
+  const reservation = await deps.orm.em.fork().transactional(async (em): Promise<Reservation> => {
     const replay = await replayByIdempotencyKey(em, wholesalerId, idempotencyKey, fingerprint, leaseOf(deps));
     if (replay) return replay;
 

@@ -29,8 +29,7 @@ export async function recordPayment(em: EntityManager, actor: Actor, input: Paym
   const paidAt = input.paidAt ?? new Date();
   const fingerprint = requestFingerprint('payment', { retailerId: input.retailerId, amount: input.amount, paidAt: input.paidAt?.toISOString() ?? null, memo: input.memo ?? null });
   const run = () =>
-    em.transactional(async (txn) => {
-    const tx = txn as EntityManager;
+    em.transactional(async (tx) => {
     const earlier = idempotencyKey ? await findPaymentByIdempotencyKey(tx, wholesalerId, idempotencyKey) : null;
     if (earlier && idempotencyKey) {
       if (earlier.requestFingerprint !== fingerprint) throw IdempotencyKeyReusedError.forKey(idempotencyKey);

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '@marketbill/schemas';
 import { assertMayIssue } from '../domain/access';
 import { OrderNotFoundError, StatementNotFoundError, StatementSupersededError } from '../domain/billing-errors';
@@ -32,8 +31,7 @@ export async function reissueStatement(
   // A re-issue prints the orders as they stand now: wait until billing's view has the edge's versions.
   await awaitOrderViews(deps.orm, expectedVersions, deps.viewWaitMs);
 
-  const reservation = await deps.orm.em.fork().transactional(async (txn): Promise<Reservation> => {
-    const em = txn as EntityManager;
+  const reservation = await deps.orm.em.fork().transactional(async (em): Promise<Reservation> => {
     const replay = await replayByIdempotencyKey(em, wholesalerId, idempotencyKey, fingerprint, leaseOf(deps));
     if (replay) return replay;
 

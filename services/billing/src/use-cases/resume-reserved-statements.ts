@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockLedgerAccount } from '../data-access/ledger-repository';
 import { claimExpiredReservations, deleteStatementOrders, findStatement } from '../data-access/statement-repository';
 import { finishStatement } from './finish-statement';
@@ -40,8 +39,7 @@ export async function resumeReservedStatements(deps: IssuingDeps, options: { max
 }
 
 async function releaseReservation(deps: IssuingDeps, id: string): Promise<void> {
-  await deps.orm.em.fork().transactional(async (txn) => {
-    const em = txn as EntityManager;
+  await deps.orm.em.fork().transactional(async (em) => {
     const statement = await findStatement(em, id, true);
     if (!statement || statement.status !== 'RESERVED') return;
     const account = await lockLedgerAccount(em, statement.wholesalerId, statement.retailerId);

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { quoteIdentifier } from '@marketbill/platform';
 
 /**
  * What the aT server taught us (issue 11):
@@ -11,7 +12,7 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class CallBudgetAndBackfills extends Migration {
   override up(): void {
-    const s = `"${(this.config.get('schema') as string).replace(/"/g, '""')}"`;
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`alter table ${s}.import_run rename column rows_merged to rows_repeated`);
     this.addSql(`alter table ${s}.import_run add column rows_missing integer not null default 0,
       add column requests integer not null default 0,
@@ -42,7 +43,7 @@ export class CallBudgetAndBackfills extends Migration {
   }
 
   override down(): void {
-    const s = `"${(this.config.get('schema') as string).replace(/"/g, '""')}"`;
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`drop table if exists ${s}.backfill, ${s}.at_call_budget`);
     this.addSql(`drop index if exists ${s}.import_run_backfill_idx`);
     this.addSql(`alter table ${s}.import_run drop constraint import_run_status_check`);

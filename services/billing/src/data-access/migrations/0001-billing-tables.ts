@@ -1,8 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+import { quoteIdentifier } from '@marketbill/platform';
 
 /**
  * Billing's tables: its view of ordering's order sheets and wholesaler profiles (fed by events,
@@ -11,7 +8,7 @@ function quote(identifier: string): string {
  */
 export class BillingTables extends Migration {
   override up(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`create table ${s}.order_sheet (
       order_id uuid primary key,
       order_number text not null,

@@ -1,9 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
+import { quoteIdentifier } from '@marketbill/platform';
 
 /** Billing's view of retailers' business profiles (retailer.profile.updated): the 공급받는자 of statements. */
 export class RetailerProfiles extends Migration {
   override up(): void {
-    const s = `"${(this.config.get('schema') as string).replace(/"/g, '""')}"`;
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`create table ${s}.retailer_profile (
       retailer_id uuid primary key,
       version int not null,
@@ -18,7 +19,7 @@ export class RetailerProfiles extends Migration {
   }
 
   override down(): void {
-    const s = `"${(this.config.get('schema') as string).replace(/"/g, '""')}"`;
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`drop table if exists ${s}.retailer_profile`);
   }
 }

@@ -1,8 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+import { quoteIdentifier } from '@marketbill/platform';
 
 /**
  * A reservation's lease names the process working on it (`lease_owner`: its presence lock id), so
@@ -12,12 +9,12 @@ function quote(identifier: string): string {
  */
 export class LeaseOwner extends Migration {
   override up(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`alter table ${s}.statement add column lease_owner int, add column storage_waits int not null default 0`);
   }
 
   override down(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`alter table ${s}.statement drop column lease_owner, drop column storage_waits`);
   }
 }

@@ -1,8 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+import { quoteIdentifier } from '@marketbill/platform';
 
 /**
  * Statement numbers handed back by an issue that was undone (its PDF could not be rendered) after
@@ -11,7 +8,7 @@ function quote(identifier: string): string {
  */
 export class StatementNumberPool extends Migration {
   override up(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`create table ${s}.statement_number_pool (
       wholesaler_id uuid not null,
       period text not null,

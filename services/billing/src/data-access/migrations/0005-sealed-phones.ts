@@ -1,8 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+import { quoteIdentifier } from '@marketbill/platform';
 
 /**
  * Phone numbers now travel sealed for the notifier (Party.sealedPhone, sealedOwnerPhone): billing
@@ -11,7 +8,7 @@ function quote(identifier: string): string {
  */
 export class SealedPhones extends Migration {
   override up(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`alter table ${s}.order_sheet
       alter column wholesaler_phone drop not null,
       alter column retailer_phone drop not null,

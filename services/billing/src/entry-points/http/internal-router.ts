@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { buildInternalApiDocument, createOperationsRouter, internalOperation, requireInternalCaller, type InternalCallers, type InternalOperation } from '@marketbill/platform';
 import { getLedger } from '../../use-cases/get-ledger';
 import { getStatement } from '../../use-cases/get-statement';
@@ -30,7 +29,7 @@ const tags = ['statements'];
 
 /** Billing's internal operations: each one declared once, mounted and documented from that declaration. */
 export function billingOperations(deps: IssuingDeps): InternalOperation[] {
-  const em = () => deps.orm.em.fork() as EntityManager;
+  const em = () => deps.orm.em.fork();
   return [
     internalOperation({
       method: 'get',

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventHandler } from '@marketbill/messaging';
 import { recordOrderSheet } from '../../use-cases/record-order-sheet';
 import { toOrderSheet } from './from-ordering-events';
@@ -6,6 +5,6 @@ import { toOrderSheet } from './from-ordering-events';
 /** order.placed: a new order sheet (version 1, unpriced) enters billing's view. */
 export const onOrderPlaced: EventHandler<'order.placed'> = async (event, ctx) => {
   const sheet = toOrderSheet(ctx.topic, event.order);
-  const { applied } = await recordOrderSheet(ctx.em as EntityManager, sheet);
+  const { applied } = await recordOrderSheet(ctx.em, sheet);
   ctx.logger.debug({ orderId: sheet.orderId, version: sheet.version, applied }, 'order sheet recorded');
 };

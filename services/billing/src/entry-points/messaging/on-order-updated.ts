@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventHandler } from '@marketbill/messaging';
 import { recordOrderSheet } from '../../use-cases/record-order-sheet';
 import { toOrderSheet } from './from-ordering-events';
@@ -6,6 +5,6 @@ import { toOrderSheet } from './from-ordering-events';
 /** order.updated: prices, custom lines, cancellation or fulfilment changed; the whole sheet, newest version wins. */
 export const onOrderUpdated: EventHandler<'order.updated'> = async (event, ctx) => {
   const sheet = toOrderSheet(ctx.topic, event.order);
-  const { applied } = await recordOrderSheet(ctx.em as EntityManager, sheet);
+  const { applied } = await recordOrderSheet(ctx.em, sheet);
   ctx.logger.debug({ orderId: sheet.orderId, version: sheet.version, change: event.change, applied }, 'order sheet recorded');
 };

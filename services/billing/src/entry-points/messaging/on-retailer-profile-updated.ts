@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventHandler } from '@marketbill/messaging';
 import { recordRetailerProfile } from '../../use-cases/record-retailer-profile';
 import { toRetailerProfile } from './from-ordering-events';
@@ -6,6 +5,6 @@ import { toRetailerProfile } from './from-ordering-events';
 /** retailer.profile.updated: the buyer block (공급받는자) printed on the retailer's next statements. */
 export const onRetailerProfileUpdated: EventHandler<'retailer.profile.updated'> = async (event, ctx) => {
   const profile = toRetailerProfile(ctx.topic, event);
-  const { applied } = await recordRetailerProfile(ctx.em as EntityManager, profile);
+  const { applied } = await recordRetailerProfile(ctx.em, profile);
   ctx.logger.debug({ retailerId: profile.retailerId, version: profile.version, applied }, 'retailer profile recorded');
 };

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventHandler } from '@marketbill/messaging';
 import { recordWholesalerProfile } from '../../use-cases/record-wholesaler-profile';
 import { toWholesalerProfile } from './from-ordering-events';
@@ -6,6 +5,6 @@ import { toWholesalerProfile } from './from-ordering-events';
 /** wholesaler.profile.updated: the supplier block printed on the wholesaler's next statements. */
 export const onWholesalerProfileUpdated: EventHandler<'wholesaler.profile.updated'> = async (event, ctx) => {
   const profile = toWholesalerProfile(ctx.topic, event);
-  const { applied } = await recordWholesalerProfile(ctx.em as EntityManager, profile);
+  const { applied } = await recordWholesalerProfile(ctx.em, profile);
   ctx.logger.debug({ wholesalerId: profile.wholesalerId, version: profile.version, applied }, 'wholesaler profile recorded');
 };

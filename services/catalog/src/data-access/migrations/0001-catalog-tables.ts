@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { quoteIdentifier } from '@marketbill/platform';
 
 /**
  * Items, varieties and the price history, with the indexes the internal API's queries use:
@@ -12,7 +13,7 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class CatalogTables extends Migration {
   override up(): void {
-    const s = `"${(this.config.get('schema') as string).replace(/"/g, '""')}"`;
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`create table ${s}.item (
       id uuid primary key,
       category text not null,
@@ -65,7 +66,7 @@ export class CatalogTables extends Migration {
   }
 
   override down(): void {
-    const s = `"${(this.config.get('schema') as string).replace(/"/g, '""')}"`;
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`drop table if exists ${s}.price_point, ${s}.variety, ${s}.item`);
   }
 }

@@ -1,9 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import { deliveryChannel } from '../delivery-wake-up';
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+import { quoteIdentifier } from '@marketbill/platform';
 
 /**
  * The delivery log and the order progress the handlers keep.
@@ -18,7 +15,7 @@ function quote(identifier: string): string {
 export class DeliveryLog extends Migration {
   override up(): void {
     const schema = this.config.get('schema') as string;
-    const s = quote(schema);
+    const s = quoteIdentifier(schema);
     this.addSql(`create table ${s}.delivery (
       id uuid primary key,
       event_id uuid not null,
@@ -81,7 +78,7 @@ export class DeliveryLog extends Migration {
   }
 
   override down(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`drop table if exists ${s}.delivery_attempt, ${s}.delivery, ${s}.order_progress`);
     this.addSql(`drop function if exists ${s}.delivery_notify()`);
   }

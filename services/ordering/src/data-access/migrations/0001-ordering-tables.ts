@@ -1,8 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+import { quoteIdentifier } from '@marketbill/platform';
 
 /**
  * The ordering schema: accounts and sessions, wholesalers and their staff, connections, carts,
@@ -11,7 +8,7 @@ function quote(identifier: string): string {
  */
 export class OrderingTables extends Migration {
   override up(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     const sql = (text: string) => this.addSql(text.replace(/\$s/g, s));
     sql(`create table $s.accounts (
       id uuid primary key,

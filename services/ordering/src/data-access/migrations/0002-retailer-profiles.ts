@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { quoteIdentifier } from '@marketbill/platform';
 
 /**
  * Retailers' business profiles (issue 11): a florist with a business registration is printed on
@@ -6,7 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class RetailerProfiles extends Migration {
   override up(): void {
-    const s = `"${(this.config.get('schema') as string).replace(/"/g, '""')}"`;
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`create table ${s}.retailer_profiles (
       retailer_id uuid primary key,
       business_number text not null,
@@ -21,7 +22,7 @@ export class RetailerProfiles extends Migration {
   }
 
   override down(): void {
-    const s = `"${(this.config.get('schema') as string).replace(/"/g, '""')}"`;
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`drop table if exists ${s}.retailer_profiles`);
   }
 }

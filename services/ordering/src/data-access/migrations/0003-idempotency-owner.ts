@@ -1,8 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+import { quoteIdentifier } from '@marketbill/platform';
 
 /**
  * An idempotency claim names the process that holds it (`owner`: its presence lock id) and carries
@@ -12,12 +9,12 @@ function quote(identifier: string): string {
  */
 export class IdempotencyOwner extends Migration {
   override up(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`alter table ${s}.idempotency_keys add column owner int, add column claim_token uuid`);
   }
 
   override down(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`alter table ${s}.idempotency_keys drop column owner, drop column claim_token`);
   }
 }

@@ -1,8 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+import { quoteIdentifier } from '@marketbill/platform';
 
 /**
  * Sign-in history per phone and client address: the streak of failures from that address (the
@@ -11,7 +8,7 @@ function quote(identifier: string): string {
  */
 export class SignInFailures extends Migration {
   override up(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`create table ${s}.sign_in_addresses (
       phone text not null,
       client text not null,

@@ -1,8 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+import { quoteIdentifier } from '@marketbill/platform';
 
 /**
  * A wholesaler's order list is read newest first (`placed_at desc, id`), a page at a time. The only
@@ -12,12 +9,12 @@ function quote(identifier: string): string {
  */
 export class OrdersByWholesalerAndTime extends Migration {
   override up(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`create index orders_wholesaler_placed_idx on ${s}.orders (wholesaler_id, placed_at desc, id)`);
   }
 
   override down(): void {
-    const s = quote(this.config.get('schema') as string);
+    const s = quoteIdentifier(this.config.get('schema') as string);
     this.addSql(`drop index if exists ${s}.orders_wholesaler_placed_idx`);
   }
 }

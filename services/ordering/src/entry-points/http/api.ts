@@ -2,7 +2,6 @@ import { Router, type Request, type Response } from 'express';
 import { AppError, parseInput, toExpressPath, type Logger } from '@marketbill/platform';
 import { assertRole } from '../../domain/actor';
 import type { Orm } from '@marketbill/platform';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { createUseCaseContext, type Settings } from '../../use-cases/context';
 import type { Authenticate } from './authenticate';
 import { runIdempotent } from '../../use-cases/run-idempotent';
@@ -32,7 +31,7 @@ export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
       const params = spec.params ? parseInput(spec.params, req.params, 'path') : {};
       const query = spec.query ? parseInput(spec.query, req.query, 'query') : {};
       const body = spec.body ? parseInput(spec.body, req.body) : undefined;
-      const ctx = createUseCaseContext(deps.orm.em.fork() as EntityManager, deps.settings, deps.logger, req.ip ? { clientIp: req.ip } : {});
+      const ctx = createUseCaseContext(deps.orm.em.fork(), deps.settings, deps.logger, req.ip ? { clientIp: req.ip } : {});
       const requestId = String(res.locals.requestId ?? '');
       const key = req.get('idempotency-key');
       const input = { params, query, body, actor: actor as NonNullable<typeof actor>, ctx, requestId, idempotencyKey: key } as Parameters<RouteSpec['run']>[0];

@@ -1,5 +1,4 @@
 import type { Request } from 'express';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { UnauthenticatedError, type Orm } from '@marketbill/platform';
 import { checkSession } from '../../use-cases/accounts/check-session';
 import { verifyAccessToken } from '../../domain/access-token';
@@ -47,7 +46,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     const cached = liveUntil.get(cacheKey);
     if (cached !== undefined && cached > now()) return verified.actor;
     liveUntil.delete(cacheKey);
-    const live = await checkSession(options.orm.em.fork() as EntityManager, verified.actor.accountId, verified.sessionId, new Date(now()));
+    const live = await checkSession(options.orm.em.fork(), verified.actor.accountId, verified.sessionId, new Date(now()));
     if (!live) throw AuthError.sessionRevoked();
     if (options.cacheMs > 0) {
       if (liveUntil.size >= maxEntries) liveUntil.delete(liveUntil.keys().next().value as string);

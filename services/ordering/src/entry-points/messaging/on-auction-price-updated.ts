@@ -1,10 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventHandler } from '@marketbill/messaging';
 import { recordAuctionPrice } from '../../use-cases/catalog/record-auction-price';
 
 /** auction.price.updated: the item, the variety and its latest price enter ordering's small catalog read model. */
 export const onAuctionPriceUpdated: EventHandler<'auction.price.updated'> = async (event, ctx) => {
-  await recordAuctionPrice(ctx.em as EntityManager, {
+  await recordAuctionPrice(ctx.em, {
     itemId: event.itemId,
     varietyId: event.varietyId,
     category: event.category,

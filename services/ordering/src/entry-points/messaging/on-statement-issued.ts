@@ -1,10 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventHandler } from '@marketbill/messaging';
 import { recordStatementIssued } from '../../use-cases/statements/record-statement-issued';
 
 /** statement.issued: the orders it covers point at it (number and version), newest statement wins. */
 export const onStatementIssued: EventHandler<'statement.issued'> = async (event, ctx) => {
-  const updated = await recordStatementIssued(ctx.em as EntityManager, {
+  const updated = await recordStatementIssued(ctx.em, {
     statementId: event.statementId,
     statementNumber: event.statementNumber,
     version: event.version,

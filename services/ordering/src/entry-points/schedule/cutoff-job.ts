@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { Logger, Orm } from '@marketbill/platform';
 import { SEOUL_TIME_ZONE } from '@marketbill/platform';
@@ -15,7 +14,7 @@ export function createCutoffJob(deps: { orm: Orm; settings: Settings; logger: Lo
   const log = deps.logger.child({ component: 'cutoff-job' });
   let task: ScheduledTask | undefined;
   const tick = async () => {
-    const ctx = createUseCaseContext(deps.orm.em.fork() as EntityManager, deps.settings, log);
+    const ctx = createUseCaseContext(deps.orm.em.fork(), deps.settings, log);
     try {
       const result = await orderDueCarts(ctx, log);
       if (result.ordered + result.skipped > 0) log.info(result, 'cutoff tick done');

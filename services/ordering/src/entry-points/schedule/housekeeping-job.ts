@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { schedule, type ScheduledTask } from 'node-cron';
 import { SEOUL_TIME_ZONE, type Logger, type Orm } from '@marketbill/platform';
 import type { Job } from '@marketbill/runtime';
@@ -16,7 +15,7 @@ export function createHousekeepingJob(deps: { orm: Orm; settings: Settings; logg
         '17 * * * *',
         async () => {
           try {
-            const deleted = await pruneExpired(createUseCaseContext(deps.orm.em.fork() as EntityManager, deps.settings, log));
+            const deleted = await pruneExpired(createUseCaseContext(deps.orm.em.fork(), deps.settings, log));
             log.info({ deleted }, 'expired rows pruned');
           } catch (error) {
             log.error({ err: error }, 'housekeeping failed');

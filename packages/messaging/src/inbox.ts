@@ -1,0 +1,85 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { quoteIdentifier, type Logger, type Orm } from '@marketbill/platform';
+
+/**
+ * Idempotent receipt: the `inbox` table of the service's schema remembers, per consumer group, the
+ * ids of the events it has processed. A handler's transaction first records its event's id here;
+ * a repeat (Kafka redelivers after a crash between commit and offset commit) finds its id and is
+ * skipped, so handlers run once per event although Kafka delivers at least once.
+ */
+export interface Inbox {
+  /** Records one event id in `em`'s transaction; false when it was there already (a repeat). */
+  receive(em: EntityManager, topic: string, eventId: string): Promise<boolean>;
+  /** Records several event ids in `em`'s transaction; answers those that were new. */
+  receiveMany(em: EntityManager, topic: string, eventIds: string[]): Promise<Set<string>>;
+  /** Deletes this group's entries older than the retention, in small batches; returns how many. */
+  prune(): Promise<number>;
+  /** Prunes every hour until the returned function is called. */
+  schedulePruning(log: Logger): () => void;
+}
+
+export interface InboxOptions {
+  orm: Orm;
+  /** The consumer group whose entries these are. */
+  groupId: string;
+  /**
+   * Days an entry is kept (default 100): longer than any topic keeps its messages (90 days), since
+   * a redelivery can only come from a message still in Kafka.
+   */
+  retentionDays?: number;
+}
+
+const PRUNE_BATCH = 5_000;
+const PRUNE_EVERY_MS = 3_600_000;
+
+/** The inbox of one consumer group in the ORM's schema (the table comes with `messagingMigrations`). */
+export function createInbox(options: InboxOptions): Inbox {
+  const table = `${quoteIdentifier(options.orm.config.get('schema') ?? 'public')}.inbox`;
+  const insertOne = `insert into ${table} (consumer_group, event_id, topic) values (?, ?, ?) on conflict do nothing returning 1 as ok`;
+  const insertMany = `insert into ${table} (consumer_group, event_id, topic)
+           select ?, e, ? from unnest(?::uuid[]) as e
+           on conflict do nothing returning event_id`;
+
+  async function prune(): Promise<number> {
+    const days = options.retentionDays ?? 100;
+    let total = 0;
+    for (;;) {
+      const rows = await options.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ n: number }>>(
+          `with old as (select consumer_group, event_id from ${table}
+             where consumer_group = ? and processed_at < now() - make_interval(days => ?) limit ${PRUNE_BATCH})
+           delete from ${table} i using old
+             where i.consumer_group = old.consumer_group and i.event_id = old.event_id
+           returning 1 as n`,
+          [options.groupId, days],
+        );
+      total += rows.length;
+      if (rows.length < PRUNE_BATCH) return total;
+    }
+  }
+
+  return {
+    async receive(em, topic, eventId) {
+      const inserted = await em.getConnection().execute<Array<{ ok: number }>>(insertOne, [options.groupId, eventId, topic], 'all', em.getTransactionContext());
+      return inserted.length > 0;
+    },
+    async receiveMany(em, topic, eventIds) {
+      const inserted = await em
+        .getConnection()
+        .execute<Array<{ event_id: string }>>(insertMany, [options.groupId, topic, `{${eventIds.join(',')}}`], 'all', em.getTransactionContext());
+      return new Set(inserted.map((r) => r.event_id));
+    },
+    prune,
+    schedulePruning(log) {
+      const timer = setInterval(() => {
+        prune()
+          .then((n) => n > 0 && log.info({ deleted: n }, 'old inbox entries pruned'))
+          .catch((error: unknown) => log.warn({ err: error }, 'inbox pruning failed'));
+      }, PRUNE_EVERY_MS);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+}
