@@ -15,7 +15,12 @@ import { binDir, buildLogsDir, cores, goPath, machineCache, srcDir, versions } f
 import { capture, ClusterError, info, logged } from './shell.ts';
 import { withLock } from './lock.ts';
 
-type Package = { path: string; cgo?: boolean };
+/**
+ * A main package to build. `output` names the binary where Go's own choice (the last element of the
+ * import path, a /vN suffix skipped) is not the name the images expect: etcd's server module builds
+ * from its root, so Go would call it `server`.
+ */
+type Package = { path: string; cgo?: boolean; output?: string };
 
 export type GoRecipe = {
   name: string;
@@ -93,9 +98,13 @@ export async function buildGo(r: GoRecipe): Promise<string> {
     common.push('-ldflags', ['-s', '-w', ...(r.ldflags ?? [])].join(' '));
     // Static (CGO off) where the project's own release builds them static; cgo where they do not.
     for (const cgo of [false, true]) {
-      const group = r.packages.filter((p) => Boolean(p.cgo) === cgo).map((p) => p.path);
-      if (group.length === 0) continue;
-      await logged('go', [...common, '-o', `${tmp}/`, ...group], log, { cwd: buildDir, env: { ...env, CGO_ENABLED: cgo ? '1' : '0' } });
+      const cgoEnv = { ...env, CGO_ENABLED: cgo ? '1' : '0' };
+      const ofKind = r.packages.filter((p) => Boolean(p.cgo) === cgo);
+      const group = ofKind.filter((p) => !p.output).map((p) => p.path);
+      if (group.length > 0) await logged('go', [...common, '-o', `${tmp}/`, ...group], log, { cwd: buildDir, env: cgoEnv });
+      for (const named of ofKind.filter((p) => p.output)) {
+        await logged('go', [...common, '-o', path.join(tmp, named.output!), named.path], log, { cwd: buildDir, env: cgoEnv });
+      }
     }
     fs.writeFileSync(path.join(tmp, stampName), `${recipeHash(r)}\n`);
     fs.rmSync(out, { recursive: true, force: true });
@@ -154,7 +163,7 @@ export const recipes = {
     name: 'etcd',
     version: versions.etcd,
     module: 'go.etcd.io/etcd/server/v3',
-    packages: [{ path: '.' }],
+    packages: [{ path: '.', output: 'etcd' }],
     prepare: (dir) => editGoMod(dir, (text) => text.replace(/^.*=> \.\.\/.*$/gm, '')),
   },
   containerd: {

@@ -80,7 +80,7 @@ export async function ensureKindBase(engine: Engine): Promise<void> {
 
 async function ensureComponents(engine: Engine): Promise<void> {
   const k8s = await buildGo(recipes.kubernetes);
-  const etcd = await buildGo(recipes.etcd);
+  await buildGo(recipes.etcd);
   const coredns = await buildGo(recipes.coredns);
   const provisioner = await buildGo(recipes.localPathProvisioner);
   const pause = await ensurePause();
@@ -89,7 +89,7 @@ async function ensureComponents(engine: Engine): Promise<void> {
   await single(componentImages.apiserver, 'kube-apiserver', path.join(k8s, 'kube-apiserver'));
   await single(componentImages.controllerManager, 'kube-controller-manager', path.join(k8s, 'kube-controller-manager'));
   await single(componentImages.scheduler, 'kube-scheduler', path.join(k8s, 'kube-scheduler'));
-  await single(componentImages.etcd, 'etcd', path.join(etcd, 'etcd'));
+  await single(componentImages.etcd, 'etcd', binary(recipes.etcd, 'etcd'));
   await buildImage(engine, {
     tag: componentImages.proxy,
     context: stageContext('component-kube-proxy', 'kube-proxy', { 'kube-proxy': path.join(k8s, 'kube-proxy') }),
