@@ -83,7 +83,7 @@ module.exports = tseslint.config(
                 otherServices,
                 { group: IO_LIBRARIES, message: 'domain/ holds pure rules: no I/O libraries.' },
                 {
-                  group: ['**/data-access/**', '**/entry-points/**', '**/clients/**', '**/use-cases/**'],
+                  group: ['**/data-access/**', '**/entry-points/**', '**/clients/**', '**/use-cases/**', '../topics', '../../topics'],
                   message: 'domain/ depends on nothing else in the service.',
                 },
               ],
