@@ -2,12 +2,17 @@
 // - services never import each other (business facts cross services only as Avro schemas);
 // - a service's domain/ imports no I/O library (it is pure rules);
 // - use-cases/ import no ORM value (they use repositories), entry-points/ import no data-access/;
-// - process.env is read only in config files (typed, validated, fail-fast configuration).
+// - process.env is read only in config files (typed, validated, fail-fast configuration);
+// - the messaging package does not import the business topic list: services hand it their topics.
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const globals = require('globals');
 
 const SERVICES = ['auction-ingest', 'catalog', 'ordering', 'billing', 'notifier'];
+const NO_SERVICES_IN_PACKAGES = {
+  group: ['**/services/**', '@marketbill/ordering', '@marketbill/catalog', '@marketbill/billing', '@marketbill/notifier', '@marketbill/auction-ingest'],
+  message: 'packages/ are plumbing: they import nothing from services/.',
+};
 const IO_LIBRARIES = [
   'kafkajs',
   '@kafkajs/*',
@@ -78,7 +83,7 @@ module.exports = tseslint.config(
                 otherServices,
                 { group: IO_LIBRARIES, message: 'domain/ holds pure rules: no I/O libraries.' },
                 {
-                  group: ['**/data-access/**', '**/entry-points/**', '**/clients/**', '**/use-cases/**'],
+                  group: ['**/data-access/**', '**/entry-points/**', '**/clients/**', '**/use-cases/**', '../topics', '../../topics'],
                   message: 'domain/ depends on nothing else in the service.',
                 },
               ],
@@ -115,7 +120,31 @@ module.exports = tseslint.config(
   {
     files: ['packages/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/services/**', '@marketbill/ordering', '@marketbill/catalog', '@marketbill/billing', '@marketbill/notifier', '@marketbill/auction-ingest'], message: 'packages/ are plumbing: they import nothing from services/.' }] }],
+      'no-restricted-imports': ['error', { patterns: [NO_SERVICES_IN_PACKAGES] }],
+    },
+  },
+  {
+    // Messaging is plumbing too: each service hands it its topics (`bindTopics<TopicEvents>(TOPICS)`
+    // in its src/topics.ts), so it never imports the business topic list or the event types. The
+    // topic-naming rules (`<topic>-value` subjects, `<topic>.dlq`) are plain string rules and may come
+    // from @marketbill/schemas. The CLIs (mb-tail, mb-dlq: tools of the whole system) and the tests
+    // read the catalogue themselves.
+    files: ['packages/messaging/src/**/*.ts'],
+    ignores: ['packages/messaging/src/cli/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [NO_SERVICES_IN_PACKAGES],
+          paths: [
+            {
+              name: '@marketbill/schemas',
+              allowImportNames: ['subjectOf', 'deadLetterTopicOf'],
+              message: 'messaging gets its topics from the service (bindTopics / createTopicNaming), never from the business topic list.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -23,9 +23,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createLogger, createOrm, migrate, preparedQuery } from '@marketbill/platform';
-import { createEventCodec, createKafka, createMessaging, createProducer, createRegistryClient, createTopicNaming, messagingMigrations, on, OutboxMessageSchema, publish, publishMany } from '@marketbill/messaging';
+import { bindTopics, createEventCodec, createKafka, createMessaging, createProducer, createRegistryClient, createTopicNaming, messagingMigrations, OutboxMessageSchema } from '@marketbill/messaging';
+import { TOPICS, type TopicEvents } from '@marketbill/schemas';
 import pg from 'pg';
 import { loadByPhase, machine, percentile, ratioReport, stackEnv, trials } from '../machine.ts';
+
+// The bench speaks the system's catalogue, as a service does (its src/topics.ts).
+const topics = bindTopics<TopicEvents>(TOPICS);
+const { on, publish, publishMany } = topics;
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => {
@@ -133,6 +138,7 @@ async function service(schema: string, prefix: string, asConsumer: boolean): Pro
     databaseUrl: env.DATABASE_URL as string,
     orm,
     logger,
+    topics,
     publishes: ['order.updated'],
     subscriptions: asConsumer
       ? [
@@ -207,7 +213,7 @@ async function pgLimit(schema: string): Promise<void> {
 async function kafkaProducer(prefix: string): Promise<void> {
   const total = opt('rate', 3000) * opt('seconds', 10);
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'bench-kafka-limit', logger });
-  const naming = createTopicNaming(prefix);
+  const naming = createTopicNaming(topics, prefix);
   const { ensureTopics } = await import('@marketbill/messaging');
   await ensureTopics(kafka, naming, ['order.updated']);
   const codec = createEventCodec(createRegistryClient(env.SCHEMA_REGISTRY_URL!), naming);
@@ -233,7 +239,7 @@ async function kafkaProducer(prefix: string): Promise<void> {
 async function kafkaConsumer(prefix: string): Promise<void> {
   const total = opt('rate', 3000) * opt('seconds', 10);
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'bench-kafka-limit-consumer', logger });
-  const naming = createTopicNaming(prefix);
+  const naming = createTopicNaming(topics, prefix);
   const consumer = kafka.consumer({ groupId: `${prefix}limit`, allowAutoTopicCreation: false });
   await consumer.connect();
   await consumer.subscribe({ topics: [naming.topic('order.updated')], fromBeginning: true });

@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { TOPICS } from '@marketbill/schemas';
 
 // docs/service-shape.md says where a service keeps what, the same way for every service. This test
 // holds the layout to it where a file listing can tell: the folders of src/ and entry-points/, one
 // on-<topic>.ts per subscribed topic beside the subscriptions table, repositories as free functions,
-// and test helpers in src/testing. (What each layer may import is ESLint's part: eslint.config.js.)
+// test helpers in src/testing, and the topics handed to messaging from src/topics.ts. (What each
+// layer may import is ESLint's part: eslint.config.js.)
 const root = join(__dirname, '..', '..');
 const SERVICES = ['auction-ingest', 'catalog', 'ordering', 'billing', 'notifier'] as const;
 const SRC_FOLDERS = ['clients', 'data-access', 'domain', 'entry-points', 'testing', 'use-cases'];
@@ -45,6 +47,17 @@ describe.each(SERVICES)('services/%s', (service) => {
     // Beside them only the table, shared mappers (from-*.ts), the handlers' dependencies and tests.
     const others = readdirSync(messaging).filter((f) => !f.startsWith('on-') && !/^(subscriptions|handler-deps|from-[a-z-]+)\.ts$/.test(f) && !f.endsWith('.test.ts'));
     expect(others).toEqual([]);
+  });
+
+  it('When it speaks to Kafka, then its topics reach messaging from src/topics.ts alone: the published catalogue, bound once and handed to the runtime', async () => {
+    const module = (await import(join(src, 'topics.ts'))) as { topics?: { catalog?: unknown } };
+    expect(module.topics?.catalog).toBe(TOPICS);
+    expect(readFileSync(join(src, 'service.ts'), 'utf8')).toMatch(/createRuntime(<[^>]*>)?\(\{[^}]*\btopics\b/);
+    const binders = files(src)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes('/testing/'))
+      .filter((f) => /\bbindTopics\b/.test(readFileSync(f, 'utf8')))
+      .map((f) => f.slice(src.length + 1));
+    expect(binders).toEqual(['topics.ts']);
   });
 
   it('When its repositories are read, then they are free functions, not factories', () => {

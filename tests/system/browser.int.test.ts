@@ -7,9 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createLogger } from '@marketbill/platform';
-import { createEventCodec, createKafka, createRegistryClient, createTopicNaming } from '@marketbill/messaging';
+import { bindTopics, createEventCodec, createKafka, createRegistryClient, createTopicNaming } from '@marketbill/messaging';
+import { type TopicEvents, TOPICS } from '@marketbill/schemas';
 import { startSystem, waitFor, type RunningSystem } from '@marketbill/testing';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+const topics = bindTopics<TopicEvents>(TOPICS);
 
 // A web front end on another origin, in a real browser: headless Chromium from Debian (.ci/run
 // installs it) loads a small page served from its own loopback origin, which signs a florist in
@@ -86,7 +89,7 @@ async function publishVariety(): Promise<string> {
   const env = system.env.ordering;
   const logger = createLogger({ service: 'browser-test', level: 'silent' });
   const kafka = createKafka({ brokers: (env.KAFKA_BROKERS as string).split(','), clientId: 'browser-test', logger });
-  const naming = createTopicNaming(env.KAFKA_TOPIC_PREFIX as string);
+  const naming = createTopicNaming(topics, env.KAFKA_TOPIC_PREFIX as string);
   const codec = createEventCodec(createRegistryClient(env.SCHEMA_REGISTRY_URL as string), naming);
   const producer = kafka.producer();
   await producer.connect();

@@ -4,10 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Client } from 'pg';
 import { actorHeaders, createLogger } from '@marketbill/platform';
-import { createEventCodec, createKafka, createRegistryClient, createTopicNaming } from '@marketbill/messaging';
-import type { OrderSnapshot, TopicEvents, TopicName } from '@marketbill/schemas';
+import { bindTopics, createEventCodec, createKafka, createRegistryClient, createTopicNaming } from '@marketbill/messaging';
+import { type OrderSnapshot, type TopicEvents, type TopicName, TOPICS } from '@marketbill/schemas';
 import { startSystem, waitFor, type RunningSystem, type ServiceProcess } from '@marketbill/testing';
 import { call, ok, seedDemo, signIn } from '../support/edge';
+
+const topics = bindTopics<TopicEvents>(TOPICS);
 
 // A process killed with SIGKILL mid-request leaves claims behind: an idempotency key in flight, a
 // statement reservation, Kafka partitions. Each must be taken over within seconds by the replica
@@ -118,7 +120,7 @@ describe('crash recovery', () => {
     const env = system.env.billing;
 
     const logger = createLogger({ service: 'crash-test', level: 'silent' });
-    const naming = createTopicNaming(env.KAFKA_TOPIC_PREFIX);
+    const naming = createTopicNaming(topics, env.KAFKA_TOPIC_PREFIX);
     const codec = createEventCodec(createRegistryClient(env.SCHEMA_REGISTRY_URL as string), naming);
     const kafka = createKafka({ brokers: (env.KAFKA_BROKERS as string).split(','), clientId: 'crash-test', logger });
     const producer = kafka.producer();

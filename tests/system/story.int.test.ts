@@ -3,9 +3,11 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createLogger, createSealer } from '@marketbill/platform';
-import { sealedFieldContext } from '@marketbill/schemas';
-import { createEventCodec, createKafka, createRegistryClient, createTopicNaming } from '@marketbill/messaging';
+import { sealedFieldContext, type TopicEvents, TOPICS } from '@marketbill/schemas';
+import { bindTopics, createEventCodec, createKafka, createRegistryClient, createTopicNaming } from '@marketbill/messaging';
 import { readTopic, startOtlpReceiver, startSystem, waitFor, type OtlpReceiver, type RunningSystem, type TopicReader } from '@marketbill/testing';
+
+const topics = bindTopics<TopicEvents>(TOPICS);
 
 // The whole story through the public REST edge, with all five services as processes on the real
 // stack: sign up with the SMS code, connect, browse priced flowers, fill the cart, order, price,
@@ -67,7 +69,7 @@ async function ok(answer: Promise<Answer>, status = 200): Promise<Answer> {
 /** The code the notifier would text, read from the verification topic and opened with the notifier's key. */
 async function verificationCode(verificationId: string): Promise<string> {
   const stack = system.env.ordering;
-  const codec = createEventCodec(createRegistryClient(stack.SCHEMA_REGISTRY_URL as string), createTopicNaming(stack.KAFKA_TOPIC_PREFIX));
+  const codec = createEventCodec(createRegistryClient(stack.SCHEMA_REGISTRY_URL as string), createTopicNaming(topics, stack.KAFKA_TOPIC_PREFIX));
   const sealer = createSealer({ current: system.env.notifier.EVENT_SEALING_KEY as string });
   return waitFor(async () => {
     for (const m of codes.messages) {

@@ -1,11 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EachMessagePayload } from 'kafkajs';
 import { AppError, backoffDelay, sleep, type Logger, type Orm } from '@marketbill/platform';
-import type { TopicName } from '@marketbill/schemas';
-import type { EventCodec } from './codec';
+import type { AnyEventCodec } from './codec';
 import { DeadLetter, isTransient, type DeadLettering, type Outcome } from './dead-lettering';
 import type { Inbox } from './inbox';
-import type { BatchEventHandler, EventHandler, HandlerContext, Subscription } from './subscriptions';
+import type { BatchEventHandler, HandlerContext, Subscription } from './subscriptions';
 import { withBatchConsumeSpan, withConsumeSpan } from './tracing';
 
 /** A chunk's outcome: how many messages, from the first, are done with; and, when one must wait, why. */
@@ -26,7 +25,7 @@ export interface BatchProcessor {
 
 export interface BatchProcessorOptions {
   orm: Orm;
-  codec: EventCodec;
+  codec: AnyEventCodec;
   inbox: Inbox;
   deadLettering: DeadLettering;
   /** The consumer group (for the consume spans). */
@@ -106,7 +105,7 @@ export function createBatchProcessor(options: BatchProcessorOptions): BatchProce
         duplicate = true;
         return;
       }
-      await (sub.handler as EventHandler<TopicName>)(event as never, handlerContext(em, sub, event, payload));
+      await sub.handler(event as never, handlerContext(em, sub, event, payload));
     });
     return duplicate;
   }
@@ -166,7 +165,7 @@ export function createBatchProcessor(options: BatchProcessorOptions): BatchProce
           batch.map(({ payload }) => payload.message.headers),
           { 'messaging.kafka.partition': first.payload.partition, 'messaging.batch.message_count': batch.length },
           () =>
-            (sub.batchHandler as BatchEventHandler<TopicName>)(
+            (sub.batchHandler as BatchEventHandler<never>)(
               batch.map(({ event }) => event) as never,
               { em, topic: sub.topic, partition: first.payload.partition, logger: log.child({ topic: first.payload.topic }) },
             ),
@@ -181,7 +180,7 @@ export function createBatchProcessor(options: BatchProcessorOptions): BatchProce
           continue;
         }
         await withConsumeSpan(payload.topic, groupId, payload.message.headers, spanAttributes(payload), () =>
-          (sub.handler as EventHandler<TopicName>)(event as never, handlerContext(em, sub, event, payload)),
+          sub.handler(event as never, handlerContext(em, sub, event, payload)),
         );
         processed++;
       }

@@ -1,7 +1,7 @@
 import { AppError, UnavailableError } from '@marketbill/platform';
-import { TOPICS, type TopicEvents, type TopicName } from '@marketbill/schemas';
 import { Type, types, type Schema } from 'avsc';
 import { SchemaNotFoundError, type RegistryClient } from './registry';
+import type { AnyEvents, TopicOf, TopicSpec } from './topic-catalog';
 import type { TopicNaming } from './topic-naming';
 
 /** An event does not match its topic's schema: a programmer error in the producing code. */
@@ -30,22 +30,30 @@ export class UndecodableMessageError extends AppError {
   }
 }
 
-export interface EventCodec {
+/** Avro encoding of the topics of a catalogue (those of the naming it was built with); `E` types their events. */
+export interface EventCodec<E = AnyEvents> {
   /** Throws {@link InvalidEventError} when `event` does not match the topic's schema. */
-  assertValid<T extends TopicName>(topic: T, event: TopicEvents[T]): void;
+  assertValid<T extends TopicOf<E>>(topic: T, event: E[T]): void;
   /** Avro in the Confluent wire format (magic byte, schema id, body); registers the schema on first use. */
-  encode<T extends TopicName>(topic: T, event: TopicEvents[T]): Promise<Buffer>;
+  encode<T extends TopicOf<E>>(topic: T, event: E[T]): Promise<Buffer>;
   /** Decodes with the writer's schema and resolves into the schema this code was built with. */
-  decode<T extends TopicName>(topic: T, value: Buffer): Promise<TopicEvents[T]>;
+  decode<T extends TopicOf<E>>(topic: T, value: Buffer): Promise<E[T]>;
   /** Registers the schemas of these topics now (at start-up, so the first publish is not slower). */
-  register(topics: TopicName[]): Promise<void>;
+  register(topics: Array<TopicOf<E>>): Promise<void>;
   /**
    * Fetches every registered writer schema of these topics' subjects and prepares their readers,
    * so messages already in Kafka decode while the registry is down. Returns how many it holds;
    * throws `UnavailableError` when the registry does not answer (the caller retries).
    */
-  warm(topics: TopicName[]): Promise<number>;
+  warm(topics: Array<TopicOf<E>>): Promise<number>;
 }
+
+/**
+ * A codec seen without its event types: any topic by name, events as `unknown`. The relay and the
+ * subscriber use this view; every `EventCodec<E>` is one (a structural copy, so TypeScript compares
+ * members, not `E`).
+ */
+export type AnyEventCodec = { [K in keyof EventCodec]: EventCodec[K] };
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
@@ -81,14 +89,15 @@ function exactLongs(schema: Schema): Type | undefined {
   return undefined;
 }
 
-const topicTypes = new Map<TopicName, Type>();
+// Parsed types by schema text: a memo, so each schema is parsed once per process.
+const schemaTypes = new Map<string, Type>();
 
 /** The avsc type of a topic's schema (parsed once per process), with exact longs. */
-export function avroTypeOf(topic: TopicName): Type {
-  let type = topicTypes.get(topic);
+export function avroTypeOf(spec: Pick<TopicSpec, 'schema'>): Type {
+  let type = schemaTypes.get(spec.schema);
   if (!type) {
-    type = Type.forSchema(JSON.parse(TOPICS[topic].schema) as Schema, { typeHook: exactLongs });
-    topicTypes.set(topic, type);
+    type = Type.forSchema(JSON.parse(spec.schema) as Schema, { typeHook: exactLongs });
+    schemaTypes.set(spec.schema, type);
   }
   return type;
 }
@@ -97,16 +106,17 @@ export function avroTypeOf(topic: TopicName): Type {
 const MAGIC = 0;
 const HEADER_BYTES = 5;
 
-export function createEventCodec(registry: RegistryClient, naming: TopicNaming): EventCodec {
-  const ids = new Map<TopicName, Promise<number>>();
+export function createEventCodec<E = AnyEvents>(registry: RegistryClient, naming: TopicNaming<E>): EventCodec<E> {
+  const ids = new Map<string, Promise<number>>();
+  const typeOf = (topic: string): Type => avroTypeOf(naming.spec(topic));
   // Reading needs the writer's schema (by id, from the registry) resolved into ours; both are cached
   // so a message costs one Avro decode, not a schema parse.
   const readers = new Map<string, Promise<((body: Buffer) => unknown)>>();
 
-  function idOf(topic: TopicName): Promise<number> {
+  function idOf(topic: TopicOf<E>): Promise<number> {
     let id = ids.get(topic);
     if (!id) {
-      id = registry.register(naming.subject(topic), TOPICS[topic].schema);
+      id = registry.register(naming.subject(topic), naming.spec(topic).schema);
       // A failed registration (registry down) must be tried again next time, not cached.
       id.catch(() => ids.delete(topic));
       ids.set(topic, id);
@@ -134,7 +144,7 @@ export function createEventCodec(registry: RegistryClient, naming: TopicNaming):
    * answers other reads normally. A registry that lost its storage, or a proxy in front of it,
    * could answer 404 for everything; then nothing is poison and the message waits.
    */
-  async function confirmUnknown(topic: TopicName, schemaId: number, error: unknown): Promise<never> {
+  async function confirmUnknown(topic: string, schemaId: number, error: unknown): Promise<never> {
     try {
       await registry.ping();
     } catch (pingError) {
@@ -144,12 +154,12 @@ export function createEventCodec(registry: RegistryClient, naming: TopicNaming):
     throw UndecodableMessageError.because(topic, error, schemaId);
   }
 
-  function readerFor(topic: TopicName, schemaId: number): Promise<(body: Buffer) => unknown> {
+  function readerFor(topic: string, schemaId: number): Promise<(body: Buffer) => unknown> {
     const cacheKey = `${topic}:${schemaId}`;
     let reader = readers.get(cacheKey);
     if (!reader) {
       reader = (async () => {
-        const ours = avroTypeOf(topic);
+        const ours = typeOf(topic);
         let writer: Type;
         let text: string;
         try {
@@ -181,17 +191,17 @@ export function createEventCodec(registry: RegistryClient, naming: TopicNaming):
     return reader;
   }
 
-  const codec: EventCodec = {
+  const codec: EventCodec<E> = {
     assertValid(topic, event) {
       const paths: string[] = [];
-      if (!avroTypeOf(topic).isValid(event, { errorHook: (path) => paths.push(path.join('.')) })) {
+      if (!typeOf(topic).isValid(event, { errorHook: (path) => paths.push(path.join('.')) })) {
         throw InvalidEventError.forTopic(topic, paths);
       }
     },
     async encode(topic, event) {
       codec.assertValid(topic, event);
       const id = await idOf(topic);
-      const body = avroTypeOf(topic).toBuffer(event);
+      const body = typeOf(topic).toBuffer(event);
       const header = Buffer.allocUnsafe(HEADER_BYTES);
       header.writeUInt8(MAGIC, 0);
       header.writeInt32BE(id, 1);
@@ -203,7 +213,7 @@ export function createEventCodec(registry: RegistryClient, naming: TopicNaming):
       }
       const read = await readerFor(topic, value.readInt32BE(1));
       try {
-        return read(value.subarray(HEADER_BYTES)) as TopicEvents[typeof topic];
+        return read(value.subarray(HEADER_BYTES)) as E[typeof topic];
       } catch (error) {
         throw UndecodableMessageError.because(topic, error);
       }

@@ -1,7 +1,6 @@
 import type { EachMessagePayload, IHeaders, Producer } from 'kafkajs';
 import { AppError, failureCause, type Logger, type Orm } from '@marketbill/platform';
-import type { TopicName } from '@marketbill/schemas';
-import type { TopicNaming } from './topic-naming';
+import type { AnyTopicNaming } from './topic-naming';
 
 /**
  * Whether trying again can help: AppErrors say so themselves; a dependency that does not answer
@@ -42,7 +41,7 @@ export interface DeadLettering {
    * Sends a poisoned message to its topic's dead-letter topic with the reason in headers. When the
    * dead-letter topic cannot be written either, the message waits (`waiting`) instead of being lost.
    */
-  deadLetter(topic: TopicName, payload: EachMessagePayload, dead: DeadLetter): Promise<Outcome>;
+  deadLetter(topic: string, payload: EachMessagePayload, dead: DeadLetter): Promise<Outcome>;
   /** Messages dead-lettered so far. */
   count(): number;
 }
@@ -50,7 +49,7 @@ export interface DeadLettering {
 export interface DeadLetteringOptions {
   /** Producer for dead letters. */
   producer: Producer;
-  naming: TopicNaming;
+  naming: AnyTopicNaming;
   groupId: string;
   orm: Orm;
   logger: Logger;
@@ -89,7 +88,7 @@ export function createDeadLettering(options: DeadLetteringOptions): DeadLetterin
     }
   }
 
-  async function send(topic: TopicName, payload: EachMessagePayload, dead: DeadLetter): Promise<void> {
+  async function send(topic: string, payload: EachMessagePayload, dead: DeadLetter): Promise<void> {
     const { partition, message } = payload;
     const headers: IHeaders = {
       ...(message.headers ?? {}),

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createLogger, createOrm, migrate, type Orm } from '@marketbill/platform';
-import { TOPICS } from '@marketbill/schemas';
+import { type TopicEvents, TOPICS } from '@marketbill/schemas';
 import { dropSchema, query, stackEnv, uniqueName, uniqueTopicPrefix } from '@marketbill/testing';
-import { createEventCodec, createKafka, createProducer, createRegistryClient, createSubscriber, createTopicNaming, messagingMigrations, OutboxMessageSchema, type Subscriber } from './index';
+import { bindTopics, createEventCodec, createKafka, createProducer, createRegistryClient, createSubscriber, createTopicNaming, messagingMigrations, OutboxMessageSchema, type Subscriber } from './index';
+
+const topics = bindTopics<TopicEvents>(TOPICS);
 
 // The inbox grows by one row per event and consumer group (bench/README.md: growth per day). What
 // keeps it bounded is the subscriber's pruning (hourly, and on demand): these tests prove it deletes
@@ -31,7 +33,7 @@ afterEach(async () => {
 /** A subscriber that is never started: pruning needs only its database. */
 function subscriber(groupId: string, inboxRetentionDays?: number): Subscriber {
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'inbox-pruning-test', logger });
-  const naming = createTopicNaming(uniqueTopicPrefix());
+  const naming = createTopicNaming(topics, uniqueTopicPrefix());
   return createSubscriber({
     kafka,
     producer: createProducer(kafka),

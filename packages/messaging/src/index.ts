@@ -1,14 +1,15 @@
 export { createKafka, createProducer, kafkaSecurityConfig, type KafkaOptions } from './kafka';
 export { createKafkaCheck, type KafkaCheckOptions } from './kafka-check';
+export { bindTopics, type AnyEvents, type EventMap, type TopicCatalog, type TopicOf, type Topics, type TopicSpec } from './topic-catalog';
 export { createTopicNaming, type TopicNaming } from './topic-naming';
 export { ensureTopics } from './topics';
 export { createRegistryClient, SchemaIncompatibleError, SchemaNotFoundError, RegistryAccessDeniedError, COMPATIBILITY, type RegistryClient } from './registry';
 export { createEventCodec, avroTypeOf, InvalidEventError, UndecodableMessageError, type EventCodec } from './codec';
-export { publish, publishMany, outboxRecord, OutboxMessageSchema, type OutboxMessage, type OutboxRecord } from './outbox';
+export { OutboxMessageSchema, type OutboxMessage, type OutboxRecord } from './outbox';
 export { messagingMigrations, outboxChannel } from './migrations';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayStatus } from './relay';
 export { createSubscriber, type Subscriber, type SubscriberState, type SubscriberOptions } from './subscriber';
-export { on, type EventHandler, type BatchEventHandler, type BatchHandlerContext, type HandlerContext, type Subscription, type TypedSubscription } from './subscriptions';
+export type { EventHandler, BatchEventHandler, BatchHandlerContext, HandlerContext, Subscription } from './subscriptions';
 export { isTransient } from './dead-lettering';
 export type { PausedPartition } from './partition-pauses';
 export type { SubscriberStats } from './subscriber-health';

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { createLogger, createOrm, migrate, renderMetrics, type Orm } from '@marketbill/platform';
-import type { OrderUpdated } from '@marketbill/schemas';
+import { type OrderUpdated, type TopicEvents, TOPICS } from '@marketbill/schemas';
 import { createTcpGate, dropSchema, query, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TcpGate } from '@marketbill/testing';
-import { createMessaging, messagingMigrations, on, OutboxMessageSchema, publish, type Messaging, type Subscription } from './index';
+import { bindTopics, createMessaging, type Messaging, messagingMigrations, type MessagingOptions, OutboxMessageSchema, type Subscription } from './index';
+
+const topics = bindTopics<TopicEvents>(TOPICS);
+const { on, publish } = topics;
 
 // Infrastructure faults seen by ONE consumer: its registry or its database goes away behind a TCP
 // gate (connections cut, new ones refused), the rest of the shared stack stays up. The same
@@ -67,7 +70,7 @@ function recording(schema: string): Subscription {
   });
 }
 
-async function start(options: Parameters<typeof createMessaging>[0]): Promise<Messaging> {
+async function start(options: MessagingOptions<TopicEvents>): Promise<Messaging<TopicEvents>> {
   const messaging = createMessaging(options);
   cleanup.push(() => messaging.stop());
   await messaging.start();
@@ -75,7 +78,7 @@ async function start(options: Parameters<typeof createMessaging>[0]): Promise<Me
 }
 
 /** A producing service on the direct stack: writes order.updated events through its outbox. */
-async function producer(prefix: string): Promise<{ write(events: OrderUpdated[]): Promise<void>; messaging: Messaging }> {
+async function producer(prefix: string): Promise<{ write(events: OrderUpdated[]): Promise<void>; messaging: Messaging<TopicEvents> }> {
   const { orm } = await schemaWith(env.DATABASE_URL);
   const messaging = await start({
     service: uniqueName('producer'),
@@ -84,6 +87,7 @@ async function producer(prefix: string): Promise<{ write(events: OrderUpdated[])
     databaseUrl: env.DATABASE_URL,
     orm,
     logger,
+    topics,
     publishes: ['order.updated'],
     subscriptions: [],
     topicPrefix: prefix,
@@ -117,7 +121,7 @@ async function proxyTo(url: string): Promise<Gate> {
   return { url: through.toString().replace(/\/$/, url.endsWith('/') ? '/' : ''), down: () => gate.close(), up: () => gate.open() };
 }
 
-async function deadLetterCount(messaging: Messaging, topic: string): Promise<number> {
+async function deadLetterCount(messaging: Messaging<TopicEvents>, topic: string): Promise<number> {
   const admin = messaging.kafka.admin();
   await admin.connect();
   try {
@@ -145,6 +149,7 @@ describe('infrastructure faults are waited out, never dead-lettered', () => {
       databaseUrl: env.DATABASE_URL,
       orm,
       logger,
+      topics,
       publishes: [],
       subscriptions: [recording(schema)],
       topicPrefix: prefix,
@@ -198,6 +203,7 @@ describe('infrastructure faults are waited out, never dead-lettered', () => {
       databaseUrl: env.DATABASE_URL,
       orm,
       logger,
+      topics,
       publishes: [],
       subscriptions: [recording(schema)],
       topicPrefix: prefix,
@@ -224,6 +230,7 @@ describe('infrastructure faults are waited out, never dead-lettered', () => {
       databaseUrl: env.DATABASE_URL,
       orm,
       logger,
+      topics,
       publishes: [],
       subscriptions: [recording(schema)],
       topicPrefix: prefix,
@@ -253,6 +260,7 @@ describe('infrastructure faults are waited out, never dead-lettered', () => {
       databaseUrl: database.url,
       orm,
       logger,
+      topics,
       publishes: [],
       subscriptions: [recording(schema)],
       topicPrefix: prefix,

@@ -6,9 +6,12 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { z } from 'zod';
 import { createLogger, createOrm, loadConfig, messagingEnv, migrate, platformEnv, toRuntimeConfig, type KafkaSecurity, type Orm } from '@marketbill/platform';
-import type { OrderUpdated } from '@marketbill/schemas';
+import { type OrderUpdated, type TopicEvents, TOPICS } from '@marketbill/schemas';
 import { dropSchema, secureStack, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type SecureStack } from '@marketbill/testing';
-import { createKafka, createKafkaCheck, createMessaging, messagingMigrations, on, OutboxMessageSchema, publish, type Messaging } from './index';
+import { bindTopics, createKafka, createKafkaCheck, createMessaging, type Messaging, messagingMigrations, OutboxMessageSchema } from './index';
+
+const topics = bindTopics<TopicEvents>(TOPICS);
+const { on, publish } = topics;
 
 // Against Kafka's SASL_SSL listener of the local stack: TLS with the stack CA's certificate for
 // 127.0.0.1, one user known to SCRAM-SHA-256, SCRAM-SHA-512 and PLAIN (tools/stack/kafka.ts).
@@ -89,7 +92,7 @@ describeSecure('Kafka TLS and SASL: from the environment to the messaging platfo
   const stack = secure.stack as SecureStack;
   const schema = uniqueName('ksec');
   let orm: Orm;
-  let messaging: Messaging | undefined;
+  let messaging: Messaging<TopicEvents> | undefined;
 
   beforeAll(async () => {
     orm = await createOrm({ url: env.DATABASE_URL, schema, entities: [OutboxMessageSchema], migrations: messagingMigrations });
@@ -127,6 +130,7 @@ describeSecure('Kafka TLS and SASL: from the environment to the messaging platfo
       databaseUrl: env.DATABASE_URL,
       orm,
       logger,
+      topics,
       publishes: ['order.updated'],
       subscriptions: [on('order.updated', async (event) => void seen.push(event.eventId))],
       topicPrefix: uniqueTopicPrefix(),

@@ -4,22 +4,24 @@ import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { AppError, createLogger, createOrm, migrate, type Orm } from '@marketbill/platform';
 import { startTelemetry } from '@marketbill/platform/telemetry';
-import type { OrderUpdated } from '@marketbill/schemas';
+import { type OrderUpdated, type TopicEvents, TOPICS } from '@marketbill/schemas';
 import { dropSchema, query, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, waitFor } from '@marketbill/testing';
 import {
+  bindTopics,
   checkCompatibility,
   createMessaging,
   createOutboxRelay,
   createRegistryClient,
-  messagingMigrations,
-  on,
-  OutboxMessageSchema,
-  publish,
-  publishMany,
-  SchemaIncompatibleError,
   type Messaging,
+  messagingMigrations,
+  type MessagingOptions,
+  OutboxMessageSchema,
+  SchemaIncompatibleError,
   type Subscription,
 } from './index';
+
+const topics = bindTopics<TopicEvents>(TOPICS);
+const { on, publish, publishMany } = topics;
 
 // Spans of this file's process, in memory, to prove one trace spans producer and consumer.
 const spans = new InMemorySpanExporter();
@@ -30,7 +32,7 @@ const logger = createLogger({ service: 'messaging-test', level: 'silent' });
 let schema: string;
 let databaseUrl: string;
 let orm: Orm;
-let running: Messaging[] = [];
+let running: Messaging<TopicEvents>[] = [];
 /** The consumer mode of the scenarios being run (set by each describe block). */
 let consumerBatchSize = 1;
 
@@ -107,7 +109,7 @@ function recordingHandler(group: string, behaviour: (event: OrderUpdated) => voi
   });
 }
 
-async function startMessaging(service: string, prefix: string, subscriptions: Subscription[], extra: Partial<Parameters<typeof createMessaging>[0]> = {}) {
+async function startMessaging(service: string, prefix: string, subscriptions: Subscription[], extra: Partial<MessagingOptions<TopicEvents>> = {}) {
   const messaging = createMessaging({
     service,
     brokers: env.KAFKA_BROKERS.split(','),
@@ -115,6 +117,7 @@ async function startMessaging(service: string, prefix: string, subscriptions: Su
     databaseUrl,
     orm,
     logger,
+    topics,
     publishes: ['order.updated'],
     subscriptions,
     topicPrefix: prefix,

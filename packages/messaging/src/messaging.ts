@@ -1,6 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { backoffDelay, sleep, type HealthDetail, type KafkaSecurity, type Logger, type Metric, type Orm, type RegistryConnection, quoteIdentifier } from '@marketbill/platform';
-import type { TopicName } from '@marketbill/schemas';
 import { createEventCodec, type EventCodec } from './codec';
 import { createKafka, createProducer } from './kafka';
 import { createRegistryClient, type RegistryClient } from './registry';
@@ -8,10 +7,11 @@ import { createOutboxRelay, type OutboxRelay } from './relay';
 import { isTransient } from './dead-lettering';
 import { createSubscriber, type Subscriber } from './subscriber';
 import type { Subscription } from './subscriptions';
+import type { AnyEvents, EventMap, TopicOf, Topics } from './topic-catalog';
 import { createTopicNaming, type TopicNaming } from './topic-naming';
 import { ensureTopics } from './topics';
 
-export interface MessagingOptions {
+export interface MessagingOptions<E extends EventMap<E>> {
   /** The service name: Kafka client id, consumer group and `produced-by` header. */
   service: string;
   brokers: string[];
@@ -23,8 +23,10 @@ export interface MessagingOptions {
   databaseUrl: string;
   orm: Orm;
   logger: Logger;
+  /** The service's topics, bound to their event types (`bindTopics<TopicEvents>(TOPICS)`): names, settings and schemas. */
+  topics: Topics<E>;
   /** Topics this service publishes through its outbox (their schemas are registered at start). */
-  publishes: TopicName[];
+  publishes: Array<TopicOf<E>>;
   /** The service's subscriptions table; empty for a service that only publishes. */
   subscriptions: Subscription[];
   /** Physical topic prefix (tests); empty in production. */
@@ -57,12 +59,12 @@ export interface OutboxBacklog {
   failed: number;
 }
 
-export interface Messaging {
+export interface Messaging<E = AnyEvents> {
   kafka: Kafka;
   producer: Producer;
   registry: RegistryClient;
-  codec: EventCodec;
-  naming: TopicNaming;
+  codec: EventCodec<E>;
+  naming: TopicNaming<E>;
   relay: OutboxRelay;
   subscriber: Subscriber | undefined;
   /**
@@ -92,8 +94,13 @@ export interface Messaging {
  * Wires the messaging platform for one service: the one place a service's subscriptions and
  * published topics are declared and started (its `main.ts` calls this with its subscriptions table).
  */
-export function createMessaging(options: MessagingOptions): Messaging {
-  const naming = createTopicNaming(options.topicPrefix ?? '');
+export function createMessaging<E extends EventMap<E>>(options: MessagingOptions<E>): Messaging<E> {
+  const naming = createTopicNaming(options.topics, options.topicPrefix ?? '');
+  const subscribed: Array<TopicOf<E>> = [];
+  for (const { topic } of options.subscriptions) {
+    if (!naming.has(topic)) throw new Error(`a subscription to ${topic}, which is not in the service's topics`);
+    subscribed.push(topic);
+  }
   const kafka = createKafka({
     brokers: options.brokers,
     clientId: options.service,
@@ -142,7 +149,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
   const table = quoteIdentifier(schema);
   let prepared = false;
   async function prepare(): Promise<void> {
-    const topics = [...new Set<TopicName>([...options.publishes, ...options.subscriptions.map((s) => s.topic)])];
+    const topics = [...new Set([...options.publishes, ...subscribed])];
     await ensureTopics(kafka, naming, topics, {
       ...(options.partitions ? { partitions: options.partitions } : {}),
       ...(options.replicationFactor ? { replicationFactor: options.replicationFactor } : {}),
@@ -178,7 +185,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
    * while the registry is down. Retried until the registry answers (a subject nobody has
    * published to yet simply has no versions).
    */
-  async function warmSchemas(topics: TopicName[]): Promise<void> {
+  async function warmSchemas(topics: Array<TopicOf<E>>): Promise<void> {
     const held = await untilAvailable('warming reader schemas', () => codec.warm(topics));
     log.info({ topics, schemas: held }, 'reader schemas warmed');
   }
@@ -209,7 +216,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
       await untilAvailable('connecting the producer', () => producer.connect());
       relay.start();
       if (subscriber) {
-        await warmSchemas(options.subscriptions.map((s) => s.topic));
+        await warmSchemas(subscribed);
         await subscriber.start();
       }
     },

@@ -1,8 +1,8 @@
 import { EntitySchema, type EntityManager } from '@mikro-orm/core';
 import { context, propagation } from '@opentelemetry/api';
 import { preparedQuery, qualifiedTable } from '@marketbill/platform';
-import type { TopicEvents, TopicName } from '@marketbill/schemas';
 import { InvalidEventError, avroTypeOf } from './codec';
+import type { TopicSpec } from './topic-catalog';
 
 /** A row of the transactional outbox: one event waiting for the relay. */
 export interface OutboxMessage {
@@ -35,19 +35,7 @@ export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
   },
 });
 
-/**
- * Records `event` for publication to `topic`, in the same transaction as the state change that
- * caused it: call it with the transaction's EntityManager; the row is written when that transaction
- * flushes and reaches Kafka only if it commits. The event is checked against its Avro schema here,
- * so a malformed event fails the business operation instead of blocking the relay later.
- *
- * @param key the aggregate id: Kafka keeps events with the same key in order.
- */
-export function publish<T extends TopicName>(em: EntityManager, topic: T, key: string, event: TopicEvents[T]): void {
-  em.persist(em.create(OutboxMessageSchema, { ...outboxRecord(topic, key, event), createdAt: new Date() } as OutboxMessage));
-}
-
-/** An outbox row's values, checked and with the trace context: what {@link outboxRecord} answers. */
+/** An outbox row's values, checked and with the trace context: what `outboxRecord` answers. */
 export interface OutboxRecord {
   eventId: string;
   topic: string;
@@ -56,18 +44,22 @@ export interface OutboxRecord {
   headers: Record<string, string>;
 }
 
-/**
- * The outbox row for `event`, checked against the topic's Avro schema and carrying the active trace
- * context — for a hand-written statement that writes the state change and its event at once (a hot
- * path that makes its whole change in one statement). Insert it into the service schema's `outbox`
- * table (`event_id, topic, message_key, payload, headers`) in that same statement or transaction.
- */
-export function outboxRecord<T extends TopicName>(topic: T, key: string, event: TopicEvents[T]): OutboxRecord {
+// The functions below are what a service's bound topics (`bindTopics` in topic-catalog.ts) call with
+// the spec of the topic; their documentation is on the `Topics` interface.
+
+export function publishEvent(em: EntityManager, topic: string, spec: TopicSpec, key: string, event: { eventId: string }): void {
+  em.persist(em.create(OutboxMessageSchema, { ...outboxRecordOf(topic, spec, key, event), createdAt: new Date() } as OutboxMessage));
+}
+
+function assertMatches(topic: string, spec: TopicSpec, event: unknown): void {
   const paths: string[] = [];
-  const type = avroTypeOf(topic);
-  if (!type.isValid(event, { errorHook: (path) => paths.push(path.join('.')) })) {
+  if (!avroTypeOf(spec).isValid(event, { errorHook: (path) => paths.push(path.join('.')) })) {
     throw InvalidEventError.forTopic(topic, paths);
   }
+}
+
+export function outboxRecordOf(topic: string, spec: TopicSpec, key: string, event: { eventId: string }): OutboxRecord {
+  assertMatches(topic, spec, event);
   const headers: Record<string, string> = {};
   propagation.inject(context.active(), headers);
   return { eventId: event.eventId, topic, messageKey: key, payload: event, headers };
@@ -75,27 +67,10 @@ export function outboxRecord<T extends TopicName>(topic: T, key: string, event: 
 
 const PUBLISH_MANY_CHUNK = 1_000;
 
-/**
- * Records many events in the outbox at once, inside the caller's transaction: for bulk work
- * (an auction day of a thousand rows) where one entity per event through the unit of work costs
- * more than the work itself. Each event is checked against its schema as in {@link publish}.
- * Pending changes of `em` are flushed first, so events published earlier in the same transaction
- * keep their place before these (order per key holds).
- *
- * @throws Error when `em` is not in a transaction: the rows must commit with the state change.
- */
-export async function publishMany<T extends TopicName>(
-  em: EntityManager,
-  topic: T,
-  events: Array<{ key: string; event: TopicEvents[T] }>,
-): Promise<void> {
+export async function publishEvents(em: EntityManager, topic: string, spec: TopicSpec, events: Array<{ key: string; event: { eventId: string } }>): Promise<void> {
   if (events.length === 0) return;
   if (!em.isInTransaction()) throw new Error('publishMany must run inside the transaction of the state change');
-  const type = avroTypeOf(topic);
-  for (const { event } of events) {
-    const paths: string[] = [];
-    if (!type.isValid(event, { errorHook: (path) => paths.push(path.join('.')) })) throw InvalidEventError.forTopic(topic, paths);
-  }
+  for (const { event } of events) assertMatches(topic, spec, event);
   const headers: Record<string, string> = {};
   propagation.inject(context.active(), headers);
   await em.flush();

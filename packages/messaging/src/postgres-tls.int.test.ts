@@ -3,8 +3,11 @@ import { MikroORM } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { checkDatabase, createLogger, createOrm, migrate, pgClientConfig, type Orm } from '@marketbill/platform';
+import { TOPICS, type TopicEvents } from '@marketbill/schemas';
 import { dropSchema, secureStack, stackEnv, uniqueName, waitFor, type SecureStack } from '@marketbill/testing';
-import { createEventCodec, createKafka, createOutboxRelay, createProducer, createRegistryClient, createTopicNaming, messagingMigrations, OutboxMessageSchema } from './index';
+import { bindTopics, createEventCodec, createKafka, createOutboxRelay, createProducer, createRegistryClient, createTopicNaming, messagingMigrations, OutboxMessageSchema } from './index';
+
+const topics = bindTopics<TopicEvents>(TOPICS);
 
 // Against the local stack's Postgres, which offers TLS with a certificate for IP 127.0.0.1 signed by
 // the stack's CA, and has a role (mb_tls_only) that pg_hba refuses without TLS: whatever connects as
@@ -142,7 +145,7 @@ describeSecure('Postgres TLS from DATABASE_URL: MikroORM, the migration lock and
   });
 
   it('When the outbox relay runs on a TLS URL, then its own session is encrypted and it becomes the active relay', async () => {
-    const naming = createTopicNaming(`${schema}.`);
+    const naming = createTopicNaming(topics, `${schema}.`);
     const relay = createOutboxRelay({
       databaseUrl: tlsOnlyUrl(stack, { sslmode: 'require' }),
       schema,

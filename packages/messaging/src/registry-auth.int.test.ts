@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { z } from 'zod';
 import { loadConfig, messagingEnv, platformEnv, toRuntimeConfig, UnavailableError, type RuntimeConfig } from '@marketbill/platform';
-import type { ConnectionRequested } from '@marketbill/schemas';
+import { type ConnectionRequested, type TopicEvents, TOPICS } from '@marketbill/schemas';
 import { secureStack, startSecureRegistry, stackEnv, uniqueTopicPrefix, waitFor, type SecureRegistry, type SecureStack } from '@marketbill/testing';
-import { createEventCodec, createRegistryClient, createTopicNaming, RegistryAccessDeniedError } from './index';
+import { bindTopics, createEventCodec, createRegistryClient, createTopicNaming, RegistryAccessDeniedError } from './index';
+
+const topics = bindTopics<TopicEvents>(TOPICS);
 
 // Against a second Apicurio Registry that serves HTTPS only (the stack CA's certificate for
 // 127.0.0.1) and wants HTTP basic auth from its embedded users: the registry our services meet
@@ -73,7 +75,7 @@ describeSecure('Schema registry: basic auth and TLS', () => {
     const config = configFrom({ SCHEMA_REGISTRY_USERNAME: 'mb-service', SCHEMA_REGISTRY_PASSWORD_FILE: join(dir, 'password') });
     const client = createRegistryClient(config.schemaRegistry);
     await client.ping();
-    const codec = createEventCodec(client, createTopicNaming(uniqueTopicPrefix()));
+    const codec = createEventCodec(client, createTopicNaming(topics, uniqueTopicPrefix()));
     await codec.register(['connection.requested']);
     const event: ConnectionRequested = {
       eventId: randomUUID(),
@@ -84,7 +86,7 @@ describeSecure('Schema registry: basic auth and TLS', () => {
     };
     const bytes = await codec.encode('connection.requested', event);
     // A codec of its own: decoding fetches the writer's schema by id through the kafkajs client.
-    const reader = createEventCodec(createRegistryClient(config.schemaRegistry), createTopicNaming(uniqueTopicPrefix()));
+    const reader = createEventCodec(createRegistryClient(config.schemaRegistry), createTopicNaming(topics, uniqueTopicPrefix()));
     expect(await reader.decode('connection.requested', bytes)).toEqual(event);
   });
 

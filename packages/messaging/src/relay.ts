@@ -1,11 +1,10 @@
 import type { Producer, Message } from 'kafkajs';
 import { Client } from 'pg';
 import { advisoryLockId, backoffDelay, pgClientConfig, sleep, type Logger, quoteIdentifier } from '@marketbill/platform';
-import { isTopicName, TOPICS, type TopicName } from '@marketbill/schemas';
-import { InvalidEventError, type EventCodec } from './codec';
+import { InvalidEventError, type AnyEventCodec } from './codec';
 import { SchemaIncompatibleError } from './registry';
 import { outboxChannel } from './migrations';
-import type { TopicNaming } from './topic-naming';
+import type { AnyTopicNaming } from './topic-naming';
 import { endSpan, startPublishSpan } from './tracing';
 
 export interface OutboxRelayOptions {
@@ -13,8 +12,8 @@ export interface OutboxRelayOptions {
   /** The service's schema, whose `outbox` table this relay drains. */
   schema: string;
   producer: Producer;
-  codec: EventCodec;
-  naming: TopicNaming;
+  codec: AnyEventCodec;
+  naming: AnyTopicNaming;
   logger: Logger;
   /** Rows per round trip (default 500). */
   batchSize?: number;
@@ -123,14 +122,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const failed: Array<{ row: Row; reason: string }> = [];
     const spans = [];
     for (const row of rows) {
-      if (!isTopicName(row.topic)) {
-        failed.push({ row, reason: `unknown topic ${row.topic}` });
+      const topic = row.topic;
+      if (!options.naming.has(topic)) {
+        failed.push({ row, reason: `unknown topic ${topic}` });
         continue;
       }
-      const topic: TopicName = row.topic;
       let value: Buffer;
       try {
-        value = await options.codec.encode(topic, row.payload as never);
+        value = await options.codec.encode(topic, row.payload);
       } catch (error) {
         // Set aside only what is wrong with the event itself (it no longer matches the schema, or the
         // registry refuses the schema); a registry that is down or refuses our credentials is
@@ -144,7 +143,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const physical = options.naming.topic(topic);
       const headers: Record<string, string> = {
         'event-id': row.event_id,
-        'event-type': TOPICS[topic].recordName,
+        'event-type': options.naming.spec(topic).recordName,
         'produced-by': options.service,
       };
       spans.push(startPublishSpan(physical, row.headers ?? {}, headers));

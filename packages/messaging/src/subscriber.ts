@@ -1,20 +1,20 @@
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { HealthDetail, Logger, Metric, Orm } from '@marketbill/platform';
 import { createBatchProcessor } from './batch-processor';
-import type { EventCodec } from './codec';
+import type { AnyEventCodec } from './codec';
 import { createDeadLettering } from './dead-lettering';
 import { createInbox } from './inbox';
 import { createPartitionPauses, describeError, type PausedPartition } from './partition-pauses';
 import { subscriberDetail, subscriberMetrics, type SubscriberSnapshot, type SubscriberStats } from './subscriber-health';
 import type { Subscription } from './subscriptions';
-import type { TopicNaming } from './topic-naming';
+import type { AnyTopicNaming } from './topic-naming';
 
 export interface SubscriberOptions {
   kafka: Kafka;
   /** Producer for dead letters. */
   producer: Producer;
-  codec: EventCodec;
-  naming: TopicNaming;
+  codec: AnyEventCodec;
+  naming: AnyTopicNaming;
   orm: Orm;
   /** The consumer group: the service name. */
   groupId: string;

@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IHeaders } from 'kafkajs';
 import type { Logger } from '@marketbill/platform';
-import type { TopicEvents, TopicName } from '@marketbill/schemas';
 
 /** What a handler gets besides the event. */
 export interface HandlerContext {
   /** The transaction's EntityManager: write state and `publish()` follow-up events with it. */
   em: EntityManager;
   eventId: string;
-  topic: TopicName;
+  /** The logical topic (without any test prefix). */
+  topic: string;
   key: string | null;
   partition: number;
   offset: string;
@@ -16,13 +16,14 @@ export interface HandlerContext {
   logger: Logger;
 }
 
-export type EventHandler<T extends TopicName> = (event: TopicEvents[T], ctx: HandlerContext) => Promise<void>;
+/** Handles one event (`Event`: the type its topic carries, e.g. `EventHandler<OrderPlaced>`). */
+export type EventHandler<Event> = (event: Event, ctx: HandlerContext) => Promise<void>;
 
 /** What a batch handler gets besides the events. */
 export interface BatchHandlerContext {
   /** The chunk's transaction: write the state of every event with it. */
   em: EntityManager;
-  topic: TopicName;
+  topic: string;
   partition: number;
   logger: Logger;
 }
@@ -33,20 +34,16 @@ export interface BatchHandlerContext {
  * effect as the per-event handler applied to each in turn: when a chunk fails, its events are
  * replayed one by one through the per-event handler.
  */
-export type BatchEventHandler<T extends TopicName> = (events: Array<TopicEvents[T]>, ctx: BatchHandlerContext) => Promise<void>;
+export type BatchEventHandler<Event> = (events: Event[], ctx: BatchHandlerContext) => Promise<void>;
 
-/** One subscription: a topic and the handler of its events (and optionally a batch handler). */
-export interface TypedSubscription<T extends TopicName> {
-  topic: T;
-  handler: EventHandler<T>;
+/**
+ * One entry of a service's subscriptions table: a topic and the handler of its events (and
+ * optionally a batch handler). Made by a service's bound `on(topic, handler)` (see `bindTopics`),
+ * which pairs each topic with its own event type; here the event type is no longer known.
+ */
+export interface Subscription {
+  topic: string;
+  handler: EventHandler<never>;
   /** Used in batch mode instead of calling `handler` per event; see {@link BatchEventHandler}. */
-  batchHandler?: BatchEventHandler<T>;
-}
-
-/** One entry of a service's subscriptions table (any topic, each paired with its own event type). */
-export type Subscription = { [T in TopicName]: TypedSubscription<T> }[TopicName];
-
-/** Helps TypeScript pair each topic with its event type in a subscriptions table. */
-export function on<T extends TopicName>(topic: T, handler: EventHandler<T>, batchHandler?: BatchEventHandler<T>): TypedSubscription<T> {
-  return batchHandler ? { topic, handler, batchHandler } : { topic, handler };
+  batchHandler?: BatchEventHandler<never>;
 }

@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { sleep } from '@marketbill/platform';
-import { TOPICS, type TopicName } from '@marketbill/schemas';
+import type { TopicOf } from './topic-catalog';
 import type { TopicNaming } from './topic-naming';
 
 const DAY_MS = 86_400_000;
@@ -16,14 +16,14 @@ export function deadLetterRetentionMs(topicRetentionMs: number): number {
 }
 
 /**
- * Creates the given topics and their dead-letter topics with the settings of `schemas/topics.json`
- * (partitions, retention, compaction). Existing topics are left as they are. Brokers here have
+ * Creates the given topics and their dead-letter topics with the settings of the naming's catalogue
+ * (partitions, retention, compaction: `schemas/topics.json` for ours). Existing topics are left as they are. Brokers here have
  * topic auto-creation off, so a typo in a topic name fails loudly instead of making a new topic.
  */
-export async function ensureTopics(
+export async function ensureTopics<E>(
   kafka: Kafka,
-  naming: TopicNaming,
-  names: TopicName[],
+  naming: TopicNaming<E>,
+  names: Array<TopicOf<E>>,
   options: { replicationFactor?: number; partitions?: number } = {},
 ): Promise<void> {
   const admin = kafka.admin();
@@ -31,7 +31,7 @@ export async function ensureTopics(
   try {
     const existing = new Set(await admin.listTopics());
     const wanted = names.flatMap((name) => {
-      const spec = TOPICS[name];
+      const spec = naming.spec(name);
       const partitions = options.partitions ?? spec.partitions;
       const replicationFactor = options.replicationFactor ?? 1;
       const configEntries = spec.compacted

@@ -19,8 +19,7 @@ import {
   type RunningServer,
   type RuntimeConfig,
 } from '@marketbill/platform';
-import { createKafkaCheck, createMessaging, messagingMigrations, OutboxMessageSchema, type Messaging, type Subscription } from '@marketbill/messaging';
-import type { TopicName } from '@marketbill/schemas';
+import { createKafkaCheck, createMessaging, messagingMigrations, OutboxMessageSchema, type AnyEvents, type EventMap, type Messaging, type Subscription, type TopicOf, type Topics } from '@marketbill/messaging';
 import { createStartupWait, ServiceStartingError, type Dependency, type StartupState } from './startup';
 
 export { classifyFailure, describeFailure, ServiceStartingError, type Dependency, type FailureKind, type StartupState } from './startup';
@@ -32,14 +31,16 @@ export interface Job {
   stop(): void | Promise<void>;
 }
 
-export interface RuntimeOptions {
+export interface RuntimeOptions<E extends EventMap<E>> {
   config: RuntimeConfig;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- EntitySchema generics are invariant
   entities: Array<EntitySchema<any, any>>;
   /** The service's own migrations; the messaging tables' migration is put before them. */
   migrations: MigrationObject[];
+  /** The service's topics, bound to their event types (its `src/topics.ts`). */
+  topics: Topics<E>;
   /** Topics the service publishes through its outbox. */
-  publishes: TopicName[];
+  publishes: Array<TopicOf<E>>;
   /** Shutdown hook run last (the telemetry flush). */
   onClosed?: () => Promise<void>;
   /** Log destination (tests). */
@@ -55,7 +56,7 @@ export interface StartOptions {
   dependencies?: Dependency[];
 }
 
-export interface Runtime {
+export interface Runtime<E = AnyEvents> {
   config: RuntimeConfig;
   logger: Logger;
   orm: Orm;
@@ -68,7 +69,7 @@ export interface Runtime {
   /** The Express app: mount the service's routers on it before `start()`. */
   http: Express;
   /** Set by `start()`. */
-  messaging: Messaging | undefined;
+  messaging: Messaging<E> | undefined;
   server: RunningServer | undefined;
   /** What the service waits for while it starts (readiness says the same). */
   startup: StartupState;
@@ -88,7 +89,7 @@ export interface Runtime {
  * Service defaults: everything a MarketBill service does the same way. The service's `main.ts`
  * creates the runtime, wires its own use cases, routers, subscriptions and jobs, and starts it.
  */
-export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+export async function createRuntime<E extends EventMap<E>>(options: RuntimeOptions<E>): Promise<Runtime<E>> {
   const { config } = options;
   const logger = createLogger({
     service: config.service,
@@ -128,7 +129,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   let jobs: Job[] = [];
   const postgres: Dependency = { name: 'postgres', check: () => checkDatabase(orm) };
 
-  const runtime: Runtime = {
+  const runtime: Runtime<E> = {
     config,
     logger,
     orm,
@@ -183,6 +184,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           databaseUrl: config.database.url,
           orm,
           logger,
+          topics: options.topics,
           publishes: options.publishes,
           subscriptions: start.subscriptions ?? [],
           topicPrefix: config.kafka.topicPrefix,

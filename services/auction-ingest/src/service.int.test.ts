@@ -5,13 +5,14 @@ import type { AuctionPriceUpdated } from '@marketbill/schemas';
 import { dropSchema, query, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TopicReader } from '@marketbill/testing';
 import { readConfig } from './config';
 import { createService, type Service } from './service';
+import { topics } from './topics';
 
 // The embedded default end to end: no AT_API_KEY, so the service serves synthetic days itself,
 // imports them through its aT client at start (catch-up) and publishes them through the outbox.
 const env = stackEnv();
 const schema = uniqueName('ingest_svc');
 const prefix = uniqueTopicPrefix();
-const naming = createTopicNaming(prefix);
+const naming = createTopicNaming(topics, prefix);
 const logger = createLogger({ service: 'ingest-test', level: 'silent' });
 const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'ingest-test', logger });
 let service: Service;

@@ -1,4 +1,5 @@
 import { createRuntime, type Runtime } from '@marketbill/runtime';
+import type { TopicEvents } from '@marketbill/schemas';
 import type { Config } from './config';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
@@ -9,9 +10,10 @@ import { startReplayServer, type ReplayServer } from './clients/replay-server';
 import { createCallBudget } from './use-cases/create-call-budget';
 import { createImportScheduleJob } from './entry-points/schedule/import-schedule-job';
 import type { ImportDeps } from './use-cases/import-auction-day';
+import { topics } from './topics';
 
 export interface Service {
-  runtime: Runtime;
+  runtime: Runtime<TopicEvents>;
   /** What the use cases need: the ORM, the auction source, the logger. */
   deps: ImportDeps;
   start(): Promise<void>;
@@ -25,7 +27,7 @@ export interface Service {
  * The auction source: the live aT API with the configured key, or — the embedded default — the
  * replay server in this process, reached through the very same client (paging, parsing, retries).
  */
-async function createSource(config: Config, runtime: Runtime): Promise<{ client: AuctionSourceClient; budget?: CallBudget; replay?: ReplayServer }> {
+async function createSource(config: Config, runtime: Runtime<TopicEvents>): Promise<{ client: AuctionSourceClient; budget?: CallBudget; replay?: ReplayServer }> {
   const common = {
     pageSize: config.auction.pageSize,
     maxPageSize: config.auction.maxPageSize,
@@ -54,6 +56,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     config: config.runtime,
     entities,
     migrations,
+    topics,
     publishes: ['auction.price.updated'],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
   });

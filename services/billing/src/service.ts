@@ -1,4 +1,5 @@
 import { createRuntime, type Runtime } from '@marketbill/runtime';
+import type { TopicEvents } from '@marketbill/schemas';
 import { createSealImageClient } from './clients/seal-image-client';
 import { createStatementRenderer } from './clients/statement-pdf/statement-renderer';
 import { createStatementStore, type StatementStore } from './clients/statement-store';
@@ -9,9 +10,10 @@ import { createInternalRouter } from './entry-points/http/internal-router';
 import { subscriptions } from './entry-points/messaging/subscriptions';
 import { createResumeStatementsJob } from './entry-points/schedule/resume-statements-job';
 import type { IssuingDeps } from './use-cases/issuing-deps';
+import { topics } from './topics';
 
 export interface Service {
-  runtime: Runtime;
+  runtime: Runtime<TopicEvents>;
   /** What the use cases run with (tests call use cases and read the store through it). */
   deps: IssuingDeps;
   store: StatementStore;
@@ -24,6 +26,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     config: config.runtime,
     entities,
     migrations,
+    topics,
     publishes: ['statement.issued'],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),

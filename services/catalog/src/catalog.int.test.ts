@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Producer } from 'kafkajs';
 import { actorHeaders, createLogger } from '@marketbill/platform';
 import { createEventCodec, createKafka, createProducer, createRegistryClient, createTopicNaming, type EventCodec } from '@marketbill/messaging';
-import type { AuctionPriceUpdated } from '@marketbill/schemas';
+import type { AuctionPriceUpdated, TopicEvents } from '@marketbill/schemas';
 import { dropSchema, query, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, waitFor, type TopicReader } from '@marketbill/testing';
 import { readConfig } from './config';
 import { createService, type Service } from './service';
+import { topics } from './topics';
 
 // One catalog service for the file (a service start joins a consumer group, which takes seconds);
 // every test makes its own items and varieties with names no other test uses.
@@ -14,13 +15,13 @@ const env = stackEnv();
 const TOKEN = 'catalog-test-token-0123456789';
 const schema = uniqueName('catalog');
 const prefix = uniqueTopicPrefix();
-const naming = createTopicNaming(prefix);
+const naming = createTopicNaming(topics, prefix);
 const logger = createLogger({ service: 'catalog-test', level: 'silent' });
 const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'catalog-test', logger });
 let service: Service;
 let base: string;
 let producer: Producer;
-let codec: EventCodec;
+let codec: EventCodec<TopicEvents>;
 let dlq: TopicReader;
 
 beforeAll(async () => {

@@ -1,12 +1,14 @@
 import { createRuntime, type Runtime } from '@marketbill/runtime';
+import type { TopicEvents } from '@marketbill/schemas';
 import type { Config } from './config';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
 import { createCatalogRouter } from './entry-points/http/catalog-router';
 import { subscriptions } from './entry-points/messaging/subscriptions';
+import { topics } from './topics';
 
 export interface Service {
-  runtime: Runtime;
+  runtime: Runtime<TopicEvents>;
   start(): Promise<void>;
 }
 
@@ -16,6 +18,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     config: config.runtime,
     entities,
     migrations,
+    topics,
     publishes: [],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
   });

@@ -1,6 +1,7 @@
 import type { Logger } from '@marketbill/platform';
 import { createSealer } from '@marketbill/platform';
 import { createRuntime, type Job, type Runtime } from '@marketbill/runtime';
+import type { TopicEvents } from '@marketbill/schemas';
 import { createLogProvider } from './clients/log-provider';
 import { createSensProvider } from './clients/sens-provider';
 import type { SmsProvider } from './clients/sms-provider';
@@ -11,9 +12,10 @@ import { createWebLinks } from './domain/web-links';
 import { createDeliveriesRouter } from './entry-points/http/deliveries-router';
 import { subscriptions } from './entry-points/messaging/subscriptions';
 import { createDeliverySender, type DeliverySender } from './entry-points/schedule/delivery-sender';
+import { topics } from './topics';
 
 export interface Service {
-  runtime: Runtime;
+  runtime: Runtime<TopicEvents>;
   /** The sender job (undefined when SMS_SENDER_ENABLED=false). */
   sender: DeliverySender | undefined;
   start(): Promise<void>;
@@ -39,6 +41,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     config: config.runtime,
     entities,
     migrations,
+    topics,
     publishes: [],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),

@@ -1,5 +1,6 @@
 import { createSealer } from '@marketbill/platform';
 import { createRuntime, type Runtime } from '@marketbill/runtime';
+import type { TopicEvents } from '@marketbill/schemas';
 import { createBillingClient } from './clients/billing-client';
 import { createCatalogClient } from './clients/catalog-client';
 import { createNotifierClient } from './clients/notifier-client';
@@ -13,9 +14,10 @@ import { subscriptions } from './entry-points/messaging/subscriptions';
 import { createCutoffJob } from './entry-points/schedule/cutoff-job';
 import { createHousekeepingJob } from './entry-points/schedule/housekeeping-job';
 import { createUseCaseContext, type Settings, type UseCaseContext } from './use-cases/context';
+import { topics } from './topics';
 
 export interface Service {
-  runtime: Runtime;
+  runtime: Runtime<TopicEvents>;
   api: PublicApi;
   /** A use-case context outside any request (seed script, tests). */
   context(): UseCaseContext;
@@ -31,6 +33,7 @@ export async function createService(config: Config, options: { onClosed?: () => 
     // CORS runs before the body parser so that every answer a browser gets, a 400 for a malformed
     // body included, carries the headers it needs to read it.
     beforeBody: [corsMiddleware(config.cors.allowedOrigins)],
+    topics,
     publishes: ['order.placed', 'order.updated', 'connection.requested', 'connection.decided', 'account.verification.requested', 'wholesaler.profile.updated', 'retailer.profile.updated'],
     ...(options.onClosed ? { onClosed: options.onClosed } : {}),
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),

@@ -3,13 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { AppError, createLogger, createOrm, migrate, type Orm } from '@marketbill/platform';
-import type { OrderUpdated } from '@marketbill/schemas';
+import { type OrderUpdated, type TopicEvents, TOPICS } from '@marketbill/schemas';
 import { dropSchema, query, readTopic, stackEnv, uniqueName, uniqueTopicPrefix, waitFor } from '@marketbill/testing';
 import { readDeadLetters } from '../dead-letters';
 import { createMessaging, type Messaging } from '../messaging';
 import { messagingMigrations } from '../migrations';
-import { OutboxMessageSchema, publish } from '../outbox';
-import { on } from '../subscriptions';
+import { bindTopics } from '../topic-catalog';
+import { OutboxMessageSchema } from '../outbox';
+
+const topics = bindTopics<TopicEvents>(TOPICS);
+const { on, publish } = topics;
 
 jest.setTimeout(180_000);
 const env = stackEnv();
@@ -72,13 +75,14 @@ describe('mb-dlq', () => {
 
     // The handler refuses memo 'refuse' until it is "fixed" (the deployment of a corrected handler).
     let fixed = false;
-    const messaging: Messaging = createMessaging({
+    const messaging: Messaging<TopicEvents> = createMessaging({
       service: uniqueName('svc'),
       brokers: env.KAFKA_BROKERS.split(','),
       schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
       databaseUrl: env.DATABASE_URL,
       orm,
       logger,
+      topics,
       publishes: ['order.updated'],
       subscriptions: [
         on('order.updated', async (event, ctx) => {

@@ -21,11 +21,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '@marketbill/platform';
-import { isTopicName, TOPIC_NAMES, type TopicName } from '@marketbill/schemas';
+import { isTopicName, TOPIC_NAMES, TOPICS, type TopicEvents, type TopicName } from '@marketbill/schemas';
 import { createEventCodec } from '../codec';
 import { readDeadLetters, replayDeadLetters, type DeadLetterMessage } from '../dead-letters';
 import { createKafka, createProducer } from '../kafka';
 import { createRegistryClient } from '../registry';
+import { bindTopics } from '../topic-catalog';
 import { createTopicNaming } from '../topic-naming';
 import { readCliEnv } from './config';
 
@@ -99,7 +100,8 @@ async function main(): Promise<number> {
   }
   const env = readCliEnv(findStackEnv());
   const logger = createLogger({ service: 'mb-dlq', level: 'warn', destination: process.stderr });
-  const naming = createTopicNaming(env.topicPrefix);
+  // A tool of the whole system: it reads every topic of the published catalogue.
+  const naming = createTopicNaming(bindTopics<TopicEvents>(TOPICS), env.topicPrefix);
   const kafka = createKafka({ brokers: env.kafkaBrokers, clientId: 'mb-dlq', logger });
   const dlqTopic = naming.deadLetter(args.topic);
   const target = naming.topic(args.topic);

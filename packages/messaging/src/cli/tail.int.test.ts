@@ -3,13 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it, jest } from '@jest/globals';
 import { createLogger } from '@marketbill/platform';
-import { TOPICS } from '@marketbill/schemas';
+import { type TopicEvents, TOPICS } from '@marketbill/schemas';
 import { secureStack, stackEnv, uniqueTopicPrefix } from '@marketbill/testing';
 import { createEventCodec } from '../codec';
 import { createKafka, createProducer } from '../kafka';
 import { createRegistryClient } from '../registry';
+import { bindTopics } from '../topic-catalog';
 import { createTopicNaming } from '../topic-naming';
 import { ensureTopics } from '../topics';
+
+const topics = bindTopics<TopicEvents>(TOPICS);
 
 jest.setTimeout(90_000);
 const env = stackEnv();
@@ -30,7 +33,7 @@ function runTail(args: string[], extraEnv: Record<string, string>): Promise<{ co
 describe('mb-tail', () => {
   it('When a topic holds Avro events and a dead letter, then the CLI prints them as decoded JSON lines', async () => {
     const prefix = uniqueTopicPrefix();
-    const naming = createTopicNaming(prefix);
+    const naming = createTopicNaming(topics, prefix);
     const logger = createLogger({ service: 'tail-test', level: 'silent' });
     const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'tail-test', logger });
     await ensureTopics(kafka, naming, ['connection.requested']);
@@ -70,7 +73,7 @@ describe('mb-tail', () => {
   (secure.stack ? it : it.skip)('When KAFKA_SSL and SASL settings are in the environment, then it reads through a SASL_SSL listener', async () => {
     const stack = secure.stack as NonNullable<typeof secure.stack>;
     const prefix = uniqueTopicPrefix();
-    const naming = createTopicNaming(prefix);
+    const naming = createTopicNaming(topics, prefix);
     const logger = createLogger({ service: 'tail-test', level: 'silent' });
     const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'tail-test', logger });
     await ensureTopics(kafka, naming, ['connection.requested']);

@@ -13,11 +13,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isTopicName, TOPIC_NAMES } from '@marketbill/schemas';
+import { isTopicName, TOPIC_NAMES, TOPICS, type TopicEvents } from '@marketbill/schemas';
 import { createLogger } from '@marketbill/platform';
 import { createEventCodec } from '../codec';
 import { createKafka } from '../kafka';
 import { createRegistryClient } from '../registry';
+import { bindTopics } from '../topic-catalog';
 import { createTopicNaming } from '../topic-naming';
 import { headersToCarrier } from '../tracing';
 import { readCliEnv } from './config';
@@ -50,7 +51,8 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const env = readCliEnv(findStackEnv());
   const logger = createLogger({ service: 'mb-tail', level: 'warn', destination: process.stderr });
-  const naming = createTopicNaming(env.topicPrefix);
+  // A tool of the whole system: it reads every topic of the published catalogue.
+  const naming = createTopicNaming(bindTopics<TopicEvents>(TOPICS), env.topicPrefix);
   const codec = createEventCodec(createRegistryClient(env.schemaRegistry), naming);
   const kafka = createKafka({ brokers: env.kafkaBrokers, clientId: 'mb-tail', logger, security: env.kafkaSecurity });
   const topic = isTopicName(args.topic) ? args.topic : (undefined as never);

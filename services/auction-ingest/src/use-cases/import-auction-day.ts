@@ -1,5 +1,5 @@
 import { AppError, type Logger, type Orm } from '@marketbill/platform';
-import { publishMany } from '@marketbill/messaging';
+import { publishMany } from '../topics';
 import { naturalKeyOf, type AuctionRow } from '../domain/auction-row';
 import type { CategoryInfo } from '../domain/auction-category';
 import { parseAtItem } from '../domain/parse-at-item';

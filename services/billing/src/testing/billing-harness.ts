@@ -15,6 +15,7 @@ import type { Actor, TopicEvents, TopicName } from '@marketbill/schemas';
 import { dropSchema, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, type TopicReader } from '@marketbill/testing';
 import { readConfig } from '../config';
 import { createService, type Service } from '../service';
+import { topics } from '../topics';
 
 export interface HttpResult<T = Record<string, unknown>> {
   status: number;
@@ -29,7 +30,7 @@ export interface BillingHarness {
   schema: string;
   prefix: string;
   bucket: string;
-  codec: EventCodec;
+  codec: EventCodec<TopicEvents>;
   /** Sends a request to billing's internal API as the edge would. */
   call<T = Record<string, unknown>>(method: string, path: string, options?: { actor?: Actor; body?: unknown; headers?: Record<string, string>; token?: string | null }): Promise<HttpResult<T>>;
   /** Produces an event exactly as ordering does: Avro in the registry's wire format, keyed by aggregate id. */
@@ -72,7 +73,7 @@ export async function startBilling(overrides: Record<string, string> = {}): Prom
   if (!server) throw new Error('billing did not listen');
 
   const logger = createLogger({ service: 'ordering-test-producer', level: 'silent' });
-  const naming = createTopicNaming(prefix);
+  const naming = createTopicNaming(topics, prefix);
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'ordering-test', logger });
   const producer: Producer = createProducer(kafka);
   const codec = createEventCodec(createRegistryClient(env.SCHEMA_REGISTRY_URL), naming);

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { addExact, AppError, backoffDelay, sleep, subtractExact, UnavailableError } from '@marketbill/platform';
-import { publish } from '@marketbill/messaging';
+import { publish } from '../topics';
 import type { StatementIssued } from '@marketbill/schemas';
 import { StatementRenderFailedError } from '../domain/billing-errors';
 import { statementObjectKey, statementPeriod, statementSequenceOf } from '../domain/statement';

@@ -8,6 +8,7 @@ import { readConfig } from '../config';
 import { TEST_SEALING_KEY } from './sample-events';
 import { createService, type Service } from '../service';
 import type { FakeSensServer } from './fake-sens-server';
+import { topics } from '../topics';
 
 /** A notifier running on the shared stack in its own schema, topics and consumer group. */
 export interface NotifierHarness {
@@ -89,8 +90,8 @@ export async function startNotifier(options: HarnessOptions = {}): Promise<Notif
   const kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(','), clientId: 'notifier-test', logger });
   const producer: Producer = createProducer(kafka);
   await producer.connect();
-  const naming = createTopicNaming(prefix);
-  const codec: EventCodec = createEventCodec(createRegistryClient(stack.SCHEMA_REGISTRY_URL), naming);
+  const naming = createTopicNaming(topics, prefix);
+  const codec: EventCodec<TopicEvents> = createEventCodec(createRegistryClient(stack.SCHEMA_REGISTRY_URL), naming);
 
   async function produceRaw(topic: TopicName, key: string, value: Buffer): Promise<void> {
     await producer.send({ topic: naming.topic(topic), acks: -1, messages: [{ key, value }] });

@@ -1,4 +1,5 @@
-import { on, type Subscription } from '@marketbill/messaging';
+import type { Subscription } from '@marketbill/messaging';
+import { on } from '../../topics';
 import { onOrderPlaced } from './on-order-placed';
 import { onOrderUpdated } from './on-order-updated';
 import { onRetailerProfileUpdated } from './on-retailer-profile-updated';

@@ -1,4 +1,5 @@
-import { on, type Subscription } from '@marketbill/messaging';
+import type { Subscription } from '@marketbill/messaging';
+import { on } from '../../topics';
 import { onAuctionPriceUpdated, onAuctionPriceUpdatedBatch } from './on-auction-price-updated';
 
 /** The catalog's subscriptions table (consumer group `catalog`): the one place its consumed topics are declared. */

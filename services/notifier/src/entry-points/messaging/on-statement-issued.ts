@@ -1,11 +1,12 @@
 import type { EventHandler } from '@marketbill/messaging';
+import type { StatementIssued } from '@marketbill/schemas';
 import { statementIssuedNotice } from '../../domain/notices';
 import { recordDeliveries } from '../../use-cases/record-deliveries';
 import type { HandlerDeps } from './handler-deps';
 import { toParty } from './from-events';
 
 /** statement.issued: the florist gets the statement's total, balance and link. */
-export function onStatementIssued(deps: HandlerDeps): EventHandler<'statement.issued'> {
+export function onStatementIssued(deps: HandlerDeps): EventHandler<StatementIssued> {
   return async (event, ctx) => {
     const notice = statementIssuedNotice(
       {

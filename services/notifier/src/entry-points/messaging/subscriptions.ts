@@ -1,4 +1,5 @@
-import { on, type Subscription } from '@marketbill/messaging';
+import type { Subscription } from '@marketbill/messaging';
+import { on } from '../../topics';
 import type { HandlerDeps } from './handler-deps';
 import { onAccountVerificationRequested } from './on-account-verification-requested';
 import { onConnectionDecided } from './on-connection-decided';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { outboxRecord } from '@marketbill/messaging';
+import { outboxRecord } from '../../topics';
 import { seoulDay } from '@marketbill/platform';
 import { query, stackEnv, waitFor } from '@marketbill/testing';
 import { claimIdempotencyKey } from '../../data-access/idempotency-repository';

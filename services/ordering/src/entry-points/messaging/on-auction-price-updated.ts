@@ -1,8 +1,9 @@
 import type { EventHandler } from '@marketbill/messaging';
+import type { AuctionPriceUpdated } from '@marketbill/schemas';
 import { recordAuctionPrice } from '../../use-cases/catalog/record-auction-price';
 
 /** auction.price.updated: the item, the variety and its latest price enter ordering's small catalog read model. */
-export const onAuctionPriceUpdated: EventHandler<'auction.price.updated'> = async (event, ctx) => {
+export const onAuctionPriceUpdated: EventHandler<AuctionPriceUpdated> = async (event, ctx) => {
   await recordAuctionPrice(ctx.em, {
     itemId: event.itemId,
     varietyId: event.varietyId,

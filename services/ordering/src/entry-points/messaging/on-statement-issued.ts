@@ -1,8 +1,9 @@
 import type { EventHandler } from '@marketbill/messaging';
+import type { StatementIssued } from '@marketbill/schemas';
 import { recordStatementIssued } from '../../use-cases/statements/record-statement-issued';
 
 /** statement.issued: the orders it covers point at it (number and version), newest statement wins. */
-export const onStatementIssued: EventHandler<'statement.issued'> = async (event, ctx) => {
+export const onStatementIssued: EventHandler<StatementIssued> = async (event, ctx) => {
   const updated = await recordStatementIssued(ctx.em, {
     statementId: event.statementId,
     statementNumber: event.statementNumber,

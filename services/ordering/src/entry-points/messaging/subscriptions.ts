@@ -1,4 +1,5 @@
-import { on, type Subscription } from '@marketbill/messaging';
+import type { Subscription } from '@marketbill/messaging';
+import { on } from '../../topics';
 import { onAuctionPriceUpdated } from './on-auction-price-updated';
 import { onStatementIssued } from './on-statement-issued';
 

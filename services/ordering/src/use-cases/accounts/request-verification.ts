@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { publish } from '@marketbill/messaging';
+import { publish } from '../../topics';
 import { ValidationError } from '@marketbill/platform';
 import { sealedFieldContext } from '@marketbill/schemas';
 import { hitRateLimit } from '../../data-access/rate-limit-repository';

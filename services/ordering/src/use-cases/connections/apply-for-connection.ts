@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { publish } from '@marketbill/messaging';
+import { publish } from '../../topics';
 import { findActiveOwner } from '../../data-access/account-repository';
 import { addConnection, hasLiveConnection } from '../../data-access/connection-repository';
 import { assertRole, type Actor } from '../../domain/actor';

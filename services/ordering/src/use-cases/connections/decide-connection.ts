@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { publish } from '@marketbill/messaging';
+import { publish } from '../../topics';
 import { NotFoundError } from '@marketbill/platform';
 import { lockConnection } from '../../data-access/connection-repository';
 import { actingWholesaler, type Actor } from '../../domain/actor';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { publish } from '@marketbill/messaging';
+import { publish } from '../../topics';
 import type { OrderChange } from '@marketbill/schemas';
 import type { OrderLineRow, OrderRow } from '../../data-access/entities';
 import { orderLines } from '../../data-access/order-repository';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { outboxRecord } from '@marketbill/messaging';
+import { outboxRecord } from '../../topics';
 import { seoulDay } from '@marketbill/platform';
 import type { OrderLineRow, OrderRow } from '../../data-access/entities';
 import { readCartForOrder, writeOrder } from '../../data-access/order-placement-repository';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { publish } from '@marketbill/messaging';
+import { publish } from '../../topics';
 import { getAccount } from '../../data-access/account-repository';
 import type { Account, RetailerProfile } from '../../data-access/entities';
 import { addRetailerProfile, lockRetailerProfile } from '../../data-access/retailer-repository';

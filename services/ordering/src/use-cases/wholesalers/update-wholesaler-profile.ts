@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { publish } from '@marketbill/messaging';
+import { publish } from '../../topics';
 import { sealedFieldContext } from '@marketbill/schemas';
 import { getAccount } from '../../data-access/account-repository';
 import type { Account, Wholesaler } from '../../data-access/entities';
