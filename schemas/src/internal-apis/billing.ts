@@ -161,8 +161,8 @@ export interface Payment {
   /** ISO 8601 instant. */
   paidAt: string;
   memo: string | null;
-  /** The account that recorded it (always set on a payment recorded through this API). */
-  recordedBy: string | null;
+  /** The account that recorded it. */
+  recordedBy: string;
   /** ISO 8601 instant. */
   recordedAt: string;
   balanceAfter: number;

@@ -422,11 +422,16 @@ describe('the ledger, payments and re-issues', () => {
     expect(s1.body).toMatchObject({ previousBalance: 0, total: 130_000, payments: 0, balance: 130_000 });
 
     const key = `pay-${newId()}`;
-    const payment = await h.call<Json>('POST', '/payments', { actor: staff(w), body: { retailerId: r, amount: 50_000, memo: '계좌이체' }, headers: { 'Idempotency-Key': key } });
+    const clerk = staff(w);
+    const payment = await h.call<Json>('POST', '/payments', { actor: clerk, body: { retailerId: r, amount: 50_000, memo: '계좌이체' }, headers: { 'Idempotency-Key': key } });
     expect(payment.status).toBe(201);
-    expect(payment.body).toMatchObject({ wholesalerId: w, retailerId: r, amount: 50_000, memo: '계좌이체', balanceAfter: 80_000 });
+    expect(payment.body).toMatchObject({ wholesalerId: w, retailerId: r, amount: 50_000, memo: '계좌이체', balanceAfter: 80_000, recordedBy: clerk.accountId });
     const replay = await h.call<Json>('POST', '/payments', { actor: staff(w), body: { retailerId: r, amount: 50_000, memo: '계좌이체' }, headers: { 'Idempotency-Key': key } });
-    expect(replay.body.id).toBe(payment.body.id);
+    expect(replay.body).toMatchObject({ id: payment.body.id, recordedBy: clerk.accountId });
+    // The schema itself refuses a payment nobody recorded (the answer promises recordedBy).
+    await expect(
+      query(env(), `insert into "${h.schema}".ledger_entry (id, wholesaler_id, retailer_id, kind, amount, at, balance_after) values ($1, $2, $3, 'PAYMENT', 1, now(), 0)`, [newId(), w, r]),
+    ).rejects.toThrow(/ledger_entry_payment_recorded_by/);
     const misuse = await h.call<Json>('POST', '/payments', { actor: staff(w), body: { retailerId: r, amount: 60_000 }, headers: { 'Idempotency-Key': key } });
     expect(misuse.status).toBe(422);
     for (const [actor, body, status, code] of [

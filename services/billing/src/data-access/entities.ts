@@ -262,6 +262,9 @@ export interface LedgerEntryRow {
   requestFingerprint: string | null;
 }
 
+/** A payment: always recorded by an account (the database checks it since migration 0006). */
+export type PaymentRow = LedgerEntryRow & { kind: 'PAYMENT'; recordedBy: string };
+
 export const LedgerEntrySchema = new EntitySchema<LedgerEntryRow>({
   name: 'LedgerEntry',
   tableName: 'ledger_entry',

@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { LedgerAccountSchema, LedgerEntrySchema, type LedgerAccountRow, type LedgerEntryRow } from './entities';
+import { LedgerAccountSchema, LedgerEntrySchema, type LedgerAccountRow, type LedgerEntryRow, type PaymentRow } from './entities';
 import { tableOf } from './sql';
 
 /**
@@ -29,8 +29,20 @@ export function addLedgerEntry(em: EntityManager, entry: LedgerEntryRow): Ledger
   return created;
 }
 
-export function findPaymentByIdempotencyKey(em: EntityManager, wholesalerId: string, key: string): Promise<LedgerEntryRow | null> {
-  return em.findOne(LedgerEntrySchema, { wholesalerId, idempotencyKey: key, kind: 'PAYMENT' });
+export async function findPaymentByIdempotencyKey(em: EntityManager, wholesalerId: string, key: string): Promise<PaymentRow | null> {
+  const row = await em.findOne(LedgerEntrySchema, { wholesalerId, idempotencyKey: key, kind: 'PAYMENT' });
+  return row ? asPayment(row) : null;
+}
+
+/** Adds a payment (persisted when the transaction flushes). */
+export function addPayment(em: EntityManager, payment: PaymentRow): PaymentRow {
+  return asPayment(addLedgerEntry(em, payment));
+}
+
+/** A ledger entry as the payment it is; the schema's check guarantees the recorder. */
+function asPayment(row: LedgerEntryRow): PaymentRow {
+  if (row.kind !== 'PAYMENT' || row.recordedBy === null) throw new Error(`ledger entry ${row.id} is not a recorded payment`);
+  return row as PaymentRow;
 }
 
 /** The pair's entries in the order they were written. */

@@ -5,8 +5,10 @@ import type { Actor } from '@marketbill/schemas';
 import { assertActsForWholesaler } from '../domain/access';
 import { AmountLimitError, IdempotencyKeyReusedError, RetailerNotFoundError } from '../domain/billing-errors';
 import { MAX_AMOUNT, withinAmountLimit } from '../domain/money-limits';
-import type { LedgerEntryRow } from '../data-access/entities';
-import { addLedgerEntry, findPaymentByIdempotencyKey, lockLedgerAccount } from '../data-access/ledger-repository';
+import type { PaymentRow } from '../data-access/entities';
+
+export type { PaymentRow };
+import { addPayment, findPaymentByIdempotencyKey, lockLedgerAccount } from '../data-access/ledger-repository';
 import { pairHasTraded } from '../data-access/order-sheet-repository';
 import { isUniqueViolation } from '../data-access/sql';
 import { requestFingerprint } from './request-fingerprint';
@@ -23,7 +25,7 @@ export interface PaymentInput {
  * balance at once and is printed as 입금 on the pair's next statement. The same Idempotency-Key
  * returns the payment recorded the first time.
  */
-export async function recordPayment(em: EntityManager, actor: Actor, input: PaymentInput, idempotencyKey?: string): Promise<{ payment: LedgerEntryRow; replayed: boolean }> {
+export async function recordPayment(em: EntityManager, actor: Actor, input: PaymentInput, idempotencyKey?: string): Promise<{ payment: PaymentRow; replayed: boolean }> {
   const wholesalerId = assertActsForWholesaler(actor);
   if (!withinAmountLimit(input.amount)) throw AmountLimitError.payment(MAX_AMOUNT);
   const paidAt = input.paidAt ?? new Date();
@@ -43,7 +45,7 @@ export async function recordPayment(em: EntityManager, actor: Actor, input: Paym
     if (!withinAmountLimit(balance) || !withinAmountLimit(unbilledPayments)) throw AmountLimitError.balance(MAX_AMOUNT);
     account.balance = balance;
     account.unbilledPayments = unbilledPayments;
-    const payment = addLedgerEntry(tx, {
+    const payment = addPayment(tx, {
       id: randomUUID(),
       wholesalerId,
       retailerId: input.retailerId,

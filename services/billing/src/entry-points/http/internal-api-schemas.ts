@@ -146,7 +146,7 @@ export const Payment = response(
     amount: z.int(),
     paidAt: z.string().describe('ISO 8601 instant.'),
     memo: z.string().nullable(),
-    recordedBy: id().nullable().describe('The account that recorded it (always set on a payment recorded through this API).'),
+    recordedBy: id().describe('The account that recorded it.'),
     recordedAt: z.string().describe('ISO 8601 instant.'),
     balanceAfter: z.int(),
   }),

@@ -1,5 +1,6 @@
 import { formatBusinessNumber } from '../../domain/wholesaler-profile';
 import type { LedgerEntryRow, LedgerView } from '../../use-cases/get-ledger';
+import type { PaymentRow } from '../../use-cases/record-payment';
 import type { StatementListItem } from '../../use-cases/list-statements';
 
 /** The statement summary of the internal API (lists and the head of the detail). */
@@ -77,7 +78,7 @@ export function toLedgerView(ledger: LedgerView) {
   return { wholesalerId: ledger.wholesalerId, retailerId: ledger.retailerId, balance: ledger.balance, entries: ledger.entries.map(toLedgerEntryView) };
 }
 
-export function toPaymentView(payment: LedgerEntryRow) {
+export function toPaymentView(payment: PaymentRow) {
   return {
     id: payment.id,
     wholesalerId: payment.wholesalerId,

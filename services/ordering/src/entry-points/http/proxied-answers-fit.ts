@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { BillingApi, CatalogApi, NotifierApi } from '@marketbill/schemas';
 import type { CatalogItem, CatalogItemPage, PriceHistory, VarietyDetail, VarietyPage, VarietySummary } from './catalog-schemas';
 import type { SmsDeliveryDetail, SmsDeliveryPage } from './sms-log-schemas';
-import type { Ledger, StatementDetail, StatementDownload, StatementPage } from './statement-schemas';
+import type { Ledger, Payment, StatementDetail, StatementDownload, StatementPage } from './statement-schemas';
 
 // What the proxied services answer fits what the edge documents. The edge passes billing's,
 // catalog's and the notifier's answers through; its public schemas (catalog-, statement- and
@@ -15,6 +15,7 @@ export type ProxiedAnswersFit = [
   Fits<BillingApi.StatementDetail, z.output<typeof StatementDetail>>,
   Fits<BillingApi.StatementDownload, z.output<typeof StatementDownload>>,
   Fits<BillingApi.Ledger, z.output<typeof Ledger>>,
+  Fits<BillingApi.Payment, z.output<typeof Payment>>,
   Fits<CatalogApi.CatalogItemPage, z.output<typeof CatalogItemPage>>,
   Fits<CatalogApi.CatalogItem, z.output<typeof CatalogItem>>,
   Fits<CatalogApi.VarietyPage, z.output<typeof VarietyPage>>,
