@@ -3,6 +3,7 @@ import './deferred-pdf-modules';
 import { readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
 import { statementFontFiles } from './font-files';
+import { compactPairKerning, type PairKerning } from './pair-kerning';
 
 /** The two faces a statement uses, parsed once per process. */
 export interface StatementFonts {
@@ -34,6 +35,8 @@ const MAX_CACHED_RUNS = 20_000;
  * layout — ≈ 1.1 MB of heap per face, for nothing a statement prints (issue 13).
  */
 const FEATURES = { mark: false, mkmk: false };
+/** The same, with kerning applied from `PairKerning` instead of fontkit's decoded tables. */
+const FEATURES_OWN_KERNING = { ...FEATURES, kern: false };
 
 /**
  * The fields of the `post` table pdfkit reads (`isFixedPitch`, and `italicAngle` through fontkit),
@@ -67,13 +70,15 @@ function postHeader(font: fontkit.Font, bytes: Buffer): PostHeader | undefined {
  * item names and amounts, so most strings hit the cache. The wrapper also answers the `post`
  * fields from the table's header (above).
  */
-function withSharedLayout(font: fontkit.Font, post: PostHeader | undefined): fontkit.Font {
+function withSharedLayout(font: fontkit.Font, post: PostHeader | undefined, kerning: PairKerning | undefined): fontkit.Font {
   const runs = new Map<string, { glyphs: fontkit.Glyph[]; positions: Position[] }>();
   const layout = (text: string, features?: unknown): Run => {
     let cached = features === undefined ? runs.get(text) : undefined;
     if (!cached) {
-      const run = font.layout(text.normalize('NFC'), (features ?? FEATURES) as never) as unknown as Run;
+      const own = features === undefined ? kerning : undefined;
+      const run = font.layout(text.normalize('NFC'), (features ?? (own ? FEATURES_OWN_KERNING : FEATURES)) as never) as unknown as Run;
       cached = { glyphs: run.glyphs, positions: run.positions.map((p) => ({ xAdvance: p.xAdvance, yAdvance: p.yAdvance, xOffset: p.xOffset, yOffset: p.yOffset })) };
+      own?.apply(run.glyphs.map((g) => g.id), cached.positions);
       if (features === undefined) {
         if (runs.size >= MAX_CACHED_RUNS) runs.clear();
         runs.set(text, cached);
@@ -105,7 +110,7 @@ function parse(file: string): fontkit.Font {
   if (!font.hasGlyphForCodePoint(0xac00) || !font.hasGlyphForCodePoint(0xd7a3)) {
     throw new Error(`${file} has no Hangul syllables`);
   }
-  return withSharedLayout(font, postHeader(font, bytes));
+  return withSharedLayout(font, postHeader(font, bytes), compactPairKerning(font, bytes));
 }
 
 /**
