@@ -21,6 +21,7 @@ const require = createRequire(import.meta.url);
 const messaging = require(path.join(checkout, 'packages/messaging/dist/index.js'));
 const platform = require(path.join(checkout, 'packages/platform/dist/index.js'));
 const events = require(path.join(checkout, 'services/billing/dist/testing/ordering-events.js'));
+const { topics } = require(path.join(checkout, 'services/billing/dist/topics.js'));
 
 const opt = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,7 +59,7 @@ async function once(lines: number, flags: string[]): Promise<{ ms: number; cpuMs
   const child = spawn(process.execPath, [...entryFlags, ...flags, path.join(checkout, 'services/billing/dist/main.js')], { cwd: checkout, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const db = new pg.Client({ connectionString: stack.DATABASE_URL });
   await db.connect();
-  const naming = messaging.createTopicNaming(prefix);
+  const naming = messaging.createTopicNaming(topics, prefix);
   const kafka = messaging.createKafka({ brokers: stack.KAFKA_BROKERS!.split(','), clientId: 'bench-ordering', logger });
   const producer = messaging.createProducer(kafka);
   const codec = messaging.createEventCodec(messaging.createRegistryClient(stack.SCHEMA_REGISTRY_URL!), naming);

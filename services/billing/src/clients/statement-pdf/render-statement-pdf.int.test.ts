@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { formatKrw } from '../../domain/korean-amount';
 import type { StatementContent } from '../../domain/statement';
-import { pagePixels, pdfInfo, pdfText, pdfWords, squeeze, type PdfWord } from '../../testing/pdf-tools';
+import { pagePixels, pdfFonts, pdfInfo, pdfText, pdfWords, squeeze, type PdfWord } from '../../testing/pdf-tools';
 import { sealPng } from '../../testing/seal-png';
-import { LONG_BUYER_ADDRESS, LONG_SUPPLIER_ADDRESS, longStatement, manyLineStatement, MAX_BALANCE, shortStatement } from '../../testing/statement-fixtures';
+import { LONG_BUYER_ADDRESS, LONG_SUPPLIER_ADDRESS, longStatement, manyLineStatement, MAX_BALANCE, shortStatement, statementLine } from '../../testing/statement-fixtures';
 import { renderStatementPdf, type Box, type RenderedStatement } from './render-statement-pdf';
 import { loadStatementFonts, type StatementFonts } from './statement-fonts';
 
@@ -180,5 +180,25 @@ describe('a statement of 200 lines', () => {
     expectField(rendered, 'footer.balance', `₩ ${formatKrw(content.figures.balance)}`);
     expect(rendered.layout.fields['closing.total']?.page).toBe(rendered.pages);
     expect(squeeze(pdfText(rendered.pdf, 1))).not.toContain('합계(200건)');
+  });
+});
+
+describe('names in any Hangul', () => {
+  it('When names use syllables outside KS X 1001 and arrive decomposed (NFD), then the PDF reads back the composed names, with both faces embedded as subsets', async () => {
+    // 똠, 햏, 뷁, 쌰 and 숖 are not among KS X 1001's 2,350 syllables; an NFD name is jamo by jamo.
+    const buyer = '똠햏뷁 쌰숖 플라워';
+    const item = '뷁꽃 Café';
+    const content = shortStatement({
+      buyer: { id: '22222222-2222-4222-8222-222222222222', name: buyer.normalize('NFD'), phone: null, sealedPhone: null },
+      lines: [statementLine({ item: item.normalize('NFD') })],
+    });
+    const rendered = await renderStatementPdf(content, fonts);
+    const text = squeeze(pdfText(rendered.pdf));
+    expect(text).toContain(squeeze(buyer));
+    expect(text).toContain(squeeze(item));
+    // Subsets, not whole fonts: two embedded faces with a subset tag, and the file stays small.
+    expect(pdfFonts(rendered.pdf)).toMatch(/[A-Z]{6}\+Pretendard-Regular\s+CID TrueType\s+Identity-H\s+yes\s+yes/);
+    expect(pdfFonts(rendered.pdf)).toMatch(/[A-Z]{6}\+Pretendard-Bold\s+CID TrueType\s+Identity-H\s+yes\s+yes/);
+    expect(rendered.pdf.length).toBeLessThan(60_000);
   });
 });

@@ -1,3 +1,5 @@
+// First: pdfkit's and fontkit's unused parts (WOFF2, encryption) load only if used.
+import './deferred-pdf-modules';
 import PDFDocument from 'pdfkit';
 import { formatKrw, koreanAmountInWords } from '../../domain/korean-amount';
 import type { StatementContent, StatementLine } from '../../domain/statement';

@@ -1,6 +1,9 @@
+// First: pdfkit's and fontkit's unused parts (WOFF2, encryption) load only if used.
+import './deferred-pdf-modules';
 import { readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
 import { statementFontFiles } from './font-files';
+import { compactPairKerning, type PairKerning } from './pair-kerning';
 
 /** The two faces a statement uses, parsed once per process. */
 export interface StatementFonts {
@@ -25,19 +28,57 @@ interface Run {
 const MAX_CACHED_RUNS = 20_000;
 
 /**
+ * The features a statement is shaped with: fontkit's defaults (kerning, ligatures, contextual
+ * forms, Hangul jamo) without mark positioning (`mark`, `mkmk`). Text is NFC-normalised first, so
+ * accented Latin and Hangul arrive as precomposed characters and no mark ever needs placing; fontkit
+ * otherwise decodes the mark-attachment tables (anchors for thousands of base glyphs) on the first
+ * layout — ≈ 1.1 MB of heap per face, for nothing a statement prints (issue 13).
+ */
+const FEATURES = { mark: false, mkmk: false };
+/** The same, with kerning applied from `PairKerning` instead of fontkit's decoded tables. */
+const FEATURES_OWN_KERNING = { ...FEATURES, kern: false };
+
+/**
+ * The fields of the `post` table pdfkit reads (`isFixedPitch`, and `italicAngle` through fontkit),
+ * from its 32-byte header. fontkit decodes the whole table for them, with the name of every glyph:
+ * ≈ 0.6 MB of heap per face that nothing else uses (pdfkit writes its own subset without it).
+ */
+interface PostHeader {
+  italicAngle: number;
+  underlinePosition: number;
+  underlineThickness: number;
+  isFixedPitch: number;
+}
+
+function postHeader(font: fontkit.Font, bytes: Buffer): PostHeader | undefined {
+  const entry = (font as unknown as { directory?: { tables?: Record<string, { offset: number; length: number } | undefined> } }).directory?.tables?.post;
+  if (!entry || entry.length < 16 || entry.offset + 16 > bytes.length) return undefined;
+  const at = entry.offset;
+  return {
+    italicAngle: bytes.readInt32BE(at + 4) / 65536,
+    underlinePosition: bytes.readInt16BE(at + 8),
+    underlineThickness: bytes.readInt16BE(at + 10),
+    isFixedPitch: bytes.readUInt32BE(at + 12),
+  };
+}
+
+/**
  * Wraps a parsed font so text shaping (fontkit's `layout`: cmap lookup, GSUB/GPOS) is done once
  * per distinct string per process instead of once per document. pdfkit caches runs per document
  * only, and it scales each run's positions in place, so every caller gets fresh position objects
  * (glyph objects are shared, as fontkit already shares them). Statements repeat the same labels,
- * item names and amounts, so most strings hit the cache.
+ * item names and amounts, so most strings hit the cache. The wrapper also answers the `post`
+ * fields from the table's header (above).
  */
-function withSharedLayout(font: fontkit.Font): fontkit.Font {
+function withSharedLayout(font: fontkit.Font, post: PostHeader | undefined, kerning: PairKerning | undefined): fontkit.Font {
   const runs = new Map<string, { glyphs: fontkit.Glyph[]; positions: Position[] }>();
   const layout = (text: string, features?: unknown): Run => {
     let cached = features === undefined ? runs.get(text) : undefined;
     if (!cached) {
-      const run = font.layout(text, features as never) as unknown as Run;
+      const own = features === undefined ? kerning : undefined;
+      const run = font.layout(text.normalize('NFC'), (features ?? (own ? FEATURES_OWN_KERNING : FEATURES)) as never) as unknown as Run;
       cached = { glyphs: run.glyphs, positions: run.positions.map((p) => ({ xAdvance: p.xAdvance, yAdvance: p.yAdvance, xOffset: p.xOffset, yOffset: p.yOffset })) };
+      own?.apply(run.glyphs.map((g) => g.id), cached.positions);
       if (features === undefined) {
         if (runs.size >= MAX_CACHED_RUNS) runs.clear();
         runs.set(text, cached);
@@ -55,18 +96,21 @@ function withSharedLayout(font: fontkit.Font): fontkit.Font {
   return new Proxy(font, {
     get(target, property) {
       if (property === 'layout') return layout;
+      if (post && property === 'post') return post;
+      if (post && property === 'italicAngle') return post.italicAngle;
       return Reflect.get(target, property, target) as unknown;
     },
   });
 }
 
 function parse(file: string): fontkit.Font {
-  const font = fontkit.create(readFileSync(file));
+  const bytes = readFileSync(file);
+  const font = fontkit.create(bytes);
   if (!('layout' in font)) throw new Error(`${file} is a font collection, not a single font`);
   if (!font.hasGlyphForCodePoint(0xac00) || !font.hasGlyphForCodePoint(0xd7a3)) {
     throw new Error(`${file} has no Hangul syllables`);
   }
-  return withSharedLayout(font);
+  return withSharedLayout(font, postHeader(font, bytes), compactPairKerning(font, bytes));
 }
 
 /**

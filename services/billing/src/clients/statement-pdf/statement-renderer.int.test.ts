@@ -119,4 +119,42 @@ describe('the statement renderer on the main thread, loaded with the first state
     expect(seen.after).toBeGreaterThan(0);
     expect(seen.pages).toBe(1);
   });
+
+  it('When statements are rendered, then the WOFF2 decoder and PDF encryption are not loaded, and both still work when used', async () => {
+    // In a plain Node process on the build (Jest's registry ignores require.cache): fontkit's brotli
+    // decoder and pdfkit's AES stay stand-ins through a render (≈ 5 MB of RSS, bench/billing), and
+    // load for real the first time a WOFF2 font is read or a document is encrypted.
+    const dist = path.resolve(__dirname, '..', '..', '..', 'dist');
+    const woff2 = require.resolve('pretendard/dist/web/static/woff2/Pretendard-Regular.woff2');
+    const script = `
+      const { createStatementRenderer } = require(${JSON.stringify(path.join(dist, 'clients/statement-pdf/statement-renderer.js'))});
+      const { createLogger } = require('@marketbill/platform');
+      const real = () => Object.keys(require.cache).filter((f) => /node_modules[/](brotli[/]dec[/]|@noble[/]ciphers[/]_polyval)/.test(f)).length;
+      const renderer = createStatementRenderer({ workers: 0, fonts: {}, logger: createLogger({ service: 't', level: 'silent' }) });
+      renderer.render(${JSON.stringify(content('2611-00012'))}).then(async (r) => {
+        const afterRender = real();
+        const fontkit = require('fontkit');
+        const woff2 = fontkit.create(require('node:fs').readFileSync(${JSON.stringify(woff2)}));
+        const glyph = woff2.glyphForCodePoint(0xd7a3);
+        const PDFDocument = require('pdfkit');
+        const doc = new PDFDocument({ userPassword: 'secret', pdfVersion: '1.7ext3' });
+        const chunks = [];
+        doc.on('data', (c) => chunks.push(c));
+        doc.on('end', () => {
+          const pdf = Buffer.concat(chunks).toString('latin1');
+          console.log(JSON.stringify({ afterRender, pages: r.pages, woff2Glyph: glyph.id, woff2Path: glyph.path.commands.length, encrypted: pdf.includes('/Encrypt ') && pdf.includes('/AESV3'), afterUse: real() }));
+        });
+        doc.text('x');
+        doc.end();
+      });
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: dist });
+    const seen = JSON.parse(stdout) as { afterRender: number; pages: number; woff2Glyph: number; woff2Path: number; encrypted: boolean; afterUse: number };
+    expect(seen.pages).toBe(1);
+    expect(seen.afterRender).toBe(0);
+    expect(seen.woff2Glyph).toBeGreaterThan(0);
+    expect(seen.woff2Path).toBeGreaterThan(0);
+    expect(seen.encrypted).toBe(true);
+    expect(seen.afterUse).toBeGreaterThan(1);
+  });
 });
