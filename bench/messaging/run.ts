@@ -9,7 +9,7 @@
 //
 //   npm run build && npm run stack -- up --fast
 //   node bench/messaging/run.ts [--rate 3000] [--seconds 10] [--writers 4] [--events-per-tx 20] [--trials 3] [--prefill] [--profile]
-//                               [--writer bulk|unit-of-work]
+//                               [--writer bulk|unit-of-work] [--consumer per-event|batch] [--live-only]
 //
 // Live path: three processes, as in production: a writer (the producing service: transactions that
 // write state rows and their outbox rows, at a fixed open-loop rate — `--writer bulk` (default) as
@@ -26,7 +26,7 @@ import { createLogger, createOrm, migrate, preparedQuery } from '@marketbill/pla
 import { bindTopics, createEventCodec, createKafka, createMessaging, createProducer, createRegistryClient, createTopicNaming, messagingMigrations, OutboxMessageSchema } from '@marketbill/messaging';
 import { TOPICS, type TopicEvents } from '@marketbill/schemas';
 import pg from 'pg';
-import { loadByPhase, machine, percentile, ratioReport, stackEnv, trials } from '../machine.ts';
+import { loadByPhase, machine, percentile, postgresCpuMs, ratioReport, stackEnv, trials } from '../machine.ts';
 
 // The bench speaks the system's catalogue, as a service does (its src/topics.ts).
 const topics = bindTopics<TopicEvents>(TOPICS);
@@ -93,6 +93,7 @@ async function writer(schema: string): Promise<void> {
   const orm = await openOrm(schema);
   const total = rate * seconds;
   let written = 0;
+  let cpuStart: NodeJS.CpuUsage | undefined;
   const started = Date.now();
   // Open loop: each writer keeps its share of the target rate; a writer that falls behind does not
   // slow the schedule, so the backlog (and the latency it causes) is measured, not hidden.
@@ -102,6 +103,7 @@ async function writer(schema: string): Promise<void> {
         const due = started + (i / rate) * 1000;
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (!cpuStart) cpuStart = process.cpuUsage();
         await orm.em.fork().transactional(async (em) => {
           if (bulk) {
             // As the system's high-volume producer writes (auction-ingest's imports): the state rows
@@ -122,7 +124,7 @@ async function writer(schema: string): Promise<void> {
       }
     }),
   );
-  process.send?.({ written, seconds: (Date.now() - started) / 1000 });
+  process.send?.({ written, seconds: (Date.now() - started) / 1000, cpuMs: cpuMsSince(cpuStart) });
   await orm.close();
 }
 
@@ -131,6 +133,15 @@ async function service(schema: string, prefix: string, asConsumer: boolean): Pro
   const latencies: number[] = [];
   let first = 0;
   let last = 0;
+  const batchConsumer = args.includes('--consumer') && args[args.indexOf('--consumer') + 1] === 'batch';
+  // The transaction commits right after the handler returns; record once it has.
+  const received = (occurredAt: number) =>
+    setImmediate(() => {
+      const now = Date.now();
+      if (!first) first = now;
+      last = now;
+      latencies.push(now - occurredAt);
+    });
   const messaging = createMessaging({
     service: asConsumer ? 'bench-consumer' : 'bench-producer',
     brokers: (env.KAFKA_BROKERS as string).split(','),
@@ -142,17 +153,21 @@ async function service(schema: string, prefix: string, asConsumer: boolean): Pro
     publishes: ['order.updated'],
     subscriptions: asConsumer
       ? [
-          on('order.updated', async (e, ctx) => {
-            await ctx.em.getConnection().execute(`insert into "${schema}".received (event_id) values (?)`, [e.eventId], 'run', ctx.em.getTransactionContext());
-            // The transaction commits right after the handler returns; record once it has.
-            const occurredAt = e.occurredAt;
-            setImmediate(() => {
-              const now = Date.now();
-              if (!first) first = now;
-              last = now;
-              latencies.push(now - occurredAt);
-            });
-          }),
+          on(
+            'order.updated',
+            async (e, ctx) => {
+              await ctx.em.getConnection().execute(`insert into "${schema}".received (event_id) values (?)`, [e.eventId], 'run', ctx.em.getTransactionContext());
+              received(e.occurredAt);
+            },
+            // --consumer batch: as the system's high-volume consumer (catalog's auction prices) applies
+            // a chunk, one set-based statement for the chunk's new events; the default writes per event.
+            batchConsumer
+              ? async (events, ctx) => {
+                  await preparedQuery(ctx.em, `insert into "${schema}".received (event_id) select unnest($1::uuid[])`, [events.map((e) => e.eventId)]);
+                  for (const e of events) received(e.occurredAt);
+                }
+              : undefined,
+          ),
         ]
       : [],
     topicPrefix: prefix,
@@ -164,15 +179,25 @@ async function service(schema: string, prefix: string, asConsumer: boolean): Pro
   }
   await messaging.start();
   if (asConsumer) await messaging.relay.stop();
+  // CPU of this process from here to the stop: the events' work (start-up left out).
+  const cpuStart = process.cpuUsage();
   process.send?.({ ready: true });
   process.on('message', async (m: { stop?: boolean }) => {
     if (!m.stop) return;
     await messaging.stop();
     await orm.close();
     // Exit only once the (large) result has been handed to the parent: process.send is asynchronous.
-    process.send?.({ latencies, first, last, stats: messaging.subscriber?.stats() ?? null }, () => process.exit(0));
+    const cpuMs = cpuMsSince(cpuStart);
+    process.send?.({ latencies, first, last, stats: messaging.subscriber?.stats() ?? null, published: messaging.relay.status().published, cpuMs }, () => process.exit(0));
   });
   setInterval(() => process.send?.({ progress: latencies.length }), 500).unref();
+}
+
+/** CPU time (user + system, ms) of this process since `start` (0 without one). */
+function cpuMsSince(start: NodeJS.CpuUsage | undefined): number {
+  if (!start) return 0;
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
 }
 
 /** The Postgres limit: the same state and outbox rows from a bare pg pool, as fast as it goes. */
@@ -313,12 +338,15 @@ interface Live {
   sustained: number;
   latencies: number[];
   stats: unknown;
+  /** CPU per event (ms) of each process over its work, and of this checkout's Postgres over the run. */
+  cpuPerEvent: { writer: number; relay: number; consumer: number; postgres: number };
 }
 
 /** One live run: consumer, relay (after the writer with --prefill), writer; until all is consumed. */
 async function liveRun(id: string): Promise<Live> {
   await createSchemas(id);
   const shared = { MB_BENCH_SCHEMA: id, MB_BENCH_PREFIX: `${id}.` };
+  const postgresCpuAtStart = postgresCpuMs();
   const consumer = child('consumer', shared);
   await once<{ ready?: boolean }>(consumer, (m) => m.ready === true);
   // --prefill: write everything first, then start the relay — measures what relay + Kafka +
@@ -332,7 +360,7 @@ async function liveRun(id: string): Promise<Live> {
   if (!prefill) await startRelay();
   const writerProc = child('writer', shared);
   stopped.add(writerProc);
-  const written = await once<{ written?: number; seconds?: number }>(writerProc, (m) => m.written !== undefined);
+  const written = await once<{ written?: number; seconds?: number; cpuMs?: number }>(writerProc, (m) => m.written !== undefined);
   if (prefill) await startRelay();
   let consumed = 0;
   consumer.on('message', (m: { progress?: number }) => {
@@ -340,14 +368,25 @@ async function liveRun(id: string): Promise<Live> {
   });
   const deadline = Date.now() + 120_000;
   while (consumed < (written.written as number) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-  const resultP = once<{ latencies?: number[]; first?: number; last?: number; stats?: unknown }>(consumer, (m) => m.latencies !== undefined);
+  const postgresCpu = postgresCpuMs() - postgresCpuAtStart;
+  type Result = { latencies?: number[]; first?: number; last?: number; stats?: unknown; published?: number; cpuMs?: number };
+  const resultP = once<Result>(consumer, (m) => m.latencies !== undefined);
+  const relayResultP = relay ? once<Result>(relay, (m) => m.latencies !== undefined) : Promise.resolve({} as Result);
   stop(consumer);
   stop(relay);
-  const result = await resultP;
+  const [result, relayResult] = await Promise.all([resultP, relayResultP]);
   await Promise.all([consumer, relay].map((p) => new Promise((r) => (!p || p.exitCode !== null ? r(null) : p.once('exit', r)))));
   const latencies = (result.latencies as number[]).sort((a, b) => a - b);
   const spanSeconds = ((result.last as number) - (result.first as number)) / 1000;
-  return { written: written.written as number, writerSeconds: written.seconds as number, sustained: latencies.length / spanSeconds, latencies, stats: result.stats };
+  const n = written.written as number;
+  return {
+    written: n,
+    writerSeconds: written.seconds as number,
+    sustained: latencies.length / spanSeconds,
+    latencies,
+    stats: result.stats,
+    cpuPerEvent: { writer: (written.cpuMs ?? Number.NaN) / n, relay: (relayResult.cpuMs ?? Number.NaN) / (relayResult.published || n), consumer: (result.cpuMs ?? Number.NaN) / latencies.length, postgres: postgresCpu / n },
+  };
 }
 
 /** The Postgres limit in a fresh schema of its own. */
@@ -392,6 +431,7 @@ async function main(): Promise<void> {
   const rate = opt('rate', 3000);
   const seconds = opt('seconds', 10);
   const trialCount = opt('trials', 3);
+  const liveOnly = args.includes('--live-only');
   process.stdout.write(`machine: ${machine()}\n`);
   const lives: Live[] = [];
   const pgLimits: number[] = [];
@@ -401,24 +441,35 @@ async function main(): Promise<void> {
     const id = `bench_${Date.now().toString(36)}`;
     try {
       lives.push(await load.phase('live', () => liveRun(id)));
-      pgLimits.push(await load.phase('postgres', () => pgLimitRun(id)));
-      kafkaLimits.push(await load.phase('kafka', () => kafkaLimitRun(id)));
+      // --live-only: the live path and its CPU per event alone (comparing builds); no limits, no ratio.
+      if (!liveOnly) {
+        pgLimits.push(await load.phase('postgres', () => pgLimitRun(id)));
+        kafkaLimits.push(await load.phase('kafka', () => kafkaLimitRun(id)));
+      }
     } finally {
       await dropSchemas(id);
     }
     const live = lives.at(-1)!;
-    process.stderr.write(`trial ${t + 1}: live ${Math.round(live.sustained)}/s (p99 ${percentile(live.latencies, 99)} ms), Postgres limit ${Math.round(pgLimits.at(-1)!)}/s, Kafka limit ${Math.round(kafkaLimits.at(-1)!)}/s\n`);
+    const cpu = live.cpuPerEvent;
+    process.stderr.write(`trial ${t + 1}: live ${Math.round(live.sustained)}/s (p99 ${percentile(live.latencies, 99)} ms; CPU per event writer ${cpu.writer.toFixed(3)}, relay ${cpu.relay.toFixed(3)}, consumer ${cpu.consumer.toFixed(3)}, Postgres ${cpu.postgres.toFixed(3)} ms)${liveOnly ? '' : `, Postgres limit ${Math.round(pgLimits.at(-1)!)}/s, Kafka limit ${Math.round(kafkaLimits.at(-1)!)}/s`}\n`);
   }
   load.stop();
   const prefill = args.includes('--prefill');
+  if (liveOnly) {
+    const cpu = (k: keyof Live['cpuPerEvent']) => formatCpu(trials(lives.map((l) => l.cpuPerEvent[k])));
+    const p99 = trials(lives.map((l) => percentile(l.latencies, 99)));
+    process.stdout.write(`live only: ${formatLimit(trials(lives.map((l) => l.sustained)))} events/s, p99 ${p99.median} ms [${load.text('live')}]; CPU per event (ms): writer ${cpu('writer')}, relay ${cpu('relay')}, consumer ${cpu('consumer')}, Postgres ${cpu('postgres')}\n`);
+    process.exit(0);
+  }
   const pgT = trials(pgLimits);
   const kT = trials(kafkaLimits);
   const lower = pgT.median <= kT.median ? { what: 'the lower limit, Postgres (same outbox and state rows from a bare pg pool)', value: pgT, load: load.text('postgres') } : { what: 'the lower limit, Kafka (same Avro bytes, bare kafkajs producer → consumer)', value: kT, load: load.text('kafka') };
   const p = (q: number) => trials(lives.map((l) => percentile(l.latencies, q)));
   process.stdout.write(
     [
-      `scenario: ${prefill ? 'prefill: the relay drains a full outbox (throughput only)' : 'live: writer, relay and consumer at once'}; writer ${args.includes('--writer') ? args[args.indexOf('--writer') + 1] : 'bulk'}; target ${rate} events/s for ${seconds} s, ${opt('writers', 4)} writers, ${opt('events-per-tx', 20)} events per transaction, ~1 KB Avro each`,
+      `scenario: ${prefill ? 'prefill: the relay drains a full outbox (throughput only)' : 'live: writer, relay and consumer at once'}; writer ${args.includes('--writer') ? args[args.indexOf('--writer') + 1] : 'bulk'}; consumer ${args.includes('--consumer') ? args[args.indexOf('--consumer') + 1] : 'per-event'}; target ${rate} events/s for ${seconds} s, ${opt('writers', 4)} writers, ${opt('events-per-tx', 20)} events per transaction, ~1 KB Avro each`,
       `written per trial: ${lives.map((l) => `${l.written} in ${l.writerSeconds.toFixed(1)} s`).join(', ')}; consumer stats of the last: ${JSON.stringify(lives.at(-1)?.stats)}`,
+      `CPU per event (ms, median of the trials; from each process's own clock, Postgres from /proc): ${(['writer', 'relay', 'consumer', 'postgres'] as const).map((k) => `${k} ${formatCpu(trials(lives.map((l) => l.cpuPerEvent[k])))}`).join(', ')}`,
       `limits: Postgres ${formatLimit(pgT)} events/s [${load.text('postgres')}]; Kafka ${formatLimit(kT)} events/s [${load.text('kafka')}]`,
       ratioReport({
         figure: { what: 'events/s through outbox → relay → Kafka → idempotent consumer', value: trials(lives.map((l) => l.sustained)), unit: 'events/s', load: load.text('live'), extra: prefill ? undefined : `latency p50 ${p(50).median} ms, p99 ${p(99).median} ms (${p(99).min}–${p(99).max})` },
@@ -430,6 +481,10 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   process.exit(0);
+}
+
+function formatCpu(t: ReturnType<typeof trials>): string {
+  return t.n === 1 ? t.median.toFixed(3) : `${t.median.toFixed(3)} (${t.min.toFixed(3)}–${t.max.toFixed(3)})`;
 }
 
 function formatLimit(t: ReturnType<typeof trials>): string {

@@ -42,4 +42,36 @@ describe('Avro longs in the event codec', () => {
     const written = foreign.toBuffer({ ...event, order: { ...event.order, total: 2n ** 53n + 1n } });
     expect(() => avroTypeOf(TOPICS['order.placed']).fromBuffer(written)).toThrow(/cannot be held exactly/);
   });
+
+  it('When longs of every size are written, then the bytes are the standard Avro zigzag varint and read back exactly', () => {
+    // A record of one long: its body is exactly that long's encoding.
+    const schema = '{"type":"record","name":"OneLong","fields":[{"name":"v","type":"long"}]}';
+    const record = avroTypeOf({ schema });
+    const ours = { toBuffer: (v: number) => record.toBuffer({ v }), fromBuffer: (b: Buffer) => (record.fromBuffer(b) as { v: number }).v };
+    const foreign = Type.forSchema('long', { registry: { long: bigLong } });
+    const plain = Type.forSchema('long');
+    const values = [0, 1, -1, 63, -64, 64, 127, 128, 2 ** 30 - 1, 2 ** 30, -(2 ** 30), 2 ** 31, 1_764_086_400_123, -1_764_086_400_123, 2 ** 48 - 1, 2 ** 48, -(2 ** 48), -(2 ** 48) - 1, 2 ** 52 + 7, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+    for (const value of values) {
+      const bytes = ours.toBuffer(value);
+      // The reference: a 64-bit producer's encoding, and avsc's own where its arithmetic is exact.
+      expect(bytes.equals(foreign.toBuffer(BigInt(value)))).toBe(true);
+      if (Math.abs(value) < 2 ** 48) expect(bytes.equals(plain.toBuffer(value))).toBe(true);
+      expect(ours.fromBuffer(bytes)).toBe(value);
+    }
+    expect(() => ours.fromBuffer(foreign.toBuffer(-(2n ** 53n) - 1n))).toThrow(/cannot be held exactly/);
+    expect(() => ours.toBuffer(2 ** 53)).toThrow();
+  });
+
+  it('When strings of any length and script are written, then each is its UTF-8 bytes after its length', () => {
+    const schema = '{"type":"record","name":"OneString","fields":[{"name":"s","type":"string"}]}';
+    const record = avroTypeOf({ schema });
+    const long = Type.forSchema('long');
+    for (const s of ['', 'PICKUP', '장미', '레드나오미 3', '새벽 배송 전에 물올림 부탁드립니다', '꽃'.repeat(40), 'rose 🌹 장미', 'x'.repeat(200)]) {
+      const bytes = record.toBuffer({ s });
+      const utf8 = Buffer.from(s, 'utf8');
+      // Avro's string: the byte length as a zigzag varint, then the UTF-8 bytes.
+      expect(bytes.equals(Buffer.concat([long.toBuffer(utf8.length), utf8]))).toBe(true);
+      expect((record.fromBuffer(bytes) as { s: string }).s).toBe(s);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { quoteIdentifier, type Logger, type Orm } from '@marketbill/platform';
+import { preparedQuery, quoteIdentifier, type Logger, type Orm } from '@marketbill/platform';
 
 /**
  * Idempotent receipt: the `inbox` table of the service's schema remembers, per consumer group, the
@@ -35,9 +35,11 @@ const PRUNE_EVERY_MS = 3_600_000;
 /** The inbox of one consumer group in the ORM's schema (the table comes with `messagingMigrations`). */
 export function createInbox(options: InboxOptions): Inbox {
   const table = `${quoteIdentifier(options.orm.config.get('schema') ?? 'public')}.inbox`;
-  const insertOne = `insert into ${table} (consumer_group, event_id, topic) values (?, ?, ?) on conflict do nothing returning 1 as ok`;
+  // Named prepared statements on the transaction's connection (platform's preparedQuery): the ORM's
+  // execute builds a knex query and formats its parameters into the text for every chunk.
+  const insertOne = `insert into ${table} (consumer_group, event_id, topic) values ($1, $2, $3) on conflict do nothing returning 1 as ok`;
   const insertMany = `insert into ${table} (consumer_group, event_id, topic)
-           select ?, e, ? from unnest(?::uuid[]) as e
+           select $1, e, $2 from unnest($3::uuid[]) as e
            on conflict do nothing returning event_id`;
 
   async function prune(): Promise<number> {
@@ -62,13 +64,13 @@ export function createInbox(options: InboxOptions): Inbox {
 
   return {
     async receive(em, topic, eventId) {
-      const inserted = await em.getConnection().execute<Array<{ ok: number }>>(insertOne, [options.groupId, eventId, topic], 'all', em.getTransactionContext());
+      if (!em.isInTransaction()) throw new Error('the inbox records an event inside the transaction of its handler');
+      const inserted = await preparedQuery<{ ok: number }>(em, insertOne, [options.groupId, eventId, topic]);
       return inserted.length > 0;
     },
     async receiveMany(em, topic, eventIds) {
-      const inserted = await em
-        .getConnection()
-        .execute<Array<{ event_id: string }>>(insertMany, [options.groupId, topic, `{${eventIds.join(',')}}`], 'all', em.getTransactionContext());
+      if (!em.isInTransaction()) throw new Error('the inbox records events inside the transaction of their handlers');
+      const inserted = await preparedQuery<{ event_id: string }>(em, insertMany, [options.groupId, topic, eventIds]);
       return new Set(inserted.map((r) => r.event_id));
     },
     prune,

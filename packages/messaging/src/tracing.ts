@@ -1,4 +1,4 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Link, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Link, type Span, type TextMapGetter } from '@opentelemetry/api';
 import type { IHeaders } from 'kafkajs';
 
 /**
@@ -18,6 +18,20 @@ export function headersToCarrier(headers: IHeaders | undefined): Record<string, 
   }
   return carrier;
 }
+
+/**
+ * Reads a propagator's fields straight from Kafka headers: only the fields the propagator asks
+ * for (`traceparent`, `tracestate`, …) are turned into strings, not every header of every message.
+ */
+const kafkaHeadersGetter: TextMapGetter<IHeaders | undefined> = {
+  keys: (headers) => Object.keys(headers ?? {}),
+  get(headers, key) {
+    const value = headers?.[key];
+    if (value === undefined) return undefined;
+    const v = Array.isArray(value) ? value[0] : value;
+    return v === undefined ? undefined : v.toString();
+  },
+};
 
 /** Starts a producer span under the stored context and writes the new context into `headers`. */
 export function startPublishSpan(topic: string, stored: Record<string, string>, headers: Record<string, string>): Span {
@@ -42,7 +56,7 @@ export function withConsumeSpan<T>(
   attributes: Record<string, string | number>,
   fn: () => Promise<T>,
 ): Promise<T> {
-  return inConsumerSpan(topic, group, propagation.extract(context.active(), headersToCarrier(headers)), [], attributes, fn);
+  return inConsumerSpan(topic, group, propagation.extract(context.active(), headers, kafkaHeadersGetter), [], attributes, fn);
 }
 
 export function endSpan(span: Span, error?: unknown): void {
@@ -67,7 +81,7 @@ export function withBatchConsumeSpan<T>(
 ): Promise<T> {
   const links: Link[] = [];
   for (const h of headers) {
-    const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headersToCarrier(h)));
+    const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, h, kafkaHeadersGetter));
     if (spanContext) links.push({ context: spanContext });
   }
   return inConsumerSpan(topic, group, ROOT_CONTEXT, links, attributes, fn);
