@@ -5,17 +5,23 @@
 // Postgres takes to store them with no service in the way.
 //
 //   npm run build && npm run stack -- up --fast
-//   node bench/auction/backfill-throughput.mts [--days 14] [--to 2026-11-25] [--trials 1] [--profile]
+//   node bench/auction/backfill-throughput.mts [--days 14] [--to 2026-11-25] [--trials 1] [--profile] [--source-process]
 //
 // Three real processes, as in production: the backfill CLI, the auction-ingest service (its relay
 // publishes what the CLI wrote) and the catalog service. Fresh schemas and topics per trial
-// (dropped afterwards).
+// (dropped afterwards). Besides the rates it prints the CPU each process used per row (from /proc,
+// over the backfill's start to the last row in catalog) and Postgres's, so a change can be read
+// by its cost rather than by rates that move with the machine's load. The backfill CLI embeds the
+// synthetic replay source (the model of the aT server and the generator), whose CPU counts as the
+// CLI's; `--source-process` runs that source in a process of its own (bench/auction/replay-source.mts,
+// the CLI then reaches it as an aT API with key `replay`) so the two are charged apart.
+// `--profile`: V8 CPU profiles of every process in bench/out/ (`node bench/profile-summary.ts`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { loadByPhase, machine, ratioReport, serviceDatabaseUrl, stackEnv, trials as summarize } from '../machine.ts';
+import { loadByPhase, machine, postgresCpuMs, processCpuMs, ratioReport, serviceDatabaseUrl, stackEnv, trials as summarize } from '../machine.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const arg = (name: string, fallback: string) => {
@@ -25,6 +31,8 @@ const arg = (name: string, fallback: string) => {
 const days = Number(arg('--days', '14'));
 const trialCount = Number(arg('--trials', '1'));
 const to = arg('--to', '2026-11-25');
+const profile = process.argv.includes('--profile');
+const sourceProcess = process.argv.includes('--source-process');
 const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
 
 const stack = stackEnv();
@@ -41,8 +49,9 @@ async function until(probe: () => Promise<boolean>, timeoutMs: number): Promise<
 }
 
 const children: ChildProcess[] = [];
-function run(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+function run(name: string, args: string[], env: NodeJS.ProcessEnv, stdout: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+  const profiling = profile ? ` --cpu-prof --cpu-prof-dir=${path.join(root, 'bench/out')} --cpu-prof-name=backfill-${name}-${Date.now()}.cpuprofile` : '';
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''}${profiling}` }, stdio: ['ignore', stdout, 'pipe'] });
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d.toString()}`));
   children.push(child);
   return child;
@@ -56,7 +65,14 @@ interface Trial {
   /** COPY of the same rows into fresh copies of the same tables: rows (auction rows) per second. */
   limit: number;
   copySeconds: { auctionRow: number; pricePoint: number };
+  /** CPU (ms) per 1,000 rows of each process, from the backfill's start to the last row in catalog. */
+  cpuPerKRow: Record<CpuPart, number>;
 }
+
+const cpuParts = ['backfill', 'source', 'relay', 'catalog', 'postgres'] as const;
+type CpuPart = (typeof cpuParts)[number];
+/** CPU (ms) of this process's children that have exited and were waited for (the backfill CLI, once it has ended). */
+const exitedChildrenCpuMs = () => processCpuMs(process.pid, true) - processCpuMs(process.pid);
 
 /**
  * The limit: the rows this trial stored, written to a file by the server and COPYed back into fresh
@@ -107,38 +123,63 @@ async function trial(): Promise<Trial> {
     DATABASE_SCHEMA: catalogSchema,
     // Catalog's internal API names each caller with its own token (ordering's, here never called).
     INTERNAL_API_CALLERS: 'ordering=bench-token-0123456789',
-    // --profile: a V8 CPU profile of the catalog process in bench/out/ (where its time goes).
-    ...(process.argv.includes('--profile') ? { NODE_OPTIONS: `${common.NODE_OPTIONS} --cpu-prof --cpu-prof-dir=${path.join(root, 'bench/out')}` } : {}),
   };
   try {
+    // --source-process: the replay source in its own process; the CLI reaches it as an aT API.
+    let backfillEnv: NodeJS.ProcessEnv = ingestEnv;
+    let source: ChildProcess | undefined;
+    if (sourceProcess) {
+      source = run('source', ['bench/auction/replay-source.mts'], common, 'pipe');
+      const [url, key] = (await new Promise<string>((resolve, reject) => {
+        source!.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+        source!.once('exit', () => reject(new Error('the replay source ended before it answered')));
+      })).split(' ');
+      // The aT client as for the live API, minus its politeness interval; the call budget is
+      // still taken per request (one row update per category-day).
+      backfillEnv = { ...ingestEnv, AUCTION_SOURCE: 'at-api', AT_API_URL: url, AT_API_KEY: key, AT_MIN_REQUEST_INTERVAL_MS: '0', AT_DAILY_CALL_BUDGET: '100000', AT_SCHEDULE_RESERVED_CALLS: '0' };
+    }
     // Services first (migrations, topics, consumer group), then the backfill.
-    run('auction-ingest', ['services/auction-ingest/dist/main.js'], ingestEnv);
-    run('catalog', ['services/catalog/dist/main.js'], catalogEnv);
+    const relay = run('auction-ingest', ['services/auction-ingest/dist/main.js'], ingestEnv);
+    const catalog = run('catalog', ['services/catalog/dist/main.js'], catalogEnv);
     await until(async () => (await tableExists(ingestSchema, 'import_run')) && (await tableExists(catalogSchema, 'price_point')), 60_000);
     await until(async () => (await db.query(`select 1 from pg_stat_activity where application_name = 'auction-ingest-outbox-relay'`)).rowCount! > 0, 30_000);
     // The consumer group must have joined before the clock starts.
     await new Promise((r) => setTimeout(r, 5_000));
 
+    const cpuAt = () => ({
+      backfill: exitedChildrenCpuMs(),
+      source: source ? processCpuMs(source.pid!) : 0,
+      relay: processCpuMs(relay.pid!),
+      catalog: processCpuMs(catalog.pid!),
+      postgres: postgresCpuMs(),
+    });
+    const cpu0 = cpuAt();
     const started = Date.now();
-    const backfill = run('backfill', ['services/auction-ingest/dist/main.js', 'backfill', '--from', from, '--to', to], ingestEnv);
+    const backfill = run('backfill', ['services/auction-ingest/dist/main.js', 'backfill', '--from', from, '--to', to], backfillEnv);
     const samples: Array<{ t: number; rows: number; outbox: number; catalog: number }> = [];
     let backfillMs = 0;
     backfill.on('exit', () => (backfillMs = Date.now() - started));
     let last = 0;
     for (;;) {
       await new Promise((r) => setTimeout(r, 1_000));
-      const rows = await count(`select count(*) as n from "${ingestSchema}".auction_row`);
-      const outbox = await count(`select count(*) as n from "${ingestSchema}".outbox`);
+      // Cheap probes, since they run in the same Postgres as the work measured (counting the
+      // outbox and auction_row every second was ≈ 10 % of the Postgres CPU charged to the run):
+      // rows imported from the import-run log (written in the transaction of the rows), whether
+      // the outbox still holds anything, and the catalog's price points (the consumer's rate).
+      const rows = await count(`select coalesce(sum(rows_new + rows_changed), 0) as n from "${ingestSchema}".import_run`);
+      const outbox = await count(`select count(*) as n from (select 1 from "${ingestSchema}".outbox limit 1) o`);
       const catalog = await count(`select count(*) as n from "${catalogSchema}".price_point`);
       samples.push({ t: Date.now() - started, rows, outbox, catalog });
       if (Date.now() - last > 10_000) {
         last = Date.now();
-        process.stderr.write(`  t=${((Date.now() - started) / 1000).toFixed(0)}s imported=${rows} outbox=${outbox} catalog=${catalog}\n`);
+        process.stderr.write(`  t=${((Date.now() - started) / 1000).toFixed(0)}s imported=${rows} outbox ${outbox ? 'not empty' : 'empty'} catalog=${catalog}\n`);
       }
       if (backfillMs > 0 && catalog >= rows && outbox === 0) break;
     }
     const totalMs = Date.now() - started;
-    const rows = samples.at(-1)?.rows ?? 0;
+    const cpu1 = cpuAt();
+    const rows = await count(`select count(*) as n from "${ingestSchema}".auction_row`);
+    const cpuPerKRow = Object.fromEntries(cpuParts.map((part) => [part, ((cpu1[part] - cpu0[part]) / rows) * 1000])) as Record<CpuPart, number>;
     // Steady-state consumer rate: catalog rows over the middle of the run (after warm-up, before the tail).
     const mid = samples.filter((s) => s.catalog > rows * 0.1 && s.catalog < rows * 0.9);
     const consumerRate = mid.length > 1 ? ((mid.at(-1)!.catalog - mid[0]!.catalog) / (mid.at(-1)!.t - mid[0]!.t)) * 1000 : Number.NaN;
@@ -151,6 +192,7 @@ async function trial(): Promise<Trial> {
       endToEnd: rows / (totalMs / 1000),
       limit: rows / (copySeconds.auctionRow + copySeconds.pricePoint),
       copySeconds,
+      cpuPerKRow,
     };
   } finally {
     for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGTERM');
@@ -160,6 +202,12 @@ async function trial(): Promise<Trial> {
   }
 }
 
+function cpuText(c: Record<CpuPart, number>): string {
+  const parts = cpuParts.filter((p) => p !== 'source' || sourceProcess);
+  const total = parts.reduce((sum, p) => sum + c[p], 0);
+  return `${parts.map((p) => `${p === 'backfill' && !sourceProcess ? 'backfill CLI (with its embedded replay source)' : p === 'relay' ? 'auction-ingest relay' : p} ${c[p].toFixed(0)}`).join(', ')}; total ${total.toFixed(0)} (${(1_000_000 / total).toFixed(0)} rows per CPU-second)`;
+}
+
 process.stdout.write(`machine: ${machine()}\nrange: ${from} … ${to} (${days} days × 4 categories), synthetic replay data\n`);
 const load = loadByPhase();
 const results: Trial[] = [];
@@ -167,16 +215,18 @@ try {
   for (let t = 0; t < trialCount; t++) {
     results.push(await load.phase('run', () => trial()));
     const r = results.at(-1)!;
-    process.stderr.write(`trial ${t + 1}: ${r.rows} rows; end to end ${Math.round(r.endToEnd)}/s, COPY limit ${Math.round(r.limit)}/s\n`);
+    process.stderr.write(`trial ${t + 1}: ${r.rows} rows; end to end ${Math.round(r.endToEnd)}/s, COPY limit ${Math.round(r.limit)}/s; CPU ms per 1,000 rows: ${cpuText(r.cpuPerKRow)}\n`);
   }
 } finally {
   load.stop();
   await db.end();
 }
 const pick = (k: 'backfillRate' | 'consumerRate' | 'endToEnd' | 'limit') => summarize(results.map((r) => r[k]));
+const cpuMedian = Object.fromEntries(cpuParts.map((part) => [part, summarize(results.map((r) => r.cpuPerKRow[part])).median])) as Record<CpuPart, number>;
 process.stdout.write(
   [
     `rows per trial: ${results.map((r) => r.rows).join(', ')}; backfill (fetch + parse + upsert + outbox) ${Math.round(pick('backfillRate').median)} rows/s; catalog consumer steady state ${Math.round(pick('consumerRate').median)} rows/s`,
+    `CPU per 1,000 rows (ms, median): ${cpuText(cpuMedian)}`,
     `COPY of the same rows: auction_row ${results.map((r) => r.copySeconds.auctionRow.toFixed(2)).join(', ')} s, price_point ${results.map((r) => r.copySeconds.pricePoint.toFixed(2)).join(', ')} s`,
     ratioReport({
       figure: { what: 'end to end, backfill start → last row in catalog', value: pick('endToEnd'), unit: 'rows/s', load: load.text('run') },

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuctionCategory, AuctionSource } from '@marketbill/schemas';
 import type { AuctionRow } from '../domain/auction-row';
-import { qualifiedTable } from '@marketbill/platform';
+import { preparedQuery, qualifiedTable } from '@marketbill/platform';
 
 /** A row the upsert inserted or changed, with its new revision and when that happened. */
 export interface UpsertedRow extends AuctionRow {
@@ -38,9 +38,10 @@ const CHUNK = 2_000;
  * left untouched (no write, no revision bump), which is what makes re-importing a day a no-op.
  *
  * The rows travel as one JSON parameter expanded by `jsonb_to_recordset`: a single round trip per
- * chunk, no per-row statements, and no driver-side array expansion (knex expands JS arrays in raw
- * bindings into comma lists, which breaks `unnest(?)`). Callers merge duplicate keys first, since
- * one INSERT … ON CONFLICT cannot touch the same row twice.
+ * chunk, no per-row statements. The statement is prepared with real parameters (platform's
+ * `preparedQuery`): through the ORM's `execute` the JSON was escaped into the SQL text on every call
+ * (`escapeLiteral` was 3 % of a backfill's CPU) and Postgres parsed and planned each text afresh.
+ * Callers drop duplicate keys first, since one INSERT … ON CONFLICT cannot touch the same row twice.
  */
 export async function upsertAuctionRows(em: EntityManager, rows: AuctionRow[], source: AuctionSource, runId: string): Promise<UpsertedRow[]> {
   const out: UpsertedRow[] = [];
@@ -58,10 +59,11 @@ export async function upsertAuctionRows(em: EntityManager, rows: AuctionRow[], s
       total_amount: r.totalAmount,
       total_quantity: r.totalQuantity,
     }));
-    const result = await em.getConnection().execute<UpsertedRecord[]>(
+    const result = await preparedQuery<UpsertedRecord>(
+      em,
       `insert into ${t} as r (sale_date, category, item, variety, grade, min_price, avg_price, max_price, total_amount, total_quantity, source, last_run_id)
-       select x.sale_date, x.category, x.item, x.variety, x.grade, x.min_price, x.avg_price, x.max_price, x.total_amount, x.total_quantity, ?, ?
-         from jsonb_to_recordset(?::jsonb) as x(sale_date date, category text, item text, variety text, grade text,
+       select x.sale_date, x.category, x.item, x.variety, x.grade, x.min_price, x.avg_price, x.max_price, x.total_amount, x.total_quantity, $1::text, $2::bigint
+         from jsonb_to_recordset($3::jsonb) as x(sale_date date, category text, item text, variety text, grade text,
               min_price bigint, avg_price bigint, max_price bigint, total_amount bigint, total_quantity bigint)
        on conflict on constraint auction_row_natural_key do update set
          min_price = excluded.min_price, avg_price = excluded.avg_price, max_price = excluded.max_price,
@@ -73,8 +75,6 @@ export async function upsertAuctionRows(em: EntityManager, rows: AuctionRow[], s
        returning to_char(sale_date, 'YYYY-MM-DD') as sale_date, category, item, variety, grade,
                  min_price, avg_price, max_price, total_amount, total_quantity, revision, updated_at`,
       [source, runId, JSON.stringify(chunk)],
-      'all',
-      em.getTransactionContext(),
     );
     for (const r of result) {
       out.push({

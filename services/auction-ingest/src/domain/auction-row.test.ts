@@ -11,6 +11,12 @@ describe('eventIdOf', () => {
     expect(eventIdOf(row(), 1)).toBe(eventIdOf(row(), 1));
   });
 
+  it('When a row state is given, then its event id is the one every earlier version derived (consumers deduplicate on it)', () => {
+    // Pinned: UUID v5 of `<natural key>|<revision>|<min>|<avg>|<max>|<amount>|<quantity>` in our namespace.
+    expect(eventIdOf(row(), 1)).toBe('419df21a-ec4a-533b-a076-773750ad1ee9');
+    expect(eventIdOf(row(), 2)).toBe('ef829b34-0265-5103-80c5-670de07fc308');
+  });
+
   it('When the figures or the revision differ, then the event id differs', () => {
     expect(eventIdOf(row({ avgPrice: 8010 }), 1)).not.toBe(eventIdOf(row(), 1));
     expect(eventIdOf(row(), 3)).not.toBe(eventIdOf(row(), 1));

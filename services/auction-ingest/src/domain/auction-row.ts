@@ -27,7 +27,6 @@ export function naturalKeyOf(row: Pick<AuctionRow, 'saleDate' | 'category' | 'it
  * deduplicating on event ids would otherwise drop as a repeat of the first.
  */
 export function eventIdOf(row: AuctionRow, revision: number): string {
-  return uuidV5(
-    [naturalKeyOf(row), revision, row.minPrice, row.avgPrice, row.maxPrice, row.totalAmount, row.totalQuantity].join('|'),
-  );
+  // A template rather than an array's join: the same text, without an array per event.
+  return uuidV5(`${naturalKeyOf(row)}|${revision}|${row.minPrice}|${row.avgPrice}|${row.maxPrice}|${row.totalAmount}|${row.totalQuantity}`);
 }

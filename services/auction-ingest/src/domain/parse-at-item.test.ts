@@ -45,6 +45,17 @@ describe('parseAtItem', () => {
     expect(parseAtItem(item({ saleDate: '2026-11-23' }), { saleDate: '2026-11-24', category: cut }).ok).toBe(false);
   });
 
+  it('When saleDate is not a calendar day, then the row is refused saying so, also between well-formed rows of the same day', () => {
+    // The day asked for is checked once and remembered: a bad row after good ones must still be caught.
+    expect(parseAtItem(item(), { saleDate: '2026-11-24', category: cut }).ok).toBe(true);
+    expect(parseAtItem(item({ saleDate: '2026-11-31' }), { saleDate: '2026-11-24', category: cut })).toEqual({ ok: false, reason: 'saleDate is not a day: 2026-11-31' });
+    expect(parseAtItem(item({ saleDate: '20261124' }), { saleDate: '2026-11-24', category: cut })).toEqual({ ok: false, reason: 'saleDate is not a day: 20261124' });
+    expect(parseAtItem(item({ saleDate: '2026-11-23' }), { saleDate: '2026-11-24', category: cut })).toEqual({ ok: false, reason: 'saleDate 2026-11-23 is not the day asked for (2026-11-24)' });
+    // A day asked for that is no day refuses its rows even when they repeat it.
+    expect(parseAtItem(item({ saleDate: '2026-02-30' }), { saleDate: '2026-02-30', category: cut })).toEqual({ ok: false, reason: 'saleDate is not a day: 2026-02-30' });
+    expect(parseAtItem(item(), { saleDate: '2026-11-24', category: cut }).ok).toBe(true);
+  });
+
   it('When the row names another category (its Korean name) than asked, then it is refused', () => {
     expect(parseAtItem(item({ flowerGubn: '관엽' }), { saleDate: '2026-11-24', category: cut })).toEqual({ ok: false, reason: expect.stringContaining('관엽') });
     expect(parseAtItem(item({ flowerGubn: '관엽' }), { saleDate: '2026-11-24', category: CATEGORIES[1]! }).ok).toBe(true);

@@ -27,6 +27,15 @@ function text(value: unknown): string | undefined {
   return trimmed.length > 0 && trimmed.length <= 200 ? trimmed : undefined;
 }
 
+// The last day asked for that was checked with isDay (a day's rows are parsed one after another).
+let lastCheckedDay: string | undefined;
+function isExpectedDay(day: string): boolean {
+  if (day === lastCheckedDay) return true;
+  if (!isDay(day)) return false;
+  lastCheckedDay = day;
+  return true;
+}
+
 const NUMBER_FIELDS = [
   ['minAmt', 'minPrice'],
   ['avgAmt', 'avgPrice'],
@@ -45,8 +54,11 @@ const NUMBER_FIELDS = [
  */
 export function parseAtItem(item: AtItem, expected: { saleDate: string; category: CategoryInfo }): ParsedItem {
   const saleDate = text(item.saleDate) ?? expected.saleDate;
-  if (!isDay(saleDate)) return { ok: false, reason: `saleDate is not a day: ${String(item.saleDate)}` };
-  if (saleDate !== expected.saleDate) return { ok: false, reason: `saleDate ${saleDate} is not the day asked for (${expected.saleDate})` };
+  // Every row of an answer carries the day asked for: it is checked to be a day once, not per row.
+  if (saleDate !== expected.saleDate || !isExpectedDay(saleDate)) {
+    if (!isDay(saleDate)) return { ok: false, reason: `saleDate is not a day: ${String(item.saleDate)}` };
+    return { ok: false, reason: `saleDate ${saleDate} is not the day asked for (${expected.saleDate})` };
+  }
   const categoryName = text(item.flowerGubn);
   if (categoryName !== undefined && categoryName !== expected.category.koreanName && categoryName !== String(expected.category.code)) {
     return { ok: false, reason: `flowerGubn ${categoryName} is not the category asked for (${expected.category.koreanName})` };

@@ -12,6 +12,7 @@ jest.setTimeout(60_000);
 const env = stackEnv();
 const one = uniqueName('cat_one');
 const many = uniqueName('cat_many');
+const whole = uniqueName('cat_whole');
 const orms: Orm[] = [];
 
 async function open(schema: string): Promise<Orm> {
@@ -25,12 +26,14 @@ async function open(schema: string): Promise<Orm> {
 beforeAll(async () => {
   await open(one);
   await open(many);
+  await open(whole);
 });
 
 afterAll(async () => {
   for (const orm of orms) await orm.close();
   await dropSchema(env.DATABASE_URL, one);
   await dropSchema(env.DATABASE_URL, many);
+  await dropSchema(env.DATABASE_URL, whole);
 });
 
 /** A day of trading with corrections, late and repeated events, several grades and days. */
@@ -65,24 +68,36 @@ function history(): AuctionPrice[] {
 
 async function tables(schema: string) {
   return {
-    items: await query(env.DATABASE_URL, `select id, category, name from "${schema}".item order by id`),
-    varieties: await query(env.DATABASE_URL, `select id, item_id, name, last_auction_date, latest_avg_price from "${schema}".variety order by id`),
-    points: await query(env.DATABASE_URL, `select variety_id, sale_date, grade, min_price, avg_price, max_price, total_amount, total_quantity, revision from "${schema}".price_point order by variety_id, sale_date, grade`),
+    // Every column the events write (the search forms too: the chunked path derives them once per variety).
+    items: await query(env.DATABASE_URL, `select id, category, name, search_name, chosung_name from "${schema}".item order by id`),
+    varieties: await query(
+      env.DATABASE_URL,
+      `select id, item_id, category, item_name, name, search_item, search_name, chosung_item, chosung_name, search_grams, last_auction_date, latest_avg_price
+         from "${schema}".variety order by id`,
+    ),
+    points: await query(
+      env.DATABASE_URL,
+      `select variety_id, sale_date, grade, min_price, avg_price, max_price, total_amount, total_quantity, revision, occurred_at, event_id
+         from "${schema}".price_point order by variety_id, sale_date, grade`,
+    ),
   };
 }
 
 describe('applying auction prices in chunks', () => {
-  it('When the same history is applied one by one and in chunks, then items, varieties and price points come out identical', async () => {
+  it('When the same history is applied one by one, in chunks and as one chunk, then items, varieties and price points come out identical', async () => {
     const prices = history();
-    const [ormOne, ormMany] = orms as [Orm, Orm];
+    const [ormOne, ormMany, ormWhole] = orms as [Orm, Orm, Orm];
     for (const p of prices) await ormOne.em.fork().transactional((em) => applyAuctionPrice(em, p));
     for (let i = 0; i < prices.length; i += 7) {
       const chunk = prices.slice(i, i + 7);
       await ormMany.em.fork().transactional((em) => applyAuctionPrices(em, chunk));
     }
+    await ormWhole.em.fork().transactional((em) => applyAuctionPrices(em, prices));
     const a = await tables(one);
     const b = await tables(many);
     expect(b).toEqual(a);
+    expect(await tables(whole)).toEqual(a);
+    expect((a.varieties[0]?.search_grams as string[]).length).toBeGreaterThan(3);
     expect(a.points.length).toBeGreaterThan(20);
     // The correction (revision 1) won over the late original.
     expect(a.points.some((p) => Number(p.avg_price) === 1 && p.revision === 1)).toBe(true);
