@@ -147,4 +147,16 @@ module.exports = tseslint.config(
       ],
     },
   },
+  {
+    // A migration extends @marketbill/platform's Migration. The index of @mikro-orm/migrations would
+    // load umzug and its command line into every serving process, which never migrates where an
+    // init container does (packages/platform/src/migration.ts).
+    files: ['services/*/src/data-access/migrations/**/*.ts', 'packages/messaging/src/migrations.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@mikro-orm/migrations', allowTypeImports: true, message: "extend Migration from '@marketbill/platform' (it leaves the migration runner unloaded)." }] },
+      ],
+    },
+  },
 );

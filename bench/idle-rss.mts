@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { localEnv, serviceNames, type ServiceName } from '../tools/services.ts';
-import { checkout, freePort, machine, stackEnv } from './machine.ts';
+import { checkout, freePort, machine, migrateAsDeployed, stackEnv } from './machine.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -65,7 +65,9 @@ for (const name of only ?? serviceNames) {
     ...(name === 'auction-ingest' ? { CATCH_UP_DAYS: '0', IMPORT_SCHEDULE_ENABLED: 'false' } : {}),
     ...(name === 'ordering' ? { CUTOFF_JOB_ENABLED: 'false' } : {}),
   };
-  const child = spawn(process.execPath, [...flags, ...extraFlags, path.join(checkout, 'services', name, 'dist', 'main.js')], { cwd: checkout, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const entry = path.join(checkout, 'services', name, 'dist', 'main.js');
+  await migrateAsDeployed(entry, env);
+  const child = spawn(process.execPath, [...flags, ...extraFlags, entry], { cwd: checkout, env: { ...env, MIGRATE_ON_START: 'false' }, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     const deadline = Date.now() + 120_000;
     for (;;) {

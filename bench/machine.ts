@@ -2,6 +2,7 @@
 // figure and the limit of the parts underneath measured in the same run, and their ratio. On a
 // shared 2-core machine an absolute figure varies twofold with other people's work; a ratio to a
 // limit measured at the same moment varies far less, and says how much of the machine we waste.
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
@@ -216,4 +217,15 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((r) => server.close(() => r()));
   return port;
+}
+
+/**
+ * Applies a service's migrations as Kubernetes does, in a process of its own before the service
+ * starts (the init container's `migrate` command). Start the service afterwards with
+ * `MIGRATE_ON_START=false`, as deployed, so what it holds in memory is a serving process's.
+ */
+export async function migrateAsDeployed(entry: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn(process.execPath, [entry, 'migrate'], { cwd: checkout, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${path.relative(checkout, entry)} migrate exited with ${code}`);
 }

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { checkout, freePort, machine, processCpuMs, stackEnv, trials } from '../machine.ts';
+import { checkout, freePort, machine, migrateAsDeployed, processCpuMs, stackEnv, trials } from '../machine.ts';
 
 const require = createRequire(import.meta.url);
 const messaging = require(path.join(checkout, 'packages/messaging/dist/index.js'));
@@ -56,7 +56,9 @@ async function once(lines: number, flags: string[]): Promise<{ ms: number; cpuMs
     S3_BUCKET: `mb-bench-${id}`,
     NODE_OPTIONS: '--disable-warning=TimeoutNegativeWarning',
   };
-  const child = spawn(process.execPath, [...entryFlags, ...flags, path.join(checkout, 'services/billing/dist/main.js')], { cwd: checkout, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const entry = path.join(checkout, 'services/billing/dist/main.js');
+  await migrateAsDeployed(entry, env);
+  const child = spawn(process.execPath, [...entryFlags, ...flags, entry], { cwd: checkout, env: { ...env, MIGRATE_ON_START: 'false' }, stdio: ['ignore', 'ignore', 'inherit'] });
   const db = new pg.Client({ connectionString: stack.DATABASE_URL });
   await db.connect();
   const naming = messaging.createTopicNaming(topics, prefix);

@@ -1,6 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration } from '@mikro-orm/migrations';
-import { quoteIdentifier } from '@marketbill/platform';
+import { Migration, quoteIdentifier } from '@marketbill/platform';
 
 /** The Postgres NOTIFY channel on which a schema's outbox announces new rows. */
 export function outboxChannel(schema: string): string {

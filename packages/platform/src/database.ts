@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { MikroORM, type EntityManager, type EntitySchema, type MigrationObject, type Options } from '@mikro-orm/core';
-import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver, type AbstractSqlConnection, type EntityManager as PostgresEntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
@@ -70,7 +69,6 @@ export async function createOrm(options: DatabaseOptions): Promise<Orm> {
     allowGlobalContext: false,
     forceUtcTimezone: true,
     pool: { min: 0, max: options.poolMax ?? 10 },
-    extensions: [Migrator],
     migrations: {
       migrationsList: options.migrations,
       tableName: 'mikro_orm_migrations',
@@ -97,7 +95,8 @@ export async function migrate(orm: Orm, url: string, logger?: Logger): Promise<s
   await lockClient.connect();
   try {
     await lockClient.query('select pg_advisory_lock($1)', [lockId]);
-    const applied = await orm.getMigrator().up();
+    // The first use loads @mikro-orm/migrations (umzug); a process that never migrates never loads it.
+    const applied = await orm.migrator.up();
     const names = applied.map((m) => m.name);
     if (names.length > 0) logger?.info({ schema, migrations: names }, 'migrations applied');
     return names;

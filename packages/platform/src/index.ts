@@ -8,6 +8,7 @@ export { renderMetrics, type Metric, type MetricSample, type MetricsCollector } 
 export { createShutdown, type Shutdown } from './shutdown';
 export * from './http';
 export { createOrm, migrate, advisoryLockId, databaseCheck, checkDatabase, preparedQuery, type Orm, type DatabaseOptions } from './database';
+export { Migration } from './migration';
 export { parsePostgresUrl, pgClientConfig, PostgresUrlError, type PostgresConnection, type SslMode } from './postgres-connection';
 export { createProcessPresence, ownerAliveSql, PRESENCE_LOCK_NAMESPACE, type ProcessPresence, type ProcessPresenceOptions } from './presence';
 export { provisionServiceRole, roleUrl, serviceRoleSql, type ServiceRole } from './database-roles';

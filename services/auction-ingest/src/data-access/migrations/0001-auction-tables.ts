@@ -1,5 +1,4 @@
-import { Migration } from '@mikro-orm/migrations';
-import { quoteIdentifier } from '@marketbill/platform';
+import { Migration, quoteIdentifier } from '@marketbill/platform';
 
 /**
  * Raw auction rows with their natural key (the original inserted without one and duplicated rows

@@ -1,5 +1,4 @@
-import { Migration } from '@mikro-orm/migrations';
-import { quoteIdentifier } from '@marketbill/platform';
+import { Migration, quoteIdentifier } from '@marketbill/platform';
 
 /** Billing's view of retailers' business profiles (retailer.profile.updated): the 공급받는자 of statements. */
 export class RetailerProfiles extends Migration {

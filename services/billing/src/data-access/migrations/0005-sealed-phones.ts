@@ -1,5 +1,4 @@
-import { Migration } from '@mikro-orm/migrations';
-import { quoteIdentifier } from '@marketbill/platform';
+import { Migration, quoteIdentifier } from '@marketbill/platform';
 
 /**
  * Phone numbers now travel sealed for the notifier (Party.sealedPhone, sealedOwnerPhone): billing

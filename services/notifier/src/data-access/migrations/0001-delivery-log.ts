@@ -1,6 +1,5 @@
-import { Migration } from '@mikro-orm/migrations';
 import { deliveryChannel } from '../delivery-wake-up';
-import { quoteIdentifier } from '@marketbill/platform';
+import { Migration, quoteIdentifier } from '@marketbill/platform';
 
 /**
  * The delivery log and the order progress the handlers keep.

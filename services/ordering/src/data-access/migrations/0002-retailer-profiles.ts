@@ -1,5 +1,4 @@
-import { Migration } from '@mikro-orm/migrations';
-import { quoteIdentifier } from '@marketbill/platform';
+import { Migration, quoteIdentifier } from '@marketbill/platform';
 
 /**
  * Retailers' business profiles (issue 11): a florist with a business registration is printed on

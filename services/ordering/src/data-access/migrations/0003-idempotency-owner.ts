@@ -1,5 +1,4 @@
-import { Migration } from '@mikro-orm/migrations';
-import { quoteIdentifier } from '@marketbill/platform';
+import { Migration, quoteIdentifier } from '@marketbill/platform';
 
 /**
  * An idempotency claim names the process that holds it (`owner`: its presence lock id) and carries
