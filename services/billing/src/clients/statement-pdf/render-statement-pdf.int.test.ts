@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { formatKrw } from '../../domain/korean-amount';
 import type { StatementContent } from '../../domain/statement';
 import { pagePixels, pdfFonts, pdfInfo, pdfText, pdfWords, squeeze, type PdfWord } from '../../testing/pdf-tools';
@@ -15,6 +15,10 @@ const HEIGHT_PER_POINT = 1.193;
 const FLOOR = 7.5;
 const PAGE = { left: 36, right: 595.28 - 36, top: 36, bottom: 841.89 - 36 };
 const seal = { bytes: new Uint8Array(sealPng()), type: 'png' as const };
+
+// Setups render whole statements and read them back with poppler: seconds of CPU each, more than
+// Jest's 5 s default when the suite shares the cores (as the other billing suites allow).
+jest.setTimeout(60_000);
 
 let fonts: StatementFonts;
 beforeAll(() => {
