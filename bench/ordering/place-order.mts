@@ -43,10 +43,11 @@ const DEADLINE_MS = 120_000;
 
 // The statements the service sends, from this checkout's build: the limit runs exactly these.
 const dist = path.join(root, 'services/ordering/dist');
-const placement = require(path.join(dist, 'data-access/repositories/order-placement-repository.js')) as {
+const placement = require(path.join(dist, 'data-access/order-placement-repository.js')) as {
   placementReadSql(schema: string): string;
   placementWriteSql(schema: string, withAnswer: boolean): string;
 };
+const idempotency = require(path.join(dist, 'data-access/idempotency-repository.js')) as { claimSql?(schema: string): string };
 const { toOrderSnapshot } = require(path.join(dist, 'use-cases/orders/order-snapshot.js'));
 const { toEventParty } = require(path.join(dist, 'use-cases/parties.js'));
 const { createSealer } = require('@marketbill/platform');
@@ -186,7 +187,8 @@ async function main(): Promise<void> {
     // Avro check.
     const readSql = placement.placementReadSql(schema);
     const writeSql = placement.placementWriteSql(schema, true);
-    const claimSql = `insert into ${s}."idempotency_keys" (account_id, key, request_hash, owner, claim_token) values ($1, $2, $3, null, $4) on conflict do nothing returning 1 as ok`;
+    // The service's own claim statement (a build from before it was exported: the same text, numbered here).
+    const claimSql = idempotency.claimSql?.(schema) ?? `insert into ${s}."idempotency_keys" (account_id, key, request_hash, owner, claim_token) values ($1, $2, $3, $4, $5) on conflict do nothing returning 1 as ok`;
     const limitOrder = async (i: number) => {
       const retailerId = retailers[i] as string;
       const key = `limit-${i}`;
@@ -194,7 +196,7 @@ async function main(): Promise<void> {
       try {
         const hash = createHash('sha256').update(`post /v1/orders ${owner}`).digest('hex');
         const claimToken = randomUUID();
-        const claimed = await client.query({ name: 'limit-claim', text: claimSql, values: [retailerId, key, hash, claimToken] });
+        const claimed = await client.query({ name: 'limit-claim', text: claimSql, values: [retailerId, key, hash, null, claimToken] });
         if (claimed.rowCount !== 1) return 409;
         const placedAt = new Date();
         const saleDay = placedAt.toLocaleDateString('sv-SE', { timeZone: 'Asia/Seoul' });

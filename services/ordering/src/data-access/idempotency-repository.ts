@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ownerAliveSql } from '@marketbill/platform';
+import { ownerAliveSql, preparedQuery } from '@marketbill/platform';
 import { IdempotencyError } from '../domain/ordering-errors';
-import { deleteCounting, table } from './sql';
+import { sessionLiveCondition } from './session-repository';
+import { deleteCounting, qualifiedTable, schemaOf, table } from './sql';
 
 export interface StoredIdempotency {
   requestHash: string;
@@ -16,10 +17,18 @@ export interface IdempotencyClaim {
   token: string;
 }
 
+/** A session to check in the claim's statement: the refresh-token family an access token names, and now. */
+export interface SessionToCheck {
+  sessionId: string;
+  at: Date;
+}
+
 /**
  * Claims `(account, key)` for a request of the process `owner`. Answers the claim when this call
  * took it, else the row already there: a finished request (status and response stored) or one
- * still in flight.
+ * still in flight. With `session`, the same statement first checks that the account's session is
+ * live (see isSessionLive) and claims only then: `{ sessionRevoked: true }` when it is not, and
+ * nothing is claimed — one round trip instead of two for the edge's idempotent POSTs.
  */
 export async function claimIdempotencyKey(
   em: EntityManager,
@@ -27,21 +36,45 @@ export async function claimIdempotencyKey(
   key: string,
   requestHash: string,
   owner: number,
-): Promise<IdempotencyClaim | StoredIdempotency> {
-  const t = table(em, 'idempotency_keys');
+  session?: SessionToCheck,
+): Promise<IdempotencyClaim | StoredIdempotency | { sessionRevoked: true }> {
+  // Every idempotent POST starts here: a prepared statement (parsed and planned once per
+  // connection), not a query with its values inlined by the ORM (bench/ordering).
+  const schema = schemaOf(em);
   const token = randomUUID();
-  const claimed = await em.execute<Array<{ ok: number }>>(
-    `insert into ${t} (account_id, key, request_hash, owner, claim_token) values (?, ?, ?, ?, ?) on conflict do nothing returning 1 as ok`,
-    [accountId, key, requestHash, owner, token],
-  );
-  if (claimed.length > 0) return { token };
-  const rows = await em.execute<Array<{ request_hash: string; status_code: number | null; response: unknown; created_at: Date }>>(
-    `select request_hash, status_code, response, created_at from ${t} where account_id = ? and key = ?`,
-    [accountId, key],
-  );
+  if (session) {
+    const [row] = await preparedQuery<{ live: boolean; claimed: boolean }>(em, claimInSessionSql(schema), [accountId, key, requestHash, owner, token, session.sessionId, session.at]);
+    if (!row?.live) return { sessionRevoked: true };
+    if (row.claimed) return { token };
+  } else {
+    const claimed = await preparedQuery<{ ok: number }>(em, claimSql(schema), [accountId, key, requestHash, owner, token]);
+    if (claimed.length > 0) return { token };
+  }
+  const rows = await preparedQuery<{ request_hash: string; status_code: number | null; response: unknown; created_at: Date }>(em, storedSql(schema), [accountId, key]);
   const row = rows[0];
-  if (!row) return claimIdempotencyKey(em, accountId, key, requestHash, owner); // released in between: claim again
+  if (!row) return claimIdempotencyKey(em, accountId, key, requestHash, owner); // released in between: claim again (the session was live)
   return { requestHash: row.request_hash, statusCode: row.status_code, response: row.response, createdAt: new Date(row.created_at) };
+}
+
+/** The claim statement ($1 account, $2 key, $3 request hash, $4 owner, $5 claim token) for a schema. */
+export function claimSql(schema: string): string {
+  return `insert into ${qualifiedTable(schema, 'idempotency_keys')} (account_id, key, request_hash, owner, claim_token) values ($1::uuid, $2::text, $3::text, $4::int, $5::uuid)
+    on conflict do nothing returning 1 as ok`;
+}
+
+/** {@link claimSql} that claims only while the session is live ($6 session, $7 now), answering both. */
+function claimInSessionSql(schema: string): string {
+  return `with session as (select ${sessionLiveCondition(schema, { account: '$1', session: '$6', at: '$7' })} as live),
+    claimed as (
+      insert into ${qualifiedTable(schema, 'idempotency_keys')} (account_id, key, request_hash, owner, claim_token)
+      select $1::uuid, $2::text, $3::text, $4::int, $5::uuid where (select live from session)
+      on conflict do nothing returning 1
+    )
+    select (select live from session) as live, exists (select 1 from claimed) as claimed`;
+}
+
+function storedSql(schema: string): string {
+  return `select request_hash, status_code, response, created_at from ${qualifiedTable(schema, 'idempotency_keys')} where account_id = $1::uuid and key = $2::text`;
 }
 
 /**

@@ -7,8 +7,9 @@ import {
   releaseIdempotencyKey,
   takeOverIdempotencyKey,
   type IdempotencyClaim,
+  type SessionToCheck,
 } from '../data-access/idempotency-repository';
-import { IdempotencyError } from '../domain/ordering-errors';
+import { AuthError, IdempotencyError } from '../domain/ordering-errors';
 import type { UseCaseContext } from './context';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -35,6 +36,10 @@ export interface Replay {
  *
  * The use case must make its change in exactly one `ctx.tx` whose result is what `respond` renders,
  * or in one statement that stores `ctx.answer(result)` with it (placing an order).
+ *
+ * `session`: the caller's session, not yet checked (see Authenticate.deferred): the claim's statement
+ * checks it first and claims only for a live one; a revoked session gets 401 `session-revoked` and
+ * claims nothing, as if it had been checked before.
  */
 export async function runIdempotent(
   ctx: UseCaseContext,
@@ -45,10 +50,13 @@ export async function runIdempotent(
   status: number,
   respond: (result: unknown) => unknown,
   run: (ctx: UseCaseContext) => Promise<unknown>,
+  session?: SessionToCheck & { settle(live: boolean): void },
 ): Promise<Replay> {
   if (!KEY.test(rawKey)) throw ValidationError.field('Idempotency-Key', '1–255 printable ASCII characters.');
   const requestHash = createHash('sha256').update(JSON.stringify([request.method, request.path, request.body ?? null])).digest('hex');
-  const claimed = await claimIdempotencyKey(ctx.em, accountId, rawKey, requestHash, owner);
+  const claimed = await claimIdempotencyKey(ctx.em, accountId, rawKey, requestHash, owner, session ? { sessionId: session.sessionId, at: session.at } : undefined);
+  session?.settle(!('sessionRevoked' in claimed));
+  if ('sessionRevoked' in claimed) throw AuthError.sessionRevoked();
   let claim: IdempotencyClaim;
   if ('token' in claimed) {
     claim = claimed;

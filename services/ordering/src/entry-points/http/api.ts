@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError, parseInput, toExpressPath, type Logger } from '@marketbill/platform';
-import { assertRole } from '../../domain/actor';
+import { assertRole, type Actor } from '../../domain/actor';
 import type { Orm } from '@marketbill/platform';
 import { createUseCaseContext, type Settings } from '../../use-cases/context';
 import type { Authenticate } from './authenticate';
@@ -26,18 +26,37 @@ export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
   const router = Router();
   for (const spec of routes) {
     router[spec.method](toExpressPath(spec.path), async (req: Request, res: Response) => {
-      const actor = spec.auth === 'bearer' ? await deps.authenticate(req) : undefined;
-      if (actor && spec.roles) assertRole(actor, spec.roles);
-      const params = spec.params ? parseInput(spec.params, req.params, 'path') : {};
-      const query = spec.query ? parseInput(spec.query, req.query, 'query') : {};
-      const body = spec.body ? parseInput(spec.body, req.body) : undefined;
-      const ctx = createUseCaseContext(deps.orm.em.fork(), deps.settings, deps.logger, req.ip ? { clientIp: req.ip } : {});
-      const requestId = String(res.locals.requestId ?? '');
       const key = req.get('idempotency-key');
-      const input = { params, query, body, actor: actor as NonNullable<typeof actor>, ctx, requestId, idempotencyKey: key } as Parameters<RouteSpec['run']>[0];
+      if (spec.auth === 'bearer' && spec.idempotent && key !== undefined) {
+        // The Idempotency-Key claim checks the session in its own statement (one round trip fewer);
+        // anything refused before it gets there checks the session first, so a revoked session
+        // still answers 401 before any 400 or 403.
+        const { actor, session } = deps.authenticate.deferred(req);
+        try {
+          const input = parse(spec, req, res, actor, deps);
+          const answer = await runIdempotent(
+            input.ctx,
+            deps.owner(),
+            actor.accountId,
+            key,
+            { method: spec.method, path: req.originalUrl, body: req.body },
+            spec.status,
+            spec.respond ?? ((r: unknown) => r),
+            (c) => spec.run({ ...input, ctx: c }),
+            session,
+          );
+          send(res, answer.status, answer.body, spec);
+        } catch (error) {
+          if (session && !session.settled) await session.check();
+          throw error;
+        }
+        return;
+      }
+      const actor = spec.auth === 'bearer' ? await deps.authenticate(req) : undefined;
+      const input = parse(spec, req, res, actor, deps);
       const respond = spec.respond ?? ((r: unknown) => r);
       if (spec.idempotent && key !== undefined && actor) {
-        const answer = await runIdempotent(ctx, deps.owner(), actor.accountId, key, { method: spec.method, path: req.originalUrl, body: req.body }, spec.status, respond, (c) =>
+        const answer = await runIdempotent(input.ctx, deps.owner(), actor.accountId, key, { method: spec.method, path: req.originalUrl, body: req.body }, spec.status, respond, (c) =>
           spec.run({ ...input, ctx: c }),
         );
         send(res, answer.status, answer.body, spec);
@@ -56,6 +75,17 @@ export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
     });
   }
   return router;
+}
+
+/** The role check, the parsed input and the use-case context (one EntityManager fork per request). */
+function parse(spec: RouteSpec, req: Request, res: Response, actor: Actor | undefined, deps: ApiDeps): Parameters<RouteSpec['run']>[0] {
+  if (actor && spec.roles) assertRole(actor, spec.roles);
+  const params = spec.params ? parseInput(spec.params, req.params, 'path') : {};
+  const query = spec.query ? parseInput(spec.query, req.query, 'query') : {};
+  const body = spec.body ? parseInput(spec.body, req.body) : undefined;
+  const ctx = createUseCaseContext(deps.orm.em.fork(), deps.settings, deps.logger, req.ip ? { clientIp: req.ip } : {});
+  const requestId = String(res.locals.requestId ?? '');
+  return { params, query, body, actor: actor as Actor, ctx, requestId, idempotencyKey: req.get('idempotency-key') } as Parameters<RouteSpec['run']>[0];
 }
 
 function send(res: Response, status: number, body: unknown, spec: RouteSpec): void {

@@ -84,4 +84,26 @@ describe('access tokens end with their session', () => {
     expect((await a.call('POST', '/v1/auth/refresh', { body: { refreshToken: first.refreshToken } })).status).toBe(401);
     expect(await refusedWithin(rotated.body.accessToken, started)).toBeLessThan(1_000);
   });
+
+  it('When a signed-out session sends an idempotent POST, then it is refused 401 whatever else is wrong with it, and its Idempotency-Key stays free', async () => {
+    // Idempotent POSTs check the session inside the key's claim statement (one round trip fewer):
+    // a revoked session must still answer 401 first, and claim nothing.
+    const retailer = await a.account('RETAILER');
+    const leaving = await session(retailer);
+    const staying = await session(retailer);
+    expect((await a.call('POST', '/v1/auth/sign-out', { body: { refreshToken: leaving.refreshToken } })).status).toBe(204);
+    await new Promise((r) => setTimeout(r, 1_100)); // past any cached "live" (SESSION_CHECK_CACHE_MS ≤ 1 s)
+    const refused = [
+      await b.call('POST', '/v1/connections', { token: leaving.accessToken, headers: { 'idempotency-key': 'apply-1' }, body: { wholesalerId: owner.id } }),
+      await a.call('POST', '/v1/connections', { token: leaving.accessToken, headers: { 'idempotency-key': 'apply-2' }, body: { wholesalerId: 'not-a-uuid' } }),
+      await a.call('POST', '/v1/connections', { token: leaving.accessToken, headers: { 'idempotency-key': 'not a valid key' }, body: { wholesalerId: owner.id } }),
+      await a.call('POST', '/v1/wholesaler/invitations', { token: leaving.accessToken, headers: { 'idempotency-key': 'invite-1' } }),
+    ];
+    expect(refused.map((r) => [r.status, r.body.code])).toEqual(Array.from({ length: 4 }, () => [401, 'session-revoked']));
+    // The key the refused request sent was not claimed: the live session uses it as new, then gets its replay.
+    const applied = await a.call('POST', '/v1/connections', { token: staying.accessToken, headers: { 'idempotency-key': 'apply-1' }, body: { wholesalerId: owner.id } });
+    expect(applied.status).toBe(201);
+    const replayed = await b.call('POST', '/v1/connections', { token: staying.accessToken, headers: { 'idempotency-key': 'apply-1' }, body: { wholesalerId: owner.id } });
+    expect([replayed.status, replayed.body.id]).toEqual([201, applied.body.id]);
+  });
 });
