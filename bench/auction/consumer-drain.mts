@@ -26,6 +26,7 @@ const catalogMigrations = require(path.join(root, 'services/catalog/dist/data-ac
 const { applyAuctionPrice } = require(path.join(root, 'services/catalog/dist/data-access/price-point-repository.js'));
 const { toAuctionPrice } = require(path.join(root, 'services/catalog/dist/domain/auction-price.js'));
 const search = require(path.join(root, 'services/catalog/dist/domain/search-text.js'));
+const { topics } = require(path.join(root, 'services/catalog/dist/topics.js'));
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(name);
@@ -155,7 +156,7 @@ try {
 
   // 3. The experiments drain the same topic into their own schemas.
   const logger = platform.createLogger({ service: 'drain-experiment', level: 'warn' });
-  const naming = messaging.createTopicNaming(prefix);
+  const naming = messaging.createTopicNaming(topics, prefix);
   const codec = messaging.createEventCodec(messaging.createRegistryClient(stack.SCHEMA_REGISTRY_URL), naming);
   const kafka = messaging.createKafka({ brokers: stack.KAFKA_BROKERS.split(','), clientId: 'drain-experiment', logger });
   for (const mode of ['batched', 'setBased'] as const) {
