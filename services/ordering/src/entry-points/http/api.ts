@@ -27,6 +27,7 @@ export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
   for (const spec of routes) {
     router[spec.method](toExpressPath(spec.path), async (req: Request, res: Response) => {
       const key = req.get('idempotency-key');
+      const respond = spec.respond ?? ((r: unknown) => r);
       if (spec.auth === 'bearer' && spec.idempotent && key !== undefined) {
         // The Idempotency-Key claim checks the session in its own statement (one round trip fewer);
         // anything refused before it gets there checks the session first, so a revoked session
@@ -41,7 +42,7 @@ export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
             key,
             { method: spec.method, path: req.originalUrl, body: req.body },
             spec.status,
-            spec.respond ?? ((r: unknown) => r),
+            respond,
             (c) => spec.run({ ...input, ctx: c }),
             session,
           );
@@ -54,14 +55,6 @@ export function createApiRouter(routes: RouteSpec[], deps: ApiDeps): Router {
       }
       const actor = spec.auth === 'bearer' ? await deps.authenticate(req) : undefined;
       const input = parse(spec, req, res, actor, deps);
-      const respond = spec.respond ?? ((r: unknown) => r);
-      if (spec.idempotent && key !== undefined && actor) {
-        const answer = await runIdempotent(input.ctx, deps.owner(), actor.accountId, key, { method: spec.method, path: req.originalUrl, body: req.body }, spec.status, respond, (c) =>
-          spec.run({ ...input, ctx: c }),
-        );
-        send(res, answer.status, answer.body, spec);
-        return;
-      }
       send(res, spec.status, respond(await spec.run(input)), spec);
     });
   }
