@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { preparedQuery } from '@marketbill/platform';
+import { createBoundedMemo, preparedQuery } from '@marketbill/platform';
 import type { AuctionPrice } from '../domain/auction-price';
 import { chosungOf, normalizeSearchText, searchGramsOf } from '../domain/search-text';
 import { pgArray, tableOf } from './sql';
@@ -33,22 +33,20 @@ interface VarietyNames {
 // process (bounded, like auction-ingest's id memo) instead of once per event — it was a tenth of
 // the consumer's CPU in a backfill. Both statements below take them from here, so the per-event
 // path (a replayed chunk) cannot store a variety's search forms differently from the chunked one.
-const namesMemo = new Map<string, VarietyNames>();
+const namesMemo = createBoundedMemo(50_000, (key: string): VarietyNames => {
+  const [itemName, varietyName] = key.split('\u0000') as [string, string];
+  return {
+    item_search: normalizeSearchText(itemName),
+    item_chosung: chosungOf(itemName),
+    variety_search: normalizeSearchText(varietyName),
+    variety_chosung: chosungOf(varietyName),
+    grams: searchGramsOf(itemName, varietyName),
+  };
+});
 function varietyNamesOf(itemName: string, varietyName: string): VarietyNames {
-  const key = `${itemName}\u0000${varietyName}`;
-  let names = namesMemo.get(key);
-  if (!names) {
-    if (namesMemo.size >= 50_000) namesMemo.clear();
-    names = {
-      item_search: normalizeSearchText(itemName),
-      item_chosung: chosungOf(itemName),
-      variety_search: normalizeSearchText(varietyName),
-      variety_chosung: chosungOf(varietyName),
-      grams: searchGramsOf(itemName, varietyName),
-    };
-    namesMemo.set(key, names);
-  }
-  return names;
+  // NUL joins the two: no stored name holds one (Postgres text refuses it, so the statement that
+  // writes the name would fail anyway), hence the key splits back into the same two names.
+  return namesMemo.get(`${itemName}\u0000${varietyName}`);
 }
 
 /**
