@@ -15,6 +15,7 @@ export { provisionServiceRole, roleUrl, serviceRoleSql, type ServiceRole } from 
 export * from './time';
 export { retry, sleep, backoffDelay, type RetryOptions } from './retry';
 export { createBoundedMemo, type BoundedMemo } from './bounded-memo';
+export { createPeriodicJob, type PeriodicJob, type PeriodicJobOptions } from './periodic-job';
 export { addExact, multiplyExact, subtractExact, sumExact } from './exact-integers';
 export { qualifiedTable, quoteIdentifier } from './sql-identifiers';
 export { createSealer, UnreadableSealedValueError, type Sealer } from './sealing';
