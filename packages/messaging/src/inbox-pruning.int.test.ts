@@ -4,6 +4,7 @@ import { createLogger, createOrm, migrate, type Orm } from '@marketbill/platform
 import { type TopicEvents, TOPICS } from '@marketbill/schemas';
 import { dropSchema, query, stackEnv, uniqueName, uniqueTopicPrefix } from '@marketbill/testing';
 import { bindTopics, createEventCodec, createKafka, createProducer, createRegistryClient, createSubscriber, createTopicNaming, messagingMigrations, OutboxMessageSchema, type Subscriber } from './index';
+import { createInbox } from './inbox';
 
 const topics = bindTopics<TopicEvents>(TOPICS);
 
@@ -77,6 +78,18 @@ describe('inbox pruning', () => {
     const kept = await processed('catalog', 1);
     expect(await subscriber('catalog').pruneInbox()).toBe(12_345);
     expect(await remaining()).toEqual(kept);
+  });
+
+  it('When a pruning is aborted (its job stopping) while it runs, then it ends after the batch in flight and keeps the rest for the next one', async () => {
+    await processed('catalog', 101, 12_345);
+    const inbox = createInbox({ orm, groupId: 'catalog' });
+    const abort = new AbortController();
+    const pruning = inbox.prune(abort.signal);
+    abort.abort(); // the first batch is already on its way
+    expect(await pruning).toBe(5_000);
+    expect(await remaining()).toHaveLength(7_345);
+    expect(await inbox.prune(abort.signal)).toBe(0);
+    expect(await inbox.prune()).toBe(7_345);
   });
 
   it('When the retention is the default, then an entry as old as the longest topic retention (plus a day) is kept: its event could still be redelivered', async () => {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { preparedQuery, quoteIdentifier, type Logger, type Orm } from '@marketbill/platform';
+import { createPeriodicJob, preparedQuery, quoteIdentifier, type Logger, type Orm, type PeriodicJob } from '@marketbill/platform';
 
 /**
  * Idempotent receipt: the `inbox` table of the service's schema remembers, per consumer group, the
@@ -12,10 +12,13 @@ export interface Inbox {
   receive(em: EntityManager, topic: string, eventId: string): Promise<boolean>;
   /** Records several event ids in `em`'s transaction; answers those that were new. */
   receiveMany(em: EntityManager, topic: string, eventIds: string[]): Promise<Set<string>>;
-  /** Deletes this group's entries older than the retention, in small batches; returns how many. */
-  prune(): Promise<number>;
-  /** Prunes every hour until the returned function is called. */
-  schedulePruning(log: Logger): () => void;
+  /**
+   * Deletes this group's entries older than the retention, in small batches; returns how many.
+   * An aborted `signal` ends it between two batches (what was deleted stays deleted).
+   */
+  prune(signal?: AbortSignal): Promise<number>;
+  /** Prunes every hour once started; stopping it ends a running pruning after its current batch. */
+  pruning(log: Logger): PeriodicJob;
 }
 
 export interface InboxOptions {
@@ -42,10 +45,11 @@ export function createInbox(options: InboxOptions): Inbox {
            select $1, e, $2 from unnest($3::uuid[]) as e
            on conflict do nothing returning event_id`;
 
-  async function prune(): Promise<number> {
+  async function prune(signal?: AbortSignal): Promise<number> {
     const days = options.retentionDays ?? 100;
     let total = 0;
     for (;;) {
+      if (signal?.aborted) return total;
       const rows = await options.orm.em
         .fork()
         .getConnection()
@@ -74,14 +78,17 @@ export function createInbox(options: InboxOptions): Inbox {
       return new Set(inserted.map((r) => r.event_id));
     },
     prune,
-    schedulePruning(log) {
-      const timer = setInterval(() => {
-        prune()
-          .then((n) => n > 0 && log.info({ deleted: n }, 'old inbox entries pruned'))
-          .catch((error: unknown) => log.warn({ err: error }, 'inbox pruning failed'));
-      }, PRUNE_EVERY_MS);
-      timer.unref();
-      return () => clearInterval(timer);
+    pruning(log) {
+      return createPeriodicJob({
+        name: 'inbox-pruning',
+        intervalMs: PRUNE_EVERY_MS,
+        logger: log,
+        failureMessage: 'inbox pruning failed',
+        async tick(signal) {
+          const n = await prune(signal);
+          if (n > 0) log.info({ deleted: n }, 'old inbox entries pruned');
+        },
+      });
     },
   };
 }

@@ -143,7 +143,7 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
   let consumer: Consumer | undefined;
   let stopping = false;
   let restartTimer: NodeJS.Timeout | undefined;
-  let stopPruning: (() => void) | undefined;
+  const pruning = inbox.pruning(log);
 
   function stats(): SubscriberStats {
     const { processed, duplicates, retried } = batches.stats();
@@ -247,13 +247,13 @@ export function createSubscriber(options: SubscriberOptions): Subscriber {
   return {
     async start() {
       stopping = false;
-      stopPruning = inbox.schedulePruning(log);
+      pruning.start();
       consumer = createConsumer();
       await run(consumer);
     },
     async stop() {
       stopping = true;
-      stopPruning?.();
+      await pruning.stop();
       if (restartTimer) clearTimeout(restartTimer);
       pauses.reset();
       await consumer?.disconnect();

@@ -14,6 +14,8 @@ export { createProcessPresence, ownerAliveSql, PRESENCE_LOCK_NAMESPACE, type Pro
 export { provisionServiceRole, roleUrl, serviceRoleSql, type ServiceRole } from './database-roles';
 export * from './time';
 export { retry, sleep, backoffDelay, type RetryOptions } from './retry';
+export { createBoundedMemo, type BoundedMemo } from './bounded-memo';
+export { createPeriodicJob, type PeriodicJob, type PeriodicJobOptions } from './periodic-job';
 export { addExact, multiplyExact, subtractExact, sumExact } from './exact-integers';
 export { qualifiedTable, quoteIdentifier } from './sql-identifiers';
 export { createSealer, UnreadableSealedValueError, type Sealer } from './sealing';

@@ -24,7 +24,11 @@ import { createStartupWait, ServiceStartingError, type Dependency, type StartupS
 
 export { classifyFailure, describeFailure, ServiceStartingError, type Dependency, type FailureKind, type StartupState } from './startup';
 
-/** Something that runs in the background (a cron schedule, a poller) and stops cleanly. */
+/**
+ * Something that runs in the background (a cron schedule, a poller) and stops cleanly. A job that
+ * runs on an interval is made by `createPeriodicJob` of `@marketbill/platform` (which the messaging
+ * package's inbox pruning uses too, hence platform rather than here).
+ */
 export interface Job {
   name: string;
   start(): void | Promise<void>;

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { createBoundedMemo } from '@marketbill/platform';
 import type { AuctionCategory } from '@marketbill/schemas';
 
 /**
@@ -8,16 +9,11 @@ import type { AuctionCategory } from '@marketbill/schemas';
 export const AUCTION_ID_NAMESPACE = '5e421eb8-9c1d-4932-b0ec-bad87281f65f';
 
 // The namespace's 16 bytes, parsed once per namespace (a backfill derives one id per event).
-const namespaceBytes = new Map<string, Buffer>();
-function bytesOf(namespace: string): Buffer {
-  let ns = namespaceBytes.get(namespace);
-  if (!ns) {
-    ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-    if (ns.length !== 16 || !/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(namespace)) throw new RangeError(`not a UUID: ${namespace}`);
-    if (namespaceBytes.size < 16) namespaceBytes.set(namespace, ns);
-  }
+const namespaceBytes = createBoundedMemo(16, (namespace: string): Buffer => {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  if (ns.length !== 16 || !/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(namespace)) throw new RangeError(`not a UUID: ${namespace}`);
   return ns;
-}
+});
 
 // Namespace + name are hashed from one reused buffer with the one-shot `crypto.hash` (no Hash
 // object per call): a third of the cost of createHash().update().update().digest().
@@ -26,7 +22,7 @@ const HEX = '0123456789abcdef';
 
 /** RFC 9562 UUID version 5 (SHA-1 of namespace bytes + UTF-8 name). */
 export function uuidV5(name: string, namespace: string = AUCTION_ID_NAMESPACE): string {
-  const ns = bytesOf(namespace);
+  const ns = namespaceBytes.get(namespace);
   let input: Buffer;
   if (16 + name.length * 3 <= scratch.length) {
     ns.copy(scratch, 0);
@@ -52,21 +48,12 @@ export function varietyKey(category: AuctionCategory, item: string, variety: str
 
 // Item and variety ids repeat on every row of every day: remembering them saves two SHA-1 per
 // event in a backfill. Bounded, so a long-running process cannot grow it without limit.
-const memo = new Map<string, string>();
-function memoised(name: string): string {
-  let id = memo.get(name);
-  if (!id) {
-    if (memo.size >= 50_000) memo.clear();
-    id = uuidV5(name);
-    memo.set(name, id);
-  }
-  return id;
-}
+const ids = createBoundedMemo(50_000, (name: string) => uuidV5(name));
 
 export function itemIdOf(category: AuctionCategory, item: string): string {
-  return memoised(itemKey(category, item));
+  return ids.get(itemKey(category, item));
 }
 
 export function varietyIdOf(category: AuctionCategory, item: string, variety: string): string {
-  return memoised(varietyKey(category, item, variety));
+  return ids.get(varietyKey(category, item, variety));
 }

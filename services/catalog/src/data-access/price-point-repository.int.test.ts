@@ -38,11 +38,13 @@ afterAll(async () => {
 
 /** A day of trading with corrections, late and repeated events, several grades and days. */
 function history(): AuctionPrice[] {
+  // Names whose search forms differ from them (a space, capitals), so a path that stored a name
+  // unnormalised, or one name's forms in the other's column, would not match the other paths.
   const rose = { itemId: randomUUID(), itemName: '장미' };
-  const tulip = { itemId: randomUUID(), itemName: '튤립' };
+  const tulip = { itemId: randomUUID(), itemName: 'Tulip 튤립' };
   const varieties = [
-    { ...rose, varietyId: randomUUID(), varietyName: '레드나오미' },
-    { ...rose, varietyId: randomUUID(), varietyName: '비탈' },
+    { ...rose, varietyId: randomUUID(), varietyName: '레드 나오미' },
+    { ...rose, varietyId: randomUUID(), varietyName: 'Vital' },
     { ...tulip, varietyId: randomUUID(), varietyName: '퍼플프린스' },
   ];
   const out: AuctionPrice[] = [];
@@ -98,6 +100,13 @@ describe('applying auction prices in chunks', () => {
     expect(b).toEqual(a);
     expect(await tables(whole)).toEqual(a);
     expect((a.varieties[0]?.search_grams as string[]).length).toBeGreaterThan(3);
+    // The search forms are the names' normal forms and 초성, whichever path wrote them.
+    expect(a.items.map((i) => [i.search_name, i.chosung_name]).sort()).toEqual([['tulip튤립', 'tulipㅌㄹ'], ['장미', 'ㅈㅁ']]);
+    expect(a.varieties.map((v) => [v.search_item, v.search_name, v.chosung_item, v.chosung_name]).sort()).toEqual([
+      ['tulip튤립', '퍼플프린스', 'tulipㅌㄹ', 'ㅍㅍㅍㄹㅅ'],
+      ['장미', 'vital', 'ㅈㅁ', 'vital'],
+      ['장미', '레드나오미', 'ㅈㅁ', 'ㄹㄷㄴㅇㅁ'],
+    ]);
     expect(a.points.length).toBeGreaterThan(20);
     // The correction (revision 1) won over the late original.
     expect(a.points.some((p) => Number(p.avg_price) === 1 && p.revision === 1)).toBe(true);

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { preparedQuery } from '@marketbill/platform';
+import { createBoundedMemo, preparedQuery } from '@marketbill/platform';
 import type { AuctionPrice } from '../domain/auction-price';
 import { chosungOf, normalizeSearchText, searchGramsOf } from '../domain/search-text';
 import { pgArray, tableOf } from './sql';
@@ -20,6 +20,35 @@ const LATEST_DAY_SETS_SUMMARY = `on conflict (id) do update set
        last_auction_date = excluded.last_auction_date, latest_avg_price = excluded.latest_avg_price, updated_at = now()
      where v.last_auction_date is null or v.last_auction_date <= excluded.last_auction_date`;
 
+/** A variety's searchable forms (normal form, 초성, index grams): derived from its names alone. */
+interface VarietyNames {
+  item_search: string;
+  item_chosung: string;
+  variety_search: string;
+  variety_chosung: string;
+  grams: string[];
+}
+
+// The same few thousand varieties arrive day after day: their search forms are derived once per
+// process (bounded, like auction-ingest's id memo) instead of once per event — it was a tenth of
+// the consumer's CPU in a backfill. Both statements below take them from here, so the per-event
+// path (a replayed chunk) cannot store a variety's search forms differently from the chunked one.
+const namesMemo = createBoundedMemo(50_000, (key: string): VarietyNames => {
+  const [itemName, varietyName] = key.split('\u0000') as [string, string];
+  return {
+    item_search: normalizeSearchText(itemName),
+    item_chosung: chosungOf(itemName),
+    variety_search: normalizeSearchText(varietyName),
+    variety_chosung: chosungOf(varietyName),
+    grams: searchGramsOf(itemName, varietyName),
+  };
+});
+function varietyNamesOf(itemName: string, varietyName: string): VarietyNames {
+  // NUL joins the two: no stored name holds one (Postgres text refuses it, so the statement that
+  // writes the name would fail anyway), hence the key splits back into the same two names.
+  return namesMemo.get(`${itemName}\u0000${varietyName}`);
+}
+
 /**
  * Applies one auction price in a single statement (one round trip inside the consumer's
  * transaction, which matters at backfill rates):
@@ -37,6 +66,7 @@ export async function applyAuctionPrice(em: EntityManager, p: AuctionPrice): Pro
   const item = tableOf(em, 'item');
   const variety = tableOf(em, 'variety');
   const pricePoint = tableOf(em, 'price_point');
+  const names = varietyNamesOf(p.itemName, p.varietyName);
   await em.getConnection().execute(
     `with it as (
        insert into ${item} (id, category, name, search_name, chosung_name) values (?, ?, ?, ?, ?)
@@ -58,45 +88,15 @@ export async function applyAuctionPrice(em: EntityManager, p: AuctionPrice): Pro
        from day
      ${LATEST_DAY_SETS_SUMMARY}`,
     [
-      p.itemId, p.category, p.itemName, normalizeSearchText(p.itemName), chosungOf(p.itemName),
+      p.itemId, p.category, p.itemName, names.item_search, names.item_chosung,
       p.varietyId, p.saleDate, p.grade, p.minPrice, p.avgPrice, p.maxPrice, p.totalAmount, p.totalQuantity, p.revision, p.occurredAt, p.eventId,
       p.varietyId, p.itemId, p.category, p.itemName, p.varietyName,
-      normalizeSearchText(p.itemName), normalizeSearchText(p.varietyName), chosungOf(p.itemName), chosungOf(p.varietyName),
-      pgArray(searchGramsOf(p.itemName, p.varietyName)),
+      names.item_search, names.variety_search, names.item_chosung, names.variety_chosung,
+      pgArray(names.grams),
     ],
     'run',
     em.getTransactionContext(),
   );
-}
-
-/** A variety's searchable forms (normal form, 초성, index grams): derived from its names alone. */
-interface VarietyNames {
-  item_search: string;
-  item_chosung: string;
-  variety_search: string;
-  variety_chosung: string;
-  grams: string[];
-}
-
-// The same few thousand varieties arrive day after day: their search forms are derived once per
-// process (bounded, like auction-ingest's id memo) instead of once per event — it was a tenth of
-// the consumer's CPU in a backfill.
-const namesMemo = new Map<string, VarietyNames>();
-function varietyNamesOf(itemName: string, varietyName: string): VarietyNames {
-  const key = `${itemName}\u0000${varietyName}`;
-  let names = namesMemo.get(key);
-  if (!names) {
-    if (namesMemo.size >= 50_000) namesMemo.clear();
-    names = {
-      item_search: normalizeSearchText(itemName),
-      item_chosung: chosungOf(itemName),
-      variety_search: normalizeSearchText(varietyName),
-      variety_chosung: chosungOf(varietyName),
-      grams: searchGramsOf(itemName, varietyName),
-    };
-    namesMemo.set(key, names);
-  }
-  return names;
 }
 
 /**

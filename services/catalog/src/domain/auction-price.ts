@@ -1,5 +1,5 @@
 import type { AuctionCategory, AuctionPriceUpdated } from '@marketbill/schemas';
-import { isDay } from '@marketbill/platform';
+import { createBoundedMemo, isDay } from '@marketbill/platform';
 import { InvalidAuctionPriceEventError } from './catalog-errors';
 
 /** One price point as the catalog keeps it: variety × auction grade × sale day. */
@@ -23,22 +23,16 @@ export interface AuctionPrice {
 }
 
 // The few sale days of a stream of events, each checked with isDay once (a backfill brings about a
-// thousand events per day and category). Bounded: a long-lived consumer sees a new day each day.
-const checkedDays = new Set<string>();
-function isCheckedDay(day: string): boolean {
-  if (checkedDays.has(day)) return true;
-  if (!isDay(day)) return false;
-  if (checkedDays.size >= 1_000) checkedDays.clear();
-  checkedDays.add(day);
-  return true;
-}
+// thousand events per day and category). Bounded: a long-lived consumer sees a new day each day
+// (and a wrong one is remembered as wrong, within the same bound).
+const checkedDays = createBoundedMemo(1_000, isDay);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Checks an event and maps it to the catalog's own type; throws InvalidAuctionPriceEventError. */
 export function toAuctionPrice(event: AuctionPriceUpdated): AuctionPrice {
   if (!UUID.test(event.itemId) || !UUID.test(event.varietyId)) throw InvalidAuctionPriceEventError.because('itemId and varietyId must be UUIDs');
-  if (!isCheckedDay(event.saleDate)) throw InvalidAuctionPriceEventError.because(`saleDate is not a day: ${event.saleDate}`);
+  if (!checkedDays.get(event.saleDate)) throw InvalidAuctionPriceEventError.because(`saleDate is not a day: ${event.saleDate}`);
   const itemName = event.item.trim();
   const varietyName = event.variety.trim();
   const grade = event.grade.trim();

@@ -1,4 +1,4 @@
-import type { Logger, Orm } from '@marketbill/platform';
+import { createPeriodicJob, type Logger, type Orm } from '@marketbill/platform';
 import type { Job } from '@marketbill/runtime';
 import { DEFAULT_SETTLE_THRESHOLDS, settleBulkWrites, type SettleCounters, type SettleThresholds } from '../../use-cases/settle-bulk-writes';
 
@@ -8,40 +8,20 @@ import { DEFAULT_SETTLE_THRESHOLDS, settleBulkWrites, type SettleCounters, type 
  * backfill and catch-up, an import or restore, a seed — with no hook in any of them. One look at a
  * time; a failed look is logged and the next one tries again.
  */
-export function createSettleJob(deps: { orm: Orm; logger: Logger; intervalMs?: number; thresholds?: SettleThresholds }): Job & { look(): Promise<void> } {
+export function createSettleJob(deps: { orm: Orm; logger: Logger; intervalMs?: number; thresholds?: SettleThresholds }): Job {
   const log = deps.logger.child({ component: 'settle-job' });
-  const intervalMs = deps.intervalMs ?? 2_000;
   let before: SettleCounters | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const look = async () => {
-    try {
+  return createPeriodicJob({
+    name: 'settle-search-tables',
+    intervalMs: deps.intervalMs ?? 2_000,
+    tickAtStart: true,
+    logger: log,
+    failureMessage: 'settling the search tables failed; trying again at the next look',
+    async tick() {
       const started = performance.now();
       const { settled, counters } = await settleBulkWrites(deps.orm.em.fork(), before, deps.thresholds ?? DEFAULT_SETTLE_THRESHOLDS);
       before = counters;
       if (settled.length > 0) log.info({ settled, durationMs: Math.round(performance.now() - started) }, 'search tables settled after bulk writes');
-    } catch (error) {
-      log.warn({ err: error }, 'settling the search tables failed; trying again at the next look');
-    }
-  };
-  const tick = () => {
-    running = look().finally(() => {
-      running = undefined;
-      if (!stopped) timer = setTimeout(tick, intervalMs);
-    });
-  };
-  return {
-    name: 'settle-search-tables',
-    start() {
-      stopped = false;
-      tick();
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-    look,
-  };
+  });
 }
