@@ -17,9 +17,9 @@ import type * as fontkit from 'fontkit';
  * input coverage, reverse chaining `coverage`; extensions point at one of these). So when no glyph
  * of the string can start any substitution fontkit would run up to and including `calt`/`clig`,
  * nothing before them changes a glyph, they change nothing either, and shaping without them gives
- * the same glyphs by construction. The set is taken over every substitution feature fontkit turns
- * on by itself for horizontal text, not only `calt`/`clig`, because some (`ccmp`, `locl`, the jamo
- * features) run in an earlier stage whatever their lookup index.
+ * the same glyphs by construction. Other features fontkit turns on by itself (`ccmp`, `locl`, …)
+ * share one stage with `calt`/`clig`, ordered by lookup index, so one of their lookups may run
+ * first: those that can output a glyph a contextual rule starts from are counted in as well.
  *
  * Beyond the font's tables, fontkit's shapers rewrite glyphs themselves in two places, and those
  * strings always take the full path: the Hangul shaper composes and decomposes conjoining jamo,
@@ -142,7 +142,7 @@ function subTableOutputs(lookupType: number, subTable: SubTable, lookupOutputs: 
  * not understood here (then every string keeps the full path).
  *
  * It starts from the first-input coverages of the `calt`/`clig` lookups. Any subtable of another
- * default lookup (`ccmp`, say, which fontkit applies in an earlier stage) that can output one of
+ * default lookup (`ccmp`, say, whose lookups may come before the contextual ones) that can output one of
  * those glyphs could make a contextual rule fire on a string that holds none of them, so its own
  * first-input coverage joins the set, until no more subtables join. Subtables that cannot produce a
  * glyph of the set may fire or not: they never bring a contextual rule into play.
