@@ -1,9 +1,9 @@
 // First: pdfkit's and fontkit's unused parts (WOFF2, encryption) load only if used.
 import './deferred-pdf-modules';
-import { readFileSync } from 'node:fs';
-import * as fontkit from 'fontkit';
+import type * as fontkit from 'fontkit';
 import { contextualForms, type ContextualForms } from './contextual-forms';
 import { statementFontFiles } from './font-files';
+import { openFontWithOutlinesOnDemand } from './glyph-outlines-on-demand';
 import { compactPairKerning, type PairKerning } from './pair-kerning';
 
 /** The two faces a statement uses, parsed once per process. */
@@ -119,8 +119,7 @@ function withSharedLayout(font: fontkit.Font, post: PostHeader | undefined, kern
 }
 
 function parse(file: string): fontkit.Font {
-  const bytes = readFileSync(file);
-  const font = fontkit.create(bytes);
+  const { font, bytes } = openFontWithOutlinesOnDemand(file);
   if (!('layout' in font)) throw new Error(`${file} is a font collection, not a single font`);
   if (!font.hasGlyphForCodePoint(0xac00) || !font.hasGlyphForCodePoint(0xd7a3)) {
     throw new Error(`${file} has no Hangul syllables`);
