@@ -16,7 +16,7 @@ beforeAll(() => {
   fonts = loadStatementFonts({});
   const files = statementFontFiles();
   plain = { regular: fontkit.create(readFileSync(files.regular)) as fontkit.Font, bold: fontkit.create(readFileSync(files.bold)) as fontkit.Font };
-  forms = { regular: contextualForms(plain.regular), bold: contextualForms(plain.bold) };
+  forms = { regular: contextualForms(plain.regular, readFileSync(files.regular)), bold: contextualForms(plain.bold, readFileSync(files.bold)) };
 });
 
 const faces = ['regular', 'bold'] as const;
@@ -104,33 +104,64 @@ describe('contextual substitutions left out where they cannot apply', () => {
   });
 });
 
-/** A face reduced to what contextualForms reads: cmap as a map, GSUB as fontkit decodes it. */
-function fakeFont(cmap: Record<string, number>, lookups: { lookupType: number; subTables: object[] }[], features: Record<string, number[]>): fontkit.Font {
-  return {
-    GSUB: {
-      featureList: Object.entries(features).map(([tag, indexes]) => ({ tag, feature: { lookupListIndexes: indexes } })),
-      lookupList: { get: (i: number) => lookups[i] },
-    },
+/** Big-endian 16-bit words as bytes. */
+const words = (...values: number[]) => Buffer.from(values.flatMap((v) => [(v >> 8) & 0xff, v & 0xff]));
+
+/**
+ * A face reduced to what contextualForms reads: cmap as a map, a GSUB table built from `lookups`
+ * (each a lookup type and subtables already encoded, offsets relative to the subtable) and
+ * `features` (tag → lookup indexes).
+ */
+function fakeFace(cmap: Record<string, number>, lookups: { type: number; subTables: Buffer[] }[], features: Record<string, number[]>): { font: fontkit.Font; bytes: Buffer } {
+  const tags = Object.keys(features);
+  const featureTables = tags.map((tag) => words(0, features[tag]!.length, ...features[tag]!));
+  let at = 2 + 6 * tags.length;
+  const featureList = Buffer.concat([
+    words(tags.length),
+    ...tags.map((tag, i) => {
+      const record = Buffer.concat([Buffer.from(tag.padEnd(4), 'latin1'), words(at)]);
+      at += featureTables[i]!.length;
+      return record;
+    }),
+    ...featureTables,
+  ]);
+  const lookupTables = lookups.map(({ type, subTables }) => {
+    let offset = 6 + 2 * subTables.length;
+    const offsets = subTables.map((t) => ((offset += t.length), offset - t.length));
+    return Buffer.concat([words(type, 0, subTables.length, ...offsets), ...subTables]);
+  });
+  at = 2 + 2 * lookups.length;
+  const lookupList = Buffer.concat([words(lookups.length, ...lookupTables.map((t) => ((at += t.length), at - t.length))), ...lookupTables]);
+  const scriptList = words(0);
+  const gsub = Buffer.concat([words(1, 0, 10, 10 + scriptList.length, 10 + scriptList.length + featureList.length), scriptList, featureList, lookupList]);
+  const font = {
+    directory: { tables: { GSUB: { offset: 0, length: gsub.length } } },
     hasGlyphForCodePoint: (code: number) => String.fromCodePoint(code) in cmap,
     glyphForCodePoint: (code: number) => ({ id: cmap[String.fromCodePoint(code)] ?? 0 }),
   } as unknown as fontkit.Font;
+  return { font, bytes: gsub };
 }
 
 describe('the glyphs that bring contextual rules into play', () => {
   const cmap = { a: 1, b: 2, '-': 3, c: 4 };
-  const contextual = { lookupType: 6, subTables: [{ version: 3, backtrackCoverage: [], inputCoverage: [{ version: 1, glyphs: [3] }], lookaheadCoverage: [], lookupRecords: [] }] };
+  // calt: a chaining context (format 3) whose only input coverage is '-' (coverage format 1 at offset 12).
+  const contextual = { type: 6, subTables: [Buffer.concat([words(3, 0, 1, 12, 0, 0), words(1, 1, 3)])] };
 
   it('When an earlier feature can turn a glyph into one a contextual rule starts from, then that glyph brings the rules into play too', () => {
-    // ccmp: a → '-' (single substitution by delta), and c → b (which nothing contextual starts from).
-    const ccmp = { lookupType: 1, subTables: [{ version: 1, coverage: { version: 1, glyphs: [1] }, deltaGlyphID: 2 }, { version: 2, coverage: { version: 2, rangeRecords: [{ start: 4, end: 4 }] }, substitute: [2] }] };
-    const forms = contextualForms(fakeFont(cmap, [contextual, ccmp], { calt: [0], ccmp: [1] }));
+    // ccmp: a → '-' (single substitution by delta), and c → b (by list, coverage as a range), which nothing contextual starts from.
+    const byDelta = Buffer.concat([words(1, 6, 2), words(1, 1, 1)]);
+    const byList = Buffer.concat([words(2, 8, 1, 2), words(2, 1, 4, 4, 0)]);
+    const face = fakeFace(cmap, [contextual, { type: 1, subTables: [byDelta, byList] }], { calt: [0], ccmp: [1] });
+    const forms = contextualForms(face.font, face.bytes);
+    expect([...forms.triggers].sort()).toEqual([1, 3]);
     expect(['-', 'a', 'ba'].map((t) => forms.mayApply(t))).toEqual([true, true, true]);
     expect(['b', 'c', 'bcb'].map((t) => forms.mayApply(t))).toEqual([false, false, false]);
   });
 
   it('When a face has a substitution kind not understood here, or no contextual feature, then every string keeps every feature', () => {
-    const unknown = { lookupType: 9, subTables: [{}] };
-    expect(contextualForms(fakeFont(cmap, [contextual, unknown], { calt: [0], ccmp: [1] })).mayApply('b')).toBe(true);
-    expect(contextualForms(fakeFont(cmap, [contextual], { liga: [0] })).mayApply('b')).toBe(true);
+    const unknown = fakeFace(cmap, [contextual, { type: 9, subTables: [words(1, 0, 0, 0)] }], { calt: [0], ccmp: [1] });
+    expect(contextualForms(unknown.font, unknown.bytes).mayApply('b')).toBe(true);
+    const none = fakeFace(cmap, [contextual], { liga: [0] });
+    expect(contextualForms(none.font, none.bytes).mayApply('b')).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import type * as fontkit from 'fontkit';
+import { coverageOf, Reader } from './pair-kerning';
 
 /**
  * Which strings a face's contextual substitutions (`calt`, `clig`) can change, so the others are
@@ -38,107 +39,106 @@ export interface ContextualForms {
 const DEFAULT_SUBSTITUTIONS = ['rvrn', 'ltra', 'ltrm', 'ccmp', 'locl', 'rlig', 'calt', 'clig', 'liga', 'rclt', 'ljmo', 'vjmo', 'tjmo'];
 const CONTEXTUAL = new Set(['calt', 'clig']);
 
-type List<T> = ArrayLike<T> | { length: number; toArray(): T[] };
-interface Coverage {
-  version: number;
-  glyphs?: ArrayLike<number>;
-  rangeRecords?: ArrayLike<{ start: number; end: number }>;
-}
-interface LookupRecord {
-  lookupListIndex: number;
-}
-interface Rule {
-  lookupRecords: ArrayLike<LookupRecord>;
-}
-interface SubTable {
-  version?: number;
-  lookupType?: number;
-  extension?: SubTable;
-  coverage?: Coverage;
-  coverages?: ArrayLike<Coverage>;
-  inputCoverage?: ArrayLike<Coverage>;
-  deltaGlyphID?: number;
-  substitute?: List<number>;
-  substitutes?: ArrayLike<number>;
-  sequences?: List<ArrayLike<number>>;
-  alternateSet?: List<ArrayLike<number>>;
-  ligatureSets?: List<ArrayLike<{ glyph: number }> | null>;
-  ruleSets?: ArrayLike<ArrayLike<Rule> | null>;
-  classSet?: ArrayLike<ArrayLike<Rule> | null>;
-  chainRuleSets?: ArrayLike<ArrayLike<Rule> | null>;
-  chainClassSet?: ArrayLike<ArrayLike<Rule> | null>;
-  lookupRecords?: ArrayLike<LookupRecord>;
-}
-interface Lookup {
-  lookupType: number;
-  subTables: Iterable<SubTable>;
-}
-interface Gsub {
-  featureList: ArrayLike<{ tag: string; feature: { lookupListIndexes: ArrayLike<number> } }>;
-  lookupList: { get(index: number): Lookup };
-}
-
-/** A decoded list as an array (restructure's lazy arrays decode on `toArray`). */
-function items<T>(list: List<T> | null | undefined): T[] {
-  if (!list) return [];
-  return 'toArray' in list ? list.toArray() : Array.from(list);
-}
-
 /** Thrown when a subtable is of a kind not understood here: every string then keeps the full path. */
 class UnknownSubTable extends Error {}
 
-/** A subtable as the lookup type it is applied as (extensions point at another kind). */
-function resolve(lookupType: number, table: SubTable): { type: number; table: SubTable } {
-  if (lookupType !== 7) return { type: lookupType, table };
-  if (!table.extension || table.lookupType === undefined || table.lookupType === 7) throw new UnknownSubTable();
-  return { type: table.lookupType, table: table.extension };
+interface SubTable {
+  type: number;
+  table: Reader;
+}
+
+/** A lookup's subtables as the types they are applied as (extensions point at another kind). */
+function subTablesOf(lookup: Reader): SubTable[] {
+  const type = lookup.u16(0);
+  return Array.from({ length: lookup.u16(4) }, (_, i) => {
+    const table = lookup.sub(lookup.u16(6 + 2 * i));
+    if (type !== 7) return { type, table };
+    const extended = table.u16(2);
+    if (table.u16(0) !== 1 || extended === 7) throw new UnknownSubTable();
+    return { type: extended, table: table.sub(table.u32(4)) };
+  });
 }
 
 /** The coverage a subtable's rules start from: a rule fires only where the current glyph is in it. */
-function firstCoverage(lookupType: number, subTable: SubTable): Coverage {
-  const { type, table } = resolve(lookupType, subTable);
-  const coverage = table.version === 3 && type === 5 ? table.coverages?.[0] : table.version === 3 && type === 6 ? table.inputCoverage?.[0] : type >= 1 && type <= 8 ? table.coverage : undefined;
+function firstCoverage({ type, table }: SubTable): Uint16Array {
+  const format = table.u16(0);
+  let at: number;
+  if (type === 5 && format === 3) at = table.u16(6);
+  else if (type === 6 && format === 3) at = table.u16(6 + 2 * table.u16(2));
+  else if (type >= 1 && type <= 8) at = table.u16(2);
+  else throw new UnknownSubTable();
+  const coverage = coverageOf(table.sub(at));
   if (!coverage) throw new UnknownSubTable();
-  return coverage;
+  return coverage.glyphs;
 }
 
-function coverageGlyphs(coverage: Coverage): number[] {
-  if (coverage.version === 1 && coverage.glyphs) return Array.from(coverage.glyphs);
-  if (coverage.version !== 2 || !coverage.rangeRecords) throw new UnknownSubTable();
-  const glyphs: number[] = [];
-  for (const range of Array.from(coverage.rangeRecords)) for (let glyph = range.start; glyph <= range.end; glyph++) glyphs.push(glyph);
-  return glyphs;
+/** The lookup indexes the sequence lookup records of a context rule call. */
+function recordLookups(table: Reader, at: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => table.u16(at + 4 * i + 2));
+}
+
+/** The rules of a (chained) context subtable of format 1 or 2, each as the lookups it calls. */
+function ruleLookups(table: Reader, chained: boolean): number[] {
+  const sets = chained && table.u16(0) === 2 ? 10 : table.u16(0) === 2 ? 6 : 4;
+  const called: number[] = [];
+  for (let s = 0; s < table.u16(sets); s++) {
+    const offset = table.u16(sets + 2 + 2 * s);
+    if (offset === 0) continue;
+    const set = table.sub(offset);
+    for (let r = 0; r < set.u16(0); r++) {
+      const rule = set.sub(set.u16(2 + 2 * r));
+      if (!chained) {
+        called.push(...recordLookups(rule, 4 + 2 * (rule.u16(0) - 1), rule.u16(2)));
+        continue;
+      }
+      let at = 2 + 2 * rule.u16(0); // backtrack
+      at += 2 * rule.u16(at); // input (count includes the first glyph)
+      at += 2 + 2 * rule.u16(at); // lookahead
+      called.push(...recordLookups(rule, at + 2, rule.u16(at)));
+    }
+  }
+  return called;
 }
 
 /** The glyphs a subtable can put into the string (directly, or through the lookups its rules call). */
-function subTableOutputs(lookupType: number, subTable: SubTable, lookupOutputs: (index: number) => number[]): number[] {
-  const { type, table } = resolve(lookupType, subTable);
+function outputsOf(subTable: SubTable, lookupOutputs: (index: number) => number[]): number[] {
+  const { type, table } = subTable;
+  const format = table.u16(0);
+  const listed = (list: Reader) => Array.from({ length: list.u16(0) }, (_, i) => list.u16(2 + 2 * i));
+  const each = <T>(count: number, at: number, f: (r: Reader) => T[]) => Array.from({ length: count }, (_, i) => f(table.sub(table.u16(at + 2 * i)))).flat();
   switch (type) {
     case 1:
-      if (table.version === 1) return coverageGlyphs(firstCoverage(type, table)).map((glyph) => (glyph + (table.deltaGlyphID ?? 0)) & 0xffff);
-      return items(table.substitute);
+      if (format === 1) return Array.from(firstCoverage(subTable), (glyph) => (glyph + table.i16(4)) & 0xffff);
+      return Array.from({ length: table.u16(4) }, (_, i) => table.u16(6 + 2 * i));
     case 2:
-      return items(table.sequences).flatMap((sequence) => Array.from(sequence));
     case 3:
-      return items(table.alternateSet).flatMap((set) => Array.from(set));
+      return each(table.u16(4), 6, listed);
     case 4:
-      return items(table.ligatureSets).flatMap((set) => Array.from(set ?? [], (ligature) => ligature.glyph));
+      return each(table.u16(4), 6, (set) => Array.from({ length: set.u16(0) }, (_, i) => set.sub(set.u16(2 + 2 * i)).u16(0)));
     case 5:
     case 6: {
-      const sets = table.version === 3 ? [[{ lookupRecords: table.lookupRecords ?? [] }]] : [...Array.from(table.ruleSets ?? table.classSet ?? []), ...Array.from(table.chainRuleSets ?? table.chainClassSet ?? [])];
-      return sets.flatMap((set) => Array.from(set ?? []).flatMap((rule) => Array.from(rule.lookupRecords).flatMap((record) => lookupOutputs(record.lookupListIndex))));
+      if (format !== 3) return ruleLookups(table, type === 6).flatMap(lookupOutputs);
+      if (type === 5) return recordLookups(table, 6 + 2 * table.u16(2), table.u16(4)).flatMap(lookupOutputs);
+      let at = 2 + 2 + 2 * table.u16(2); // past the backtrack coverages, at the input count
+      at += 2 + 2 * table.u16(at); // at the lookahead count
+      at += 2 + 2 * table.u16(at); // at the record count
+      return recordLookups(table, at + 2, table.u16(at)).flatMap(lookupOutputs);
     }
-    case 8:
-      return Array.from(table.substitutes ?? []);
+    case 8: {
+      let at = 6 + 2 * table.u16(4); // past the backtrack coverages, at the lookahead count
+      at += 2 + 2 * table.u16(at); // at the substitute count
+      return Array.from({ length: table.u16(at) }, (_, i) => table.u16(at + 2 + 2 * i));
+    }
     default:
       throw new UnknownSubTable();
   }
 }
 
 /**
- * The glyphs that can start a substitution fontkit runs up to and including `calt`/`clig`, from
- * fontkit's own GSUB decoding (only the lookups of the default features, which layout decodes
- * anyway); undefined when the face has no `calt`/`clig` (nothing to skip) or a subtable of a kind
+ * The glyphs that can start a substitution fontkit runs up to and including `calt`/`clig`, read
+ * from the GSUB bytes (as `pair-kerning.ts` reads GPOS: fontkit's decoding of the same lookups
+ * allocates ≈ 4.7 MB per face, and decoding them at load made the statement's peak RSS 2–4 MB
+ * higher); undefined when the face has no `calt`/`clig` (nothing to skip) or a subtable of a kind
  * not understood here (then every string keeps the full path).
  *
  * It starts from the first-input coverages of the `calt`/`clig` lookups. Any subtable of another
@@ -147,46 +147,47 @@ function subTableOutputs(lookupType: number, subTable: SubTable, lookupOutputs: 
  * first-input coverage joins the set, until no more subtables join. Subtables that cannot produce a
  * glyph of the set may fire or not: they never bring a contextual rule into play.
  */
-function contextualTriggers(font: fontkit.Font): Set<number> | undefined {
-  const gsub = (font as unknown as { GSUB?: Gsub }).GSUB;
-  if (!gsub) return undefined;
+function contextualTriggers(font: fontkit.Font, bytes: Buffer): Set<number> | undefined {
+  const entry = (font as unknown as { directory?: { tables?: Record<string, { offset: number; length: number } | undefined> } }).directory?.tables?.GSUB;
+  if (!entry || entry.offset + entry.length > bytes.length) return undefined;
+  const gsub = new Reader(bytes, entry.offset);
+  if (gsub.u16(0) !== 1) return undefined;
+  const features = gsub.sub(gsub.u16(6));
+  const lookups = gsub.sub(gsub.u16(8));
   const contextual = new Set<number>();
   const otherLookups = new Set<number>();
-  for (const record of Array.from(gsub.featureList)) {
-    if (!DEFAULT_SUBSTITUTIONS.includes(record.tag)) continue;
-    for (const index of Array.from(record.feature.lookupListIndexes)) (CONTEXTUAL.has(record.tag) ? contextual : otherLookups).add(index);
+  for (let f = 0; f < features.u16(0); f++) {
+    const tag = features.tag(2 + 6 * f);
+    if (!DEFAULT_SUBSTITUTIONS.includes(tag)) continue;
+    const feature = features.sub(features.u16(6 + 6 * f));
+    for (let i = 0; i < feature.u16(2); i++) (CONTEXTUAL.has(tag) ? contextual : otherLookups).add(feature.u16(4 + 2 * i));
   }
   if (contextual.size === 0) return undefined;
   try {
+    const lookup = (index: number) => {
+      if (index >= lookups.u16(0)) throw new UnknownSubTable();
+      return lookups.sub(lookups.u16(2 + 2 * index));
+    };
     const outputs = new Map<number, number[]>();
     const lookupOutputs = (index: number): number[] => {
       let known = outputs.get(index);
       if (!known) {
         outputs.set(index, []); // a lookup calling itself adds nothing new
-        const lookup = gsub.lookupList.get(index);
-        known = [...lookup.subTables].flatMap((table) => subTableOutputs(lookup.lookupType, table, lookupOutputs));
+        known = subTablesOf(lookup(index)).flatMap((table) => outputsOf(table, lookupOutputs));
         outputs.set(index, known);
       }
       return known;
     };
     const triggers = new Set<number>();
-    const join = (lookupType: number, table: SubTable) => coverageGlyphs(firstCoverage(lookupType, table)).forEach((glyph) => triggers.add(glyph));
-    for (const index of contextual) {
-      const lookup = gsub.lookupList.get(index);
-      for (const table of lookup.subTables) join(lookup.lookupType, table);
-    }
+    const join = (table: SubTable) => firstCoverage(table).forEach((glyph) => triggers.add(glyph));
+    for (const index of contextual) subTablesOf(lookup(index)).forEach(join);
     // Other subtables, each with what it can output; one joins once it can output a trigger.
-    const others = [...otherLookups]
-      .filter((index) => !contextual.has(index))
-      .flatMap((index) => {
-        const lookup = gsub.lookupList.get(index);
-        return [...lookup.subTables].map((table) => ({ lookupType: lookup.lookupType, table, outputs: subTableOutputs(lookup.lookupType, table, lookupOutputs) }));
-      });
+    const others = [...otherLookups].filter((index) => !contextual.has(index)).flatMap((index) => subTablesOf(lookup(index)).map((table) => ({ table, outputs: outputsOf(table, lookupOutputs) })));
     for (let joined = true; joined; ) {
       joined = false;
       for (const [i, other] of others.entries()) {
         if (!other.outputs.some((glyph) => triggers.has(glyph))) continue;
-        join(other.lookupType, other.table);
+        join(other.table);
         others.splice(i, 1);
         joined = true;
         break;
@@ -214,8 +215,8 @@ function rewrittenByShaper(code: number): boolean {
   );
 }
 
-export function contextualForms(font: fontkit.Font): ContextualForms {
-  const triggers = contextualTriggers(font);
+export function contextualForms(font: fontkit.Font, bytes: Buffer): ContextualForms {
+  const triggers = contextualTriggers(font, bytes);
   if (!triggers) return { mayApply: () => true, triggers: new Set() };
   const byCodePoint = new Map<number, boolean>();
   const triggering = (code: number): boolean => {

@@ -124,7 +124,7 @@ function parse(file: string): fontkit.Font {
   if (!font.hasGlyphForCodePoint(0xac00) || !font.hasGlyphForCodePoint(0xd7a3)) {
     throw new Error(`${file} has no Hangul syllables`);
   }
-  return withSharedLayout(font, postHeader(font, bytes), compactPairKerning(font, bytes), contextualForms(font));
+  return withSharedLayout(font, postHeader(font, bytes), compactPairKerning(font, bytes), contextualForms(font, bytes));
 }
 
 /**
