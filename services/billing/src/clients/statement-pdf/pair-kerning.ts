@@ -29,8 +29,8 @@ interface Lookup {
   subtables: Subtable[];
 }
 
-/** Big-endian reads within one table of the font file. */
-class Reader {
+/** Big-endian reads within one table of the font file (also used by contextual-forms.ts). */
+export class Reader {
   constructor(
     private readonly bytes: Buffer,
     readonly base: number,
@@ -54,7 +54,7 @@ class Reader {
 }
 
 /** Coverage as a sorted glyph list and the coverage index of each (typed arrays only: no garbage). */
-function coverageOf(table: Reader): { glyphs: Uint16Array; index: Uint16Array } | undefined {
+export function coverageOf(table: Reader): { glyphs: Uint16Array; index: Uint16Array } | undefined {
   const format = table.u16(0);
   const count = table.u16(2);
   let total = 0;

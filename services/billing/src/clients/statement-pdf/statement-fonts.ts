@@ -1,8 +1,9 @@
 // First: pdfkit's and fontkit's unused parts (WOFF2, encryption) load only if used.
 import './deferred-pdf-modules';
-import { readFileSync } from 'node:fs';
-import * as fontkit from 'fontkit';
+import type * as fontkit from 'fontkit';
+import { contextualForms, type ContextualForms } from './contextual-forms';
 import { statementFontFiles } from './font-files';
+import { openFontWithOutlinesOnDemand } from './glyph-outlines-on-demand';
 import { compactPairKerning, type PairKerning } from './pair-kerning';
 
 /** The two faces a statement uses, parsed once per process. */
@@ -37,6 +38,14 @@ const MAX_CACHED_RUNS = 20_000;
 const FEATURES = { mark: false, mkmk: false };
 /** The same, with kerning applied from `PairKerning` instead of fontkit's decoded tables. */
 const FEATURES_OWN_KERNING = { ...FEATURES, kern: false };
+/**
+ * Either of the above without the contextual substitutions, for strings they cannot change
+ * (contextual-forms.ts): the glyphs are the same by construction, without the ≈ 50 MB of closures
+ * per 200-line statement fontkit allocates walking them.
+ */
+const NOT_CONTEXTUAL = { calt: false, clig: false };
+const FEATURES_PLAIN = { ...FEATURES, ...NOT_CONTEXTUAL };
+const FEATURES_PLAIN_OWN_KERNING = { ...FEATURES_OWN_KERNING, ...NOT_CONTEXTUAL };
 
 /**
  * The fields of the `post` table pdfkit reads (`isFixedPitch`, and `italicAngle` through fontkit),
@@ -68,15 +77,21 @@ function postHeader(font: fontkit.Font, bytes: Buffer): PostHeader | undefined {
  * only, and it scales each run's positions in place, so every caller gets fresh position objects
  * (glyph objects are shared, as fontkit already shares them). Statements repeat the same labels,
  * item names and amounts, so most strings hit the cache. The wrapper also answers the `post`
- * fields from the table's header (above).
+ * fields from the table's header (above), and shapes strings no contextual substitution can change
+ * without `calt`/`clig`.
  */
-function withSharedLayout(font: fontkit.Font, post: PostHeader | undefined, kerning: PairKerning | undefined): fontkit.Font {
+function withSharedLayout(font: fontkit.Font, post: PostHeader | undefined, kerning: PairKerning | undefined, contextual: ContextualForms): fontkit.Font {
   const runs = new Map<string, { glyphs: fontkit.Glyph[]; positions: Position[] }>();
+  const ownFeatures = (text: string, own: boolean): unknown => {
+    if (contextual.mayApply(text)) return own ? FEATURES_OWN_KERNING : FEATURES;
+    return own ? FEATURES_PLAIN_OWN_KERNING : FEATURES_PLAIN;
+  };
   const layout = (text: string, features?: unknown): Run => {
     let cached = features === undefined ? runs.get(text) : undefined;
     if (!cached) {
       const own = features === undefined ? kerning : undefined;
-      const run = font.layout(text.normalize('NFC'), (features ?? (own ? FEATURES_OWN_KERNING : FEATURES)) as never) as unknown as Run;
+      const nfc = text.normalize('NFC');
+      const run = font.layout(nfc, (features ?? ownFeatures(nfc, own !== undefined)) as never) as unknown as Run;
       cached = { glyphs: run.glyphs, positions: run.positions.map((p) => ({ xAdvance: p.xAdvance, yAdvance: p.yAdvance, xOffset: p.xOffset, yOffset: p.yOffset })) };
       own?.apply(run.glyphs.map((g) => g.id), cached.positions);
       if (features === undefined) {
@@ -104,13 +119,12 @@ function withSharedLayout(font: fontkit.Font, post: PostHeader | undefined, kern
 }
 
 function parse(file: string): fontkit.Font {
-  const bytes = readFileSync(file);
-  const font = fontkit.create(bytes);
+  const { font, bytes } = openFontWithOutlinesOnDemand(file);
   if (!('layout' in font)) throw new Error(`${file} is a font collection, not a single font`);
   if (!font.hasGlyphForCodePoint(0xac00) || !font.hasGlyphForCodePoint(0xd7a3)) {
     throw new Error(`${file} has no Hangul syllables`);
   }
-  return withSharedLayout(font, postHeader(font, bytes), compactPairKerning(font, bytes));
+  return withSharedLayout(font, postHeader(font, bytes), compactPairKerning(font, bytes), contextualForms(font, bytes));
 }
 
 /**
