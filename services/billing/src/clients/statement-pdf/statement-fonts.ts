@@ -1,6 +1,8 @@
 // First: pdfkit's and fontkit's unused parts (WOFF2, encryption) load only if used.
 import './deferred-pdf-modules';
 import type * as fontkit from 'fontkit';
+// The memo alone, not the package's index: this module also loads in render worker threads.
+import { createBoundedMemo } from '@marketbill/platform/bounded-memo';
 import { contextualForms, type ContextualForms } from './contextual-forms';
 import { statementFontFiles } from './font-files';
 import { openFontWithOutlinesOnDemand } from './glyph-outlines-on-demand';
@@ -24,6 +26,12 @@ interface Run {
   glyphs: fontkit.Glyph[];
   positions: Position[];
   readonly advanceWidth: number;
+}
+
+/** A shaped run as it is shared between calls: positions copied out of fontkit's objects. */
+interface ShapedRun {
+  glyphs: fontkit.Glyph[];
+  positions: Position[];
 }
 
 const MAX_CACHED_RUNS = 20_000;
@@ -81,24 +89,22 @@ function postHeader(font: fontkit.Font, bytes: Buffer): PostHeader | undefined {
  * without `calt`/`clig`.
  */
 function withSharedLayout(font: fontkit.Font, post: PostHeader | undefined, kerning: PairKerning | undefined, contextual: ContextualForms): fontkit.Font {
-  const runs = new Map<string, { glyphs: fontkit.Glyph[]; positions: Position[] }>();
   const ownFeatures = (text: string, own: boolean): unknown => {
     if (contextual.mayApply(text)) return own ? FEATURES_OWN_KERNING : FEATURES;
     return own ? FEATURES_PLAIN_OWN_KERNING : FEATURES_PLAIN;
   };
+  const shape = (text: string, features: unknown): ShapedRun => {
+    const own = features === undefined ? kerning : undefined;
+    const nfc = text.normalize('NFC');
+    const run = font.layout(nfc, (features ?? ownFeatures(nfc, own !== undefined)) as never) as unknown as Run;
+    const shaped = { glyphs: run.glyphs, positions: run.positions.map((p) => ({ xAdvance: p.xAdvance, yAdvance: p.yAdvance, xOffset: p.xOffset, yOffset: p.yOffset })) };
+    own?.apply(run.glyphs.map((g) => g.id), shaped.positions);
+    return shaped;
+  };
+  // Only runs shaped with the default features are shared; a caller's own features are rare.
+  const runs = createBoundedMemo(MAX_CACHED_RUNS, (text: string) => shape(text, undefined));
   const layout = (text: string, features?: unknown): Run => {
-    let cached = features === undefined ? runs.get(text) : undefined;
-    if (!cached) {
-      const own = features === undefined ? kerning : undefined;
-      const nfc = text.normalize('NFC');
-      const run = font.layout(nfc, (features ?? ownFeatures(nfc, own !== undefined)) as never) as unknown as Run;
-      cached = { glyphs: run.glyphs, positions: run.positions.map((p) => ({ xAdvance: p.xAdvance, yAdvance: p.yAdvance, xOffset: p.xOffset, yOffset: p.yOffset })) };
-      own?.apply(run.glyphs.map((g) => g.id), cached.positions);
-      if (features === undefined) {
-        if (runs.size >= MAX_CACHED_RUNS) runs.clear();
-        runs.set(text, cached);
-      }
-    }
+    const cached = features === undefined ? runs.get(text) : shape(text, features);
     const positions = cached.positions.map((p) => ({ ...p }));
     return {
       glyphs: cached.glyphs,
