@@ -87,31 +87,6 @@ export function formatTrials(t: Trials, unit: string, digits = 1): string {
 }
 
 /**
- * The 1-minute load average sampled every second while a benchmark runs, so each figure can be
- * printed with the load it was measured under.
- */
-export function watchLoad(): { stop(): { min: number; median: number; max: number }; text(): string } {
-  const samples = [os.loadavg()[0] as number];
-  const timer = setInterval(() => samples.push(os.loadavg()[0] as number), 1_000);
-  timer.unref();
-  const summary = () => {
-    const t = trials(samples);
-    return { min: t.min, median: t.median, max: t.max };
-  };
-  return {
-    stop() {
-      clearInterval(timer);
-      samples.push(os.loadavg()[0] as number);
-      return summary();
-    },
-    text() {
-      const s = summary();
-      return `load ${s.min.toFixed(1)}–${s.max.toFixed(1)}`;
-    },
-  };
-}
-
-/**
  * The load average per phase of a benchmark (the figure's runs, the limit's runs), sampled every
  * second while a phase runs: alternating trials are charged to their own phase.
  */
