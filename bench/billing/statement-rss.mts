@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { checkout, freePort, machine, migrateAsDeployed, processCpuMs, stackEnv, trials } from '../machine.ts';
+import { checkout, cpuMark, freePort, machine, migrateAsDeployed, processCpuMs, stackEnv, stealText, trials } from '../machine.ts';
 
 const require = createRequire(import.meta.url);
 const messaging = require(path.join(checkout, 'packages/messaging/dist/index.js'));
@@ -116,16 +116,17 @@ async function once(lines: number, flags: string[]): Promise<{ ms: number; cpuMs
   }
 }
 
-process.stdout.write(`machine: ${machine()}\n\n| lines | young generation | pages | issue ms | billing CPU ms over the issue | billing peak RSS before → after | load |\n|---:|---|---:|---|---|---|---|\n`);
+process.stdout.write(`machine: ${machine()}\n\n| lines | young generation | pages | issue ms | billing CPU ms over the issue | billing peak RSS before → after | load, steal |\n|---:|---|---:|---|---|---|---|\n`);
 for (const lines of lineCounts) {
   for (const cap of caps) {
     const flags = cap === 0 ? [] : [`--max-semi-space-size=${cap}`];
     const runs = [];
+    const started = cpuMark();
     for (let t = 0; t < trialCount; t++) runs.push(await once(lines, flags));
     const f = (k: 'ms' | 'cpuMs' | 'before' | 'after') => {
       const x = trials(runs.map((r) => r[k]));
       return x.n > 1 ? `${Math.round(x.median)} (${Math.round(x.min)}–${Math.round(x.max)})` : `${Math.round(x.median)}`;
     };
-    process.stdout.write(`| ${lines} | ${cap === 0 ? 'V8 default' : `--max-semi-space-size=${cap}`} | ${runs[0]?.pages} | ${f('ms')} | ${f('cpuMs')} | ${f('before')} → ${f('after')} MB | ${os.loadavg()[0]?.toFixed(1)} |\n`);
+    process.stdout.write(`| ${lines} | ${cap === 0 ? 'V8 default' : `--max-semi-space-size=${cap}`} | ${runs[0]?.pages} | ${f('ms')} | ${f('cpuMs')} | ${f('before')} → ${f('after')} MB | ${[os.loadavg()[0]?.toFixed(1), stealText(started)].filter(Boolean).join(', ')} |\n`);
   }
 }

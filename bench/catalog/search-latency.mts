@@ -23,7 +23,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
-import { loadByPhase, machine, percentile, postgresCpuMs, processCpuMs, ratioReport, stackEnv, trials } from '../machine.ts';
+import { cpuMark, loadByPhase, machine, percentile, postgresCpuMs, processCpuMs, ratioReport, stackEnv, stealText, trials } from '../machine.ts';
 import { groupedDayRows } from '../synthetic-rows.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -277,6 +277,7 @@ try {
   const limitTrials: Trial[] = [];
   for (let t = 0; t < trialCount; t++) {
     const offset = 400 + 2 * t * perTrial;
+    const trialStarted = cpuMark();
     serviceTrials.push(
       await load.phase(t === 0 ? 'first' : 'service', () =>
         openLoop(perTrial, () => processCpuMs(servicePid), async (i) => {
@@ -296,7 +297,7 @@ try {
       ),
     );
     const last = serviceTrials.at(-1)!;
-    process.stderr.write(`trial ${t + 1}${t === 0 ? ' (right after seeding)' : ''}: service p50 ${percentile(last.latencies, 50).toFixed(1)} ms p99 ${percentile(last.latencies, 99).toFixed(1)} ms, limit p99 ${percentile(limitTrials.at(-1)!.latencies, 99).toFixed(1)} ms; CPU per request: service ${last.cpu.caller.toFixed(2)} + Postgres ${last.cpu.postgres.toFixed(2)} ms, limit ${limitTrials.at(-1)!.cpu.caller.toFixed(2)} + ${limitTrials.at(-1)!.cpu.postgres.toFixed(2)} ms\n`);
+    process.stderr.write(`trial ${t + 1}${t === 0 ? ' (right after seeding)' : ''}: service p50 ${percentile(last.latencies, 50).toFixed(1)} ms p99 ${percentile(last.latencies, 99).toFixed(1)} ms, limit p99 ${percentile(limitTrials.at(-1)!.latencies, 99).toFixed(1)} ms; CPU per request: service ${last.cpu.caller.toFixed(2)} + Postgres ${last.cpu.postgres.toFixed(2)} ms, limit ${limitTrials.at(-1)!.cpu.caller.toFixed(2)} + ${limitTrials.at(-1)!.cpu.postgres.toFixed(2)} ms${stealText(trialStarted) ? `; ${stealText(trialStarted)}` : ''}\n`);
   }
   load.stop();
   const pct = (ts: Trial[], p: number) => trials(ts.map((x) => percentile(x.latencies, p)));
