@@ -1,17 +1,6 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { createLogger, maskPhone, withoutSecrets } from './logger';
-
-function capture() {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, destination };
-}
+import { logLines as capture } from './testing/log-lines';
 
 describe('logger', () => {
   it('When a line carries secrets, then they are redacted and the rest is kept', () => {

@@ -1,17 +1,11 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createLogger } from './logger';
 import { createPeriodicJob, type PeriodicJob, type PeriodicJobOptions } from './periodic-job';
+import { logLines } from './testing/log-lines';
 
 /** A logger whose lines the test reads. */
 function capturedLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
+  const { lines, destination } = logLines();
   return { lines, logger: createLogger({ service: 'periodic-job-test', destination }) };
 }
 
