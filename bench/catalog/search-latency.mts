@@ -297,7 +297,8 @@ try {
       ),
     );
     const last = serviceTrials.at(-1)!;
-    process.stderr.write(`trial ${t + 1}${t === 0 ? ' (right after seeding)' : ''}: service p50 ${percentile(last.latencies, 50).toFixed(1)} ms p99 ${percentile(last.latencies, 99).toFixed(1)} ms, limit p99 ${percentile(limitTrials.at(-1)!.latencies, 99).toFixed(1)} ms; CPU per request: service ${last.cpu.caller.toFixed(2)} + Postgres ${last.cpu.postgres.toFixed(2)} ms, limit ${limitTrials.at(-1)!.cpu.caller.toFixed(2)} + ${limitTrials.at(-1)!.cpu.postgres.toFixed(2)} ms${stealText(trialStarted) ? `; ${stealText(trialStarted)}` : ''}\n`);
+    const steal = stealText(trialStarted);
+    process.stderr.write(`trial ${t + 1}${t === 0 ? ' (right after seeding)' : ''}: service p50 ${percentile(last.latencies, 50).toFixed(1)} ms p99 ${percentile(last.latencies, 99).toFixed(1)} ms, limit p99 ${percentile(limitTrials.at(-1)!.latencies, 99).toFixed(1)} ms; CPU per request: service ${last.cpu.caller.toFixed(2)} + Postgres ${last.cpu.postgres.toFixed(2)} ms, limit ${limitTrials.at(-1)!.cpu.caller.toFixed(2)} + ${limitTrials.at(-1)!.cpu.postgres.toFixed(2)} ms${steal ? `; ${steal}` : ''}\n`);
   }
   load.stop();
   const pct = (ts: Trial[], p: number) => trials(ts.map((x) => percentile(x.latencies, p)));
