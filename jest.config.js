@@ -31,7 +31,7 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['**/src/**/*.test.ts', '<rootDir>/tools/*.test.ts', '<rootDir>/tests/**/*.test.ts', '!**/*.int.test.ts', '!**/*.fault.test.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['**/src/**/*.test.ts', '<rootDir>/tools/**/*.test.ts', '<rootDir>/tests/**/*.test.ts', '!**/*.int.test.ts', '!**/*.fault.test.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -51,7 +51,7 @@ describe('the system under infrastructure faults', () => {
 
   it('When Postgres is restarted with pg_ctl behind the stack tool’s back, then the tool still stops it and starts it again', async () => {
     if (!stackIsControllable()) throw new Error('the fault suite needs the checkout’s own local stack (npm test runs it only then)');
-    const port = Number(process.env.MB_PG_PORT ?? 55432);
+    const port = Number(process.env.MB_PG_PORT ?? 26432);
     const data = realpathSync(join(repoRoot, '.stack', 'postgres', 'data'));
     const pgCtl = join(process.env.MB_PG_BIN ?? '/usr/lib/postgresql/15/bin', 'pg_ctl');
     const asPostgres = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', pgCtl]] : [pgCtl, []];

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { ensureKafka, fetchKafka, kafkaVersion, stopKafka } from './kafka.ts';
 import { envFile, envJsonFile, lockFile, logPath, secureJsonFile, shown, stackDir } from './paths.ts';
-import { host, portAnswers, readPorts, type Ports } from './ports.ts';
+import { ephemeralPortsNote, host, portAnswers, portsByVariable, readPorts, type Ports } from './ports.ts';
 import { ensurePostgres, postgresPid, postgresStatus, restartPostgres, stopPostgres, tlsOnlyRole } from './postgres.ts';
 import { isAlive, isOurs, readPid, StackError, type Log } from './process.ts';
 import { apicurioVersion, ensureRegistry, fetchRegistry, registryLauncher, registryUrl, stopRegistry } from './registry.ts';
@@ -87,6 +87,8 @@ export async function ensureStack(opts: EnsureOptions = {}): Promise<StackEnv> {
   const fast = opts.fast ?? process.env.MB_STACK_FAST === '1';
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const ports = readPorts();
+  const note = ephemeralPortsNote(portsByVariable(ports));
+  if (note) log(note);
   const started = Date.now();
   const took = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
 

@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { componentDir, logPath, readTextOr, shown } from './paths.ts';
-import { host, portAnswers, waitUntil } from './ports.ts';
+import { ephemeralPortsNote, host, portAnswers, waitUntil } from './ports.ts';
 import { isAlive, readPid, removePid, run, StackError, startDetached, tailLog, terminate, which, type Log } from './process.ts';
 
 const component = 'jaeger';
@@ -37,9 +37,9 @@ const jaegerPackage = `${jaegerModule}/cmd/jaeger`;
 export type JaegerPorts = { ui: number; otlp: number; queryGrpc: number };
 
 const portDefaults: Record<keyof JaegerPorts, [envName: string, port: number]> = {
-  ui: ['MB_JAEGER_UI_PORT', 56686],
-  otlp: ['MB_JAEGER_OTLP_PORT', 54318],
-  queryGrpc: ['MB_JAEGER_QUERY_GRPC_PORT', 56685],
+  ui: ['MB_JAEGER_UI_PORT', 26686],
+  otlp: ['MB_JAEGER_OTLP_PORT', 26318],
+  queryGrpc: ['MB_JAEGER_QUERY_GRPC_PORT', 26685],
 };
 
 export function readJaegerPorts(env: NodeJS.ProcessEnv = process.env): JaegerPorts {
@@ -318,7 +318,10 @@ export async function ensureJaeger(opts: { log: Log; timeoutMs?: number; ports?:
   }
   removePid(component);
   const { binary, built } = await ensureJaegerBinary(opts.log);
-  for (const [name, port] of [['MB_JAEGER_UI_PORT', ports.ui], ['MB_JAEGER_OTLP_PORT', ports.otlp], ['MB_JAEGER_QUERY_GRPC_PORT', ports.queryGrpc]] as const) {
+  const named = { MB_JAEGER_UI_PORT: ports.ui, MB_JAEGER_OTLP_PORT: ports.otlp, MB_JAEGER_QUERY_GRPC_PORT: ports.queryGrpc };
+  const note = ephemeralPortsNote(named);
+  if (note) opts.log(`jaeger: ${note}`);
+  for (const [name, port] of Object.entries(named)) {
     if (await portAnswers(port)) throw new StackError(component, `port ${port} is taken by another program; set ${name}`);
   }
   fs.mkdirSync(componentDir(component), { recursive: true });

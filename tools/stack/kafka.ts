@@ -11,8 +11,8 @@ import { javaFor } from './java.ts';
 import { kafkaReady, upsertScramCredentials } from './kafka-probe.ts';
 import { fetchWithMaven, pomProperty } from './maven.ts';
 import { componentDir, distDir, logPath, readTextOr } from './paths.ts';
-import { host, portAnswers, waitUntil, waitUntilBindable } from './ports.ts';
-import { isOurs, markerArg, readPid, removePid, run, StackError, startDetached, tailLog, terminate, type Log } from './process.ts';
+import { bindFailureIn, host, portAnswers, waitUntil, waitUntilBindable } from './ports.ts';
+import { isOurs, logSince, logSize, markerArg, readPid, removePid, run, StackError, startDetached, tailLog, terminate, type Log } from './process.ts';
 import type { TlsFiles } from './tls.ts';
 
 const component = 'kafka';
@@ -153,7 +153,7 @@ export async function ensureKafka(o: KafkaOptions): Promise<KafkaInfo> {
   for (const port of [o.port, o.controllerPort, o.saslPort]) {
     if (await portAnswers(port)) throw new StackError(component, `port ${port} is taken by another program; set MB_KAFKA_PORT / MB_KAFKA_CONTROLLER_PORT / MB_KAFKA_SASL_PORT`);
   }
-  for (const port of [o.port, o.controllerPort]) {
+  for (const port of [o.port, o.controllerPort, o.saslPort]) {
     const held = await waitUntilBindable(port);
     if (held) throw new StackError(component, held);
   }
@@ -195,9 +195,14 @@ export async function ensureKafka(o: KafkaOptions): Promise<KafkaInfo> {
     'kafka.Kafka',
     config,
   ];
+  const logStart = logSize(log);
   const started = startDetached(component, java.bin, args, { cwd: home });
   const failure = await waitUntil(() => kafkaReady(o.port), { timeoutMs: o.timeoutMs, abortIf: started.exited });
-  if (failure) throw new StackError(component, `${failure}\n${tailLog(log, 15)}`, log);
+  if (failure) {
+    const bind = bindFailureIn(logSince(log, logStart));
+    const which = bind ? ` — ${bind}; see docs/local-stack.md, "Ports in the kernel's ephemeral range"` : '';
+    throw new StackError(component, `${failure}${which}\n${tailLog(log, 15)}`, log);
+  }
   await ensureScramUser(o.port, saslUser);
   return { brokers, saslSslBrokers, saslUser, reused: false, pid: started.pid };
 }

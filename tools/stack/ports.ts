@@ -1,6 +1,10 @@
 // Ports of the local stack and the small network checks used for readiness.
-// Defaults sit in the 55000–59999 range so the stack does not collide with a Postgres, Kafka or
-// registry that a developer already runs on the usual ports. Everything binds 127.0.0.1 only.
+// Defaults sit in one block, 26xxx, so the stack does not collide with a Postgres, Kafka or
+// registry that a developer already runs on the usual ports, and below the kernel's ephemeral
+// range (32768–60999 on Linux), so no outgoing connection on the machine can be handed one of them
+// as its source port while the server is down or starting (docs/local-stack.md, "Ports held by …").
+// Everything binds 127.0.0.1 only.
+import fs from 'node:fs';
 import net from 'node:net';
 
 export const host = '127.0.0.1';
@@ -17,16 +21,54 @@ export type Ports = {
 };
 
 const defaults: Record<keyof Ports, [envName: string, port: number]> = {
-  postgres: ['MB_PG_PORT', 55432],
-  kafka: ['MB_KAFKA_PORT', 59092],
-  kafkaController: ['MB_KAFKA_CONTROLLER_PORT', 59093],
-  // Unset: the Kafka port + 2 (59094 by default), so a port block given as MB_KAFKA_PORT=…092 and
+  postgres: ['MB_PG_PORT', 26432],
+  kafka: ['MB_KAFKA_PORT', 26092],
+  kafkaController: ['MB_KAFKA_CONTROLLER_PORT', 26093],
+  // Unset: the Kafka port + 2 (26094 by default), so a port block given as MB_KAFKA_PORT=…092 and
   // MB_KAFKA_CONTROLLER_PORT=…093 gets …094 without a new setting.
   kafkaSasl: ['MB_KAFKA_SASL_PORT', 0],
-  registry: ['MB_REGISTRY_PORT', 58081],
-  registryManagement: ['MB_REGISTRY_MANAGEMENT_PORT', 58082],
-  s3: ['MB_S3_PORT', 58333],
+  registry: ['MB_REGISTRY_PORT', 26081],
+  registryManagement: ['MB_REGISTRY_MANAGEMENT_PORT', 26082],
+  s3: ['MB_S3_PORT', 26333],
 };
+
+/** The environment variable that sets each port, for messages. */
+export const portVariables = Object.fromEntries(Object.entries(defaults).map(([key, [envName]]) => [key, envName])) as Record<keyof Ports, string>;
+
+/** The ports by the variables that set them, for {@link ephemeralPortsNote}. */
+export function portsByVariable(ports: Ports): Record<string, number> {
+  return Object.fromEntries((Object.keys(ports) as (keyof Ports)[]).map((key) => [portVariables[key], ports[key]]));
+}
+
+/** The kernel's ephemeral port range (Linux; its default elsewhere), less the reserved ports. */
+export function ephemeralRange(procDir = '/proc/sys/net/ipv4'): { low: number; high: number; reserved: (port: number) => boolean } {
+  const read = (name: string) => {
+    try {
+      return fs.readFileSync(`${procDir}/${name}`, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  const [low, high] = read('ip_local_port_range').split(/\s+/).map(Number);
+  const spans = read('ip_local_reserved_ports')
+    .split(',')
+    .filter((part) => part !== '')
+    .map((part) => part.split('-').map(Number));
+  const reserved = (port: number) => spans.some(([from, to]) => port >= from && port <= (to ?? from));
+  return Number.isInteger(low) && Number.isInteger(high) ? { low, high, reserved } : { low: 32768, high: 60999, reserved };
+}
+
+/**
+ * A note for ports set inside the kernel's ephemeral range and not reserved, else undefined: any
+ * outgoing connection on the machine may be given such a port as its source port, and a server
+ * cannot bind it while that connection lives (docs/local-stack.md).
+ */
+export function ephemeralPortsNote(named: Record<string, number>, range = ephemeralRange()): string | undefined {
+  const inside = Object.entries(named).filter(([, port]) => port >= range.low && port <= range.high && !range.reserved(port));
+  if (inside.length === 0) return undefined;
+  const list = inside.map(([name, port]) => `${name}=${port}`).join(', ');
+  return `note: ${list} lie${inside.length === 1 ? 's' : ''} in the kernel's ephemeral port range (${range.low}–${range.high}): an outgoing connection of any program can hold such a port and keep a server from binding it. Ports below ${range.low} (the defaults) or reserved with sysctl net.ipv4.ip_local_reserved_ports avoid that.`;
+}
 
 export function readPorts(env: NodeJS.ProcessEnv = process.env): Ports {
   const ports = {} as Ports;
@@ -113,4 +155,14 @@ export async function waitUntilBindable(port: number, timeoutMs = 60_000): Promi
     await new Promise((r) => setTimeout(r, 250));
   }
   return undefined;
+}
+
+/**
+ * Which listener a Kafka broker could not bind, from its log ("Socket server failed to bind to
+ * 127.0.0.1:26094: Address already in use."), else undefined. That line sits above a stack trace
+ * longer than the tail an error message shows.
+ */
+export function bindFailureIn(logText: string): string | undefined {
+  const found = /Socket server failed to bind to (\S+?): ([^\n]*?)\.?$/m.exec(logText);
+  return found ? `could not bind ${found[1]} (${found[2]})` : undefined;
 }

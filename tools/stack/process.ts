@@ -126,6 +126,34 @@ export function startDetached(component: string, command: string, args: string[]
   return { pid: child.pid, exited: () => exitReason };
 }
 
+/** A log's size now (0 when absent): mark it before a start to read only what that start wrote. */
+export function logSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** What a log holds from byte `offset` on (at most the last 1 MiB of it), '' when absent. */
+export function logSince(file: string, offset: number): string {
+  try {
+    const size = fs.statSync(file).size;
+    const start = Math.max(offset, size - 1024 * 1024);
+    if (start >= size) return '';
+    const buf = Buffer.alloc(size - start);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.readSync(fd, buf, 0, buf.length, start);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return buf.toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** Last lines of a log, for error messages. */
 export function tailLog(file: string, lines = 25): string {
   try {
