@@ -6,20 +6,24 @@
 //
 //   npm run build && npm run stack -- up --fast
 //   node bench/catalog/search-latency.mts [--rate 200] [--seconds 20] [--trials 3] [--varieties 6000] [--days 365]
-//                                         [--keep] [--reuse <schema>] [--profile] [--dist <another build's services/catalog/dist>]
+//                                         [--keep] [--reuse <schema>] [--profile] [--dist <another build's services/catalog/dist>] [--warm 100]
+//                                         [--node-args '<flags>'] [--service-log <file>]
 //
 // 1. Seeds a fresh catalog schema (the service's own migrations) with `--days` days × 4 categories
 //    of the synthetic replay data (`--varieties` in all, about 1,000 price rows per category and
 //    auction day as the real market), written in bulk with SQL into the tables the consumer fills
 //    (items, varieties with their search terms from the catalog's own domain code, price points,
 //    variety summaries). Seeding bypasses Kafka: this benchmark is about reads.
-// 2. Starts the catalog service (a real process, access logs on) and sends an open-loop load of
+// 2. Starts the catalog service (a real process, access logs on, its warm-up before ready as
+//    deploy/k8s sets it: SEARCH_WARM_UP_REQUESTS, overridable from the environment; 0 = none)
+//    and sends an open-loop load of
 //    `--rate` requests per second for `--seconds`: GET /internal/v1/varieties with partial Korean
 //    keywords, whole item names, 초성 queries, some with a buyable window and a price sort.
 //    Latency is measured from each request's scheduled start, so a stall counts against every
 //    request it delays (no coordinated omission). The limit's requests are timed the same way.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
@@ -43,6 +47,7 @@ const trialCount = Number(arg('--trials', '3'));
 const perCategory = Math.round(Number(arg('--varieties', '6000')) / 4);
 const catalogDist = process.argv.includes('--dist') ? arg('--dist', '') : path.join(root, 'services/catalog/dist');
 const days = Number(arg('--days', '365'));
+const warm = Number(arg('--warm', '100'));
 const to = arg('--to', '2026-11-25');
 
 const stack = stackEnv();
@@ -52,7 +57,14 @@ const schema = reuse ?? `bench_search_${randomBytes(3).toString('hex')}`;
 const token = 'bench-token-0123456789';
 // --profile: a V8 CPU profile of the catalog process in bench/out/.
 const nodeOptions = `--disable-warning=TimeoutNegativeWarning${process.argv.includes('--profile') ? ` --cpu-prof --cpu-prof-dir=${path.join(root, 'bench/out')}` : ''}`;
-const env = { ...process.env, ...stack, DATABASE_SCHEMA: schema, KAFKA_TOPIC_PREFIX: `${schema}.`, INTERNAL_API_CALLERS: `ordering=${token}`, HTTP_PORT: '0', LOG_LEVEL: 'info', NODE_OPTIONS: nodeOptions };
+// --node-args '<flags>': flags for the catalog process's command line, where V8's own flags are
+// allowed (NODE_OPTIONS refuses --trace-gc and its like); keep what they print with --service-log.
+const nodeArgs = process.argv.includes('--node-args') ? arg('--node-args', '').split(' ').filter(Boolean) : [];
+// The catalog as Kubernetes runs it: its warm-up before ready (SEARCH_WARM_UP_REQUESTS of
+// deploy/k8s/base/config/catalog.env) unless the environment sets one (0 = none).
+const deployedWarmUp = /^SEARCH_WARM_UP_REQUESTS=(\d+)$/m.exec(fs.readFileSync(path.join(root, 'deploy/k8s/base/config/catalog.env'), 'utf8'))?.[1] ?? '0';
+const serviceWarmUp = process.env.SEARCH_WARM_UP_REQUESTS ?? deployedWarmUp;
+const env = { ...process.env, ...stack, SEARCH_WARM_UP_REQUESTS: serviceWarmUp, DATABASE_SCHEMA: schema, KAFKA_TOPIC_PREFIX: `${schema}.`, INTERNAL_API_CALLERS: `ordering=${token}`, HTTP_PORT: '0', LOG_LEVEL: 'info', NODE_OPTIONS: nodeOptions };
 const db = new pg.Client({ connectionString: stack.DATABASE_URL });
 await db.connect();
 const t = `"${schema}"`;
@@ -252,7 +264,9 @@ const pool = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 10, idleTi
 try {
   if (!reuse) await seed();
   const data = catalogueNames();
-  service = spawn(process.execPath, [path.join(catalogDist, 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  service = spawn(process.execPath, [...nodeArgs, path.join(catalogDist, 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // --service-log <file>: the catalog's stdout (its logs, and what --node-options adds) kept in a file.
+  if (process.argv.includes('--service-log')) service.stdout!.pipe(fs.createWriteStream(arg('--service-log', '')));
   const port = await new Promise<number>((resolve) => {
     let buffer = '';
     service!.stdout!.on('data', (d: Buffer) => {
@@ -266,8 +280,11 @@ try {
   const headers = { authorization: `Bearer ${token}` };
   const list = queries(data, 2 * rate * seconds * trialCount + 400);
   const statements = await Promise.all(list.map(statementOf));
-  // Warm-up: JIT, pools, prepared statements — short, so the first trial is still "right after seeding".
-  for (const q of list.slice(0, 100)) await (await fetch(base + q, { headers })).arrayBuffer();
+  // Warm-up: JIT, pools, prepared statements — short by default, so the first trial is still "right
+  // after seeding" for the data and for a process that just started. `--warm <n>` sends n requests
+  // instead (cycling through the 400 queries kept apart from the trials): it tells a fresh process's
+  // own warm-up from the state of the data, which the first trial otherwise conflates.
+  for (let i = 0; i < warm; i++) await (await fetch(base + list[i % 400], { headers })).arrayBuffer();
   for (const st of statements.slice(100, 200)) await pool.query({ name: `s${createHash('sha1').update(st.text).digest('hex').slice(0, 16)}`, text: st.text, values: st.values });
 
   const perTrial = rate * seconds;
@@ -309,7 +326,7 @@ try {
   process.stdout.write(
     [
       `scenario: GET /internal/v1/varieties?q=…&size=20 at ${rate} requests/s for ${seconds} s per trial, open loop; ${data.varieties.length.toLocaleString('en-US')} varieties; matches per query: median ${percentile(matches, 50)}, p90 ${percentile(matches, 90)}; errors ${serviceTrials.reduce((n, x) => n + x.errors, 0)} (service), ${limitTrials.reduce((n, x) => n + x.errors, 0)} (limit)`,
-      `right after seeding (trial 1): p50 ${percentile(first.latencies, 50).toFixed(1)} ms, p99 ${percentile(first.latencies, 99).toFixed(1)} ms, max ${first.latencies.at(-1)?.toFixed(1)} ms [${load.text('first')}]`,
+      `right after seeding (trial 1; the process just started, warmed by ${serviceWarmUp} searches of its own before ready and ${warm} of the bench): p50 ${percentile(first.latencies, 50).toFixed(1)} ms, p99 ${percentile(first.latencies, 99).toFixed(1)} ms, max ${first.latencies.at(-1)?.toFixed(1)} ms [${load.text('first')}]`,
       ratioReport({
         figure: { what: 'p99 of the catalog service (every trial)', value: pct(serviceTrials, 99), unit: 'ms', load: `${load.text('first')}, then ${later.length ? load.text('service') : '-'}`, extra: `p50 ${pct(serviceTrials, 50).median.toFixed(1)} ms; CPU per request ${cpu(serviceTrials, 'caller')} ms in the service + ${cpu(serviceTrials, 'postgres')} ms in Postgres` },
         limit: { what: 'p99 of the same statements, prepared, from a raw pg pool', value: pct(limitTrials, 99), unit: 'ms', load: load.text('limit'), extra: `p50 ${pct(limitTrials, 50).median.toFixed(1)} ms; CPU per request ${cpu(limitTrials, 'caller')} ms in the client + ${cpu(limitTrials, 'postgres')} ms in Postgres` },

@@ -7,8 +7,9 @@ import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrum
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanExporter, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, ParentBasedSampler, type Sampler, SamplingDecision, type SpanExporter, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { isWarmUpRequest } from './http/warm-up';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -39,6 +40,21 @@ let started: Telemetry | undefined;
  * service's `main.ts` imports only its config and this module, then loads the rest dynamically.
  * Calling it twice returns the first instance.
  */
+/**
+ * Spans of the service's own warm-up requests (http/warm-up.ts) are recorded but not sampled: the
+ * warm-up runs the traced code just as a real request does (span creation and attributes are a
+ * seventh of a search's CPU; a warm-up that skipped them left the first real requests as slow as
+ * none did, bench/catalog), and span processors pass on sampled spans only, so nothing of it is
+ * exported. Their children (Express, pg) follow as recorded-only. Everything else is sampled, as
+ * with the SDK's default (parent-based, always on).
+ */
+const WARM_UP_ATTRIBUTE = 'marketbill.warm_up';
+const recordOnlySampler: Sampler = { shouldSample: () => ({ decision: SamplingDecision.RECORD }), toString: () => 'RecordOnly' };
+const warmUpAwareSampler: Sampler = {
+  shouldSample: (_context, _traceId, _name, _kind, attributes) => ({ decision: attributes[WARM_UP_ATTRIBUTE] === true ? SamplingDecision.RECORD : SamplingDecision.RECORD_AND_SAMPLED }),
+  toString: () => 'WarmUpRecordOnly',
+};
+
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (started) return started;
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
@@ -52,6 +68,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
     }),
     spanProcessors: processors,
+    sampler: new ParentBasedSampler({ root: warmUpAwareSampler, localParentNotSampled: recordOnlySampler }),
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(
@@ -64,6 +81,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       instrumentations: [
         new HttpInstrumentation({
           ignoreIncomingRequestHook: (req) => (req.url ?? '').startsWith('/health/'),
+          // The service's own warm-up (http/warm-up.ts): traced like any request, never exported.
+          startIncomingSpanHook: (req) => (isWarmUpRequest(req.headers) ? { [WARM_UP_ATTRIBUTE]: true } : {}),
         }),
         // Spans for route handlers only. A span per middleware and router layer (request id,
         // access log, body parser, CORS …) told an operator nothing the server span does not, and

@@ -1,6 +1,7 @@
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { Express, RequestHandler } from 'express';
 import {
+  beginWarmUp,
   checkDatabase,
   createHealth,
   createHttpApp,
@@ -9,7 +10,9 @@ import {
   createProcessPresence,
   createShutdown,
   databaseCheck,
+  endWarmUp,
   finishHttpApp,
+  isWarmUpRequest,
   listen,
   migrate,
   type Health,
@@ -58,7 +61,23 @@ export interface StartOptions {
   jobs?: Job[];
   /** Dependencies of the service's own (billing's bucket), waited for after Postgres, Kafka and the registry. */
   dependencies?: Dependency[];
+  /**
+   * Requests the service sends to its own HTTP server after everything else has started and before
+   * it reports ready (readiness says `waiting for warm-up` meanwhile). See {@link WarmUp}.
+   */
+  warmUp?: WarmUp;
 }
+
+/**
+ * A service's warm-up: `send(path)` GETs one of its own routes with the warm-up's token (which an
+ * internal API accepts as caller `warm-up`; see `beginWarmUp` in @marketbill/platform). `signal`
+ * is aborted after {@link WARM_UP_TIME_LIMIT_MS} or by a shutdown. A failure or a time-out is
+ * logged and the service starts anyway: a cold process is slower, not wrong.
+ */
+export type WarmUp = (send: (path: string) => Promise<Response>, signal: AbortSignal) => Promise<void>;
+
+/** Longest a warm-up may take before the service starts without the rest of it. */
+export const WARM_UP_TIME_LIMIT_MS = 60_000;
 
 export interface Runtime<E = AnyEvents> {
   config: RuntimeConfig;
@@ -129,7 +148,8 @@ export async function createRuntime<E extends EventMap<E>>(options: RuntimeOptio
   const http = createHttpApp({ logger, health, trustedProxies: config.http.trustedProxies, ...(options.beforeBody ? { beforeBody: options.beforeBody } : {}) });
   // Mounted before the service's routers: until started, their requests get a 503 problem, not a
   // failure half-way through a use case. Health routes come earlier and are never gated.
-  http.use((_req, _res, next) => next(wait.started() ? undefined : ServiceStartingError.waitingFor(wait.waitingFor())));
+  // The service's own warm-up requests pass before it is ready (they carry its token; see WarmUp).
+  http.use((req, _res, next) => next(wait.started() || isWarmUpRequest(req.headers) ? undefined : ServiceStartingError.waitingFor(wait.waitingFor())));
   let jobs: Job[] = [];
   const postgres: Dependency = { name: 'postgres', check: () => checkDatabase(orm) };
 
@@ -215,6 +235,12 @@ export async function createRuntime<E extends EventMap<E>>(options: RuntimeOptio
         await messaging.start();
         jobs = start.jobs ?? [];
         for (const job of jobs) await job.start();
+        const warmUp = start.warmUp;
+        const server = runtime.server;
+        if (warmUp) {
+          await wait.waitFor({ name: 'warm-up', check: () => runWarmUp(warmUp, server, config.http.host, logger, startAbort.signal) });
+          startAbort.signal.throwIfAborted();
+        }
       } catch (error) {
         // A SIGTERM during the wait: the shutdown steps run and exit the process; not a failure.
         if (startAbort.signal.aborted) {
@@ -229,4 +255,36 @@ export async function createRuntime<E extends EventMap<E>>(options: RuntimeOptio
     stop: (reason = 'stop requested') => shutdown.run(reason),
   };
   return runtime;
+}
+
+/**
+ * Runs a warm-up against this process's own server and logs what it did; never throws (a failed or
+ * cut-short warm-up leaves a slower process, not a broken one).
+ */
+async function runWarmUp(warmUp: WarmUp, server: RunningServer, listenHost: string, logger: Logger, shutdown: AbortSignal): Promise<void> {
+  // Bound to every address: ask over loopback. Bound to one: ask there.
+  const host = ['0.0.0.0', '::', ''].includes(listenHost) ? '127.0.0.1' : listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  const base = `http://${host}:${server.port}`;
+  const token = beginWarmUp();
+  const signal = AbortSignal.any([AbortSignal.timeout(WARM_UP_TIME_LIMIT_MS), shutdown]);
+  const began = Date.now();
+  let requests = 0;
+  let failed = 0;
+  try {
+    await warmUp(async (path) => {
+      signal.throwIfAborted();
+      const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` }, signal });
+      await response.arrayBuffer();
+      requests++;
+      if (!response.ok) failed++;
+      return response;
+    }, signal);
+    logger.info({ requests, failed, ms: Date.now() - began }, 'warmed up');
+  } catch (error) {
+    const fields = { requests, failed, ms: Date.now() - began, reason: (error as Error).message };
+    if (shutdown.aborted) logger.info(fields, 'warm-up stopped: shutting down');
+    else logger.warn(fields, 'warm-up stopped early; starting anyway');
+  } finally {
+    endWarmUp(token);
+  }
 }

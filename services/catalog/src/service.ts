@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { entities } from './data-access/entities';
 import { migrations } from './data-access/migrations';
 import { createCatalogRouter } from './entry-points/http/catalog-router';
+import { searchWarmUp } from './entry-points/http/search-warm-up';
 import { subscriptions } from './entry-points/messaging/subscriptions';
 import { createSettleJob } from './entry-points/schedule/settle-job';
 import { topics } from './topics';
@@ -29,6 +30,11 @@ export async function createService(config: Config, options: { onClosed?: () => 
   runtime.http.use(createCatalogRouter({ orm: runtime.orm, internalApiCallers: config.internalApiCallers }));
   return {
     runtime,
-    start: () => runtime.start({ subscriptions, jobs: [createSettleJob({ orm: runtime.orm, logger: runtime.logger })] }),
+    start: () =>
+      runtime.start({
+        subscriptions,
+        jobs: [createSettleJob({ orm: runtime.orm, logger: runtime.logger })],
+        ...(config.searchWarmUpRequests > 0 ? { warmUp: searchWarmUp(runtime.orm, config.searchWarmUpRequests) } : {}),
+      }),
   };
 }

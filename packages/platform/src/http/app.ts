@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Health } from '../health';
+import { isWarmUpRequest } from './warm-up';
 import { AppError } from '../errors';
 import { notFoundHandler, PROBLEM_CONTENT_TYPE, problemHandler, statusTitle, toProblem, type ProblemHandlerOptions } from './problem';
 
@@ -42,7 +43,7 @@ function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      if (req.path.startsWith('/health/')) return;
+      if (req.path.startsWith('/health/') || isWarmUpRequest(req.headers)) return;
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const fields = {
         requestId: res.locals.requestId,

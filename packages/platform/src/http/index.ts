@@ -2,6 +2,7 @@ export { createHttpApp, finishHttpApp, listen, type HttpAppOptions, type Running
 export { PROBLEM_CONTENT_TYPE, problemHandler, notFoundHandler, toProblem, toAppError, type Problem, type ProblemHandlerOptions } from './problem';
 export { parseInput } from './validate';
 export { ACTOR_HEADER, actorHeaders, readActorHeader, requireInternalCaller, type InternalCallers } from './internal';
+export { beginWarmUp, endWarmUp, isWarmUpRequest } from './warm-up';
 export { createServiceClient, type CallOptions, type ServiceClient, type ServiceClientOptions } from './client';
 export {
   buildInternalApiDocument,

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Request } from 'express';
 import { UnauthenticatedError } from '../errors';
+import { isWarmUpRequest } from './warm-up';
 
 /**
  * Service-to-service calls. Internal APIs (catalog, billing, notifier) are reachable only inside
@@ -57,6 +58,11 @@ export function requireInternalCaller(callers: InternalCallers): RequestHandler 
   const known = Object.entries(callers).map(([name, credential]) => ({ name, digest: digestOf(credential) }));
   if (known.length === 0) throw new Error('an internal API needs at least one caller (INTERNAL_API_CALLERS)');
   return (req, res, next) => {
+    // The service's own warm-up, before it is ready (see warm-up.ts); no token passes otherwise.
+    if (isWarmUpRequest(req.headers)) {
+      res.locals.internalCaller = 'warm-up';
+      return next();
+    }
     const header = req.get('authorization') ?? '';
     const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
     if (!given) return next(UnauthenticatedError.missingCredentials());

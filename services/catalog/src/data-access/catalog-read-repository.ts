@@ -245,3 +245,9 @@ export async function findItem(em: EntityManager, id: string): Promise<ItemSumma
     ? { id: r.id as string, category: r.category as AuctionCategory, name: r.name as string, imageUrl: r.image_url ?? null, varietyCount: Number(r.variety_count) }
     : undefined;
 }
+
+/** Up to `limit` (item, variety) name pairs picked at random (the catalog's warm-up searches for them; once per start). */
+export async function sampleVarietyNames(em: EntityManager, limit: number): Promise<Array<{ item: string; name: string }>> {
+  const rows = await em.getConnection().execute<Array<{ item_name: string; name: string }>>(`select item_name, name from ${tableOf(em, 'variety')} order by random() limit ?`, [limit]);
+  return rows.map((r: { item_name: string; name: string }) => ({ item: r.item_name, name: r.name }));
+}
