@@ -31,16 +31,6 @@ export interface Telemetry {
 let started: Telemetry | undefined;
 
 /**
- * Starts OpenTelemetry tracing: W3C trace context, an async-local-storage context manager, OTLP/HTTP
- * export in batches, and auto-instrumentation of http, express and pg. Kafka spans are made by
- * `@marketbill/messaging` itself, because the outbox relay publishes on behalf of the request that
- * wrote the row, a parent that the kafkajs auto-instrumentation cannot know.
- *
- * Call it before express or pg are first required (the instrumentations patch them on load): the
- * service's `main.ts` imports only its config and this module, then loads the rest dynamically.
- * Calling it twice returns the first instance.
- */
-/**
  * Spans of the service's own warm-up requests (http/warm-up.ts) are recorded but not sampled: the
  * warm-up runs the traced code just as a real request does (span creation and attributes are a
  * seventh of a search's CPU; a warm-up that skipped them left the first real requests as slow as
@@ -55,6 +45,16 @@ const warmUpAwareSampler: Sampler = {
   toString: () => 'WarmUpRecordOnly',
 };
 
+/**
+ * Starts OpenTelemetry tracing: W3C trace context, an async-local-storage context manager, OTLP/HTTP
+ * export in batches, and auto-instrumentation of http, express and pg. Kafka spans are made by
+ * `@marketbill/messaging` itself, because the outbox relay publishes on behalf of the request that
+ * wrote the row, a parent that the kafkajs auto-instrumentation cannot know.
+ *
+ * Call it before express or pg are first required (the instrumentations patch them on load): the
+ * service's `main.ts` imports only its config and this module, then loads the rest dynamically.
+ * Calling it twice returns the first instance.
+ */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (started) return started;
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
