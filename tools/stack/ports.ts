@@ -32,12 +32,9 @@ const defaults: Record<keyof Ports, [envName: string, port: number]> = {
   s3: ['MB_S3_PORT', 26333],
 };
 
-/** The environment variable that sets each port, for messages. */
-export const portVariables = Object.fromEntries(Object.entries(defaults).map(([key, [envName]]) => [key, envName])) as Record<keyof Ports, string>;
-
 /** The ports by the variables that set them, for {@link ephemeralPortsNote}. */
 export function portsByVariable(ports: Ports): Record<string, number> {
-  return Object.fromEntries((Object.keys(ports) as (keyof Ports)[]).map((key) => [portVariables[key], ports[key]]));
+  return Object.fromEntries((Object.keys(ports) as (keyof Ports)[]).map((key) => [defaults[key][0], ports[key]]));
 }
 
 /** The kernel's ephemeral port range (Linux; its default elsewhere), less the reserved ports. */

@@ -139,7 +139,7 @@ export function logSize(file: string): number {
 export function logSince(file: string, offset: number): string {
   try {
     const size = fs.statSync(file).size;
-    const start = Math.max(offset, size - 1024 * 1024);
+    const start = Math.max(0, offset, size - 1024 * 1024);
     if (start >= size) return '';
     const buf = Buffer.alloc(size - start);
     const fd = fs.openSync(file, 'r');
@@ -154,22 +154,12 @@ export function logSince(file: string, offset: number): string {
   }
 }
 
-/** Last lines of a log, for error messages. */
+/** Last lines of a log (from its last 64 KiB), for error messages. */
 export function tailLog(file: string, lines = 25): string {
-  try {
-    const size = fs.statSync(file).size;
-    const length = Math.min(size, 64 * 1024);
-    const buf = Buffer.alloc(length);
-    const fd = fs.openSync(file, 'r');
-    try {
-      fs.readSync(fd, buf, 0, length, size - length);
-    } finally {
-      fs.closeSync(fd);
-    }
-    return buf.toString('utf8').split('\n').slice(-lines - 1).join('\n');
-  } catch {
-    return '';
-  }
+  return logSince(file, logSize(file) - 64 * 1024)
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n');
 }
 
 /**
