@@ -265,7 +265,7 @@ try {
   if (!reuse) await seed();
   const data = catalogueNames();
   service = spawn(process.execPath, [...nodeArgs, path.join(catalogDist, 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  // --service-log <file>: the catalog's stdout (its logs, and what --node-options adds) kept in a file.
+  // --service-log <file>: the catalog's stdout (its logs, and what --node-args adds) kept in a file.
   if (process.argv.includes('--service-log')) service.stdout!.pipe(fs.createWriteStream(arg('--service-log', '')));
   const port = await new Promise<number>((resolve) => {
     let buffer = '';

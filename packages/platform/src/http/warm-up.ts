@@ -8,7 +8,8 @@ import type { IncomingHttpHeaders } from 'node:http';
  *
  * Each warm-up has its own random bearer token, alive only while it runs and never sent anywhere
  * but this process's own port. A request that carries it passes the start-up gate and an internal
- * API's caller check (as caller `warm-up`), and is left out of the access log and of tracing.
+ * API's caller check (as caller `warm-up`), and is left out of the access log; its spans are
+recorded but never sampled, so none is exported (telemetry.ts).
  * Outside a warm-up no token is accepted, so the bypass does not exist once the service is ready.
  */
 const active = new Set<string>();

@@ -13,7 +13,6 @@ import { chosungOf } from '../../domain/search-text';
  */
 export function searchWarmUp(orm: Orm, requests: number): WarmUp {
   return async (send, signal) => {
-    if (requests <= 0) return;
     const names = await sampleSearchNames(orm.em.fork(), 200);
     const paths = warmUpSearches(names.length > 0 ? names : [{ item: '장미', name: '레드 나오미' }], new Date());
     for (let i = 0; i < requests; i++) {
