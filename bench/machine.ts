@@ -197,19 +197,33 @@ export function processCpuMs(pid: number, children = false): number {
   }
 }
 
+/** The pid the local stack recorded for one of its processes (`.stack/pids/<name>.pid`), or undefined. */
+function stackPid(name: 'postgres' | 'kafka'): number | undefined {
+  const dir = process.env.MB_STACK_DIR ?? path.join(checkout, '.stack');
+  try {
+    return Number(readFileSync(path.join(dir, 'pids', `${name}.pid`), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time (ms) used so far by this checkout's Kafka broker (one JVM: its network, request and log
+ * threads), NaN when the stack did not start it (another stack's broker is not counted).
+ */
+export function kafkaCpuMs(): number {
+  const pid = stackPid('kafka');
+  return pid === undefined ? Number.NaN : processCpuMs(pid);
+}
+
 /**
  * CPU time (ms) used so far by this checkout's Postgres (`.stack/pids/postgres.pid`): the
  * postmaster, the backends that have exited (the postmaster waits for them, so their time is in
  * its children's total) and every backend still running.
  */
 export function postgresCpuMs(): number {
-  const dir = process.env.MB_STACK_DIR ?? path.join(checkout, '.stack');
-  let postmaster: number;
-  try {
-    postmaster = Number(readFileSync(path.join(dir, 'pids', 'postgres.pid'), 'utf8').trim());
-  } catch {
-    return Number.NaN;
-  }
+  const postmaster = stackPid('postgres');
+  if (postmaster === undefined) return Number.NaN;
   let total = processCpuMs(postmaster, true);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

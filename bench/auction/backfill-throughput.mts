@@ -11,7 +11,8 @@
 // publishes what the CLI wrote) and the catalog service. Fresh schemas and topics per trial
 // (dropped afterwards). Besides the rates it prints the CPU each process used per row (from /proc,
 // over the backfill's start to the last row in catalog) and Postgres's, so a change can be read
-// by its cost rather than by rates that move with the machine's load. The backfill CLI embeds the
+// by its cost rather than by rates that move with the machine's load (the Kafka broker's too, when
+// this checkout's stack started it). The backfill CLI embeds the
 // synthetic replay source (the model of the aT server and the generator), whose CPU counts as the
 // CLI's; `--source-process` runs that source in a process of its own (bench/auction/replay-source.mts,
 // the CLI then reaches it as an aT API with key `replay`) so the two are charged apart.
@@ -21,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { loadByPhase, machine, postgresCpuMs, processCpuMs, ratioReport, serviceDatabaseUrl, stackEnv, trials as summarize } from '../machine.ts';
+import { kafkaCpuMs, loadByPhase, machine, postgresCpuMs, processCpuMs, ratioReport, serviceDatabaseUrl, stackEnv, trials as summarize } from '../machine.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const arg = (name: string, fallback: string) => {
@@ -69,7 +70,7 @@ interface Trial {
   cpuPerKRow: Record<CpuPart, number>;
 }
 
-const cpuParts = ['backfill', 'source', 'relay', 'catalog', 'postgres'] as const;
+const cpuParts = ['backfill', 'source', 'relay', 'catalog', 'postgres', 'kafka'] as const;
 type CpuPart = (typeof cpuParts)[number];
 /** CPU (ms) of this process's children that have exited and were waited for (the backfill CLI, once it has ended). */
 const exitedChildrenCpuMs = () => processCpuMs(process.pid, true) - processCpuMs(process.pid);
@@ -152,6 +153,7 @@ async function trial(): Promise<Trial> {
       relay: processCpuMs(relay.pid!),
       catalog: processCpuMs(catalog.pid!),
       postgres: postgresCpuMs(),
+      kafka: kafkaCpuMs(),
     });
     const cpu0 = cpuAt();
     const started = Date.now();
@@ -205,7 +207,7 @@ async function trial(): Promise<Trial> {
 function cpuText(c: Record<CpuPart, number>): string {
   const parts = cpuParts.filter((p) => p !== 'source' || sourceProcess);
   const total = parts.reduce((sum, p) => sum + c[p], 0);
-  return `${parts.map((p) => `${p === 'backfill' && !sourceProcess ? 'backfill CLI (with its embedded replay source)' : p === 'relay' ? 'auction-ingest relay' : p} ${c[p].toFixed(0)}`).join(', ')}; total ${total.toFixed(0)} (${(1_000_000 / total).toFixed(0)} rows per CPU-second)`;
+  return `${parts.map((p) => `${p === 'backfill' && !sourceProcess ? 'backfill CLI (with its embedded replay source)' : p === 'relay' ? 'auction-ingest relay' : p === 'kafka' ? 'Kafka broker' : p} ${c[p].toFixed(0)}`).join(', ')}; total ${total.toFixed(0)} (${(1_000_000 / total).toFixed(0)} rows per CPU-second)`;
 }
 
 process.stdout.write(`machine: ${machine()}\nrange: ${from} … ${to} (${days} days × 4 categories), synthetic replay data\n`);
