@@ -3,7 +3,10 @@
 // flags; the young-generation flag given here instead of the image's NODE_OPTIONS), a fresh schema, topic prefix and
 // bucket; this bench plays ordering (produces the profile and the order to Kafka) and the edge
 // (POST /internal/v1/statements), so none of its own memory is counted. Read from /proc: VmHWM (the
-// process's peak RSS) before and after the statement, and the process's CPU over the issue.
+// process's peak RSS) when ready, after the warm-up statement and after the statement; the largest
+// anonymous RSS seen (sampled every few milliseconds) and the file-backed RSS at the end (the node
+// executable's pages: shared, clean, and grown by ≈ 5 MB the first time V8's optimising compiler
+// runs — see bench/billing/README.md); and the process's CPU over the issue.
 //
 //   npm run build && npm run stack -- up --fast
 //   node bench/billing/statement-rss.mts [--lines 10,200,2000] [--semi 0,2,8] [--trials 3]
@@ -35,10 +38,33 @@ const logger = platform.createLogger({ service: 'bench', level: 'silent' });
 
 /** The node flags of billing's container ENTRYPOINT. */
 const entryFlags = [...(/ENTRYPOINT \[(.*)\]/.exec(readFileSync(path.join(checkout, 'services/billing/Dockerfile'), 'utf8'))?.[1] ?? '').matchAll(/"(--[^"]+)"/g)].map((m) => m[1] as string);
-const hwmMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+/** A figure of /proc/<pid>/status in MB (VmHWM: the peak RSS; RssAnon, RssFile: the RSS now, by kind). */
+const statusMb = (pid: number, field: 'VmHWM' | 'RssAnon' | 'RssFile') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+const hwmMb = (pid: number) => statusMb(pid, 'VmHWM');
+
+/** The largest anonymous RSS of `pid` while it runs (sampled every 2 ms; a spike shorter than that can be missed). */
+function anonymousPeak(pid: number): { stop(): number } {
+  let peak = 0;
+  const sample = () => {
+    try {
+      peak = Math.max(peak, statusMb(pid, 'RssAnon'));
+    } catch {
+      // the process has exited
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 2);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
+}
 
 /** One fresh billing process with `flags`; one warm-up statement, then one of `lines` lines. */
-async function once(lines: number, flags: string[]): Promise<{ ms: number; cpuMs: number; before: number; after: number; pages: number }> {
+async function once(lines: number, flags: string[]): Promise<{ ms: number; cpuMs: number; ready: number; before: number; after: number; anonymous: number; file: number; pages: number }> {
   const id = randomBytes(3).toString('hex');
   const schema = `bench_billing_${id}`;
   const prefix = `${schema}.`;
@@ -75,6 +101,8 @@ async function once(lines: number, flags: string[]): Promise<{ ms: number; cpuMs
       if (Date.now() > deadline || child.exitCode !== null) throw new Error('billing did not become ready');
       await new Promise((r) => setTimeout(r, 250));
     }
+    const ready = hwmMb(child.pid as number);
+    const anonymous = anonymousPeak(child.pid as number);
     await producer.connect();
     const produce = async (topic: string, key: string, event: { eventId: string }) =>
       producer.send({ topic: naming.topic(topic), acks: -1, messages: [{ key, value: await codec.encode(topic, event), headers: { 'event-id': event.eventId, 'event-type': topic, 'produced-by': 'ordering' } }] });
@@ -106,7 +134,9 @@ async function once(lines: number, flags: string[]): Promise<{ ms: number; cpuMs
     const cpu0 = processCpuMs(pid);
     const t0 = performance.now();
     const body = await issue(big.orderId);
-    return { ms: performance.now() - t0, cpuMs: processCpuMs(pid) - cpu0, before, after: hwmMb(pid), pages: body.pages ?? 0 };
+    const ms = performance.now() - t0;
+    const cpuMs = processCpuMs(pid) - cpu0;
+    return { ms, cpuMs, ready, before, after: hwmMb(pid), anonymous: anonymous.stop(), file: statusMb(pid, 'RssFile'), pages: body.pages ?? 0 };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
@@ -116,17 +146,17 @@ async function once(lines: number, flags: string[]): Promise<{ ms: number; cpuMs
   }
 }
 
-process.stdout.write(`machine: ${machine()}\n\n| lines | young generation | pages | issue ms | billing CPU ms over the issue | billing peak RSS before → after | load, steal |\n|---:|---|---:|---|---|---|---|\n`);
+process.stdout.write(`machine: ${machine()}\n\n| lines | young generation | pages | issue ms | billing CPU ms over the issue | billing peak RSS: ready → warm-up statement → this statement | of it: anonymous (peak) + file-backed | load, steal |\n|---:|---|---:|---|---|---|---|---|\n`);
 for (const lines of lineCounts) {
   for (const cap of caps) {
     const flags = cap === 0 ? [] : [`--max-semi-space-size=${cap}`];
     const runs = [];
     const started = cpuMark();
     for (let t = 0; t < trialCount; t++) runs.push(await once(lines, flags));
-    const f = (k: 'ms' | 'cpuMs' | 'before' | 'after') => {
+    const f = (k: 'ms' | 'cpuMs' | 'ready' | 'before' | 'after' | 'anonymous' | 'file') => {
       const x = trials(runs.map((r) => r[k]));
       return x.n > 1 ? `${Math.round(x.median)} (${Math.round(x.min)}–${Math.round(x.max)})` : `${Math.round(x.median)}`;
     };
-    process.stdout.write(`| ${lines} | ${cap === 0 ? 'V8 default' : `--max-semi-space-size=${cap}`} | ${runs[0]?.pages} | ${f('ms')} | ${f('cpuMs')} | ${f('before')} → ${f('after')} MB | ${[os.loadavg()[0]?.toFixed(1), stealText(started)].filter(Boolean).join(', ')} |\n`);
+    process.stdout.write(`| ${lines} | ${cap === 0 ? 'V8 default' : `--max-semi-space-size=${cap}`} | ${runs[0]?.pages} | ${f('ms')} | ${f('cpuMs')} | ${f('ready')} → ${f('before')} → ${f('after')} MB | ${f('anonymous')} + ${f('file')} MB | ${[os.loadavg()[0]?.toFixed(1), stealText(started)].filter(Boolean).join(', ')} |\n`);
   }
 }
