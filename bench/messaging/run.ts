@@ -430,7 +430,7 @@ async function liveRun(id: string): Promise<Live> {
     latencies,
     warmUpLatencies,
     stats: result.stats,
-    cpuPerEvent: { writer: (written.cpuMs ?? Number.NaN) / n, relay: (relayResult.cpuMs ?? Number.NaN) / (relayResult.published || n), consumer: (result.cpuMs ?? Number.NaN) / latencies.length, postgres: postgresCpu / n, kafka: kafkaCpu / n },
+    cpuPerEvent: { writer: (written.cpuMs ?? Number.NaN) / n, relay: (relayResult.cpuMs ?? Number.NaN) / (relayResult.published || n), consumer: (result.cpuMs ?? Number.NaN) / committed.length, postgres: postgresCpu / n, kafka: kafkaCpu / n },
   };
 }
 
