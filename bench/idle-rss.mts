@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { localEnv, serviceNames, type ServiceName } from '../tools/services.ts';
-import { checkout, freePort, machine, migrateAsDeployed, stackEnv } from './machine.ts';
+import { checkout, freePort, machine, migrateAsDeployed, processMemoryMb, stackEnv } from './machine.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,15 +30,6 @@ function imageFlags(name: ServiceName): { flags: string[]; nodeOptions: string }
   const flags = [...entry.matchAll(/"(--[^"]+)"/g)].map((m) => m[1] as string);
   const nodeOptions = /NODE_OPTIONS=(\S+)/.exec(dockerfile)?.[1] ?? '';
   return { flags, nodeOptions };
-}
-
-function status(pid: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
-    const m = /^(VmRSS|VmHWM|RssAnon|RssFile):\s+(\d+) kB/.exec(line);
-    if (m) out[m[1] as string] = Number(m[2]) / 1024;
-  }
-  return out;
 }
 
 const mb = (x: number | undefined) => `${Math.round(x ?? Number.NaN)} MB`;
@@ -80,7 +71,7 @@ for (const name of only ?? serviceNames) {
       await new Promise((r) => setTimeout(r, 250));
     }
     await new Promise((r) => setTimeout(r, idleSeconds * 1000));
-    const s = status(child.pid as number);
+    const s = processMemoryMb(child.pid as number);
     process.stdout.write(`| ${name} | ${[...flags.filter((f) => !f.startsWith('--disable-warning')), nodeOptions, ...extraFlags].filter(Boolean).join(' ')} | ${mb(s.VmRSS)} | ${mb(s.VmHWM)} | ${mb(s.RssAnon)} | ${mb(s.RssFile)} |\n`);
   } finally {
     child.kill('SIGTERM');

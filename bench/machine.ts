@@ -197,6 +197,23 @@ export function processCpuMs(pid: number, children = false): number {
   }
 }
 
+/** A process's memory from /proc/<pid>/status, in MB: VmHWM is its peak RSS, the others its RSS now (RssAnon, RssFile by kind). */
+export interface ProcessMemory {
+  VmRSS: number;
+  VmHWM: number;
+  RssAnon: number;
+  RssFile: number;
+}
+
+export function processMemoryMb(pid: number): ProcessMemory {
+  const out: ProcessMemory = { VmRSS: Number.NaN, VmHWM: Number.NaN, RssAnon: Number.NaN, RssFile: Number.NaN };
+  for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
+    const m = /^(VmRSS|VmHWM|RssAnon|RssFile):\s+(\d+) kB/.exec(line);
+    if (m) out[m[1] as keyof ProcessMemory] = Number(m[2]) / 1024;
+  }
+  return out;
+}
+
 /** The pid the local stack recorded for one of its processes (`.stack/pids/<name>.pid`), or undefined. */
 function stackPid(name: 'postgres' | 'kafka'): number | undefined {
   const dir = process.env.MB_STACK_DIR ?? path.join(checkout, '.stack');

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { checkout, cpuMark, freePort, machine, migrateAsDeployed, processCpuMs, stackEnv, stealText, trials } from '../machine.ts';
+import { checkout, cpuMark, freePort, machine, migrateAsDeployed, processCpuMs, processMemoryMb, stackEnv, stealText, trials } from '../machine.ts';
 
 const require = createRequire(import.meta.url);
 const messaging = require(path.join(checkout, 'packages/messaging/dist/index.js'));
@@ -38,16 +38,14 @@ const logger = platform.createLogger({ service: 'bench', level: 'silent' });
 
 /** The node flags of billing's container ENTRYPOINT. */
 const entryFlags = [...(/ENTRYPOINT \[(.*)\]/.exec(readFileSync(path.join(checkout, 'services/billing/Dockerfile'), 'utf8'))?.[1] ?? '').matchAll(/"(--[^"]+)"/g)].map((m) => m[1] as string);
-/** A figure of /proc/<pid>/status in MB (VmHWM: the peak RSS; RssAnon, RssFile: the RSS now, by kind). */
-const statusMb = (pid: number, field: 'VmHWM' | 'RssAnon' | 'RssFile') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-const hwmMb = (pid: number) => statusMb(pid, 'VmHWM');
+const hwmMb = (pid: number) => processMemoryMb(pid).VmHWM;
 
 /** The largest anonymous RSS of `pid` while it runs (sampled every 2 ms; a spike shorter than that can be missed). */
 function anonymousPeak(pid: number): { stop(): number } {
   let peak = 0;
   const sample = () => {
     try {
-      peak = Math.max(peak, statusMb(pid, 'RssAnon'));
+      peak = Math.max(peak, processMemoryMb(pid).RssAnon);
     } catch {
       // the process has exited
     }
@@ -136,7 +134,7 @@ async function once(lines: number, flags: string[]): Promise<{ ms: number; cpuMs
     const body = await issue(big.orderId);
     const ms = performance.now() - t0;
     const cpuMs = processCpuMs(pid) - cpu0;
-    return { ms, cpuMs, ready, before, after: hwmMb(pid), anonymous: anonymous.stop(), file: statusMb(pid, 'RssFile'), pages: body.pages ?? 0 };
+    return { ms, cpuMs, ready, before, after: hwmMb(pid), anonymous: anonymous.stop(), file: processMemoryMb(pid).RssFile, pages: body.pages ?? 0 };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));

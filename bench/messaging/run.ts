@@ -405,7 +405,7 @@ async function liveRun(id: string): Promise<Live> {
   // reported apart: the steady state is what a running system sees.
   const occurred = result.occurred as number[];
   const committed = result.committed as number[];
-  const steadyFrom = prefill ? 0 : (written.started as number) + warmUpSeconds() * 1000;
+  const steadyFrom = (written.started as number) + warmUpSeconds() * 1000; // no warm-up with --prefill
   const latencies: number[] = [];
   const warmUpLatencies: number[] = [];
   let first = Number.POSITIVE_INFINITY;
