@@ -8,11 +8,10 @@
 //   node bench/idle-rss.mts [--idle 20] [--services billing,catalog] [--flags "--max-semi-space-size=2"] [--no-source-maps]
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { localEnv, serviceNames, type ServiceName } from '../tools/services.ts';
-import { checkout, freePort, machine, migrateAsDeployed, processMemoryMb, stackEnv } from './machine.ts';
+import { checkout, containerFlags, freePort, machine, migrateAsDeployed, processMemoryMb, stackEnv } from './machine.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,15 +22,6 @@ const only = arg('services')?.split(',') as ServiceName[] | undefined;
 const extraFlags = arg('flags')?.split(' ').filter(Boolean) ?? [];
 const stack = stackEnv();
 
-/** The flags of a service's container: its ENTRYPOINT's node flags and its image's NODE_OPTIONS. */
-function imageFlags(name: ServiceName): { flags: string[]; nodeOptions: string } {
-  const dockerfile = readFileSync(path.join(checkout, 'services', name, 'Dockerfile'), 'utf8');
-  const entry = /ENTRYPOINT \[(.*)\]/.exec(dockerfile)?.[1] ?? '';
-  const flags = [...entry.matchAll(/"(--[^"]+)"/g)].map((m) => m[1] as string);
-  const nodeOptions = /NODE_OPTIONS=(\S+)/.exec(dockerfile)?.[1] ?? '';
-  return { flags, nodeOptions };
-}
-
 const mb = (x: number | undefined) => `${Math.round(x ?? Number.NaN)} MB`;
 process.stdout.write(`machine: ${machine()}\nidle ${idleSeconds} s after ready; flags from each Dockerfile${extraFlags.length ? ` plus ${extraFlags.join(' ')}` : ''}\n\n`);
 process.stdout.write('| service | flags | RSS idle | peak RSS (start-up included) | anonymous | file-backed |\n|---|---|---:|---:|---:|---:|\n');
@@ -41,7 +31,7 @@ for (const name of only ?? serviceNames) {
   const id = randomBytes(3).toString('hex');
   const schema = `rss_${name.replace('-', '_')}_${id}`;
   const port = await freePort();
-  const image = imageFlags(name);
+  const image = containerFlags(name);
   const flags = process.argv.includes('--no-source-maps') ? image.flags.filter((f) => f !== '--enable-source-maps') : image.flags;
   const nodeOptions = image.nodeOptions;
   const env = {
@@ -57,7 +47,7 @@ for (const name of only ?? serviceNames) {
     ...(name === 'ordering' ? { CUTOFF_JOB_ENABLED: 'false' } : {}),
   };
   const entry = path.join(checkout, 'services', name, 'dist', 'main.js');
-  await migrateAsDeployed(entry, env);
+  await migrateAsDeployed(entry, env, image.flags);
   const child = spawn(process.execPath, [...flags, ...extraFlags, entry], { cwd: checkout, env: { ...env, MIGRATE_ON_START: 'false' }, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     const deadline = Date.now() + 120_000;

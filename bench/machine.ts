@@ -265,12 +265,26 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Applies a service's migrations as Kubernetes does, in a process of its own before the service
- * starts (the init container's `migrate` command). Start the service afterwards with
- * `MIGRATE_ON_START=false`, as deployed, so what it holds in memory is a serving process's.
+ * The node flags a service's container starts with, read from its Dockerfile: the ENTRYPOINT's
+ * (`--disable-warning=…`) and the image's NODE_OPTIONS (billing's young-generation cap), so a
+ * bench measures the process as deployed.
  */
-export async function migrateAsDeployed(entry: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn(process.execPath, [entry, 'migrate'], { cwd: checkout, env, stdio: ['ignore', 'ignore', 'inherit'] });
+export function containerFlags(service: string): { flags: string[]; nodeOptions: string } {
+  const dockerfile = readFileSync(path.join(checkout, 'services', service, 'Dockerfile'), 'utf8');
+  const entry = /ENTRYPOINT \[(.*)\]/.exec(dockerfile)?.[1] ?? '';
+  const flags = [...entry.matchAll(/"(--[^"]+)"/g)].map((m) => m[1] as string);
+  const nodeOptions = /NODE_OPTIONS=(\S+)/.exec(dockerfile)?.[1] ?? '';
+  return { flags, nodeOptions };
+}
+
+/**
+ * Applies a service's migrations as Kubernetes does, in a process of its own before the service
+ * starts (the init container: the image's ENTRYPOINT, `flags`, with the argument `migrate`). Start
+ * the service afterwards with `MIGRATE_ON_START=false`, as deployed, so what it holds in memory is
+ * a serving process's.
+ */
+export async function migrateAsDeployed(entry: string, env: NodeJS.ProcessEnv, flags: string[]): Promise<void> {
+  const child = spawn(process.execPath, [...flags, entry, 'migrate'], { cwd: checkout, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`${path.relative(checkout, entry)} migrate exited with ${code}`);
 }

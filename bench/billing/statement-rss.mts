@@ -13,12 +13,11 @@
 //     --semi 0: V8's default young generation; n: --max-semi-space-size=n (MB per semi-space).
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { checkout, cpuMark, freePort, machine, migrateAsDeployed, processCpuMs, processMemoryMb, stackEnv, stealText, trials } from '../machine.ts';
+import { checkout, containerFlags, cpuMark, freePort, machine, migrateAsDeployed, processCpuMs, processMemoryMb, stackEnv, stealText, trials } from '../machine.ts';
 
 const require = createRequire(import.meta.url);
 const messaging = require(path.join(checkout, 'packages/messaging/dist/index.js'));
@@ -36,8 +35,8 @@ const trialCount = Number(opt('trials', '3'));
 const stack = stackEnv();
 const logger = platform.createLogger({ service: 'bench', level: 'silent' });
 
-/** The node flags of billing's container ENTRYPOINT. */
-const entryFlags = [...(/ENTRYPOINT \[(.*)\]/.exec(readFileSync(path.join(checkout, 'services/billing/Dockerfile'), 'utf8'))?.[1] ?? '').matchAll(/"(--[^"]+)"/g)].map((m) => m[1] as string);
+/** The node flags of billing's container ENTRYPOINT (its NODE_OPTIONS' young-generation flag is `--semi`'s). */
+const entryFlags = containerFlags('billing').flags;
 const hwmMb = (pid: number) => processMemoryMb(pid).VmHWM;
 
 /** The largest anonymous RSS of `pid` while it runs (sampled every 2 ms; a spike shorter than that can be missed). */
@@ -81,7 +80,7 @@ async function once(lines: number, flags: string[]): Promise<{ ms: number; cpuMs
     NODE_OPTIONS: '--disable-warning=TimeoutNegativeWarning',
   };
   const entry = path.join(checkout, 'services/billing/dist/main.js');
-  await migrateAsDeployed(entry, env);
+  await migrateAsDeployed(entry, env, entryFlags);
   const child = spawn(process.execPath, [...entryFlags, ...flags, entry], { cwd: checkout, env: { ...env, MIGRATE_ON_START: 'false' }, stdio: ['ignore', 'ignore', 'inherit'] });
   const db = new pg.Client({ connectionString: stack.DATABASE_URL });
   await db.connect();
