@@ -53,6 +53,20 @@ describe('loadConfig', () => {
     expect(runtime.http).toEqual({ host: '0.0.0.0', port: 1234, trustedProxies: [] });
   });
 
+  it('When OTEL_TRACES_SAMPLER is unset, then traces are parent-based and always on; a ratio sampler takes its share from OTEL_TRACES_SAMPLER_ARG', () => {
+    const runtime = (env: Record<string, string>) => toRuntimeConfig('svc', loadConfig(schema, { ...valid, ...env }), { httpPort: 1, databaseSchema: 's' }).telemetry.sampling;
+    expect(runtime({})).toEqual({ sampler: 'parentbased_always_on', ratio: 1 });
+    expect(runtime({ OTEL_TRACES_SAMPLER: 'ParentBased_TraceIdRatio', OTEL_TRACES_SAMPLER_ARG: '0.25' })).toEqual({ sampler: 'parentbased_traceidratio', ratio: 0.25 });
+    expect(runtime({ OTEL_TRACES_SAMPLER: 'traceidratio' })).toEqual({ sampler: 'traceidratio', ratio: 1 });
+    expect(runtime({ OTEL_TRACES_SAMPLER: 'always_off' })).toEqual({ sampler: 'always_off', ratio: 1 });
+  });
+
+  it('When OTEL_TRACES_SAMPLER names a sampler this platform lacks or the ratio is outside 0..1, then the start stops naming the key', () => {
+    expect(() => loadConfig(schema, { ...valid, OTEL_TRACES_SAMPLER: 'jaeger_remote' })).toThrow(/OTEL_TRACES_SAMPLER/);
+    expect(() => loadConfig(schema, { ...valid, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
+    expect(() => loadConfig(schema, { ...valid, OTEL_TRACES_SAMPLER_ARG: 'half' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
+  });
+
   it('When TRUSTED_PROXIES is unset, then nobody is trusted; addresses and ranges parse; anything else stops the start', () => {
     expect(toRuntimeConfig('svc', loadConfig(schema, valid), { httpPort: 1, databaseSchema: 's' }).http.trustedProxies).toEqual([]);
     expect(loadConfig(schema, { ...valid, TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,fd00::/8,loopback' }).TRUSTED_PROXIES).toEqual([

@@ -37,6 +37,16 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env): z.output<S
   return result.data;
 }
 
+/** The values of OTEL_TRACES_SAMPLER this platform implements (the OpenTelemetry specification's, without the remote ones). */
+export const TRACE_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+export type TraceSamplerName = (typeof TRACE_SAMPLERS)[number];
+
+/** Which traces a service keeps: the sampler and, for the ratio samplers, the share of new traces. */
+export interface TraceSampling {
+  sampler: TraceSamplerName;
+  ratio: number;
+}
+
 /** A TCP port. */
 export const port = () => z.coerce.number().int().min(0).max(65535);
 
@@ -142,6 +152,20 @@ export const platformEnv = {
     .optional()
     .describe('OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); unset = traces are not exported.'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional().describe('OTLP/HTTP base endpoint; /v1/traces is appended. Used when the traces endpoint is unset.'),
+  OTEL_TRACES_SAMPLER: z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(TRACE_SAMPLERS))
+    .default('parentbased_always_on')
+    .describe(
+      `Which traces are kept, as the OpenTelemetry SDKs read it: ${TRACE_SAMPLERS.join(', ')}. parentbased_* follow the caller's sampled flag and decide only for new traces. The service's own warm-up is never exported under any of them.`,
+    ),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('The share of new traces kept by traceidratio and parentbased_traceidratio, 0 to 1 (default 1); the other samplers do not read it.'),
   SHUTDOWN_TIMEOUT_MS: positiveInt().default(15_000).describe('How long a graceful shutdown may take before the process exits anyway.'),
   MIGRATE_ON_START: flag()
     .default(true)
@@ -217,7 +241,7 @@ export interface RuntimeConfig {
   schemaRegistryUrl: string;
   /** The registry's URL, basic-auth credentials and CA (holds the password: never log it). */
   schemaRegistry: RegistryConnection;
-  telemetry: { tracesEndpoint: string | undefined };
+  telemetry: { tracesEndpoint: string | undefined; sampling: TraceSampling };
   shutdownTimeoutMs: number;
   /** The cap of the start-up wait's backoff. */
   startupRetryMaxDelayMs: number;
@@ -256,7 +280,7 @@ export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpP
     },
     schemaRegistryUrl: schemaRegistry.url,
     schemaRegistry,
-    telemetry: { tracesEndpoint },
+    telemetry: { tracesEndpoint, sampling: { sampler: e.OTEL_TRACES_SAMPLER, ratio: e.OTEL_TRACES_SAMPLER_ARG ?? 1 } },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     startupRetryMaxDelayMs: e.STARTUP_RETRY_MAX_DELAY_MS,
     alertAfterSeconds: e.HEALTH_ALERT_AFTER_SECONDS,

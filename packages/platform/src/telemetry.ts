@@ -1,4 +1,4 @@
-import { context, propagation, trace, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
+import { context, propagation, trace, TraceFlags, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -7,8 +7,20 @@ import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrum
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ParentBasedSampler, type Sampler, SamplingDecision, type SpanExporter, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
+  SamplingDecision,
+  type SpanExporter,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { TraceSampling } from './config';
 import { isWarmUpRequest } from './http/warm-up';
 
 export interface TelemetryOptions {
@@ -20,6 +32,8 @@ export interface TelemetryOptions {
   spanProcessors?: SpanProcessor[];
   /** Auto-instrument http, express and pg (default true). Tests that only need context leave it off. */
   instrument?: boolean;
+  /** Which traces are kept (OTEL_TRACES_SAMPLER / _ARG); default parent-based, always on. */
+  sampling?: TraceSampling;
 }
 
 export interface Telemetry {
@@ -35,15 +49,26 @@ let started: Telemetry | undefined;
  * warm-up runs the traced code just as a real request does (span creation and attributes are a
  * seventh of a search's CPU; a warm-up that skipped them left the first real requests as slow as
  * none did, bench/catalog), and span processors pass on sampled spans only, so nothing of it is
- * exported. Their children (Express, pg) follow as recorded-only. Everything else is sampled, as
- * with the SDK's default (parent-based, always on).
+ * exported. Their children (Express, pg) follow as recorded-only: a span that is recorded but not
+ * sampled exists only inside a warm-up, since every sampler below either samples a span or does not
+ * record it at all. Everything else is decided by the configured sampler (OTEL_TRACES_SAMPLER).
  */
 const WARM_UP_ATTRIBUTE = 'marketbill.warm_up';
-const recordOnlySampler: Sampler = { shouldSample: () => ({ decision: SamplingDecision.RECORD }), toString: () => 'RecordOnly' };
-const warmUpAwareSampler: Sampler = {
-  shouldSample: (_context, _traceId, _name, _kind, attributes) => ({ decision: attributes[WARM_UP_ATTRIBUTE] === true ? SamplingDecision.RECORD : SamplingDecision.RECORD_AND_SAMPLED }),
-  toString: () => 'WarmUpRecordOnly',
-};
+
+function samplerOf(sampling: TraceSampling): Sampler {
+  const base = sampling.sampler.replace(/^parentbased_/, '');
+  const chooser: Sampler = base === 'always_on' ? new AlwaysOnSampler() : base === 'always_off' ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(sampling.ratio);
+  const configured = sampling.sampler.startsWith('parentbased_') ? new ParentBasedSampler({ root: chooser }) : chooser;
+  return {
+    shouldSample(parentContext, traceId, name, kind, attributes, links) {
+      if (attributes[WARM_UP_ATTRIBUTE] === true) return { decision: SamplingDecision.RECORD };
+      const parent = trace.getSpan(parentContext);
+      if (parent?.isRecording() && (parent.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return { decision: SamplingDecision.RECORD };
+      return configured.shouldSample(parentContext, traceId, name, kind, attributes, links);
+    },
+    toString: () => `WarmUpRecordOnly{${configured.toString()}}`,
+  };
+}
 
 /**
  * Starts OpenTelemetry tracing: W3C trace context, an async-local-storage context manager, OTLP/HTTP
@@ -68,7 +93,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
     }),
     spanProcessors: processors,
-    sampler: new ParentBasedSampler({ root: warmUpAwareSampler, localParentNotSampled: recordOnlySampler }),
+    sampler: samplerOf(options.sampling ?? { sampler: 'parentbased_always_on', ratio: 1 }),
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(

@@ -47,7 +47,7 @@ export function runMain<C extends { runtime: RuntimeConfig }, S extends MainServ
 
   async function main(): Promise<void> {
     const config = options.readConfig();
-    const telemetry = startTelemetry({ serviceName: options.service, tracesEndpoint: config.runtime.telemetry.tracesEndpoint });
+    const telemetry = startTelemetry({ serviceName: options.service, ...config.runtime.telemetry });
     const { createService } = await options.load();
     const service = await createService(config, { onClosed: () => telemetry.shutdown() });
     if (!name) {
