@@ -252,6 +252,16 @@ export interface RuntimeConfig {
 type PlatformValues = z.output<z.ZodObject<typeof platformEnv>> & z.output<z.ZodObject<typeof messagingEnv>>;
 
 /**
+ * Where traces go and which are kept, from the OpenTelemetry keys of {@link platformEnv}: the
+ * traces endpoint, or the base endpoint with /v1/traces; the sampler, with its ratio (default 1).
+ */
+export function telemetryOf(e: Pick<PlatformValues, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_TRACES_SAMPLER' | 'OTEL_TRACES_SAMPLER_ARG'>): RuntimeConfig['telemetry'] {
+  const tracesEndpoint =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
+  return { tracesEndpoint, sampling: { sampler: e.OTEL_TRACES_SAMPLER, ratio: e.OTEL_TRACES_SAMPLER_ARG ?? 1 } };
+}
+
+/**
  * Arranges the shared settings of a parsed env object into a {@link RuntimeConfig}. The service
  * supplies its HTTP port and schema (each service has its own defaults).
  */
@@ -260,8 +270,6 @@ export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpP
   const security = resolveKafkaSecurity(e, problems);
   const schemaRegistry = resolveRegistryConnection(e, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  const tracesEndpoint =
-    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
   return {
     service,
     appEnv: e.APP_ENV,
@@ -280,7 +288,7 @@ export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpP
     },
     schemaRegistryUrl: schemaRegistry.url,
     schemaRegistry,
-    telemetry: { tracesEndpoint, sampling: { sampler: e.OTEL_TRACES_SAMPLER, ratio: e.OTEL_TRACES_SAMPLER_ARG ?? 1 } },
+    telemetry: telemetryOf(e),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     startupRetryMaxDelayMs: e.STARTUP_RETRY_MAX_DELAY_MS,
     alertAfterSeconds: e.HEALTH_ALERT_AFTER_SECONDS,
