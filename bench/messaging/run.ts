@@ -10,6 +10,7 @@
 //   npm run build && npm run stack -- up --fast
 //   node bench/messaging/run.ts [--rate 3000] [--seconds 10] [--warm-up 2] [--writers 4] [--events-per-tx 20] [--trials 3]
 //                               [--prefill] [--profile] [--writer bulk|unit-of-work] [--consumer per-event|batch] [--live-only]
+//                               [--no-tracing]
 //
 // Live path: three processes, as in production: a writer (the producing service: transactions that
 // write state rows and their outbox rows, at a fixed open-loop rate — `--writer bulk` (default) as
@@ -20,7 +21,9 @@
 // occurredAt (set inside the writer's transaction). The writer first runs `--warm-up` seconds at the
 // rate; the latency and rate figures are of the events after it, the warm-up's p99 is printed apart
 // (a running system's relay and consumer are past it; a freshly started one is not), and the CPU
-// per event counts the whole run. --profile writes a V8 CPU profile of each
+// per event counts the whole run. The three trace as the services do (the platform's telemetry and
+// sampler, bench/messaging/tracing.mts; --no-tracing leaves it out, as the figures before
+// 2026-12-04 did). --profile writes a V8 CPU profile of each
 // process into bench/out/ (summarise with bench/profile-summary.ts).
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -300,11 +303,14 @@ async function kafkaConsumer(prefix: string): Promise<void> {
   });
 }
 
+/** The live path's processes: they trace as the services do (tracing.mts), unless --no-tracing. */
+const liveRoles = new Set(['writer', 'relay', 'consumer']);
+
 function child(roleName: string, extraEnv: Record<string, string>): ChildProcess {
   const profile = args.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${fileURLToPath(new URL('../out', import.meta.url))}`, `--cpu-prof-name=messaging-${roleName}-${Date.now()}.cpuprofile`] : [];
   const proc = fork(fileURLToPath(import.meta.url), args, {
     env: { ...process.env, MB_BENCH_ROLE: roleName, ...extraEnv },
-    execArgv: ['--disable-warning=TimeoutNegativeWarning', ...profile],
+    execArgv: ['--disable-warning=TimeoutNegativeWarning', ...profile, ...(liveRoles.has(roleName) && !args.includes('--no-tracing') ? [`--import=${fileURLToPath(new URL('./tracing.mts', import.meta.url))}`] : [])],
   });
   // A role that dies ends the benchmark with its exit status, instead of leaving the parent waiting.
   proc.once('exit', (code, signal) => {
