@@ -25,7 +25,9 @@ export function stackCommand(args: string[], log: (line: string) => void = () =>
     // Without the stack's settings in the environment: given those, the tool takes the stack for an
     // external one and starts nothing (the test runner hands them to every test).
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !STACK_KEYS.includes(k)));
-    const child = spawn(process.execPath, [join(repoRoot, 'tools', 'stack.ts'), ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // With the flag tools/bootstrap.sh gives every `npm run` of the tool (docs/local-stack.md: it
+    // loads one TypeScript file of packages/platform, which Node reparses as an ES module).
+    const child = spawn(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', join(repoRoot, 'tools', 'stack.ts'), ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const take = (d: Buffer) => {
       output += d.toString();
