@@ -47,6 +47,9 @@ export interface TraceSampling {
   ratio: number;
 }
 
+/** Every new trace kept, and a caller's decision followed: the SDKs' default, and ours. */
+export const DEFAULT_TRACE_SAMPLING: TraceSampling = { sampler: 'parentbased_always_on', ratio: 1 };
+
 /** A TCP port. */
 export const port = () => z.coerce.number().int().min(0).max(65535);
 
@@ -156,7 +159,7 @@ export const platformEnv = {
     .string()
     .transform((v) => v.toLowerCase())
     .pipe(z.enum(TRACE_SAMPLERS))
-    .default('parentbased_always_on')
+    .default(DEFAULT_TRACE_SAMPLING.sampler)
     .describe(
       `Which traces are kept, as the OpenTelemetry SDKs read it: ${TRACE_SAMPLERS.join(', ')}. parentbased_* follow the caller's sampled flag and decide only for new traces. The service's own warm-up is never exported under any of them.`,
     ),
@@ -258,7 +261,7 @@ type PlatformValues = z.output<z.ZodObject<typeof platformEnv>> & z.output<z.Zod
 export function telemetryOf(e: Pick<PlatformValues, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_TRACES_SAMPLER' | 'OTEL_TRACES_SAMPLER_ARG'>): RuntimeConfig['telemetry'] {
   const tracesEndpoint =
     e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
-  return { tracesEndpoint, sampling: { sampler: e.OTEL_TRACES_SAMPLER, ratio: e.OTEL_TRACES_SAMPLER_ARG ?? 1 } };
+  return { tracesEndpoint, sampling: { sampler: e.OTEL_TRACES_SAMPLER, ratio: e.OTEL_TRACES_SAMPLER_ARG ?? DEFAULT_TRACE_SAMPLING.ratio } };
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import type { TraceSampling } from './config';
+import { DEFAULT_TRACE_SAMPLING, type TraceSampling } from './config';
 import { isWarmUpRequest } from './http/warm-up';
 
 export interface TelemetryOptions {
@@ -93,7 +93,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
     }),
     spanProcessors: processors,
-    sampler: samplerOf(options.sampling ?? { sampler: 'parentbased_always_on', ratio: 1 }),
+    sampler: samplerOf(options.sampling ?? DEFAULT_TRACE_SAMPLING),
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(
