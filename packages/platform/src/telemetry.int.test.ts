@@ -48,17 +48,17 @@ const { beginWarmUp, createHealth, createHttpApp, createLogger, endWarmUp, finis
 })().catch((error) => { console.error(error); process.exit(1); });
 `;
 
-interface Request {
+interface ProbeRequest {
   status: number;
   trace: string | null;
 }
 interface ProbeResult {
-  requests: { plain: Request; parentSampled: Request; parentNotSampled: Request; warm: Request };
+  requests: { plain: ProbeRequest; parentSampled: ProbeRequest; parentNotSampled: ProbeRequest; warm: ProbeRequest };
   spans: Array<{ name: string; kind: number; route: string | null; trace: string }>;
   ended: Array<{ name: string; kind: number; trace: string; sampled: boolean }>;
 }
 
-async function runProbe(sampling?: TraceSampling): Promise<ProbeResult & { exported: (r: Request) => string[]; recordedOnly: (r: Request) => string[] }> {
+async function runProbe(sampling?: TraceSampling): Promise<ProbeResult & { exported: (r: ProbeRequest) => string[]; recordedOnly: (r: ProbeRequest) => string[] }> {
   const env = { ...process.env, ...(sampling ? { PROBE_SAMPLING: JSON.stringify(sampling) } : {}) };
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', probe], { cwd: platformDir, env, timeout: 60_000 });
   const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as ProbeResult;
