@@ -128,6 +128,22 @@ describe('checkLocal', () => {
     expect(checkLocal([noLogs, billing('http://127.0.0.1:9000')], versions, [9000])).toEqual([expect.stringContaining('nothing is mounted at /opt/kafka/logs')]);
   });
 
+  it('When Apicurio on SQL storage has no liveness probe on its management port’s /health/live, then the never-created tables are predicted', () => {
+    const registry = (probe?: object) => {
+      const d = deployment('registry', { image: 'apicurio/apicurio-registry:3.3.3' });
+      Object.assign(d.spec.template.spec.containers[0], {
+        env: [{ name: 'APICURIO_STORAGE_KIND', value: 'sql' }],
+        ports: [{ name: 'http', containerPort: 8080 }, { name: 'management', containerPort: 9000 }],
+        ...(probe ? { livenessProbe: probe } : {}),
+      });
+      return d;
+    };
+    const ok = [kafkaOk, billing('http://127.0.0.1:9000')];
+    expect(checkLocal([...ok, registry({ httpGet: { path: '/health/live', port: 'management' } })], versions, [9000])).toEqual([]);
+    expect(checkLocal([...ok, registry()], versions, [9000])).toEqual([expect.stringContaining('never creates its tables')]);
+    expect(checkLocal([...ok, registry({ httpGet: { path: '/health/live', port: 'http' } })], versions, [9000])).toEqual([expect.stringContaining('without a liveness probe on /health/live (port 9000)')]);
+  });
+
   it('When statement links are presigned for the in-cluster host, or for a port nothing forwards, then it is reported', () => {
     const inCluster = [kafkaOk, configMap('marketbill-platform-5f9bdg8fdh', { S3_ENDPOINT: 'http://s3:8080' })];
     expect(checkLocal(inCluster, versions, [9000])).toEqual([expect.stringContaining('presigned for s3:8080')]);

@@ -138,9 +138,24 @@ const writablePaths: Record<string, string[]> = {
 };
 
 /**
+ * Apicurio 3.3 on SQL storage creates its tables once, at start; when Postgres does not answer then
+ * it starts anyway, answers 500 from then on and only reports DOWN on /health/live (management
+ * port 9000). Without a liveness probe there nothing restarts it.
+ */
+function apicurioLivenessProblem(c: Container & Record<string, any>): string | undefined {
+  const sql = (c.env ?? []).some((e: { name: string; value?: string }) => e.name === 'APICURIO_STORAGE_KIND' && e.value === 'sql');
+  if (!sql) return undefined;
+  const get = c.livenessProbe?.httpGet;
+  const port = typeof get?.port === 'string' ? (c.ports ?? []).find((p: { name?: string }) => p.name === get.port)?.containerPort : get?.port;
+  if (get?.path === '/health/live' && port === 9000) return undefined;
+  return `${c.name}: Apicurio on SQL storage without a liveness probe on /health/live (port 9000): when Postgres is late at its start it never creates its tables and answers 500 until restarted`;
+}
+
+/**
  * The local (kind) overlay: its infrastructure runs the versions the local stack runs; images with
- * a read-only root have their writable folders; statement links are presigned for an address the
- * laptop reaches (the S3 port-forward of skaffold.yaml).
+ * a read-only root have their writable folders; the registry restarts when its storage failed at
+ * start; statement links are presigned for an address the laptop reaches (the S3 port-forward of
+ * skaffold.yaml).
  */
 export function checkLocal(objects: K8sObject[], versions: StackVersions, s3PortForwards: number[]): string[] {
   const problems: string[] = [];
@@ -156,6 +171,10 @@ export function checkLocal(objects: K8sObject[], versions: StackVersions, s3Port
       const { repository, tag } = splitImage(c.image);
       const want = expected[repository];
       if (want && !want.ok(tag ?? '')) problems.push(`${w.kind}/${w.metadata.name} runs ${c.image}, but the local stack runs ${want.what}: make them agree`);
+      if (repository === 'apicurio/apicurio-registry') {
+        const problem = apicurioLivenessProblem(c);
+        if (problem) problems.push(`${w.kind}/${w.metadata.name}: ${problem}`);
+      }
       const needs = writablePaths[repository];
       if (needs && c.securityContext?.readOnlyRootFilesystem) {
         const mounted = new Set((c.volumeMounts ?? []).map((m) => m.mountPath));

@@ -96,7 +96,7 @@ step('production: images are skaffold artifacts, default-deny NetworkPolicies wi
 step('both overlays: generated ConfigMaps, autoscaler vs replicas and its scale point, pinned images', () =>
   failOn([...checkCommon(rendered.local!, artifacts).map((p) => `local: ${p}`), ...checkCommon(rendered.production!, artifacts).map((p) => `production: ${p}`)]),
 );
-step('local (kind): the local stack’s versions, writable folders, presigned links reachable', () => {
+step('local (kind): the local stack’s versions, writable folders, the registry restarted when its start failed, presigned links reachable', () => {
   const versions = { kafka: pomProperty('kafka', 'kafka.version'), apicurio: pomProperty('apicurio', 'apicurio.version'), s3proxy: pomProperty('s3proxy', 's3proxy.version'), postgresMajor: '15', jaeger: jaegerImageTag };
   const s3Forwards = (skaffoldConfig.portForward ?? []).filter((f) => f.resourceName === 's3').map((f) => f.localPort);
   failOn(checkLocal(rendered.local!, versions, s3Forwards));
