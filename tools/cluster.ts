@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureInfrastructureImages, ensureNodeBaseImage } from './cluster/app-images.ts';
-import { assertNoTestCode, assertServicesWaited, renderLocal, seedDemo, skaffoldRun, waitAllReady } from './cluster/deploy.ts';
+import { assertNoTestCode, assertServicesWaited, diagnose, renderLocal, seedDemo, skaffoldRun, waitAllReady } from './cluster/deploy.ts';
 import { currentEngine, ensureDebianPackages, ensureEngine, ourEnginePid, stopOurEngine, type Engine } from './cluster/docker-engine.ts';
 import { buildGo, recipes } from './cluster/go-builds.ts';
 import { withLock } from './cluster/lock.ts';
@@ -136,6 +136,11 @@ try {
   else throw new ClusterError(`unknown command ${command}: npm run cluster [-- up|down|status|build]`);
 } catch (err) {
   process.stderr.write(`\ncluster ${command} failed: ${err instanceof Error ? err.message : String(err)}\n`);
-  if (command === 'up') process.stderr.write('The cluster is left as it is for a look (npm run cluster -- status); npm run cluster -- down stops it.\n');
+  if (command === 'up') {
+    const engine = currentEngine();
+    const tools = builtClusterTools();
+    if (engine && tools && clusterExists(engine, tools)) process.stderr.write(`\nWhat the cluster shows:\n${diagnose(tools)}\n`);
+    process.stderr.write('The cluster is left as it is for a look (npm run cluster -- status); npm run cluster -- down stops it.\n');
+  }
   process.exit(1);
 }

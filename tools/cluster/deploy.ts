@@ -1,5 +1,6 @@
 // Deploying MarketBill onto the kind cluster the way an operator does — `skaffold run -p local`
 // with the repository's skaffold.yaml — and checking what came up.
+import fs from 'node:fs';
 import path from 'node:path';
 import { imagesOf, renderOverlay } from '../deploy-tools.ts';
 import { buildGo, recipes } from './go-builds.ts';
@@ -99,6 +100,52 @@ export function assertNoTestCode(engine: Engine, images: string[]): void {
     if (out) findings.push(`${image}:\n  ${out.split('\n').join('\n  ')}`);
   }
   if (findings.length > 0) throw new ClusterError(`test-harness code in the service images:\n${findings.join('\n')}`);
+}
+
+type PodDiagnosis = {
+  metadata: { name: string };
+  status: { phase: string; conditions?: { type: string; status: string }[]; containerStatuses?: (ContainerStatus & { ready: boolean })[] };
+};
+
+/**
+ * After a failed `up`: every pod's state, and for each pod that is not Ready its recent events and
+ * the last lines of its containers' logs (of the previous instance too, when one restarted) —
+ * written to .stack/cluster/logs/diagnosis.log, with a short summary returned for the terminal. CI
+ * deletes the cluster right after a failure, so this file and the summary are all that is left.
+ */
+export function diagnose(tools: Tools): string {
+  const attempt = (args: string[]): string => {
+    try {
+      return kubectl(tools, args, { timeoutMs: 30_000 });
+    } catch (err) {
+      return `(kubectl ${args.join(' ')}: ${(err as Error).message.split('\n')[0]})`;
+    }
+  };
+  const sections = [`$ kubectl get pods -o wide\n${attempt(['get', 'pods', '-o', 'wide'])}`];
+  const summary: string[] = [];
+  let pods: PodDiagnosis[] = [];
+  try {
+    pods = (JSON.parse(kubectl(tools, ['get', 'pods', '-o', 'json'], { timeoutMs: 30_000 })) as { items: PodDiagnosis[] }).items;
+  } catch {
+    // the API server may be what failed; the listing above says so
+  }
+  for (const pod of pods.filter((p) => p.status.phase !== 'Succeeded' && !p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) {
+    const name = pod.metadata.name;
+    sections.push(`$ kubectl describe pod ${name}\n${attempt(['describe', 'pod', name])}`);
+    for (const c of pod.status.containerStatuses ?? []) {
+      const logs = attempt(['logs', name, '-c', c.name, '--tail=200']);
+      sections.push(`$ kubectl logs ${name} -c ${c.name} --tail=200\n${logs}`);
+      if (c.restartCount > 0) sections.push(`$ kubectl logs ${name} -c ${c.name} --previous --tail=200\n${attempt(['logs', name, '-c', c.name, '--previous', '--tail=200'])}`);
+      // The lines that usually say why: errors and exceptions, else the last few.
+      const lines = logs.split('\n').filter((l) => l.trim() && !/^\s+at /.test(l));
+      const telling = lines.filter((l) => /error|exception|fatal|refused|denied|timeout|not exist/i.test(l));
+      summary.push(`  ${name}/${c.name}: not ready, ${c.restartCount} restart(s)`, ...(telling.length > 0 ? telling : lines).slice(-3).map((l) => `    ${l.slice(0, 240)}`));
+    }
+  }
+  const file = path.join(clusterLogsDir, 'diagnosis.log');
+  fs.mkdirSync(clusterLogsDir, { recursive: true });
+  fs.writeFileSync(file, `${sections.join('\n\n')}\n`);
+  return `${summary.length > 0 ? summary.join('\n') : '  every pod is Ready'}\n  (pods, events and logs: ${file})`;
 }
 
 /** Demo accounts (seed-demo, idempotent) inside the ordering pod, with the overlay's DEMO_PASSWORD. */
