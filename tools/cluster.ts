@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureInfrastructureImages, ensureNodeBaseImage } from './cluster/app-images.ts';
-import { assertNoTestCode, assertServicesWaited, diagnose, renderLocal, seedDemo, skaffoldRun, waitAllReady } from './cluster/deploy.ts';
+import { assertNoTestCode, assertServicesWaited, diagnose, infrastructureRestarts, renderLocal, seedDemo, skaffoldRun, waitAllReady } from './cluster/deploy.ts';
 import { currentEngine, ensureDebianPackages, ensureEngine, ourEnginePid, stopOurEngine, type Engine } from './cluster/docker-engine.ts';
 import { buildGo, recipes } from './cluster/go-builds.ts';
 import { withLock } from './cluster/lock.ts';
@@ -69,7 +69,7 @@ async function up(): Promise<void> {
   await step('load the infrastructure images into the node (kind load docker-image)', () => loadImages(engine, tools, rendered.images.filter((i) => !i.startsWith('marketbill/'))));
   const skaffold = await step('skaffold run -p local (builds the five service images, loads them, deploys)', () => skaffoldRun(engine, tools), (r) => r.images.join(', '));
   await step('the service images hold no test-harness code', () => assertNoTestCode(engine, skaffold.images));
-  const pods = await step(`every pod in namespace ${namespace} Ready`, () => waitAllReady(tools), (p) => `${p.length} pods`);
+  const pods = await step(`every pod in namespace ${namespace} Ready`, () => waitAllReady(tools), (p) => `${p.length} pods; infrastructure restarts: ${infrastructureRestarts(tools).join(', ') || 'none'}`);
   await step('the five services waited for their dependencies (no container restarted)', async () => assertServicesWaited(tools), (w) => w.map((x) => `${x.service} ${x.waits}×`).join(', ') + ' "waiting for a dependency"');
   const seeded = await step('demo accounts (seed-demo in the ordering pod)', () => seedDemo(tools));
   await step('port-forwards on 127.0.0.1 (edge, S3 for presigned links, Jaeger)', () => startForwards(tools), () => forwards.map((f) => `${f.name} :${f.localPort}`).join(', '));

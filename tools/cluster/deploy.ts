@@ -72,6 +72,19 @@ export function assertServicesWaited(tools: Tools): { service: string; waits: nu
   });
 }
 
+/**
+ * Restarts of the infrastructure's containers (Kafka, registry, Postgres …), e.g. `registry 1×`: they
+ * are allowed (kind's Apicurio is restarted by its liveness probe when it started before Postgres
+ * answered), but the run says how often that happens.
+ */
+export function infrastructureRestarts(tools: Tools): string[] {
+  const pods = (JSON.parse(kubectl(tools, ['get', 'pods', '-l', '!app.kubernetes.io/part-of', '-o', 'json'])) as { items: Pod[] }).items;
+  return pods.flatMap((p) => {
+    const restarts = (p.status.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0);
+    return restarts > 0 ? [`${p.metadata.labels?.['app.kubernetes.io/name'] ?? p.metadata.name} ${restarts}×`] : [];
+  });
+}
+
 /** Waits until every pod of the namespace is Ready (and none is failing). */
 export async function waitAllReady(tools: Tools, timeoutMs = 600_000): Promise<string[]> {
   return waitFor(`every pod in ${namespace} to be Ready`, () => {
