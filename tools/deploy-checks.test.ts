@@ -128,6 +128,14 @@ describe('checkLocal', () => {
     expect(checkLocal([noLogs, billing('http://127.0.0.1:9000')], versions, [9000])).toEqual([expect.stringContaining('nothing is mounted at /opt/kafka/logs')]);
   });
 
+  it('When a container runs another command of Postgres\' image (an init container\'s pg_isready), then its read-only root needs nothing writable', () => {
+    const waiter = deployment('registry', { image: 'postgres:15.20-bookworm', securityContext: { readOnlyRootFilesystem: true } });
+    const ok = [kafkaOk, billing('http://127.0.0.1:9000')];
+    expect(checkLocal([...ok, waiter], versions, [9000])).toEqual([expect.stringContaining('nothing is mounted at /var/run/postgresql')]);
+    Object.assign(waiter.spec.template.spec.containers[0], { command: ['pg_isready', '--host=postgres'] });
+    expect(checkLocal([...ok, waiter], versions, [9000])).toEqual([]);
+  });
+
   it('When Apicurio on SQL storage has no liveness probe on its management port’s /health/live, then the never-created tables are predicted', () => {
     const registry = (probe?: object) => {
       const d = deployment('registry', { image: 'apicurio/apicurio-registry:3.3.3' });
