@@ -39,11 +39,17 @@ export function forwardPid(name: string): number | undefined {
   }
 }
 
+/**
+ * Port-forwards to the edge, S3 and Jaeger, started afresh: `kubectl port-forward service/…` pins
+ * one pod when it starts, and a `skaffold run` over a running cluster replaces the services' pods,
+ * so a forward left from the previous run points at a pod that is gone (its first connection fails
+ * with "lost connection to pod").
+ */
 export async function startForwards(tools: Tools): Promise<void> {
   fs.mkdirSync(pidsDir, { recursive: true });
   fs.mkdirSync(clusterLogsDir, { recursive: true });
+  await stopForwards();
   for (const f of forwards) {
-    if (forwardPid(f.name) !== undefined) continue;
     if (await portAnswers(f.localPort, 500)) throw new ClusterError(`127.0.0.1:${f.localPort} is taken; the ${f.name} port-forward needs it (MB_CLUSTER_${f.name.toUpperCase()}_PORT)`);
     const log = fs.openSync(path.join(clusterLogsDir, `port-forward-${f.name}.log`), 'a');
     const child = spawn(
