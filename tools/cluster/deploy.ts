@@ -115,9 +115,10 @@ export function assertNoTestCode(engine: Engine, images: string[]): void {
   if (findings.length > 0) throw new ClusterError(`test-harness code in the service images:\n${findings.join('\n')}`);
 }
 
+type DiagnosedContainer = ContainerStatus & { ready: boolean; state?: { terminated?: { exitCode: number } } };
 type PodDiagnosis = {
   metadata: { name: string };
-  status: { phase: string; conditions?: { type: string; status: string }[]; containerStatuses?: (ContainerStatus & { ready: boolean })[] };
+  status: { phase: string; conditions?: { type: string; status: string }[]; initContainerStatuses?: DiagnosedContainer[]; containerStatuses?: DiagnosedContainer[] };
 };
 
 /**
@@ -145,7 +146,10 @@ export function diagnose(tools: Tools): string {
   for (const pod of pods.filter((p) => p.status.phase !== 'Succeeded' && !p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) {
     const name = pod.metadata.name;
     sections.push(`$ kubectl describe pod ${name}\n${attempt(['describe', 'pod', name])}`);
-    for (const c of pod.status.containerStatuses ?? []) {
+    // An init container that has not finished yet (e.g. one still waiting for Postgres) is what
+    // holds such a pod back; the main container has no log then.
+    const pending = (pod.status.initContainerStatuses ?? []).filter((c) => c.state?.terminated?.exitCode !== 0);
+    for (const c of pending.length > 0 ? pending : (pod.status.containerStatuses ?? [])) {
       const logs = attempt(['logs', name, '-c', c.name, '--tail=200']);
       sections.push(`$ kubectl logs ${name} -c ${c.name} --tail=200\n${logs}`);
       if (c.restartCount > 0) sections.push(`$ kubectl logs ${name} -c ${c.name} --previous --tail=200\n${attempt(['logs', name, '-c', c.name, '--previous', '--tail=200'])}`);
