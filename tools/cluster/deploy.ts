@@ -44,7 +44,14 @@ type Pod = {
   metadata: { name: string; labels?: Record<string, string> };
   status: { phase: string; conditions?: { type: string; status: string }[]; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
 };
-type ContainerStatus = { name: string; restartCount: number; lastState?: { terminated?: { exitCode: number; reason?: string } } };
+type ContainerStatus = { name: string; restartCount: number; state?: { terminated?: { exitCode: number } }; lastState?: { terminated?: { exitCode: number; reason?: string } } };
+
+/** Pods of the namespace that have not run to completion (a finished Job's pod is never Ready). */
+function livePods(tools: Tools, options: { timeoutMs?: number } = {}): Pod[] {
+  return (JSON.parse(kubectl(tools, ['get', 'pods', '-o', 'json'], options)) as { items: Pod[] }).items.filter((p) => p.status.phase !== 'Succeeded');
+}
+
+const isReady = (p: Pod) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 /**
  * skaffold deployed everything at once, as an operator's first `skaffold run` on a fresh cluster:
@@ -88,12 +95,8 @@ export function infrastructureRestarts(tools: Tools): string[] {
 /** Waits until every pod of the namespace is Ready (and none is failing). */
 export async function waitAllReady(tools: Tools, timeoutMs = 600_000): Promise<string[]> {
   return waitFor(`every pod in ${namespace} to be Ready`, () => {
-    const pods = JSON.parse(kubectl(tools, ['get', 'pods', '-o', 'json'])) as {
-      items: { metadata: { name: string; ownerReferences?: { kind: string }[] }; status: { phase: string; conditions?: { type: string; status: string }[] } }[];
-    };
-    const running = pods.items.filter((p) => p.status.phase !== 'Succeeded');
-    const notReady = running.filter((p) => !p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-    return running.length > 0 && notReady.length === 0 ? running.map((p) => p.metadata.name) : undefined;
+    const running = livePods(tools);
+    return running.length > 0 && running.every(isReady) ? running.map((p) => p.metadata.name) : undefined;
   }, timeoutMs, 2_000);
 }
 
@@ -115,12 +118,6 @@ export function assertNoTestCode(engine: Engine, images: string[]): void {
   if (findings.length > 0) throw new ClusterError(`test-harness code in the service images:\n${findings.join('\n')}`);
 }
 
-type DiagnosedContainer = ContainerStatus & { ready: boolean; state?: { terminated?: { exitCode: number } } };
-type PodDiagnosis = {
-  metadata: { name: string };
-  status: { phase: string; conditions?: { type: string; status: string }[]; initContainerStatuses?: DiagnosedContainer[]; containerStatuses?: DiagnosedContainer[] };
-};
-
 /**
  * After a failed `up`: every pod's state, and for each pod that is not Ready its recent events and
  * the last lines of its containers' logs (of the previous instance too, when one restarted) —
@@ -137,13 +134,13 @@ export function diagnose(tools: Tools): string {
   };
   const sections = [`$ kubectl get pods -o wide\n${attempt(['get', 'pods', '-o', 'wide'])}`];
   const summary: string[] = [];
-  let pods: PodDiagnosis[] = [];
+  let pods: Pod[] = [];
   try {
-    pods = (JSON.parse(kubectl(tools, ['get', 'pods', '-o', 'json'], { timeoutMs: 30_000 })) as { items: PodDiagnosis[] }).items;
+    pods = livePods(tools, { timeoutMs: 30_000 });
   } catch {
     // the API server may be what failed; the listing above says so
   }
-  for (const pod of pods.filter((p) => p.status.phase !== 'Succeeded' && !p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) {
+  for (const pod of pods.filter((p) => !isReady(p))) {
     const name = pod.metadata.name;
     sections.push(`$ kubectl describe pod ${name}\n${attempt(['describe', 'pod', name])}`);
     // An init container that has not finished yet (e.g. one still waiting for Postgres) is what
