@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { createLogger, createOrm, migrate, type Orm } from '@marketbill/platform';
+import { startTelemetry } from '@marketbill/platform/telemetry';
 import { messagingMigrations, OutboxMessageSchema } from '@marketbill/messaging';
 import type { AuctionPriceUpdated } from '@marketbill/schemas';
 import { dropSchema, query, serviceDatabase, stackEnv, uniqueName } from '@marketbill/testing';
@@ -14,6 +17,8 @@ import { importAuctionDay, type ImportDeps } from './import-auction-day';
 import { importRecentDays } from './import-recent-days';
 
 const env = stackEnv();
+const spans = new InMemorySpanExporter();
+startTelemetry({ serviceName: 'auction-ingest-test', spanProcessors: [new SimpleSpanProcessor({ exporter: spans })], instrument: false });
 const logger = createLogger({ service: 'auction-ingest-test', level: 'silent' });
 const cut = CATEGORIES[0]!;
 let schema: string;
@@ -22,6 +27,7 @@ let api: FakeAtApi;
 let deps: ImportDeps;
 
 beforeEach(async () => {
+  spans.reset();
   schema = uniqueName('ingest');
   const { url } = await serviceDatabase(env.DATABASE_URL, 'auction-ingest', schema);
   orm = await createOrm({ url, schema, entities: [OutboxMessageSchema, ...entities], migrations: [...messagingMigrations, ...migrations] });
@@ -38,6 +44,7 @@ afterEach(async () => {
 });
 
 const outbox = () => query<{ message_key: string; payload: AuctionPriceUpdated }>(env.DATABASE_URL, `select message_key, payload from "${schema}".outbox order by id`);
+const importSpans = () => spans.getFinishedSpans().filter((span) => span.name === 'auction import');
 const runs = () =>
   query<Record<string, unknown>>(env.DATABASE_URL, `select status, trigger, requests, rows_read, rows_new, rows_changed, rows_unchanged, rows_failed, rows_repeated, rows_missing, errors from "${schema}".import_run order by id`);
 
@@ -130,6 +137,27 @@ describe('importAuctionDay', () => {
     expect(result).toMatchObject({ status: 'FAILED', scope: 'key', error: expect.stringContaining('resultCd 3') });
     expect(await runs()).toEqual([expect.objectContaining({ status: 'FAILED', errors: [{ reason: expect.stringContaining('not approved') }] })]);
     expect(await outbox()).toHaveLength(0);
+    const [span] = importSpans();
+    expect(span?.status).toEqual({ code: SpanStatusCode.ERROR, message: result.code });
+    expect(span?.attributes).toMatchObject({ 'auction.status': 'FAILED', 'auction.rows_published': 0 });
+  });
+
+  it('When days are imported, then each run is one trace: its span names the day and its figures, and every event it publishes carries it', async () => {
+    api.lots.set('2026-11-24|1', saleLots('2026-11-24', 40));
+    api.lots.set('2026-11-25|1', saleLots('2026-11-25', 25));
+    await importAuctionDay(deps, { saleDate: '2026-11-24', category: cut, trigger: 'backfill' });
+    await importAuctionDay(deps, { saleDate: '2026-11-25', category: cut, trigger: 'schedule' });
+    const [first, second] = importSpans();
+    expect(first?.attributes).toMatchObject({ 'auction.sale_date': '2026-11-24', 'auction.category': cut.symbol, 'auction.trigger': 'backfill', 'auction.status': 'SUCCEEDED', 'auction.rows_read': 40, 'auction.rows_published': 40 });
+    expect(second?.attributes).toMatchObject({ 'auction.sale_date': '2026-11-25', 'auction.trigger': 'schedule', 'auction.rows_published': 25 });
+    expect(first?.parentSpanContext).toBeUndefined();
+    expect(first?.spanContext().traceId).not.toBe(second?.spanContext().traceId);
+    // The relay starts each event's publish span under the context its outbox row kept.
+    const stored = await query<{ day: string; traceparent: string }>(env.DATABASE_URL, `select payload->>'saleDate' as day, headers->>'traceparent' as traceparent from "${schema}".outbox`);
+    const parents = (day: string) => new Set(stored.filter((row) => row.day === day).map((row) => row.traceparent));
+    expect(stored).toHaveLength(65);
+    expect([...parents('2026-11-24')]).toEqual([`00-${first?.spanContext().traceId}-${first?.spanContext().spanId}-01`]);
+    expect([...parents('2026-11-25')]).toEqual([`00-${second?.spanContext().traceId}-${second?.spanContext().spanId}-01`]);
   });
 });
 
