@@ -1,6 +1,6 @@
 import type { Subscription } from '@marketbill/messaging';
 import { on } from '../../topics';
-import { onAuctionPriceUpdated } from './on-auction-price-updated';
+import { onAuctionPriceUpdated, onAuctionPriceUpdatedBatch } from './on-auction-price-updated';
 import { onStatementIssued } from './on-statement-issued';
 
 /**
@@ -9,6 +9,6 @@ import { onStatementIssued } from './on-statement-issued';
  * transaction and drops repeats by event id.
  */
 export const subscriptions: Subscription[] = [
-  on('auction.price.updated', onAuctionPriceUpdated),
+  on('auction.price.updated', onAuctionPriceUpdated, onAuctionPriceUpdatedBatch),
   on('statement.issued', onStatementIssued),
 ];

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '@marketbill/platform';
-import { upsertAuctionPrice, type AuctionPriceFact } from '../../data-access/catalog-repository';
+import { upsertAuctionPrice, upsertAuctionPrices, type AuctionPriceFact } from '../../data-access/catalog-repository';
 import { isUuid } from '../../domain/ids';
 
 export type { AuctionPriceFact };
@@ -14,4 +14,16 @@ export type { AuctionPriceFact };
 export async function recordAuctionPrice(em: EntityManager, fact: AuctionPriceFact): Promise<void> {
   if (!isUuid(fact.varietyId) || !isUuid(fact.itemId)) throw ValidationError.field('varietyId', 'The event carries no variety or item id.');
   await upsertAuctionPrice(em, fact);
+}
+
+/**
+ * {@link recordAuctionPrice} for a chunk at once (the consumer's batch mode), in one statement. An
+ * event without ids fails the chunk, which the subscriber then replays event by event, so only that
+ * event is refused.
+ */
+export async function recordAuctionPrices(em: EntityManager, facts: readonly AuctionPriceFact[]): Promise<void> {
+  for (const fact of facts) {
+    if (!isUuid(fact.varietyId) || !isUuid(fact.itemId)) throw ValidationError.field('varietyId', 'The event carries no variety or item id.');
+  }
+  await upsertAuctionPrices(em, facts);
 }
