@@ -5,7 +5,7 @@
 // Postgres takes to store them with no service in the way.
 //
 //   npm run build && npm run stack -- up --fast
-//   node bench/auction/backfill-throughput.mts [--days 14] [--to 2026-11-25] [--trials 1] [--profile] [--source-process]
+//   node bench/auction/backfill-throughput.mts [--days 14] [--to 2026-11-25] [--trials 1] [--profile] [--source-process] [--with-ordering]
 //
 // Three real processes, as in production: the backfill CLI, the auction-ingest service (its relay
 // publishes what the CLI wrote) and the catalog service. Fresh schemas and topics per trial
@@ -16,13 +16,16 @@
 // synthetic replay source (the model of the aT server and the generator), whose CPU counts as the
 // CLI's; `--source-process` runs that source in a process of its own (bench/auction/replay-source.mts,
 // the CLI then reaches it as an aT API with key `replay`) so the two are charged apart.
+// `--with-ordering`: the ordering service consumes the same events into its read model, as in the
+// whole system, and the run ends when both consumers hold every row (ordering's CPU is a part too).
 // `--profile`: V8 CPU profiles of every process in bench/out/ (`node bench/profile-summary.ts`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { kafkaCpuMs, loadByPhase, machine, postgresCpuMs, processCpuMs, ratioReport, serviceDatabaseUrl, stackEnv, trials as summarize } from '../machine.ts';
+import { startReplica, newRun } from '../ordering/ordering-process.mts';
+import { freePort, kafkaCpuMs, loadByPhase, machine, postgresCpuMs, processCpuMs, ratioReport, serviceDatabaseUrl, stackEnv, trials as summarize } from '../machine.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const arg = (name: string, fallback: string) => {
@@ -34,6 +37,7 @@ const trialCount = Number(arg('--trials', '1'));
 const to = arg('--to', '2026-11-25');
 const profile = process.argv.includes('--profile');
 const sourceProcess = process.argv.includes('--source-process');
+const withOrdering = process.argv.includes('--with-ordering');
 const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
 
 const stack = stackEnv();
@@ -70,7 +74,7 @@ interface Trial {
   cpuPerKRow: Record<CpuPart, number>;
 }
 
-const cpuParts = ['backfill', 'source', 'relay', 'catalog', 'postgres', 'kafka'] as const;
+const cpuParts = ['backfill', 'source', 'relay', 'catalog', 'ordering', 'postgres', 'kafka'] as const;
 type CpuPart = (typeof cpuParts)[number];
 /** CPU (ms) of this process's children that have exited and were waited for (the backfill CLI, once it has ended). */
 const exitedChildrenCpuMs = () => processCpuMs(process.pid, true) - processCpuMs(process.pid);
@@ -101,6 +105,7 @@ async function trial(): Promise<Trial> {
   const id = randomBytes(3).toString('hex');
   const ingestSchema = `bench_ingest_${id}`;
   const catalogSchema = `bench_catalog_${id}`;
+  const orderingRun = newRun('bench_backfill');
   const common = {
     ...process.env,
     ...stack,
@@ -144,6 +149,13 @@ async function trial(): Promise<Trial> {
     const catalog = run('catalog', ['services/catalog/dist/main.js'], catalogEnv);
     await until(async () => (await tableExists(ingestSchema, 'import_run')) && (await tableExists(catalogSchema, 'price_point')), 60_000);
     await until(async () => (await db.query(`select 1 from pg_stat_activity where application_name = 'auction-ingest-outbox-relay'`)).rowCount! > 0, 30_000);
+    const ordering = withOrdering
+      ? await startReplica(orderingRun, await freePort(), {
+          profile,
+          env: { KAFKA_TOPIC_PREFIX: common.KAFKA_TOPIC_PREFIX, DATABASE_URL: await serviceDatabaseUrl(stack.DATABASE_URL as string, 'ordering', orderingRun.schema) },
+        })
+      : undefined;
+    if (ordering) children.push(ordering);
     // The consumer group must have joined before the clock starts.
     await new Promise((r) => setTimeout(r, 5_000));
 
@@ -152,6 +164,7 @@ async function trial(): Promise<Trial> {
       source: source ? processCpuMs(source.pid!) : 0,
       relay: processCpuMs(relay.pid!),
       catalog: processCpuMs(catalog.pid!),
+      ordering: ordering ? processCpuMs(ordering.pid!) : 0,
       postgres: postgresCpuMs(),
       kafka: kafkaCpuMs(),
     });
@@ -176,14 +189,18 @@ async function trial(): Promise<Trial> {
         last = Date.now();
         process.stderr.write(`  t=${((Date.now() - started) / 1000).toFixed(0)}s imported=${rows} outbox ${outbox ? 'not empty' : 'empty'} catalog=${catalog}\n`);
       }
-      if (backfillMs > 0 && catalog >= rows && outbox === 0) break;
+      // Ordering's inbox (one row per event) is counted only once catalog is done: a cheap probe.
+      if (backfillMs > 0 && catalog >= rows && outbox === 0 && (!ordering || (await count(`select count(*) as n from "${orderingRun.schema}".inbox`)) >= rows)) break;
     }
     const cpu1 = cpuAt();
     // The run ends when the last price point was applied: the catalog's inbox row of the last event,
     // stamped in the transaction that applied it (its start, a chunk's few milliseconds before the
     // commit). The probe above only notices the end within its second, which on a 6-second run
     // moved the rate by up to a sixth.
-    const lastApplied = await count(`select (extract(epoch from max(processed_at)) * 1000)::bigint as n from "${catalogSchema}".inbox`);
+    const lastApplied = Math.max(
+      await count(`select (extract(epoch from max(processed_at)) * 1000)::bigint as n from "${catalogSchema}".inbox`),
+      ordering ? await count(`select (extract(epoch from max(processed_at)) * 1000)::bigint as n from "${orderingRun.schema}".inbox`) : 0,
+    );
     const totalMs = lastApplied - started;
     const rows = await count(`select count(*) as n from "${ingestSchema}".auction_row`);
     const cpuPerKRow = Object.fromEntries(cpuParts.map((part) => [part, ((cpu1[part] - cpu0[part]) / rows) * 1000])) as Record<CpuPart, number>;
@@ -206,11 +223,12 @@ async function trial(): Promise<Trial> {
     await new Promise((r) => setTimeout(r, 3_000));
     await db.query(`drop schema if exists "${ingestSchema}" cascade`);
     await db.query(`drop schema if exists "${catalogSchema}" cascade`);
+    await db.query(`drop schema if exists "${orderingRun.schema}" cascade`);
   }
 }
 
 function cpuText(c: Record<CpuPart, number>): string {
-  const parts = cpuParts.filter((p) => p !== 'source' || sourceProcess);
+  const parts = cpuParts.filter((p) => (p !== 'source' || sourceProcess) && (p !== 'ordering' || withOrdering));
   const total = parts.reduce((sum, p) => sum + c[p], 0);
   return `${parts.map((p) => `${p === 'backfill' && !sourceProcess ? 'backfill CLI (with its embedded replay source)' : p === 'relay' ? 'auction-ingest relay' : p === 'kafka' ? 'Kafka broker' : p} ${c[p].toFixed(0)}`).join(', ')}; total ${total.toFixed(0)} (${(1_000_000 / total).toFixed(0)} rows per CPU-second)`;
 }
@@ -236,7 +254,7 @@ process.stdout.write(
     `CPU per 1,000 rows (ms, median): ${cpuText(cpuMedian)}`,
     `COPY of the same rows: auction_row ${results.map((r) => r.copySeconds.auctionRow.toFixed(2)).join(', ')} s, price_point ${results.map((r) => r.copySeconds.pricePoint.toFixed(2)).join(', ')} s`,
     ratioReport({
-      figure: { what: 'end to end, backfill start → last row in catalog', value: pick('endToEnd'), unit: 'rows/s', load: load.text('run') },
+      figure: { what: `end to end, backfill start → last row in catalog${withOrdering ? ' and in ordering' : ''}`, value: pick('endToEnd'), unit: 'rows/s', load: load.text('run') },
       limit: { what: 'COPY of the same rows into the same tables (auction_row + price_point)', value: pick('limit'), unit: 'rows/s', load: load.text('run') },
       goal: '≥ 20,000 rows/s end to end, or ≥ 50 % of the limit',
       digits: 0,
