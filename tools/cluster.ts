@@ -15,11 +15,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureInfrastructureImages, ensureNodeBaseImage } from './cluster/app-images.ts';
-import { assertNoTestCode, assertServicesWaited, diagnose, infrastructureRestarts, renderLocal, seedDemo, skaffoldRun, waitAllReady } from './cluster/deploy.ts';
+import { assertNoTestCode, assertServiceNetworkFenced, assertServicesWaited, diagnose, infrastructureRestarts, renderLocal, seedDemo, skaffoldRun, waitAllReady } from './cluster/deploy.ts';
 import { currentEngine, ensureDebianPackages, ensureEngine, ourEnginePid, stopOurEngine, type Engine } from './cluster/docker-engine.ts';
 import { buildGo, recipes } from './cluster/go-builds.ts';
 import { withLock } from './cluster/lock.ts';
-import { builtClusterTools, clusterExists, clusterTools, deleteCluster, ensureCluster, kubectl, loadImages } from './cluster/kind.ts';
+import { builtClusterTools, clusterExists, clusterTools, deleteCluster, ensureCluster, fenceServiceNetwork, kubectl, loadImages, serviceAddressesFromTheEnd } from './cluster/kind.ts';
 import { ensureNodeImage } from './cluster/node-image.ts';
 import { clusterLogsDir, clusterName, clusterStateDir, forwardPorts, kubeconfigPath, machineCache, namespace, repoRoot } from './cluster/settings.ts';
 import { capture, ClusterError, info, step, steps } from './cluster/shell.ts';
@@ -65,12 +65,14 @@ async function up(): Promise<void> {
   await build(engine);
   const tools = await clusterTools();
   const created = await step(`kind cluster "${clusterName}" (one node)`, async () => ensureCluster(engine, tools, await ensureNodeImage(engine)), (c) => (c ? 'created' : 'reused'));
+  await step('Service addresses stay in the cluster (untranslated ones are refused in the node)', async () => fenceServiceNetwork(engine), (s) => s);
   const rendered = renderLocal();
   await step('load the infrastructure images into the node (kind load docker-image)', () => loadImages(engine, tools, rendered.images.filter((i) => !i.startsWith('marketbill/'))));
   const skaffold = await step('skaffold run -p local (builds the five service images, loads them, deploys)', () => skaffoldRun(engine, tools), (r) => r.images.join(', '));
   await step('the service images hold no test-harness code', () => assertNoTestCode(engine, skaffold.images));
   const pods = await step(`every pod in namespace ${namespace} Ready`, () => waitAllReady(tools), (p) => `${p.length} pods; infrastructure restarts: ${infrastructureRestarts(tools).join(', ') || 'none'}`);
   await step('the five services waited for their dependencies (no container restarted)', async () => assertServicesWaited(tools), (w) => w.map((x) => `${x.service} ${x.waits}×`).join(', ') + ' "waiting for a dependency"');
+  await step('an untranslated Service address is refused in the node, not routed out', async () => assertServiceNetworkFenced(tools, serviceAddressesFromTheEnd(16)), (s) => s);
   const seeded = await step('demo accounts (seed-demo in the ordering pod)', () => seedDemo(tools));
   await step('port-forwards on 127.0.0.1 (edge, S3 for presigned links, Jaeger)', () => startForwards(tools), () => forwards.map((f) => `${f.name} :${f.localPort}`).join(', '));
   const demoPassword = readEnvFile(path.join(repoRoot, 'deploy/k8s/overlays/local/secrets/ordering.env')).DEMO_PASSWORD;

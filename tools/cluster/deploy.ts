@@ -166,3 +166,25 @@ export function diagnose(tools: Tools): string {
 export function seedDemo(tools: Tools): string {
   return kubectl(tools, ['exec', 'deploy/ordering', '-c', 'ordering', '--', 'node', '--disable-warning=TimeoutNegativeWarning', 'services/ordering/dist/seed-demo.js'], { timeoutMs: 120_000 });
 }
+
+/**
+ * The fence of fenceServiceNetwork (kind.ts), checked from inside a pod: a connection to an address
+ * of the Service range that no Service has (so kube-proxy has no rule for it) must be refused in
+ * the node. Before the fence such a connection left the node for this machine's network, where
+ * something answered HTTP — which is how the notifier once waited fifteen minutes for a registry
+ * that was up.
+ */
+export function assertServiceNetworkFenced(tools: Tools, candidates: string[]): string {
+  const used = new Set(kubectl(tools, ['get', 'services', '--all-namespaces', '-o', 'jsonpath={.items[*].spec.clusterIP}'], { namespaced: false }).split(/\s+/));
+  const unusedServiceAddress = candidates.find((address) => !used.has(address));
+  if (!unusedServiceAddress) throw new ClusterError(`every candidate Service address is taken: ${candidates.join(', ')}`);
+  const probe = `const s = require('node:net').connect({ host: '${unusedServiceAddress}', port: 8080, timeout: 5000 });
+s.on('connect', () => { console.log('connected'); s.destroy(); });
+s.on('timeout', () => { console.log('timeout'); s.destroy(); });
+s.on('error', (e) => console.log(e.code));`;
+  const answer = kubectl(tools, ['exec', 'deploy/ordering', '-c', 'ordering', '--', 'node', '-e', probe], { timeoutMs: 30_000 }).trim();
+  if (answer !== 'ECONNREFUSED' && answer !== 'ECONNRESET') {
+    throw new ClusterError(`a connection from a pod to ${unusedServiceAddress}:8080 (a Service address no Service has) ended in "${answer}", not refused: untranslated Service traffic leaves the node`);
+  }
+  return `${unusedServiceAddress}:8080 from a pod: ${answer}`;
+}

@@ -107,3 +107,48 @@ export function kubectl(tools: Tools, args: string[], options: { input?: string;
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
 }
+
+/** The cluster's Service address range, as kind-config.yaml sets it. */
+export function serviceSubnet(): string {
+  const found = /^\s*serviceSubnet:\s*(\S+)/m.exec(fs.readFileSync(kindConfig, 'utf8'))?.[1];
+  if (!found) throw new ClusterError(`${kindConfig} sets no networking.serviceSubnet`);
+  return found;
+}
+
+/** Addresses of the Service range from its end downwards (Kubernetes hands them out at random). */
+export function serviceAddressesFromTheEnd(count: number): string[] {
+  const [base, bits] = serviceSubnet().split('/');
+  const first = (base as string).split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const last = first + 2 ** (32 - Number(bits)) - 2;
+  return Array.from({ length: count }, (_, i) => [24, 16, 8, 0].map((shift) => Math.floor((last - i) / 2 ** shift) % 256).join('.'));
+}
+
+const fenceComment = 'marketbill: a Service address kube-proxy has not translated stays in the cluster';
+
+/**
+ * Keeps traffic to Service addresses inside the cluster. kube-proxy turns a ClusterIP into a pod's
+ * address only once it has written that Service's rules; a connection opened before then (a pod
+ * starting right after `skaffold run` created its Services) is not translated, so the node routes
+ * it like any other address — out through its default route to this machine's network, masqueraded.
+ * There, on 2026-12-04, something answered `GET /apis/ccompat/v7/subjects` with an empty 404, and
+ * the notifier's keep-alive connection stayed with that answerer: the same 404 for fifteen minutes
+ * while the registry served every new connection (`conntrack` showed the flow leaving the node
+ * untranslated). Rejecting the range in the node's FORWARD chain — after translation a packet
+ * carries a pod's address, so only untranslated ones match — turns that race into a refused
+ * connection, which every client retries on a new one. Idempotent: checked before it is added.
+ */
+export function fenceServiceNetwork(engine: Engine): string {
+  const node = `${clusterName}-control-plane`;
+  const subnet = serviceSubnet();
+  const rules = [
+    ['-d', subnet, '-p', 'tcp', '-m', 'comment', '--comment', fenceComment, '-j', 'REJECT', '--reject-with', 'tcp-reset'],
+    ['-d', subnet, '-m', 'comment', '--comment', fenceComment, '-j', 'REJECT'],
+  ];
+  let added = 0;
+  rules.forEach((rule, i) => {
+    if (succeeds('docker', ['exec', node, 'iptables', '-C', 'FORWARD', ...rule], { env: engine.env })) return;
+    capture('docker', ['exec', node, 'iptables', '-I', 'FORWARD', String(i + 1), ...rule], { env: engine.env });
+    added++;
+  });
+  return `${subnet} rejected in ${node}'s FORWARD chain unless translated${added === 0 ? ' (already)' : ''}`;
+}
