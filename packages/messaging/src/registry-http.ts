@@ -8,6 +8,12 @@ export interface RegistryHttp {
   base: string;
   /** Sends one request; rejects only when no HTTP answer came (network, TLS, time-out). */
   request(method: string, path: string, body: unknown, timeoutMs: number): Promise<{ status: number; text: string }>;
+  /**
+   * Closes the kept-alive connections, so the next request opens a new one. For an answer that says
+   * the connection itself may be wrong: a keep-alive connection stays with whatever answered it
+   * first (in a cluster, possibly not the registry — see fenceServiceNetwork in tools/cluster/kind.ts).
+   */
+  dropConnections(): void;
   /** Host, basic auth and TLS agent for `new SchemaRegistry(…)` of @kafkajs/confluent-schema-registry. */
   client: { host: string; auth?: { username: string; password: string }; agent?: http.Agent };
 }
@@ -61,5 +67,5 @@ export function createRegistryHttp(connection: string | RegistryConnection): Reg
     });
   }
 
-  return { base, request, client: { host: base, ...(auth ? { auth } : {}), agent } };
+  return { base, request, dropConnections: () => agent.destroy(), client: { host: base, ...(auth ? { auth } : {}), agent } };
 }

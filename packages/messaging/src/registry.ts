@@ -176,7 +176,11 @@ export function createRegistryClient(connection: string | RegistryConnection, op
     async ping() {
       const { status, json } = await call('GET', '/subjects');
       if (status === 200) return;
-      // Any other answer below 500 (404: no Confluent API at that path) will not change by waiting.
+      // Any other answer below 500 (404: no Confluent API at that path) will not change by waiting
+      // — on the same connection. The next try asks on a new one: the one kept alive may lead
+      // somewhere else than the registry (a cluster's Service address taken before kube-proxy
+      // translated it went out of the node, and a 404 from outside came back on every retry).
+      registryHttp.dropConnections();
       throw new AppError({
         code: 'schema-registry-misconfigured',
         message: `GET ${registryHttp.base}/subjects answered ${status} (${describe(json)}): is SCHEMA_REGISTRY_URL the Confluent-compatible base (Apicurio: …/apis/ccompat/v7)?`,
