@@ -12,7 +12,7 @@ export type { AuctionPriceFact };
  * keyed: refused for good.
  */
 export async function recordAuctionPrice(em: EntityManager, fact: AuctionPriceFact): Promise<void> {
-  if (!isUuid(fact.varietyId) || !isUuid(fact.itemId)) throw ValidationError.field('varietyId', 'The event carries no variety or item id.');
+  assertKeyed(fact);
   await upsertAuctionPrice(em, fact);
 }
 
@@ -22,8 +22,10 @@ export async function recordAuctionPrice(em: EntityManager, fact: AuctionPriceFa
  * event is refused.
  */
 export async function recordAuctionPrices(em: EntityManager, facts: readonly AuctionPriceFact[]): Promise<void> {
-  for (const fact of facts) {
-    if (!isUuid(fact.varietyId) || !isUuid(fact.itemId)) throw ValidationError.field('varietyId', 'The event carries no variety or item id.');
-  }
+  facts.forEach(assertKeyed);
   await upsertAuctionPrices(em, facts);
+}
+
+function assertKeyed(fact: AuctionPriceFact): void {
+  if (!isUuid(fact.varietyId) || !isUuid(fact.itemId)) throw ValidationError.field('varietyId', 'The event carries no variety or item id.');
 }
