@@ -197,10 +197,8 @@ async function trial(): Promise<Trial> {
     // stamped in the transaction that applied it (its start, a chunk's few milliseconds before the
     // commit). The probe above only notices the end within its second, which on a 6-second run
     // moved the rate by up to a sixth.
-    const lastApplied = Math.max(
-      await count(`select (extract(epoch from max(processed_at)) * 1000)::bigint as n from "${catalogSchema}".inbox`),
-      ordering ? await count(`select (extract(epoch from max(processed_at)) * 1000)::bigint as n from "${orderingRun.schema}".inbox`) : 0,
-    );
+    const lastProcessedMs = (schema: string) => count(`select (extract(epoch from max(processed_at)) * 1000)::bigint as n from "${schema}".inbox`);
+    const lastApplied = Math.max(await lastProcessedMs(catalogSchema), ordering ? await lastProcessedMs(orderingRun.schema) : 0);
     const totalMs = lastApplied - started;
     const rows = await count(`select count(*) as n from "${ingestSchema}".auction_row`);
     const cpuPerKRow = Object.fromEntries(cpuParts.map((part) => [part, ((cpu1[part] - cpu0[part]) / rows) * 1000])) as Record<CpuPart, number>;

@@ -8,6 +8,8 @@ import { clusterLogsDir, clusterName, clusterStateDir, kubeconfigPath, kubeConte
 import { capture, ClusterError, logged, succeeds } from './shell.ts';
 
 const kindConfig = path.join(import.meta.dirname, 'kind-config.yaml');
+/** The cluster's one node, a container of our engine (kind's name for it). */
+const nodeContainer = `${clusterName}-control-plane`;
 
 export type Tools = { kind: string; kubectl: string; binDirs: string[] };
 
@@ -42,7 +44,7 @@ export function clusterExists(engine: Engine, tools: Tools): boolean {
 /** The node image a running cluster was created from (its control-plane container's image). */
 function clusterNodeImage(engine: Engine): string | undefined {
   try {
-    return capture('docker', ['inspect', '--format', '{{.Config.Image}}', `${clusterName}-control-plane`], { env: engine.env }).trim();
+    return capture('docker', ['inspect', '--format', '{{.Config.Image}}', nodeContainer], { env: engine.env }).trim();
   } catch {
     return undefined;
   }
@@ -64,7 +66,7 @@ export async function ensureCluster(engine: Engine, tools: Tools, nodeImage: str
   fs.mkdirSync(clusterStateDir, { recursive: true });
   if (clusterExists(engine, tools)) {
     const running = clusterNodeImage(engine);
-    const fresh = running && capture('docker', ['inspect', '--format', '{{.Image}}', `${clusterName}-control-plane`], { env: engine.env }).trim() === imageIdOf(engine, nodeImage);
+    const fresh = running && capture('docker', ['inspect', '--format', '{{.Image}}', nodeContainer], { env: engine.env }).trim() === imageIdOf(engine, nodeImage);
     if (fresh && running === nodeImage) {
       capture(tools.kind, ['export', 'kubeconfig', '--name', clusterName, '--kubeconfig', kubeconfigPath], { env: engine.env });
       if (succeeds(tools.kubectl, ['--kubeconfig', kubeconfigPath, '--context', kubeContext, 'get', '--raw', '/readyz'], { timeoutMs: 20_000 })) return false;
@@ -138,7 +140,6 @@ const fenceComment = 'marketbill: a Service address kube-proxy has not translate
  * connection, which every client retries on a new one. Idempotent: checked before it is added.
  */
 export function fenceServiceNetwork(engine: Engine): string {
-  const node = `${clusterName}-control-plane`;
   const subnet = serviceSubnet();
   const rules = [
     ['-d', subnet, '-p', 'tcp', '-m', 'comment', '--comment', fenceComment, '-j', 'REJECT', '--reject-with', 'tcp-reset'],
@@ -146,9 +147,9 @@ export function fenceServiceNetwork(engine: Engine): string {
   ];
   let added = 0;
   rules.forEach((rule, i) => {
-    if (succeeds('docker', ['exec', node, 'iptables', '-C', 'FORWARD', ...rule], { env: engine.env })) return;
-    capture('docker', ['exec', node, 'iptables', '-I', 'FORWARD', String(i + 1), ...rule], { env: engine.env });
+    if (succeeds('docker', ['exec', nodeContainer, 'iptables', '-C', 'FORWARD', ...rule], { env: engine.env })) return;
+    capture('docker', ['exec', nodeContainer, 'iptables', '-I', 'FORWARD', String(i + 1), ...rule], { env: engine.env });
     added++;
   });
-  return `${subnet} rejected in ${node}'s FORWARD chain unless translated${added === 0 ? ' (already)' : ''}`;
+  return `${subnet} rejected in ${nodeContainer}'s FORWARD chain unless translated${added === 0 ? ' (already)' : ''}`;
 }
