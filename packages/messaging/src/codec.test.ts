@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { Type, types } from 'avsc';
 import { TOPICS, type OrderPlaced } from '@marketbill/schemas';
-import { avroTypeOf } from './codec';
+import { avroTypeOf, encodeBodies, encodeBody, schemaFingerprint } from './codec';
 
 const example = (): OrderPlaced => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'examples', 'order.placed.json'), 'utf8')) as OrderPlaced;
 
@@ -73,5 +73,42 @@ describe('Avro longs in the event codec', () => {
       expect(bytes.equals(Buffer.concat([long.toBuffer(utf8.length), utf8]))).toBe(true);
       expect((record.fromBuffer(bytes) as { s: string }).s).toBe(s);
     }
+  });
+});
+
+describe('outbox bodies', () => {
+  it('When events are encoded together for publishMany, then the buffer holds exactly each event’s own body, in order, also when one outgrows the scratch buffer', () => {
+    const spec = TOPICS['order.placed'];
+    const small = example();
+    const large = example();
+    // About 300 KB of memo: larger than the encoder's 64 KB scratch buffer, in the middle of the chunk.
+    large.order.memo = '새벽 배송 '.repeat(20_000);
+    const third = example();
+    third.order.orderNumber = '261125-000003';
+    const events = [small, large, third];
+    const { bytes, lengths } = encodeBodies('order.placed', spec, events);
+    expect(lengths).toEqual(events.map((e) => encodeBody('order.placed', spec, e).length));
+    let start = 0;
+    for (const [i, event] of events.entries()) {
+      const body = bytes.subarray(start, start + lengths[i]!);
+      expect(body.equals(encodeBody('order.placed', spec, event))).toBe(true);
+      expect(avroTypeOf(spec).fromBuffer(body)).toEqual(avroTypeOf(spec).fromBuffer(avroTypeOf(spec).toBuffer(event)));
+      start += lengths[i]!;
+    }
+    expect(start).toBe(bytes.length);
+  });
+
+  it('When one event of a chunk does not match its schema, then encoding the chunk is refused with invalid-event, naming the field', () => {
+    const broken = { ...example(), occurredAt: 'yesterday' } as unknown as OrderPlaced;
+    expect(() => encodeBodies('order.placed', TOPICS['order.placed'], [example(), broken])).toThrow(expect.objectContaining({ code: 'invalid-event', details: { topic: 'order.placed', paths: ['occurredAt'] } }));
+  });
+
+  it('When schemas differ only in docs or defaults, then they share a fingerprint; another field gives another', () => {
+    const schema = JSON.parse(TOPICS['order.placed'].schema) as { doc?: string; fields: unknown[] };
+    const documented = { schema: JSON.stringify({ ...schema, doc: 'another wording' }) };
+    const widened = { schema: JSON.stringify({ ...schema, fields: [...schema.fields, { name: 'extra', type: 'int', default: 0 }] }) };
+    expect(schemaFingerprint(documented).equals(schemaFingerprint(TOPICS['order.placed']))).toBe(true);
+    expect(schemaFingerprint(widened).equals(schemaFingerprint(TOPICS['order.placed']))).toBe(false);
+    expect(schemaFingerprint(TOPICS['order.placed'])).toHaveLength(32);
   });
 });

@@ -4,7 +4,7 @@ export { bindTopics, type AnyEvents, type EventMap, type TopicCatalog, type Topi
 export { createTopicNaming, type TopicNaming } from './topic-naming';
 export { ensureTopics } from './topics';
 export { createRegistryClient, SchemaIncompatibleError, SchemaNotFoundError, RegistryAccessDeniedError, COMPATIBILITY, type RegistryClient } from './registry';
-export { createEventCodec, avroTypeOf, InvalidEventError, UndecodableMessageError, type EventCodec } from './codec';
+export { createEventCodec, avroTypeOf, encodeBodies, encodeBody, schemaFingerprint, InvalidEventError, UndecodableMessageError, type EventCodec } from './codec';
 export { OutboxMessageSchema, type OutboxMessage, type OutboxRecord } from './outbox';
 export { messagingMigrations, outboxChannel } from './migrations';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayStatus } from './relay';

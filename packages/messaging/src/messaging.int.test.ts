@@ -16,6 +16,8 @@ import {
   messagingMigrations,
   type MessagingOptions,
   OutboxMessageSchema,
+  encodeBody,
+  schemaFingerprint,
   SchemaIncompatibleError,
   type Subscription,
 } from './index';
@@ -481,6 +483,58 @@ describe('publishMany', () => {
 });
 
 describe('outbox relay', () => {
+  it('When rows were written by another version of the service (a body in a schema it recorded, a payload in the earlier JSON form) or in a schema nobody recorded, then the first two leave in their own writer schema, in order, and the third is set aside with the reason', async () => {
+    const group = uniqueName('svc');
+    const prefix = uniqueTopicPrefix();
+    const messaging = await startMessaging(group, prefix, [recordingHandler(group)]);
+    // Every relay session records its catalogue's schemas: the current order.updated is there.
+    const own = schemaFingerprint(TOPICS['order.updated']);
+    const recorded = await query<{ topic: string; schema: string }>(env.DATABASE_URL, `select topic, schema from "${schema}".outbox_schema where fingerprint = $1`, [own]);
+    expect(recorded).toEqual([{ topic: 'order.updated', schema: TOPICS['order.updated'].schema }]);
+
+    await messaging.relay.stop();
+    // "Another version": order.updated with one more field (a default keeps it compatible), which
+    // writes different bytes — its fingerprint is not the relay's own.
+    const other = JSON.parse(TOPICS['order.updated'].schema) as { fields: unknown[] };
+    other.fields.push({ name: 'legacyNote', type: 'string', default: '' });
+    const otherSpec = { schema: JSON.stringify(other) };
+    const orderId = randomUUID();
+    const older = { ...orderEvent(orderId, 2), legacyNote: 'from the version before' };
+    const unrecordedSpec = { schema: JSON.stringify({ ...other, fields: [...other.fields, { name: 'unrecorded', type: 'int', default: 0 }] }) };
+    const unrecorded = { ...orderEvent(orderId, 9), legacyNote: '', unrecorded: 1 };
+    await query(env.DATABASE_URL, `insert into "${schema}".outbox_schema (fingerprint, topic, schema) values ($1, 'order.updated', $2)`, [schemaFingerprint(otherSpec), otherSpec.schema]);
+    await writeOrderChange(orderEvent(orderId, 1));
+    await query(
+      env.DATABASE_URL,
+      `insert into "${schema}".outbox (event_id, topic, message_key, body, schema_fingerprint) values ($1, 'order.updated', $3, $4, $5), ($2, 'order.updated', $3, $6, $7)`,
+      [older.eventId, unrecorded.eventId, orderId, encodeBody('order.updated', otherSpec, older), schemaFingerprint(otherSpec), encodeBody('order.updated', unrecordedSpec, unrecorded), schemaFingerprint(unrecordedSpec)],
+    );
+    const legacy = orderEvent(orderId, 3);
+    await query(env.DATABASE_URL, `insert into "${schema}".outbox (event_id, topic, message_key, payload) values ($1, 'order.updated', $2, $3::jsonb)`, [legacy.eventId, orderId, JSON.stringify(legacy)]);
+    await writeOrderChange(orderEvent(orderId, 4));
+
+    const reader = await readTopic(messaging.kafka, `${prefix}order.updated`);
+    try {
+      messaging.relay.start();
+      const rows = await waitFor(async () => ((await received(group)).length >= 4 ? received(group) : undefined), { description: 'four events' });
+      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+      await messaging.relay.drained();
+      // The older body left with the id of the schema that wrote it, registered from outbox_schema.
+      await reader.waitForCount(4);
+      const message = reader.messages.find((m) => m.headers['event-id'] === older.eventId)!;
+      const writerSchema = JSON.parse(await messaging.registry.schemaById(message.value!.readInt32BE(1))) as { fields: Array<{ name: string }> };
+      expect(writerSchema.fields.map((f) => f.name)).toContain('legacyNote');
+      const current = reader.messages.find((m) => m.headers['event-id'] !== older.eventId)!;
+      expect(await messaging.registry.schemaById(current.value!.readInt32BE(1))).not.toContain('legacyNote');
+    } finally {
+      await reader.stop();
+    }
+    const failed = await query<{ event_id: string; reason: string; body: Buffer }>(env.DATABASE_URL, `select event_id, reason, body from "${schema}".outbox_failed`);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ event_id: unrecorded.eventId, reason: expect.stringMatching(/no process of this service recorded/) });
+    expect(failed[0]!.body.equals(encodeBody('order.updated', unrecordedSpec, unrecorded))).toBe(true);
+  });
+
   it('When outbox rows cannot be sent (an unknown topic, a payload its schema refuses), then they are set aside with the reason and the events around them leave once, in order', async () => {
     const group = uniqueName('svc');
     const messaging = await startMessaging(group, uniqueTopicPrefix(), [recordingHandler(group)]);

@@ -1,7 +1,7 @@
 import type { Producer, Message } from 'kafkajs';
 import { Client } from 'pg';
 import { advisoryLockId, backoffDelay, pgClientConfig, sleep, type Logger, quoteIdentifier } from '@marketbill/platform';
-import { InvalidEventError, type AnyEventCodec } from './codec';
+import { InvalidEventError, schemaFingerprint, type AnyEventCodec } from './codec';
 import { SchemaIncompatibleError } from './registry';
 import { outboxChannel } from './migrations';
 import type { AnyTopicNaming } from './topic-naming';
@@ -48,9 +48,16 @@ interface Row {
   event_id: string;
   topic: string;
   message_key: string;
+  /** The event as Avro in the schema of `schema_fingerprint`; null in a row of the earlier `payload` form. */
+  body: Buffer | null;
+  schema_fingerprint: Buffer | null;
+  /** The event as JSON: rows written before the outbox held Avro, or by hand. */
   payload: unknown;
   headers: Record<string, string>;
 }
+
+/** An outbox body written with a schema no process of the service recorded in `outbox_schema`. */
+class UnknownWriterSchemaError extends Error {}
 
 /**
  * Publishes what the outbox holds, in id order, and deletes what Kafka acknowledged.
@@ -64,6 +71,11 @@ interface Row {
  *   delivery is at-least-once, and consumers drop the repeats by event id.
  * - Kafka or database failures are retried with backoff (capped at 3 s), forever: nothing is skipped. An event
  *   that cannot be encoded (its schema changed under it) is moved to `outbox_failed` with the reason.
+ * - A row's `body` is already Avro: the relay adds the header with the id of the schema that wrote
+ *   it. That is the topic's own schema unless another version of the service wrote the row (a
+ *   rolling update): then the schema text comes from `outbox_schema`, where every relay records its
+ *   catalogue's schemas when its session opens. A row in the earlier JSON form (`payload`) is
+ *   encoded as before.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const log = options.logger.child({ component: 'outbox-relay', schema: options.schema });
@@ -73,6 +85,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const lockId = advisoryLockId(`outbox-relay:${options.schema}`);
   const channel = outboxChannel(options.schema);
   const table = quoteIdentifier(options.schema);
+  // The fingerprint of each topic's own schema (as hex), and writer schemas read from outbox_schema.
+  const ownFingerprints = new Map<string, string>();
+  const writerSchemas = new Map<string, string>();
 
   let stopping = false;
   let loop: Promise<void> | undefined;
@@ -98,7 +113,45 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     c.on('error', (error) => log.warn({ err: error }, 'relay database session failed'));
     c.on('notification', () => wake?.());
     await c.connect();
+    try {
+      await recordSchemas(c);
+    } catch (error) {
+      await c.end().catch(() => undefined);
+      throw error;
+    }
     return c;
+  }
+
+  /**
+   * Records the schema of every topic of the catalogue by fingerprint, once per session: what lets a
+   * relay of another version frame the bodies this version writes. A few rows, kept for good.
+   */
+  async function recordSchemas(c: Client): Promise<void> {
+    const entries = Object.entries(options.naming.catalog);
+    await c.query(
+      `insert into ${table}.outbox_schema (fingerprint, topic, schema)
+       select * from unnest($1::bytea[], $2::text[], $3::text[]) on conflict (fingerprint) do nothing`,
+      [entries.map(([, spec]) => schemaFingerprint(spec)), entries.map(([topic]) => topic), entries.map(([, spec]) => spec.schema)],
+    );
+  }
+
+  /** The wire format of a row's Avro body, with the id of the schema that wrote it. */
+  async function frameBody(c: Client, row: Row & { body: Buffer; schema_fingerprint: Buffer }): Promise<Buffer> {
+    let own = ownFingerprints.get(row.topic);
+    if (own === undefined) {
+      own = schemaFingerprint(options.naming.spec(row.topic)).toString('hex');
+      ownFingerprints.set(row.topic, own);
+    }
+    const fingerprint = row.schema_fingerprint.toString('hex');
+    if (fingerprint === own) return options.codec.frame(row.topic, row.body);
+    let writerSchema = writerSchemas.get(fingerprint);
+    if (writerSchema === undefined) {
+      const { rows } = await c.query<{ schema: string }>(`select schema from ${table}.outbox_schema where fingerprint = $1`, [row.schema_fingerprint]);
+      if (!rows[0]) throw new UnknownWriterSchemaError(`written with a schema (fingerprint ${fingerprint}) that no process of this service recorded in outbox_schema`);
+      writerSchema = rows[0].schema;
+      writerSchemas.set(fingerprint, writerSchema);
+    }
+    return options.codec.frame(row.topic, row.body, writerSchema);
   }
 
   async function becomeActive(c: Client): Promise<boolean> {
@@ -112,7 +165,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     // Prepared once per relay session (its own connection, so the names are its own): it runs on every wake-up.
     const { rows } = await c.query<Row>({
       name: 'outbox-batch',
-      text: `select id, event_id, topic, message_key, payload, headers from ${table}.outbox order by id limit $1`,
+      text: `select id, event_id, topic, message_key, body, schema_fingerprint, payload, headers from ${table}.outbox order by id limit $1`,
       values: [batchSize],
     });
     if (rows.length === 0) return 0;
@@ -129,12 +182,16 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       }
       let value: Buffer;
       try {
-        value = await options.codec.encode(topic, row.payload);
+        value =
+          row.body !== null && row.schema_fingerprint !== null
+            ? await frameBody(c, row as Row & { body: Buffer; schema_fingerprint: Buffer })
+            : await options.codec.encode(topic, row.payload);
       } catch (error) {
-        // Set aside only what is wrong with the event itself (it no longer matches the schema, or the
-        // registry refuses the schema); a registry that is down or refuses our credentials is
-        // waited out like Kafka being down, with the events kept in order in the outbox.
-        if (error instanceof InvalidEventError || error instanceof SchemaIncompatibleError) {
+        // Set aside only what is wrong with the event itself (it no longer matches the schema, the
+        // registry refuses the schema, or no one recorded the schema that wrote it); a registry that
+        // is down or refuses our credentials is waited out like Kafka being down, with the events
+        // kept in order in the outbox.
+        if (error instanceof InvalidEventError || error instanceof SchemaIncompatibleError || error instanceof UnknownWriterSchemaError) {
           failed.push({ row, reason: error.message });
           continue;
         }
@@ -178,8 +235,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       for (const { row, reason } of failed) {
         log.error({ eventId: row.event_id, topic: row.topic, reason }, 'outbox event set aside: it cannot be encoded');
         await c.query(
-          `insert into ${table}.outbox_failed (id, event_id, topic, message_key, payload, headers, created_at, reason)
-           select id, event_id, topic, message_key, payload, headers, created_at, $2 from ${table}.outbox where id = $1
+          `insert into ${table}.outbox_failed (id, event_id, topic, message_key, body, schema_fingerprint, payload, headers, created_at, reason)
+           select id, event_id, topic, message_key, body, schema_fingerprint, payload, headers, created_at, $2 from ${table}.outbox where id = $1
            on conflict (id) do nothing`,
           [row.id, reason],
         );

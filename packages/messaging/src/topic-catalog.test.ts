@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { TOPICS, type OrderPlaced, type TopicEvents } from '@marketbill/schemas';
-import { InvalidEventError } from './codec';
+import { avroTypeOf, InvalidEventError, schemaFingerprint } from './codec';
 import { bindTopics } from './topic-catalog';
 import { createTopicNaming } from './topic-naming';
 
@@ -26,9 +26,11 @@ const ping = bindTopics<PingEvents>({
 const example = (): OrderPlaced => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'examples', 'order.placed.json'), 'utf8')) as OrderPlaced;
 
 describe('a catalogue handed to messaging', () => {
-  it('When an event matches its topic’s schema in the handed catalogue, then its outbox row carries the id, topic and key', () => {
+  it('When an event matches its topic’s schema in the handed catalogue, then its outbox row carries the id, topic, key and the event in that schema', () => {
     const row = ping.outboxRecord('test.ping', 'k1', { eventId: 'e1', count: 3 });
-    expect(row).toMatchObject({ eventId: 'e1', topic: 'test.ping', messageKey: 'k1', payload: { eventId: 'e1', count: 3 } });
+    expect(row).toMatchObject({ eventId: 'e1', topic: 'test.ping', messageKey: 'k1' });
+    expect(avroTypeOf(ping.catalog['test.ping']!).fromBuffer(row.body)).toEqual({ eventId: 'e1', count: 3 });
+    expect(row.schemaFingerprint.equals(schemaFingerprint(ping.catalog['test.ping']!))).toBe(true);
   });
 
   it('When an event does not match the handed schema, then it is refused with invalid-event and the failing field', () => {

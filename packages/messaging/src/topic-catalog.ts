@@ -60,11 +60,11 @@ export interface Topics<E extends EventMap<E>> {
    */
   publishMany<T extends TopicOf<E>>(em: EntityManager, topic: T, events: Array<{ key: string; event: E[T] }>): Promise<void>;
   /**
-   * The outbox row for `event`, checked against the topic's Avro schema and carrying the active
-   * trace context — for a hand-written statement that writes the state change and its event at
-   * once (a hot path that makes its whole change in one statement). Insert it into the service
-   * schema's `outbox` table (`event_id, topic, message_key, payload, headers`) in that same
-   * statement or transaction.
+   * The outbox row for `event`, encoded in (and so checked against) the topic's Avro schema and
+   * carrying the active trace context — for a hand-written statement that writes the state change
+   * and its event at once (a hot path that makes its whole change in one statement). Insert it
+   * into the service schema's `outbox` table (`event_id, topic, message_key, body,
+   * schema_fingerprint, headers`) in that same statement or transaction.
    */
   outboxRecord<T extends TopicOf<E>>(topic: T, key: string, event: E[T]): OutboxRecord;
 }

@@ -3,8 +3,8 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { createLogger, createOrm, migrate, type Orm } from '@marketbill/platform';
 import { startTelemetry } from '@marketbill/platform/telemetry';
-import { messagingMigrations, OutboxMessageSchema } from '@marketbill/messaging';
-import type { AuctionPriceUpdated } from '@marketbill/schemas';
+import { avroTypeOf, messagingMigrations, OutboxMessageSchema } from '@marketbill/messaging';
+import { TOPICS, type AuctionPriceUpdated } from '@marketbill/schemas';
 import { dropSchema, query, serviceDatabase, stackEnv, uniqueName } from '@marketbill/testing';
 import { CATEGORIES } from '../domain/auction-category';
 import { varietyIdOf } from '../domain/stable-ids';
@@ -43,7 +43,14 @@ afterEach(async () => {
   await dropSchema(env.DATABASE_URL, schema);
 });
 
-const outbox = () => query<{ message_key: string; payload: AuctionPriceUpdated }>(env.DATABASE_URL, `select message_key, payload from "${schema}".outbox order by id`);
+// The outbox holds each event as Avro in its topic's schema.
+const priceUpdated = avroTypeOf(TOPICS['auction.price.updated']);
+const outbox = async () =>
+  (await query<{ message_key: string; body: Buffer; traceparent: string }>(env.DATABASE_URL, `select message_key, body, headers->>'traceparent' as traceparent from "${schema}".outbox order by id`)).map((row) => ({
+    message_key: row.message_key,
+    payload: priceUpdated.fromBuffer(row.body) as AuctionPriceUpdated,
+    traceparent: row.traceparent,
+  }));
 const importSpans = () => spans.getFinishedSpans().filter((span) => span.name === 'auction import');
 const runs = () =>
   query<Record<string, unknown>>(env.DATABASE_URL, `select status, trigger, requests, rows_read, rows_new, rows_changed, rows_unchanged, rows_failed, rows_repeated, rows_missing, errors from "${schema}".import_run order by id`);
@@ -153,7 +160,7 @@ describe('importAuctionDay', () => {
     expect(first?.parentSpanContext).toBeUndefined();
     expect(first?.spanContext().traceId).not.toBe(second?.spanContext().traceId);
     // The relay starts each event's publish span under the context its outbox row kept.
-    const stored = await query<{ day: string; traceparent: string }>(env.DATABASE_URL, `select payload->>'saleDate' as day, headers->>'traceparent' as traceparent from "${schema}".outbox`);
+    const stored = (await outbox()).map((row) => ({ day: row.payload.saleDate, traceparent: row.traceparent }));
     const parents = (day: string) => new Set(stored.filter((row) => row.day === day).map((row) => row.traceparent));
     expect(stored).toHaveLength(65);
     expect([...parents('2026-11-24')]).toEqual([`00-${first?.spanContext().traceId}-${first?.spanContext().spanId}-01`]);

@@ -119,13 +119,13 @@ export async function readCartForOrder(em: EntityManager, saleDay: string, retai
 
 /**
  * The text of the write statement for a schema; with `withAnswer` it also stores the HTTP answer of
- * an Idempotency-Key ($23–$27), and only while its claim holds. Values in the order of {@link placementWriteValues}.
+ * an Idempotency-Key ($24–$28), and only while its claim holds. Values in the order of {@link placementWriteValues}.
  */
 export function placementWriteSql(schema: string, withAnswer: boolean): string {
   const t = (name: string) => qualifiedTable(schema, name);
   // With an Idempotency-Key the cart is deleted (and so anything written) only while the key's claim
   // is still this request's: a retry that took the claim over places the order itself.
-  return `with ${withAnswer ? `${claimCte(t('idempotency_keys'), 23)}, ` : ''}gone as (
+  return `with ${withAnswer ? `${claimCte(t('idempotency_keys'), 24)}, ` : ''}gone as (
       delete from ${t('carts')} where id = $1 and xmin = $2::text::xid${withAnswer ? ' and exists (select 1 from claim)' : ''} returning id
     ), placed as (
       insert into ${t('orders')} (id, number, retailer_id, wholesaler_id, status, placement, placed_at, sale_day, memo, fulfilment_method,
@@ -141,10 +141,10 @@ export function placementWriteSql(schema: string, withAnswer: boolean): string {
                                                         grade text, quantity int, unit_price bigint, memo text)
       returning 1
     ), event as (
-      insert into ${t('outbox')} (event_id, topic, message_key, payload, headers)
-      select $18::uuid, $19::text, $20::text, $21::jsonb, $22::jsonb from placed
+      insert into ${t('outbox')} (event_id, topic, message_key, body, schema_fingerprint, headers)
+      select $18::uuid, $19::text, $20::text, $21::bytea, $22::bytea, $23::jsonb from placed
       returning 1
-    )${withAnswer ? `, ${answerCte(t('idempotency_keys'), 'placed', 23)}` : ''}
+    )${withAnswer ? `, ${answerCte(t('idempotency_keys'), 'placed', 24)}` : ''}
     select count(*)::int as placed, ${withAnswer ? '(select count(*) from claim)::int' : '1'} as claimed from placed`;
 }
 
@@ -184,7 +184,8 @@ export function placementWriteValues(cart: Pick<CartForOrder, 'id' | 'version'>,
     event.eventId,
     event.topic,
     event.messageKey,
-    JSON.stringify(event.payload),
+    event.body,
+    event.schemaFingerprint,
     JSON.stringify(event.headers),
     ...(answer ? answerValues(answer) : []),
   ];
