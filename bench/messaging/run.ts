@@ -30,7 +30,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createLogger, createOrm, migrate, preparedQuery } from '@marketbill/platform';
-import { bindTopics, createEventCodec, createKafka, createMessaging, createProducer, createRegistryClient, createTopicNaming, messagingMigrations, OutboxMessageSchema } from '@marketbill/messaging';
+import { bindTopics, createEventCodec, createKafka, createMessaging, createProducer, createRegistryClient, createTopicNaming, encodeBodies, messagingMigrations, OutboxMessageSchema, schemaFingerprint } from '@marketbill/messaging';
 import { TOPICS, type TopicEvents } from '@marketbill/schemas';
 import pg from 'pg';
 import { kafkaCpuMs, loadByPhase, machine, percentile, postgresCpuMs, ratioReport, stackEnv, trials } from '../machine.ts';
@@ -232,9 +232,12 @@ async function pgLimit(schema: string): Promise<void> {
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: writers });
   const s = `"${schema}"`;
   const stateSql = `insert into ${s}.orders (order_id, version) select unnest($1::uuid[]), 1`;
-  const outboxSql = `insert into ${s}.outbox (event_id, topic, message_key, payload, headers)
-    select r.event_id, 'order.updated', r.message_key, r.payload, '{}'::jsonb
-      from jsonb_to_recordset($1::jsonb) as r(event_id uuid, message_key text, payload jsonb)`;
+  // The outbox rows as publishMany writes them: Avro bodies and their schema's fingerprint.
+  const spec = TOPICS['order.updated'];
+  const outboxSql = `insert into ${s}.outbox (event_id, topic, message_key, body, schema_fingerprint, headers)
+    select r.event_id, 'order.updated', r.message_key, substring($2::bytea from r.start for r.length), $1, '{}'::jsonb
+      from (select event_id, message_key, length, (sum(length) over (order by n) - length + 1)::int as start
+              from unnest($3::uuid[], $4::text[], $5::int[]) with ordinality as u(event_id, message_key, length, n)) r`;
   const started = performance.now();
   let written = 0;
   await Promise.all(
@@ -245,7 +248,9 @@ async function pgLimit(schema: string): Promise<void> {
           const ids = Array.from({ length: Math.min(perTx, total - i) }, () => randomUUID());
           await client.query('begin');
           await client.query({ name: 'state', text: stateSql, values: [ids] });
-          await client.query({ name: 'outbox', text: outboxSql, values: [JSON.stringify(ids.map((id) => { const e = event(id, 1); return { event_id: e.eventId, message_key: id, payload: e }; }))] });
+          const events = ids.map((id) => event(id, 1));
+          const bodies = encodeBodies('order.updated', spec, events);
+          await client.query({ name: 'outbox', text: outboxSql, values: [schemaFingerprint(spec), bodies.bytes, events.map((e) => e.eventId), ids, bodies.lengths] });
           await client.query('commit');
           written += ids.length;
         }

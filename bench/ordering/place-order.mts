@@ -51,6 +51,8 @@ const idempotency = require(path.join(dist, 'data-access/idempotency-repository.
 const { toOrderSnapshot } = require(path.join(dist, 'use-cases/orders/order-snapshot.js'));
 const { toEventParty } = require(path.join(dist, 'use-cases/parties.js'));
 const { createSealer } = require('@marketbill/platform');
+const { encodeBody, schemaFingerprint } = require('@marketbill/messaging');
+const { TOPICS } = require('@marketbill/schemas');
 const { formatOrderNumber } = require(path.join(dist, 'domain/order-number.js'));
 
 const run = newRun('bench');
@@ -183,10 +185,12 @@ async function main(): Promise<void> {
     // The limit: the service's statements, prepared, from a bare pg pool — the idempotency claim
     // (with its claim token, as claimIdempotencyKey makes it), the read, the write with the stored
     // answer, which writes only while that claim holds. The client builds the rows, the event (phones
-    // sealed) and the answer from the read (the same JSON shapes) but does no HTTP, token check or
-    // Avro check.
+    // sealed) and the answer from the read (the same JSON shapes) but does no HTTP or token check;
+    // it encodes the event's Avro body as the outbox now stores it (with builds before session 11,
+    // the JSON payload, unchecked).
     const readSql = placement.placementReadSql(schema);
     const writeSql = placement.placementWriteSql(schema, true);
+    const avroOutbox = writeSql.includes('schema_fingerprint');
     // The service's own claim statement (a build from before it was exported: the same text, numbered here).
     const claimSql = idempotency.claimSql?.(schema) ?? `insert into ${s}."idempotency_keys" (account_id, key, request_hash, owner, claim_token) values ($1, $2, $3, $4, $5) on conflict do nothing returning 1 as ok`;
     const limitOrder = async (i: number) => {
@@ -211,11 +215,14 @@ async function main(): Promise<void> {
           return toEventParty(sealing, { id, name: a?.name ?? '', phone: a?.phone ?? '' });
         };
         const snapshot = toOrderSnapshot(order, lines, { retailer: party(retailerId), wholesaler: party(owner) });
-        const payload = JSON.stringify({ eventId: randomUUID(), occurredAt: placedAt.getTime(), order: snapshot });
+        const event = { eventId: randomUUID(), occurredAt: placedAt.getTime(), order: snapshot };
+        // The outbox row as the build writes it: Avro bytes and their schema's fingerprint (since
+        // session 11), or the JSON payload of builds before.
+        const eventValues = avroOutbox ? [encodeBody('order.placed', TOPICS['order.placed'], event), schemaFingerprint(TOPICS['order.placed']), '{}'] : [JSON.stringify(event), '{}'];
         const values = [
           cart.id, cart.version, orderId, order.number, retailerId, owner, 'PLACED', 'MANUAL', placedAt, saleDay, cart.memo, cart.fulfilment_method, 'PENDING', cart.delivery_address, 1, null,
           JSON.stringify(lines.map((l: Record<string, unknown>) => ({ id: l.id, position: l.position, kind: l.kind, variety_id: l.varietyId, item_name: l.itemName, variety_name: l.varietyName, grade: l.grade, quantity: l.quantity, unit_price: l.unitPrice, memo: l.memo }))),
-          randomUUID(), 'order.placed', orderId, payload, '{}',
+          randomUUID(), 'order.placed', orderId, ...eventValues,
           201, JSON.stringify(snapshot), retailerId, key, claimToken,
         ];
         const written = await client.query({ name: 'limit-write', text: writeSql, values });
