@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, list, loadConfig, messagingEnv, platformEnv, resolveKafkaSecurity, resolveRegistryConnection } from '@marketbill/platform/config';
 
@@ -32,4 +34,13 @@ const cliEnv = z
 export function readCliEnv(stackEnvJson: string | undefined): z.output<typeof cliEnv> {
   const fromStack = stackEnvJson ? (JSON.parse(stackEnvJson) as Record<string, string>) : {};
   return loadConfig(cliEnv, { ...fromStack, ...process.env });
+}
+
+/** The local stack's settings (`.stack/env.json` in this directory or the nearest one above), if it runs. */
+export function findStackEnv(): string | undefined {
+  for (let dir = process.cwd(); ; dir = join(dir, '..')) {
+    const file = join(dir, '.stack', 'env.json');
+    if (existsSync(file)) return readFileSync(file, 'utf8');
+    if (dir === '/' || dir === join(dir, '..')) return undefined;
+  }
 }

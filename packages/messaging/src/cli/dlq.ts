@@ -18,8 +18,6 @@
  * Reads KAFKA_BROKERS, SCHEMA_REGISTRY_URL and KAFKA_TOPIC_PREFIX from the environment, or from
  * .stack/env when the local stack runs.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createLogger } from '@marketbill/platform';
 import { isTopicName, TOPIC_NAMES, TOPICS, type TopicEvents, type TopicName } from '@marketbill/schemas';
 import { createEventCodec } from '../codec';
@@ -28,7 +26,7 @@ import { createKafka, createProducer } from '../kafka';
 import { createRegistryClient } from '../registry';
 import { bindTopics } from '../topic-catalog';
 import { createTopicNaming } from '../topic-naming';
-import { readCliEnv } from './config';
+import { findStackEnv, readCliEnv } from './config';
 
 const USAGE = `usage: mb-dlq <list|show|replay> <topic> [options]
 
@@ -187,14 +185,6 @@ function describe(l: DeadLetterMessage) {
     originalPosition: l.headers['dlq-original-partition'] ? `${l.headers['dlq-original-partition']}:${l.headers['dlq-original-offset']}` : null,
     attempts: l.headers['dlq-attempts'] ? Number(l.headers['dlq-attempts']) : null,
   };
-}
-
-function findStackEnv(): string | undefined {
-  for (let dir = process.cwd(); ; dir = join(dir, '..')) {
-    const file = join(dir, '.stack', 'env.json');
-    if (existsSync(file)) return readFileSync(file, 'utf8');
-    if (dir === '/' || dir === join(dir, '..')) return undefined;
-  }
 }
 
 main()

@@ -11,8 +11,6 @@
  * nothing, so it never moves a service's offsets.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isTopicName, TOPIC_NAMES, TOPICS, type TopicEvents } from '@marketbill/schemas';
 import { createLogger } from '@marketbill/platform';
 import { createEventCodec } from '../codec';
@@ -21,7 +19,7 @@ import { createRegistryClient } from '../registry';
 import { bindTopics } from '../topic-catalog';
 import { createTopicNaming } from '../topic-naming';
 import { headersToCarrier } from '../tracing';
-import { readCliEnv } from './config';
+import { findStackEnv, readCliEnv } from './config';
 
 interface Args {
   topic: string;
@@ -94,14 +92,6 @@ async function main(): Promise<void> {
       if (++seen >= args.max) void finish(0);
     },
   });
-}
-
-function findStackEnv(): string | undefined {
-  for (let dir = process.cwd(); ; dir = join(dir, '..')) {
-    const file = join(dir, '.stack', 'env.json');
-    if (existsSync(file)) return readFileSync(file, 'utf8');
-    if (dir === '/' || dir === join(dir, '..')) return undefined;
-  }
 }
 
 main().catch((error: unknown) => {
