@@ -36,6 +36,13 @@ export function readCliEnv(stackEnvJson: string | undefined): z.output<typeof cl
   return loadConfig(cliEnv, { ...fromStack, ...process.env });
 }
 
+/** The database of `mb-outbox`: DATABASE_URL from the environment, else the local stack's. */
+export function readDatabaseCliEnv(stackEnvJson: string | undefined): { databaseUrl: string } {
+  const fromStack = stackEnvJson ? (JSON.parse(stackEnvJson) as Record<string, string>) : {};
+  const e = loadConfig(z.object({ DATABASE_URL: z.string().min(1).describe('Postgres URL with access to the service schema.') }), { ...fromStack, ...process.env });
+  return { databaseUrl: e.DATABASE_URL };
+}
+
 /** The local stack's settings (`.stack/env.json` in this directory or the nearest one above), if it runs. */
 export function findStackEnv(): string | undefined {
   for (let dir = process.cwd(); ; dir = join(dir, '..')) {
