@@ -43,7 +43,8 @@ export interface OutboxRelay {
   drained(timeoutMs?: number): Promise<void>;
 }
 
-interface Row {
+/** An `outbox` row as the relay reads it (pg's names and types). */
+export interface OutboxRow {
   id: string;
   event_id: string;
   topic: string;
@@ -136,7 +137,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   /** The wire format of a row's Avro body, with the id of the schema that wrote it. */
-  async function frameBody(c: Client, row: Row & { body: Buffer; schema_fingerprint: Buffer }): Promise<Buffer> {
+  async function frameBody(c: Client, row: OutboxRow & { body: Buffer; schema_fingerprint: Buffer }): Promise<Buffer> {
     let own = ownFingerprints.get(row.topic);
     if (own === undefined) {
       own = schemaFingerprint(options.naming.spec(row.topic)).toString('hex');
@@ -163,7 +164,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function publishBatch(c: Client): Promise<number> {
     // Prepared once per relay session (its own connection, so the names are its own): it runs on every wake-up.
-    const { rows } = await c.query<Row>({
+    const { rows } = await c.query<OutboxRow>({
       name: 'outbox-batch',
       text: `select id, event_id, topic, message_key, body, schema_fingerprint, payload, headers from ${table}.outbox order by id limit $1`,
       values: [batchSize],
@@ -172,7 +173,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
     const byTopic = new Map<string, Message[]>();
     const sent: string[] = [];
-    const failed: Array<{ row: Row; reason: string }> = [];
+    const failed: Array<{ row: OutboxRow; reason: string }> = [];
     const spans = [];
     for (const row of rows) {
       const topic = row.topic;
@@ -184,7 +185,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       try {
         value =
           row.body !== null && row.schema_fingerprint !== null
-            ? await frameBody(c, row as Row & { body: Buffer; schema_fingerprint: Buffer })
+            ? await frameBody(c, row as OutboxRow & { body: Buffer; schema_fingerprint: Buffer })
             : await options.codec.encode(topic, row.payload);
       } catch (error) {
         // Set aside only what is wrong with the event itself (it no longer matches the schema, the

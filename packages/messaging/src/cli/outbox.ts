@@ -16,6 +16,7 @@ import { Client } from 'pg';
 import { pgClientConfig, quoteIdentifier } from '@marketbill/platform';
 import { TOPICS } from '@marketbill/schemas';
 import { avroTypeOf, schemaFingerprint } from '../codec';
+import type { OutboxRow } from '../relay';
 import { findStackEnv, readDatabaseCliEnv } from './config';
 
 interface Args {
@@ -40,15 +41,8 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-interface Row {
-  id: string;
-  event_id: string;
-  topic: string;
-  message_key: string;
-  body: Buffer | null;
-  schema_fingerprint: Buffer | null;
-  payload: unknown;
-  headers: Record<string, string>;
+/** A row of `outbox`, or of `outbox_failed` with its reason. */
+interface Row extends OutboxRow {
   created_at: Date;
   reason?: string;
   failed_at?: Date;
