@@ -483,6 +483,22 @@ describe('publishMany', () => {
 });
 
 describe('outbox relay', () => {
+  it('When a relay of the version before this outbox (it reads only payload) meets a row with a body during a rolling update, then the database refuses its set-aside statement, so it retries instead of setting the event aside', async () => {
+    const orderId = randomUUID();
+    await writeOrderChange(orderEvent(orderId, 1));
+    const [row] = await query<{ id: string }>(env.DATABASE_URL, `select id from "${schema}".outbox`);
+    // The statement the relay of the jsonb version ran to set an unencodable row aside.
+    await expect(
+      query(
+        env.DATABASE_URL,
+        `insert into "${schema}".outbox_failed (id, event_id, topic, message_key, payload, headers, created_at, reason)
+         select id, event_id, topic, message_key, payload, headers, created_at, $2 from "${schema}".outbox where id = $1`,
+        [row!.id, 'The order.updated event does not match its schema at: (root)'],
+      ),
+    ).rejects.toMatchObject({ code: '23514', constraint: 'outbox_failed_body_or_payload' });
+    expect(await query(env.DATABASE_URL, `select id from "${schema}".outbox`)).toHaveLength(1);
+  });
+
   it('When rows were written by another version of the service (a body in a schema it recorded, a payload in the earlier JSON form) or in a schema nobody recorded, then the first two leave in their own writer schema, in order, and the third is set aside with the reason', async () => {
     const group = uniqueName('svc');
     const prefix = uniqueTopicPrefix();
