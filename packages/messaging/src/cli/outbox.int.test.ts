@@ -104,12 +104,15 @@ describe('mb-outbox', () => {
     ]);
   });
 
-  it('When the arguments are wrong, then it exits 1 with the usage and reads nothing', async () => {
+  it('When the arguments are wrong or name a schema without an outbox, then it exits 1 saying so and reads nothing', async () => {
     const none = await runOutbox([]);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/usage: mb-outbox <service schema>/);
     const badMax = await runOutbox([schema, '--max', '0']);
     expect(badMax.code).toBe(1);
     expect(badMax.stderr).toMatch(/--max needs a positive whole number/);
+    const unknown = await runOutbox(['no_such_schema']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no outbox tables in schema no_such_schema/);
   });
 });

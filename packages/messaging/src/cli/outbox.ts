@@ -69,6 +69,8 @@ async function main(): Promise<number> {
   await client.connect();
   try {
     const s = quoteIdentifier(args.schema);
+    const { rows: tables } = await client.query<{ name: string | null }>(`select to_regclass($1) as name`, [`${s}.outbox_schema`]);
+    if (!tables[0]?.name) throw new Error(`no outbox tables in schema ${args.schema}: is the name right, has the service migrated, and may this database user read it?\n${USAGE}`);
     const { rows: recordedRows } = await client.query<{ fingerprint: Buffer; schema: string }>(`select fingerprint, schema from ${s}.outbox_schema`);
     const recorded = new Map(recordedRows.map((r) => [r.fingerprint.toString('hex'), r.schema]));
     const { rows } = await client.query<Row>(
