@@ -183,6 +183,12 @@ const HEADER_BYTES = 5;
 /** The encoder's scratch buffer, shared by every codec of the process (encoding is synchronous); grows for larger events. */
 let scratch = Buffer.allocUnsafeSlow(64 * 1024);
 
+/** Throws {@link InvalidEventError}, naming the paths at fault, when `event` does not match `type`. */
+function assertMatches(topic: string, type: Type, event: unknown): void {
+  const paths: string[] = [];
+  if (!type.isValid(event, { errorHook: (path) => paths.push(path.join('.')) })) throw InvalidEventError.forTopic(topic, paths);
+}
+
 /**
  * Writes `event` in `topic`'s schema into the scratch buffer from `offset` and answers where it
  * ends: one avsc pass (its own `toBuffer` writes into a 1 KB buffer and writes the whole event a
@@ -197,8 +203,7 @@ function writeEvent(topic: string, type: Type, event: unknown, offset: number): 
     try {
       end = type.encode(event, scratch, offset);
     } catch (error) {
-      const paths: string[] = [];
-      if (!type.isValid(event, { errorHook: (path) => paths.push(path.join('.')) })) throw InvalidEventError.forTopic(topic, paths);
+      assertMatches(topic, type, event);
       throw new InvalidEventError({ code: 'invalid-event', message: `The ${topic} event could not be encoded: ${error instanceof Error ? error.message : String(error)}`, details: { topic, paths: [] }, cause: error });
     }
     if (end >= 0) return end;
@@ -257,7 +262,6 @@ export function schemaFingerprint(spec: Pick<TopicSpec, 'schema'>): Buffer {
 }
 
 export function createEventCodec<E = AnyEvents>(registry: RegistryClient, naming: TopicNaming<E>): EventCodec<E> {
-  const ids = new Map<string, Promise<number>>();
   const typeOf = (topic: string): Type => avroTypeOf(naming.spec(topic));
   // Reading needs the writer's schema (by id, from the registry) resolved into ours; both are cached
   // so a message costs one Avro decode, not a schema parse.
@@ -267,35 +271,34 @@ export function createEventCodec<E = AnyEvents>(registry: RegistryClient, naming
   const resolvedIds = new Map<string, number>();
 
   /** The wire format of one event in a single pass: the body straight after the header, one copy out. */
-  function frame(topic: string, id: number, event: unknown): Buffer {
+  function encodeFramed(topic: string, id: number, event: unknown): Buffer {
     const end = writeEvent(topic, typeOf(topic), event, HEADER_BYTES);
     scratch.writeUInt8(MAGIC, 0);
     scratch.writeInt32BE(id, 1);
     return Buffer.from(scratch.subarray(0, end));
   }
 
-  // Ids of writer schemas other than the topic's own, by subject and schema text.
-  const otherIds = new Map<string, Promise<number>>();
+  // Registered ids by subject and schema text: the topic's own schema, and writer schemas of other
+  // versions whose bodies the relay frames.
+  const ids = new Map<string, Promise<number>>();
 
-  function idOfWriter(topic: TopicOf<E>, schema: string): Promise<number> {
+  /** The id of `schema` (by default the topic's own) under the topic's subject; registers it on first use. */
+  function idOf(topic: TopicOf<E>, schema: string = naming.spec(topic).schema): Promise<number> {
     const key = `${naming.subject(topic)}\n${schema}`;
-    let id = otherIds.get(key);
+    let id = ids.get(key);
     if (!id) {
       id = registry.register(naming.subject(topic), schema);
-      id.catch(() => otherIds.delete(key));
-      otherIds.set(key, id);
+      // A failed registration (registry down) must be tried again next time, not cached.
+      id.catch(() => ids.delete(key));
+      ids.set(key, id);
     }
     return id;
   }
 
-  function idOf(topic: TopicOf<E>): Promise<number> {
-    let id = ids.get(topic);
-    if (!id) {
-      id = registry.register(naming.subject(topic), naming.spec(topic).schema);
-      // A failed registration (registry down) must be tried again next time, not cached.
-      id.catch(() => ids.delete(topic));
-      ids.set(topic, id);
-    }
+  /** The id of the topic's own schema, without a promise once it is known. */
+  async function ownId(topic: TopicOf<E>): Promise<number> {
+    const id = resolvedIds.get(topic) ?? (await idOf(topic));
+    resolvedIds.set(topic, id);
     return id;
   }
 
@@ -368,24 +371,13 @@ export function createEventCodec<E = AnyEvents>(registry: RegistryClient, naming
 
   const codec: EventCodec<E> = {
     assertValid(topic, event) {
-      const paths: string[] = [];
-      if (!typeOf(topic).isValid(event, { errorHook: (path) => paths.push(path.join('.')) })) {
-        throw InvalidEventError.forTopic(topic, paths);
-      }
+      assertMatches(topic, typeOf(topic), event);
     },
     async encode(topic, event) {
-      const id = resolvedIds.get(topic) ?? (await idOf(topic));
-      resolvedIds.set(topic, id);
-      return frame(topic, id, event);
+      return encodeFramed(topic, await ownId(topic), event);
     },
     async frame(topic, body, writerSchema) {
-      let id: number;
-      if (writerSchema === undefined) {
-        id = resolvedIds.get(topic) ?? (await idOf(topic));
-        resolvedIds.set(topic, id);
-      } else {
-        id = await idOfWriter(topic, writerSchema);
-      }
+      const id = writerSchema === undefined ? await ownId(topic) : await idOf(topic, writerSchema);
       const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
       out.writeUInt8(MAGIC, 0);
       out.writeInt32BE(id, 1);
