@@ -86,8 +86,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const lockId = advisoryLockId(`outbox-relay:${options.schema}`);
   const channel = outboxChannel(options.schema);
   const table = quoteIdentifier(options.schema);
-  // The fingerprint of each topic's own schema (as hex), and writer schemas read from outbox_schema.
-  const ownFingerprints = new Map<string, string>();
+  // Writer schemas read from outbox_schema, by fingerprint (hex).
   const writerSchemas = new Map<string, string>();
 
   let stopping = false;
@@ -138,13 +137,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /** The wire format of a row's Avro body, with the id of the schema that wrote it. */
   async function frameBody(c: Client, row: OutboxRow & { body: Buffer; schema_fingerprint: Buffer }): Promise<Buffer> {
-    let own = ownFingerprints.get(row.topic);
-    if (own === undefined) {
-      own = schemaFingerprint(options.naming.spec(row.topic)).toString('hex');
-      ownFingerprints.set(row.topic, own);
-    }
+    if (row.schema_fingerprint.equals(schemaFingerprint(options.naming.spec(row.topic)))) return options.codec.frame(row.topic, row.body);
     const fingerprint = row.schema_fingerprint.toString('hex');
-    if (fingerprint === own) return options.codec.frame(row.topic, row.body);
     let writerSchema = writerSchemas.get(fingerprint);
     if (writerSchema === undefined) {
       const { rows } = await c.query<{ schema: string }>(`select schema from ${table}.outbox_schema where fingerprint = $1`, [row.schema_fingerprint]);
