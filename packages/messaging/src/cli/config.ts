@@ -32,14 +32,18 @@ const cliEnv = z
 
 /** The CLI's configuration: the environment, falling back to the local stack's settings. */
 export function readCliEnv(stackEnvJson: string | undefined): z.output<typeof cliEnv> {
+  return loadConfig(cliEnv, withStack(stackEnvJson));
+}
+
+/** The environment over the local stack's settings: what the CLIs read their keys from. */
+function withStack(stackEnvJson: string | undefined): Record<string, string | undefined> {
   const fromStack = stackEnvJson ? (JSON.parse(stackEnvJson) as Record<string, string>) : {};
-  return loadConfig(cliEnv, { ...fromStack, ...process.env });
+  return { ...fromStack, ...process.env };
 }
 
 /** The database of `mb-outbox`: DATABASE_URL from the environment, else the local stack's. */
 export function readDatabaseCliEnv(stackEnvJson: string | undefined): { databaseUrl: string } {
-  const fromStack = stackEnvJson ? (JSON.parse(stackEnvJson) as Record<string, string>) : {};
-  const e = loadConfig(z.object({ DATABASE_URL: z.string().min(1).describe('Postgres URL with access to the service schema.') }), { ...fromStack, ...process.env });
+  const e = loadConfig(z.object({ DATABASE_URL: z.string().min(1).describe('Postgres URL with access to the service schema.') }), withStack(stackEnvJson));
   return { databaseUrl: e.DATABASE_URL };
 }
 
