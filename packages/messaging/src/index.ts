@@ -7,7 +7,7 @@ export { createRegistryClient, SchemaIncompatibleError, SchemaNotFoundError, Reg
 export { createEventCodec, avroTypeOf, encodeBodies, encodeBody, schemaFingerprint, InvalidEventError, UndecodableMessageError, type EventCodec } from './codec';
 export { OutboxMessageSchema, type OutboxMessage, type OutboxRecord } from './outbox';
 export { messagingMigrations, outboxChannel } from './migrations';
-export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayStatus } from './relay';
+export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayStatus, type RelayStep } from './relay';
 export { createSubscriber, type Subscriber, type SubscriberState, type SubscriberOptions } from './subscriber';
 export type { EventHandler, BatchEventHandler, BatchHandlerContext, HandlerContext, Subscription } from './subscriptions';
 export { isTransient } from './dead-lettering';

@@ -108,6 +108,9 @@ interface Gate {
   url: string;
   down(): Promise<void>;
   up(): Promise<void>;
+  /** Connections stay open and nothing is answered: the server frozen or cut off. */
+  freeze(): void;
+  thaw(): void;
 }
 
 async function proxyTo(url: string): Promise<Gate> {
@@ -118,7 +121,7 @@ async function proxyTo(url: string): Promise<Gate> {
   const through = new URL(url);
   through.hostname = '127.0.0.1';
   through.port = String(gate.port);
-  return { url: through.toString().replace(/\/$/, url.endsWith('/') ? '/' : ''), down: () => gate.close(), up: () => gate.open() };
+  return { url: through.toString().replace(/\/$/, url.endsWith('/') ? '/' : ''), down: () => gate.close(), up: () => gate.open(), freeze: () => gate.freeze(), thaw: () => gate.thaw() };
 }
 
 async function deadLetterCount(messaging: Messaging<TopicEvents>, topic: string): Promise<number> {
@@ -291,5 +294,58 @@ describe('infrastructure faults are waited out, never dead-lettered', () => {
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(300);
     expect(consumer.subscriber!.stats().deadLettered).toBe(0);
     expect(await deadLetterCount(consumer, `${prefix}order.updated.dlq`)).toBe(0);
+  });
+  it('When the relay’s server holds its connection and answers nothing, then health says degraded with what the relay waits on, the metrics say failing, and it publishes once the server answers', async () => {
+    const prefix = uniqueTopicPrefix();
+    const database = await proxyTo(env.DATABASE_URL);
+    const { orm } = await schemaWith(env.DATABASE_URL);
+    // The relay's own session goes through the gate; the service's pool (and the backlog query) does not.
+    const source = await start({
+      service: uniqueName('producer'),
+      brokers: env.KAFKA_BROKERS.split(','),
+      schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
+      databaseUrl: database.url,
+      orm,
+      logger,
+      topics,
+      publishes: ['order.updated'],
+      subscriptions: [],
+      topicPrefix: prefix,
+      partitions: 3,
+      relayStalledAfterSeconds: 1,
+    });
+    // Cleanup runs in reverse: a failed test thaws the gate before the relay is asked to stop.
+    cleanup.push(async () => database.thaw());
+    const write = (events: OrderUpdated[]) =>
+      orm.em.fork().transactional(async (em) => {
+        for (const e of events) publish(em, 'order.updated', e.order.orderId, e);
+      });
+    await write([orderEvent(randomUUID(), 1)]);
+    await source.relay.drained();
+    expect((await source.detail()).status).toBe('ok');
+
+    database.freeze();
+    await write(Array.from({ length: 5 }, () => orderEvent(randomUUID(), 1)));
+    // No error anywhere: the relay's next round (the poll, since the NOTIFY cannot arrive) waits.
+    const detail = await waitFor(
+      async () => {
+        const d = await source.detail();
+        return d.status === 'degraded' ? d : undefined;
+      },
+      { timeoutMs: 15_000, description: 'health to report the waiting relay' },
+    );
+    const relay = detail.relay as { stalled?: { waitingOn: string; seconds: number }; lastError?: string };
+    expect(relay.stalled).toEqual({ waitingOn: 'reading the outbox', seconds: expect.any(Number) });
+    expect(relay.lastError).toBeUndefined();
+    expect((detail.outbox as { events: number }).events).toBe(5);
+    const metrics = renderMetrics(await source.metrics());
+    expect(metrics).toMatch(/^marketbill_outbox_relay_failing\{service="[^"]+"\} 1$/m);
+    expect(Number(/^marketbill_outbox_relay_round_seconds\{service="[^"]+"\} ([\d.]+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+
+    database.thaw();
+    await source.relay.drained();
+    expect(source.relay.status().published).toBe(6);
+    await waitFor(async () => (await source.detail()).status === 'ok', { description: 'health back to ok' });
+    expect(renderMetrics(await source.metrics())).toMatch(/^marketbill_outbox_relay_failing\{service="[^"]+"\} 0$/m);
   });
 });

@@ -3,7 +3,7 @@ import { backoffDelay, sleep, type HealthDetail, type KafkaSecurity, type Logger
 import { createEventCodec, type EventCodec } from './codec';
 import { createKafka, createProducer } from './kafka';
 import { createRegistryClient, type RegistryClient } from './registry';
-import { createOutboxRelay, type OutboxRelay } from './relay';
+import { createOutboxRelay, type OutboxRelay, type RelayStatus, type RelayStep } from './relay';
 import { isTransient } from './dead-lettering';
 import { createSubscriber, type Subscriber } from './subscriber';
 import type { Subscription } from './subscriptions';
@@ -50,6 +50,13 @@ export interface MessagingOptions<E extends EventMap<E>> {
    * registry is down: nothing is lost, but someone should look.
    */
   alertAfterSeconds?: number;
+  /**
+   * Seconds a relay round (read, publish, delete) may run before `/health/detail` says `degraded`
+   * and `marketbill_outbox_relay_failing` is 1 (default 5). A healthy round takes milliseconds; a
+   * broker that is frozen or cut off keeps the connection open and answers nothing, and the
+   * producer's own time-out (30 s) is what would report it otherwise.
+   */
+  relayStalledAfterSeconds?: number;
 }
 
 /** How many events wait in the outbox and for how long, and how many were set aside as unencodable. */
@@ -145,6 +152,13 @@ export function createMessaging<E extends EventMap<E>>(options: MessagingOptions
         })
       : undefined;
   const alertAfterSeconds = options.alertAfterSeconds ?? 60;
+  const relayStalledAfterSeconds = options.relayStalledAfterSeconds ?? 5;
+  /** The relay's round in flight when it has run too long: what it waits on, and for how long. */
+  function stalledRound(status: RelayStatus): { step: RelayStep; seconds: number } | undefined {
+    if (!status.round) return undefined;
+    const seconds = (Date.now() - status.round.since.getTime()) / 1000;
+    return seconds >= relayStalledAfterSeconds ? { step: status.round.step, seconds: Math.round(seconds) } : undefined;
+  }
   const log = options.logger.child({ component: 'messaging' });
   const table = quoteIdentifier(schema);
   let prepared = false;
@@ -233,10 +247,11 @@ export function createMessaging<E extends EventMap<E>>(options: MessagingOptions
         (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
       );
       const consumer = subscriber?.detail();
+      const stalled = stalledRound(relayStatus);
       const oldest = 'oldestAgeSeconds' in outbox ? outbox.oldestAgeSeconds : 0;
       const failed = 'failed' in outbox ? outbox.failed : 0;
       let status: HealthDetail['status'] = 'ok';
-      if (!connected || relayStatus.lastError || 'error' in outbox || consumer?.status === 'degraded') status = 'degraded';
+      if (!connected || relayStatus.lastError || stalled || 'error' in outbox || consumer?.status === 'degraded') status = 'degraded';
       if (oldest >= alertAfterSeconds || failed > 0 || consumer?.status === 'alert') status = 'alert';
       return {
         status,
@@ -245,6 +260,7 @@ export function createMessaging<E extends EventMap<E>>(options: MessagingOptions
           active: relayStatus.active,
           published: relayStatus.published,
           ...(relayStatus.lastError ? { lastError: relayStatus.lastError, failingSeconds: Math.round((Date.now() - (relayStatus.failingSince?.getTime() ?? Date.now())) / 1000) } : {}),
+          ...(stalled ? { stalled: { waitingOn: stalled.step, seconds: stalled.seconds } } : {}),
         },
         outbox: { ...outbox, alertAfterSeconds },
         ...(consumer ? { consumer } : {}),
@@ -256,7 +272,18 @@ export function createMessaging<E extends EventMap<E>>(options: MessagingOptions
       const metrics: Metric[] = [
         { name: 'marketbill_kafka_producer_connected', help: 'Whether the Kafka producer is connected (1) or not (0).', type: 'gauge', samples: [{ labels: service, value: connected ? 1 : 0 }] },
         { name: 'marketbill_outbox_relay_active', help: 'Whether this replica is the active outbox relay of its schema (1) or a standby (0).', type: 'gauge', samples: [{ labels: service, value: relayStatus.active ? 1 : 0 }] },
-        { name: 'marketbill_outbox_relay_failing', help: 'Whether the outbox relay fails to publish now (1: Kafka, the registry or the database down) or not (0).', type: 'gauge', samples: [{ labels: service, value: relayStatus.lastError ? 1 : 0 }] },
+        {
+          name: 'marketbill_outbox_relay_failing',
+          help: `Whether the outbox relay fails to publish now (1: Kafka, the registry or the database down, or a round waiting on one of them for ${relayStalledAfterSeconds} s or more) or not (0).`,
+          type: 'gauge',
+          samples: [{ labels: service, value: relayStatus.lastError || stalledRound(relayStatus) ? 1 : 0 }],
+        },
+        {
+          name: 'marketbill_outbox_relay_round_seconds',
+          help: 'How long the relay round in flight (read, publish, delete) has run; 0 between rounds. Rounds take milliseconds.',
+          type: 'gauge',
+          samples: [{ labels: service, value: relayStatus.round ? (Date.now() - relayStatus.round.since.getTime()) / 1000 : 0 }],
+        },
         { name: 'marketbill_outbox_published_total', help: 'Events this replica published from the outbox.', type: 'counter', samples: [{ labels: service, value: relayStatus.published }] },
       ];
       try {

@@ -25,6 +25,9 @@ export interface OutboxRelayOptions {
   service: string;
 }
 
+/** What a round of the relay is doing: the step it waits on when the round takes long. */
+export type RelayStep = 'reading the outbox' | 'encoding' | 'publishing to Kafka' | 'deleting published rows';
+
 export interface RelayStatus {
   active: boolean;
   published: number;
@@ -32,6 +35,12 @@ export interface RelayStatus {
   lastError?: string;
   /** When the current run of failures began. */
   failingSince?: Date;
+  /**
+   * The round in flight (read a batch, publish it, delete it), absent between rounds. A round takes
+   * milliseconds; one that has run for seconds waits on a server that holds the connection but does
+   * not answer (a frozen broker, a locked table), which raises no error until a time-out.
+   */
+  round?: { since: Date; step: RelayStep };
 }
 
 export interface OutboxRelay {
@@ -157,6 +166,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   async function publishBatch(c: Client): Promise<number> {
+    const step = (name: RelayStep) => {
+      if (state.round) state.round.step = name;
+    };
     // Prepared once per relay session (its own connection, so the names are its own): it runs on every wake-up.
     const { rows } = await c.query<OutboxRow>({
       name: 'outbox-batch',
@@ -164,6 +176,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       values: [batchSize],
     });
     if (rows.length === 0) return 0;
+    step('encoding');
 
     const byTopic = new Map<string, Message[]>();
     const sent: string[] = [];
@@ -207,6 +220,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
     try {
       if (byTopic.size > 0) {
+        step('publishing to Kafka');
         await options.producer.sendBatch({
           acks: -1,
           topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
@@ -218,6 +232,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       throw error;
     }
 
+    step('deleting published rows');
     const deleteSent = { name: 'outbox-delete', text: `delete from ${table}.outbox where id = any($1::bigint[])`, values: [rows.map((r) => r.id)] };
     if (failed.length === 0) {
       // The usual case: one statement, atomic by itself — no BEGIN and COMMIT round trips.
@@ -259,7 +274,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           }
           log.info('outbox relay active');
         }
-        const count = await publishBatch(client);
+        state.round = { since: new Date(), step: 'reading the outbox' };
+        const count = await publishBatch(client).finally(() => delete state.round);
         if (failures > 0) log.info({ failures, failedForMs: state.failingSince ? Date.now() - state.failingSince.getTime() : undefined }, 'outbox relay publishing again');
         failures = 0;
         delete state.lastError;
@@ -318,7 +334,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (client && state.active) await client.query('select pg_advisory_unlock($1)', [lockId]).catch(() => undefined);
       await resetClient();
     },
-    status: () => ({ ...state }),
+    status: () => ({ ...state, ...(state.round ? { round: { ...state.round } } : {}) }),
     drained(timeoutMs = 30_000) {
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`outbox not drained within ${timeoutMs} ms`)), timeoutMs);

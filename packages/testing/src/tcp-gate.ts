@@ -11,6 +11,13 @@ export interface TcpGate {
   open(): Promise<void>;
   /** Stops accepting and cuts forwarded connections. */
   close(): Promise<void>;
+  /**
+   * Stops forwarding in both directions and keeps every connection open, new ones included: a
+   * server that is frozen (SIGSTOP) or cut off by the network answers nothing and refuses nothing.
+   */
+  freeze(): void;
+  /** Forwards again, what waited first. */
+  thaw(): void;
 }
 
 function freePort(): Promise<number> {
@@ -27,7 +34,10 @@ function freePort(): Promise<number> {
 export async function createTcpGate(target: { host: string; port: number }): Promise<TcpGate> {
   const port = await freePort();
   let server: Server | undefined;
+  let frozen = false;
   const sockets = new Set<Socket>();
+  const pairs = new Set<[Socket, Socket]>();
+  const forward = ([client, upstream]: [Socket, Socket]) => client.pipe(upstream).pipe(client);
   return {
     port,
     open: () =>
@@ -35,11 +45,16 @@ export async function createTcpGate(target: { host: string; port: number }): Pro
         if (server) return resolve();
         const s = createServer((client) => {
           const upstream = connect(target.port, target.host);
-          for (const socket of [client, upstream]) {
+          const pair: [Socket, Socket] = [client, upstream];
+          pairs.add(pair);
+          for (const socket of pair) {
             sockets.add(socket);
-            socket.once('close', () => sockets.delete(socket));
+            socket.once('close', () => {
+              sockets.delete(socket);
+              pairs.delete(pair);
+            });
           }
-          client.pipe(upstream).pipe(client);
+          if (!frozen) forward(pair);
           client.once('error', () => upstream.destroy());
           upstream.once('error', () => client.destroy());
         });
@@ -56,5 +71,18 @@ export async function createTcpGate(target: { host: string; port: number }): Pro
         server.close(() => resolve());
         server = undefined;
       }),
+    freeze() {
+      frozen = true;
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
+    thaw() {
+      frozen = false;
+      for (const pair of pairs) forward(pair);
+    },
   };
 }
