@@ -35,6 +35,8 @@ describe('the system under infrastructure faults', () => {
         killOneOfTwo('billing', { downMs: 15_000 }),
         killOneOfTwo('ordering', { downMs: 10_000 }),
         kafkaDown('stop', 20_000),
+        // A broker that holds its connections and answers nothing: no client sees an error for 30 s.
+        kafkaDown('freeze', 20_000),
         registryDownColdNotifier(20_000),
         s3Down(20_000),
         postgresDown(120_000, { underBacklogMs: 15_000 }),
