@@ -77,8 +77,11 @@ async function start(options: MessagingOptions<TopicEvents>): Promise<Messaging<
   return messaging;
 }
 
-/** A producing service on the direct stack: writes order.updated events through its outbox. */
-async function producer(prefix: string): Promise<{ write(events: OrderUpdated[]): Promise<void>; messaging: Messaging<TopicEvents> }> {
+/** A producing service on the direct stack (unless `overrides` say otherwise): writes order.updated events through its outbox. */
+async function producer(
+  prefix: string,
+  overrides: Partial<MessagingOptions<TopicEvents>> = {},
+): Promise<{ write(events: OrderUpdated[]): Promise<void>; messaging: Messaging<TopicEvents> }> {
   const { orm } = await schemaWith(env.DATABASE_URL);
   const messaging = await start({
     service: uniqueName('producer'),
@@ -92,6 +95,7 @@ async function producer(prefix: string): Promise<{ write(events: OrderUpdated[])
     subscriptions: [],
     topicPrefix: prefix,
     partitions: 3,
+    ...overrides,
   });
   return {
     messaging,
@@ -295,31 +299,14 @@ describe('infrastructure faults are waited out, never dead-lettered', () => {
     expect(consumer.subscriber!.stats().deadLettered).toBe(0);
     expect(await deadLetterCount(consumer, `${prefix}order.updated.dlq`)).toBe(0);
   });
+
   it('When the relay’s server holds its connection and answers nothing, then health says degraded with what the relay waits on, the metrics say failing, and it publishes once the server answers', async () => {
     const prefix = uniqueTopicPrefix();
     const database = await proxyTo(env.DATABASE_URL);
-    const { orm } = await schemaWith(env.DATABASE_URL);
     // The relay's own session goes through the gate; the service's pool (and the backlog query) does not.
-    const source = await start({
-      service: uniqueName('producer'),
-      brokers: env.KAFKA_BROKERS.split(','),
-      schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
-      databaseUrl: database.url,
-      orm,
-      logger,
-      topics,
-      publishes: ['order.updated'],
-      subscriptions: [],
-      topicPrefix: prefix,
-      partitions: 3,
-      relayStalledAfterSeconds: 1,
-    });
+    const { messaging: source, write } = await producer(prefix, { databaseUrl: database.url, relayStalledAfterSeconds: 1 });
     // Cleanup runs in reverse: a failed test thaws the gate before the relay is asked to stop.
     cleanup.push(async () => database.thaw());
-    const write = (events: OrderUpdated[]) =>
-      orm.em.fork().transactional(async (em) => {
-        for (const e of events) publish(em, 'order.updated', e.order.orderId, e);
-      });
     await write([orderEvent(randomUUID(), 1)]);
     await source.relay.drained();
     expect((await source.detail()).status).toBe('ok');
