@@ -153,11 +153,12 @@ export function createMessaging<E extends EventMap<E>>(options: MessagingOptions
       : undefined;
   const alertAfterSeconds = options.alertAfterSeconds ?? 60;
   const relayStalledAfterSeconds = options.relayStalledAfterSeconds ?? 5;
+  /** How long the relay's round in flight has run (0 between rounds). */
+  const roundSeconds = (status: RelayStatus) => (status.round ? (Date.now() - status.round.since.getTime()) / 1000 : 0);
   /** The relay's round in flight when it has run too long: what it waits on, and for how long. */
   function stalledRound(status: RelayStatus): { step: RelayStep; seconds: number } | undefined {
-    if (!status.round) return undefined;
-    const seconds = (Date.now() - status.round.since.getTime()) / 1000;
-    return seconds >= relayStalledAfterSeconds ? { step: status.round.step, seconds: Math.round(seconds) } : undefined;
+    const seconds = roundSeconds(status);
+    return status.round && seconds >= relayStalledAfterSeconds ? { step: status.round.step, seconds: Math.round(seconds) } : undefined;
   }
   const log = options.logger.child({ component: 'messaging' });
   const table = quoteIdentifier(schema);
@@ -282,7 +283,7 @@ export function createMessaging<E extends EventMap<E>>(options: MessagingOptions
           name: 'marketbill_outbox_relay_round_seconds',
           help: 'How long the relay round in flight (read, publish, delete) has run; 0 between rounds. Rounds take milliseconds.',
           type: 'gauge',
-          samples: [{ labels: service, value: relayStatus.round ? (Date.now() - relayStatus.round.since.getTime()) / 1000 : 0 }],
+          samples: [{ labels: service, value: roundSeconds(relayStatus) }],
         },
         { name: 'marketbill_outbox_published_total', help: 'Events this replica published from the outbox.', type: 'counter', samples: [{ labels: service, value: relayStatus.published }] },
       ];
