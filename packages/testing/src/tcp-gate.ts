@@ -35,7 +35,7 @@ export async function createTcpGate(target: { host: string; port: number }): Pro
   const port = await freePort();
   let server: Server | undefined;
   let frozen = false;
-  const sockets = new Set<Socket>();
+  // Each forwarded connection: the client's socket and ours to the target.
   const pairs = new Set<[Socket, Socket]>();
   const forward = ([client, upstream]: [Socket, Socket]) => client.pipe(upstream).pipe(client);
   return {
@@ -47,13 +47,8 @@ export async function createTcpGate(target: { host: string; port: number }): Pro
           const upstream = connect(target.port, target.host);
           const pair: [Socket, Socket] = [client, upstream];
           pairs.add(pair);
-          for (const socket of pair) {
-            sockets.add(socket);
-            socket.once('close', () => {
-              sockets.delete(socket);
-              pairs.delete(pair);
-            });
-          }
+          // Kept until both halves are closed, so close() still cuts a half left open.
+          for (const socket of pair) socket.once('close', () => pair.every((half) => half.destroyed) && pairs.delete(pair));
           if (!frozen) forward(pair);
           client.once('error', () => upstream.destroy());
           upstream.once('error', () => client.destroy());
@@ -66,7 +61,7 @@ export async function createTcpGate(target: { host: string; port: number }): Pro
       }),
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
+        for (const pair of pairs) pair.forEach((socket) => socket.destroy());
         if (!server) return resolve();
         server.close(() => resolve());
         server = undefined;
