@@ -156,9 +156,9 @@ export function createMessaging<E extends EventMap<E>>(options: MessagingOptions
   /** How long the relay's round in flight has run (0 between rounds). */
   const roundSeconds = (status: RelayStatus) => (status.round ? (Date.now() - status.round.since.getTime()) / 1000 : 0);
   /** The relay's round in flight when it has run too long: what it waits on, and for how long. */
-  function stalledRound(status: RelayStatus): { step: RelayStep; seconds: number } | undefined {
+  function stalledRound(status: RelayStatus): { waitingOn: RelayStep; seconds: number } | undefined {
     const seconds = roundSeconds(status);
-    return status.round && seconds >= relayStalledAfterSeconds ? { step: status.round.step, seconds: Math.round(seconds) } : undefined;
+    return status.round && seconds >= relayStalledAfterSeconds ? { waitingOn: status.round.step, seconds: Math.round(seconds) } : undefined;
   }
   const log = options.logger.child({ component: 'messaging' });
   const table = quoteIdentifier(schema);
@@ -261,7 +261,7 @@ export function createMessaging<E extends EventMap<E>>(options: MessagingOptions
           active: relayStatus.active,
           published: relayStatus.published,
           ...(relayStatus.lastError ? { lastError: relayStatus.lastError, failingSeconds: Math.round((Date.now() - (relayStatus.failingSince?.getTime() ?? Date.now())) / 1000) } : {}),
-          ...(stalled ? { stalled: { waitingOn: stalled.step, seconds: stalled.seconds } } : {}),
+          ...(stalled ? { stalled } : {}),
         },
         outbox: { ...outbox, alertAfterSeconds },
         ...(consumer ? { consumer } : {}),
