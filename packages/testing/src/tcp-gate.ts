@@ -12,10 +12,12 @@ export interface TcpGate {
   /** Stops accepting and cuts forwarded connections. */
   close(): Promise<void>;
   /**
-   * Stops forwarding in both directions and keeps every connection open, new ones included: a
-   * server that is frozen (SIGSTOP) or cut off by the network answers nothing and refuses nothing.
+   * Stops forwarding and keeps every connection open, new ones included: a server that is frozen
+   * (SIGSTOP) or cut off by the network answers nothing and refuses nothing. `'answers'` holds only
+   * what the server sends: requests reach it and it works, its answers wait (to line up what a
+   * client receives in one read).
    */
-  freeze(): void;
+  freeze(direction?: 'both' | 'answers'): void;
   /** Forwards again, what waited first. */
   thaw(): void;
 }
@@ -34,10 +36,11 @@ function freePort(): Promise<number> {
 export async function createTcpGate(target: { host: string; port: number }): Promise<TcpGate> {
   const port = await freePort();
   let server: Server | undefined;
-  let frozen = false;
+  let frozen: 'both' | 'answers' | undefined;
   // Each forwarded connection: the client's socket and ours to the target.
   const pairs = new Set<[Socket, Socket]>();
-  const forward = ([client, upstream]: [Socket, Socket]) => client.pipe(upstream).pipe(client);
+  const requests = ([client, upstream]: [Socket, Socket]) => client.pipe(upstream);
+  const answers = ([client, upstream]: [Socket, Socket]) => upstream.pipe(client);
   return {
     port,
     open: () =>
@@ -49,7 +52,8 @@ export async function createTcpGate(target: { host: string; port: number }): Pro
           pairs.add(pair);
           // Kept until both halves are closed, so close() still cuts a half left open.
           for (const socket of pair) socket.once('close', () => pair.every((half) => half.destroyed) && pairs.delete(pair));
-          if (!frozen) forward(pair);
+          if (frozen !== 'both') requests(pair);
+          if (!frozen) answers(pair);
           client.once('error', () => upstream.destroy());
           upstream.once('error', () => client.destroy());
         });
@@ -66,18 +70,25 @@ export async function createTcpGate(target: { host: string; port: number }): Pro
         server.close(() => resolve());
         server = undefined;
       }),
-    freeze() {
-      frozen = true;
+    freeze(direction = 'both') {
+      if (frozen) throw new Error('the gate is frozen already');
+      frozen = direction;
       for (const [client, upstream] of pairs) {
-        client.unpipe(upstream);
         upstream.unpipe(client);
-        client.pause();
         upstream.pause();
+        if (direction === 'both') {
+          client.unpipe(upstream);
+          client.pause();
+        }
       }
     },
     thaw() {
-      frozen = false;
-      for (const pair of pairs) forward(pair);
+      if (!frozen) return;
+      for (const pair of pairs) {
+        if (frozen === 'both') requests(pair);
+        answers(pair);
+      }
+      frozen = undefined;
     },
   };
 }
