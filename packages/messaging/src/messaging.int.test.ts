@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-import { AppError, createLogger, createOrm, migrate, type Orm } from '@marketbill/platform';
+import { AppError, createLogger, createOrm, migrate, sleep, type Orm } from '@marketbill/platform';
 import { startTelemetry } from '@marketbill/platform/telemetry';
 import { type OrderUpdated, type TopicEvents, TOPICS } from '@marketbill/schemas';
-import { dropSchema, query, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, waitFor } from '@marketbill/testing';
+import { createTcpGate, dropSchema, query, readTopic, serviceDatabase, stackEnv, uniqueName, uniqueTopicPrefix, waitFor } from '@marketbill/testing';
 import {
   bindTopics,
   checkCompatibility,
@@ -549,6 +549,40 @@ describe('outbox relay', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ event_id: unrecorded.eventId, reason: expect.stringMatching(/no process of this service recorded/) });
     expect(failed[0]!.body.equals(encodeBody('order.updated', unrecordedSpec, unrecorded))).toBe(true);
+  });
+
+  it('When a row commits while the relay reads an empty outbox, then its NOTIFY, which arrives with that empty answer, still ends the wait: the event leaves at once, not at the next poll', async () => {
+    const pollIntervalMs = 4_000;
+    const group = uniqueName('svc');
+    const messaging = await startMessaging(group, uniqueTopicPrefix(), []);
+    await messaging.relay.stop();
+    // The relay's own session through a gate that can hold what Postgres sends back.
+    const target = new URL(databaseUrl);
+    const gate = await createTcpGate({ host: target.hostname, port: Number(target.port) });
+    await gate.open();
+    const through = new URL(databaseUrl);
+    through.hostname = '127.0.0.1';
+    through.port = String(gate.port);
+    const relay = createOutboxRelay({ databaseUrl: through.toString(), schema, producer: messaging.producer, codec: messaging.codec, naming: messaging.naming, logger, service: group, pollIntervalMs });
+    relay.start();
+    try {
+      await relay.drained();
+      gate.freeze('answers');
+      // The next poll reads the empty outbox; Postgres's answer waits in the gate.
+      await waitFor(() => relay.status().round !== undefined, { timeoutMs: pollIntervalMs * 2, intervalMs: 5, description: 'the poll’s round' });
+      await sleep(200);
+      // Committed after that read began: the NOTIFY queues behind the empty answer.
+      await writeOrderChange(orderEvent(randomUUID(), 1));
+      await sleep(200);
+      const thawedAt = Date.now();
+      gate.thaw();
+      await waitFor(() => relay.status().published >= 1, { timeoutMs: pollIntervalMs * 2, intervalMs: 5, description: 'the event to leave' });
+      expect(Date.now() - thawedAt).toBeLessThan(pollIntervalMs / 2);
+    } finally {
+      gate.thaw();
+      await relay.stop();
+      await gate.close();
+    }
   });
 
   it('When outbox rows cannot be sent (an unknown topic, a payload its schema refuses), then they are set aside with the reason and the events around them leave once, in order', async () => {

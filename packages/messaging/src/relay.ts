@@ -101,11 +101,23 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let stopping = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  /**
+   * A NOTIFY came since the current round began. Postgres delivers one that arrives while a query
+   * runs right after the query's answer, before our code sees that answer: its row committed after
+   * the round's read began, and no wait is there yet for it to end. Remembered, the wait after the
+   * round ends at once instead of at the next poll.
+   */
+  let notified = false;
   let client: Client | undefined;
   const state: RelayStatus = { active: false, published: 0 };
   const drainWaiters: Array<() => void> = [];
 
   function waitForWork(ms: number): Promise<void> {
+    // Taken once: a standby (no rounds) must not spin on a flag left from its active days.
+    if (notified) {
+      notified = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
@@ -120,7 +132,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function connect(): Promise<Client> {
     const c = new Client(pgClientConfig(options.databaseUrl, `${options.service}-outbox-relay`));
     c.on('error', (error) => log.warn({ err: error }, 'relay database session failed'));
-    c.on('notification', () => wake?.());
+    c.on('notification', () => {
+      notified = true;
+      wake?.();
+    });
     await c.connect();
     try {
       await recordSchemas(c);
@@ -274,6 +289,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           }
           log.info('outbox relay active');
         }
+        notified = false; // what committed before this read, the read sees
         state.round = { since: new Date(), step: 'reading the outbox' };
         const count = await publishBatch(client).finally(() => delete state.round);
         if (failures > 0) log.info({ failures, failedForMs: state.failingSince ? Date.now() - state.failingSince.getTime() : undefined }, 'outbox relay publishing again');
