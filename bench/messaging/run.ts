@@ -10,7 +10,7 @@
 //   npm run build && npm run stack -- up --fast
 //   node bench/messaging/run.ts [--rate 3000] [--seconds 10] [--warm-up 2] [--writers 4] [--events-per-tx 20] [--trials 3]
 //                               [--prefill] [--profile] [--writer bulk|unit-of-work] [--consumer per-event|batch] [--live-only]
-//                               [--no-tracing]
+//                               [--no-tracing] [--relay-linger <ms>]
 //
 // Live path: three processes, as in production: a writer (the producing service: transactions that
 // write state rows and their outbox rows, at a fixed open-loop rate — `--writer bulk` (default) as
@@ -24,7 +24,9 @@
 // per event counts the whole run. The three trace as the services do (the platform's telemetry and
 // sampler, bench/messaging/tracing.mts; --no-tracing leaves it out, as the figures before
 // 2026-12-04 did). --profile writes a V8 CPU profile of each
-// process into bench/out/ (summarise with bench/profile-summary.ts).
+// process into bench/out/ (summarise with bench/profile-summary.ts). --relay-linger sets the relay's
+// pause after a partial round (OUTBOX_RELAY_LINGER_MS, 20 ms as the services run it; 0 = the relay
+// before session 13, which read again at once).
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -184,6 +186,8 @@ async function service(schema: string, prefix: string, asConsumer: boolean): Pro
     topicPrefix: prefix,
     partitionsConsumedConcurrently: 6,
     consumerBatchSize: opt('batch', 100),
+    // The relay's pause after a partial round: the services' default (20 ms) unless --relay-linger says otherwise (0 = none).
+    ...(args.includes('--relay-linger') ? { relayLingerMs: opt('relay-linger', 20) } : {}),
   });
   if (!asConsumer) {
     // The consumer process must not relay: it runs no relay of its own schema's outbox (empty).

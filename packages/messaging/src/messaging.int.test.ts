@@ -551,6 +551,44 @@ describe('outbox relay', () => {
     expect(failed[0]!.body.equals(encodeBody('order.updated', unrecordedSpec, unrecorded))).toBe(true);
   });
 
+  it('When events are committed while the relay lingers after a round, then they leave together once the linger ends, and the first event after a quiet spell leaves at once', async () => {
+    const lingerMs = 1_500;
+    const messaging = await startMessaging(uniqueName('svc'), uniqueTopicPrefix(), [], { relayLingerMs: lingerMs });
+    await messaging.relay.drained();
+    // Every change of the published count, with when it was seen.
+    const seen: Array<{ published: number; at: number }> = [];
+    const watch = setInterval(() => {
+      const { published } = messaging.relay.status();
+      if (published !== seen.at(-1)?.published) seen.push({ published, at: Date.now() });
+    }, 5);
+    try {
+      const orderId = randomUUID();
+      const quietAt = Date.now();
+      await writeOrderChange(orderEvent(orderId, 1));
+      await waitFor(async () => (messaging.relay.status().published >= 1 ? true : undefined), { description: 'the first event', intervalMs: 5 });
+      // Woken by the NOTIFY: the quiet relay did not linger before it.
+      expect(Date.now() - quietAt).toBeLessThan(lingerMs);
+      // Three more transactions while the relay lingers after that round.
+      for (const version of [2, 3, 4]) await writeOrderChange(orderEvent(orderId, version));
+      await waitFor(async () => (messaging.relay.status().published >= 4 ? true : undefined), { description: 'the three events', timeoutMs: 10_000 });
+      // In one round, the count going from 1 to 4 in one step...
+      const [first, rest] = seen.filter((s) => s.published > 0);
+      expect(seen.map((s) => s.published).filter((n) => n > 0)).toEqual([1, 4]);
+      // ...not before the linger ended (less the 5 ms between two looks at the count).
+      expect(rest!.at - first!.at).toBeGreaterThanOrEqual(lingerMs - 10);
+      await messaging.relay.drained();
+      expect(await query(env.DATABASE_URL, `select id from "${schema}".outbox`)).toEqual([]);
+    } finally {
+      clearInterval(watch);
+    }
+    // stop() does not wait out a linger.
+    await writeOrderChange(orderEvent(randomUUID(), 1));
+    await waitFor(async () => (messaging.relay.status().published >= 5 ? true : undefined), { description: 'a fifth event', intervalMs: 5 });
+    const stopAt = Date.now();
+    await messaging.relay.stop();
+    expect(Date.now() - stopAt).toBeLessThan(lingerMs / 2);
+  });
+
   it('When a row commits while the relay reads an empty outbox, then its NOTIFY, which arrives with that empty answer, still ends the wait: the event leaves at once, not at the next poll', async () => {
     const pollIntervalMs = 4_000;
     const group = uniqueName('svc');

@@ -36,6 +36,8 @@ export interface MessagingOptions<E extends EventMap<E>> {
   /** Tuning passed to the subscriber and relay. */
   partitionsConsumedConcurrently?: number;
   relayBatchSize?: number;
+  /** The relay's pause after a partial round, gathering the events committed meanwhile (see OutboxRelayOptions.lingerMs; default 20 ms). */
+  relayLingerMs?: number;
   retryAttempts?: number;
   /** Messages per consumer transaction (1 = one transaction per message); see SubscriberOptions. */
   consumerBatchSize?: number;
@@ -127,6 +129,7 @@ export function createMessaging<E extends EventMap<E>>(options: MessagingOptions
     logger: options.logger,
     service: options.service,
     ...(options.relayBatchSize ? { batchSize: options.relayBatchSize } : {}),
+    ...(options.relayLingerMs !== undefined ? { lingerMs: options.relayLingerMs } : {}),
   });
   const subscriber =
     options.subscriptions.length > 0

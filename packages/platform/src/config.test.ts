@@ -80,6 +80,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('When OUTBOX_RELAY_LINGER_MS is unset, then the relay lingers 20 ms; 0 turns it off; a negative value or more than a second stops the start', () => {
+    const own = { httpPort: 1, databaseSchema: 's' };
+    expect(toRuntimeConfig('svc', loadConfig(schema, valid), own).kafka.relayLingerMs).toBe(20);
+    expect(toRuntimeConfig('svc', loadConfig(schema, { ...valid, OUTBOX_RELAY_LINGER_MS: '0' }), own).kafka.relayLingerMs).toBe(0);
+    for (const bad of ['-1', '1001', 'soon']) {
+      expect(() => loadConfig(schema, { ...valid, OUTBOX_RELAY_LINGER_MS: bad })).toThrow(/OUTBOX_RELAY_LINGER_MS/);
+    }
+  });
+
   it('When the env schema is described, then every key has a description', () => {
     const rows = describeEnv(schema.shape);
     expect(rows.length).toBeGreaterThan(10);

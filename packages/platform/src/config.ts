@@ -193,6 +193,13 @@ export const messagingEnv = {
     .max(1_000)
     .default(100)
     .describe('Messages a consumer handles in one database transaction (1 = one transaction per message); a failing batch is retried message by message.'),
+  OUTBOX_RELAY_LINGER_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000)
+    .default(20)
+    .describe('Pause of the outbox relay after a round that published less than a full batch, so the events committed meanwhile leave together (0 = none). An idle relay still wakes at once.'),
   KAFKA_SSL: flag().default(false).describe('Connect to the brokers over TLS (every client: producer, consumers, admin).'),
   KAFKA_SSL_CA_FILE: z.string().optional().describe('PEM file of the CA(s) that signed the brokers’ certificates; unset = the system CAs. Needs KAFKA_SSL=true.'),
   KAFKA_SASL_MECHANISM: z
@@ -237,6 +244,8 @@ export interface RuntimeConfig {
     replicationFactor: number;
     partitionsConcurrency: number;
     consumerBatchSize: number;
+    /** The outbox relay's pause after a partial round (OUTBOX_RELAY_LINGER_MS). */
+    relayLingerMs: number;
     /** TLS and SASL of every Kafka client (holds the SASL password: never log it). */
     security: KafkaSecurity;
   };
@@ -287,6 +296,7 @@ export function toRuntimeConfig(service: string, e: PlatformValues, own: { httpP
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       partitionsConcurrency: e.KAFKA_PARTITIONS_CONCURRENCY,
       consumerBatchSize: e.KAFKA_CONSUMER_BATCH_SIZE,
+      relayLingerMs: e.OUTBOX_RELAY_LINGER_MS,
       security,
     },
     schemaRegistryUrl: schemaRegistry.url,

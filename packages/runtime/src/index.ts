@@ -215,6 +215,7 @@ export async function createRuntime<E extends EventMap<E>>(options: RuntimeOptio
           replicationFactor: config.kafka.replicationFactor,
           partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
           consumerBatchSize: config.kafka.consumerBatchSize,
+          relayLingerMs: config.kafka.relayLingerMs,
           ...(config.kafka.partitions ? { partitions: config.kafka.partitions } : {}),
           ...(config.alertAfterSeconds ? { alertAfterSeconds: config.alertAfterSeconds } : {}),
         });
