@@ -189,6 +189,13 @@ export async function ensureKafka(o: KafkaOptions): Promise<KafkaInfo> {
     '-XX:MaxGCPauseMillis=20',
     '-XX:InitiatingHeapOccupancyPercent=35',
     '-XX:+ExplicitGCInvokesConcurrent',
+    // Regions of 4 MB instead of the 1 MB G1 picks for this heap: an object of half a region or
+    // more is "humongous", and each humongous allocation above the occupancy threshold starts a
+    // concurrent mark. The relay's full produce requests (500 events ≈ 550 KB) were such objects:
+    // the broker marked without pause under load, and each mark took a core for 0.1–0.7 s — the
+    // stalls behind the messaging bench's tail (bench/README.md, Messaging, session 13). Kafka's
+    // own operations guide sets G1HeapRegionSize too (16M, for a 6 GB heap).
+    '-XX:G1HeapRegionSize=4m',
     ...jvmCommon,
     '-cp',
     classpath,
