@@ -23,23 +23,10 @@ afterEach(async () => {
   for (const gate of gates.splice(0)) await gate.close();
 });
 
-function hostPort(address: string): { host: string; port: number } {
-  const url = new URL(address.includes('://') ? address : `tcp://${address}`);
-  return { host: url.hostname, port: Number(url.port) };
-}
-
 async function gate(address: string): Promise<TcpGate> {
-  const g = await createTcpGate(hostPort(address));
+  const g = await createTcpGate(address);
   gates.push(g);
   return g;
-}
-
-/** The address with its port replaced by the gate's. */
-function through(address: string, g: TcpGate): string {
-  if (!address.includes('://')) return `127.0.0.1:${g.port}`;
-  const url = new URL(address);
-  url.port = String(g.port);
-  return url.href.replace(/\/$/, '');
 }
 
 interface LogLine {
@@ -84,10 +71,10 @@ describe('Start-up: services wait for their dependencies', () => {
       waitUntilReady: false,
       perService: {
         billing: {
-          DATABASE_URL: through(stack.DATABASE_URL, postgres),
-          KAFKA_BROKERS: through(stack.KAFKA_BROKERS.split(',')[0] as string, kafka),
-          SCHEMA_REGISTRY_URL: through(stack.SCHEMA_REGISTRY_URL, registry),
-          S3_ENDPOINT: through(stack.S3_ENDPOINT, s3),
+          DATABASE_URL: postgres.through(stack.DATABASE_URL),
+          KAFKA_BROKERS: kafka.through(stack.KAFKA_BROKERS.split(',')[0] as string),
+          SCHEMA_REGISTRY_URL: registry.through(stack.SCHEMA_REGISTRY_URL),
+          S3_ENDPOINT: s3.through(stack.S3_ENDPOINT),
           S3_BUCKET: uniqueName('wait').replace(/_/g, '-').toLowerCase(),
           STARTUP_RETRY_MAX_DELAY_MS: '1000',
         },
@@ -226,7 +213,7 @@ describe('Start-up: the migrate command (the Kubernetes init container)', () => 
       env: {
         PATH: process.env.PATH ?? '',
         ...(stack as unknown as Record<string, string>),
-        DATABASE_URL: through(stack.DATABASE_URL, postgres),
+        DATABASE_URL: postgres.through(stack.DATABASE_URL),
         DATABASE_SCHEMA: schema,
         INTERNAL_API_CALLERS: 'ordering=a-token-of-at-least-16-chars',
         STARTUP_RETRY_MAX_DELAY_MS: '500',
@@ -262,7 +249,7 @@ describe('Start-up: the migrate command (the Kubernetes init container)', () => 
 
   it('When a service is stopped while it waits, then it exits at once and cleanly', async () => {
     const postgres = await gate(stack.DATABASE_URL);
-    system = await startSystem({ services: ['catalog'], waitUntilReady: false, perService: { catalog: { DATABASE_URL: through(stack.DATABASE_URL, postgres) } } });
+    system = await startSystem({ services: ['catalog'], waitUntilReady: false, perService: { catalog: { DATABASE_URL: postgres.through(stack.DATABASE_URL) } } });
     const child = system.processes.catalog[0]?.child() as ChildProcess;
     await waitFor(() => logLines(system?.output.catalog ?? []).some((l) => l.msg === 'waiting for a dependency'), { timeoutMs: 60_000, description: 'catalog waiting' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

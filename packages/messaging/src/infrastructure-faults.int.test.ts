@@ -118,14 +118,10 @@ interface Gate {
 }
 
 async function proxyTo(url: string): Promise<Gate> {
-  const u = new URL(url);
-  const gate: TcpGate = await createTcpGate({ host: u.hostname, port: Number(u.port) });
+  const gate: TcpGate = await createTcpGate(url);
   await gate.open();
   cleanup.push(() => gate.close());
-  const through = new URL(url);
-  through.hostname = '127.0.0.1';
-  through.port = String(gate.port);
-  return { url: through.toString().replace(/\/$/, url.endsWith('/') ? '/' : ''), down: () => gate.close(), up: () => gate.open(), freeze: () => gate.freeze(), thaw: () => gate.thaw() };
+  return { url: gate.through(url), down: () => gate.close(), up: () => gate.open(), freeze: () => gate.freeze(), thaw: () => gate.thaw() };
 }
 
 async function deadLetterCount(messaging: Messaging<TopicEvents>, topic: string): Promise<number> {

@@ -595,13 +595,9 @@ describe('outbox relay', () => {
     const messaging = await startMessaging(group, uniqueTopicPrefix(), []);
     await messaging.relay.stop();
     // The relay's own session through a gate that can hold what Postgres sends back.
-    const target = new URL(databaseUrl);
-    const gate = await createTcpGate({ host: target.hostname, port: Number(target.port) });
+    const gate = await createTcpGate(databaseUrl);
     await gate.open();
-    const through = new URL(databaseUrl);
-    through.hostname = '127.0.0.1';
-    through.port = String(gate.port);
-    const relay = createOutboxRelay({ databaseUrl: through.toString(), schema, producer: messaging.producer, codec: messaging.codec, naming: messaging.naming, logger, service: group, pollIntervalMs });
+    const relay = createOutboxRelay({ databaseUrl: gate.through(databaseUrl), schema, producer: messaging.producer, codec: messaging.codec, naming: messaging.naming, logger, service: group, pollIntervalMs });
     relay.start();
     try {
       await relay.drained();

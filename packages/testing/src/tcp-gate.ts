@@ -20,6 +20,14 @@ export interface TcpGate {
   freeze(direction?: 'both' | 'answers'): void;
   /** Forwards again, what waited first. */
   thaw(): void;
+  /** `address` (`host:port` or a URL) pointed at the gate instead: its host 127.0.0.1, its port the gate's. */
+  through(address: string): string;
+}
+
+/** The host and port an address names: `host:port`, or a URL's. */
+function hostPort(address: string): { host: string; port: number } {
+  const url = new URL(address.includes('://') ? address : `tcp://${address}`);
+  return { host: url.hostname, port: Number(url.port) };
 }
 
 function freePort(): Promise<number> {
@@ -33,7 +41,9 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function createTcpGate(target: { host: string; port: number }): Promise<TcpGate> {
+/** A gate in front of `target`: a host and port, or the address (`host:port` or a URL) of the server. */
+export async function createTcpGate(target: { host: string; port: number } | string): Promise<TcpGate> {
+  const { host, port: targetPort } = typeof target === 'string' ? hostPort(target) : target;
   const port = await freePort();
   let server: Server | undefined;
   let frozen: 'both' | 'answers' | undefined;
@@ -47,7 +57,7 @@ export async function createTcpGate(target: { host: string; port: number }): Pro
       new Promise<void>((resolve, reject) => {
         if (server) return resolve();
         const s = createServer((client) => {
-          const upstream = connect(target.port, target.host);
+          const upstream = connect(targetPort, host);
           const pair: [Socket, Socket] = [client, upstream];
           pairs.add(pair);
           // Kept until both halves are closed, so close() still cuts a half left open.
@@ -89,6 +99,14 @@ export async function createTcpGate(target: { host: string; port: number }): Pro
         answers(pair);
       }
       frozen = undefined;
+    },
+    through(address) {
+      if (!address.includes('://')) return `127.0.0.1:${port}`;
+      const url = new URL(address);
+      url.hostname = '127.0.0.1';
+      url.port = String(port);
+      // The URL class adds a slash to an empty path; keep the address's own form.
+      return url.href.replace(/\/$/, address.endsWith('/') ? '/' : '');
     },
   };
 }
