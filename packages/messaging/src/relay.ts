@@ -108,9 +108,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   let stopping = false;
   let loop: Promise<void> | undefined;
-  /** Ends the current wait early: a NOTIFY ends a wait for work, only stop() ends a linger. */
-  let wake: (() => void) | undefined;
-  let cutLinger: (() => void) | undefined;
+  /** The pause in progress: stop() ends it early, and so does wake() when it is 'by notify'. */
+  let pausing: { end: () => void; interruptible: 'by notify' | 'by stop only' } | undefined;
+  /** Ends a wait for work (a NOTIFY, a drained() caller); a linger runs on. */
+  const wake = () => {
+    if (pausing?.interruptible === 'by notify') pausing.end();
+  };
   /**
    * A NOTIFY came since the current round began. Postgres delivers one that arrives while a query
    * runs right after the query's answer, before our code sees that answer: its row committed after
@@ -122,18 +125,16 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const state: RelayStatus = { active: false, published: 0 };
   const drainWaiters: Array<() => void> = [];
 
-  /** Sleeps `ms`. stop() ends the sleep early, and so does a NOTIFY when it is 'by notify'. */
+  /** Sleeps `ms`, unless ended early (see `pausing`). */
   function pause(ms: number, interruptible: 'by notify' | 'by stop only'): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const timer = setTimeout(end, ms);
+      function end() {
         clearTimeout(timer);
-        wake = undefined;
-        cutLinger = undefined;
+        pausing = undefined;
         resolve();
       }
-      if (interruptible === 'by notify') wake = done;
-      else cutLinger = done;
+      pausing = { end, interruptible };
     });
   }
   function waitForWork(ms: number): Promise<void> {
@@ -150,7 +151,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     c.on('error', (error) => log.warn({ err: error }, 'relay database session failed'));
     c.on('notification', () => {
       notified = true;
-      wake?.();
+      wake();
     });
     await c.connect();
     try {
@@ -365,8 +366,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     },
     async stop() {
       stopping = true;
-      wake?.();
-      cutLinger?.();
+      pausing?.end();
       await loop;
       loop = undefined;
       if (client && state.active) await client.query('select pg_advisory_unlock($1)', [lockId]).catch(() => undefined);
@@ -380,7 +380,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           clearTimeout(timer);
           resolve();
         });
-        wake?.();
+        wake();
       });
     },
   };
