@@ -37,6 +37,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['**/*.int.test.ts'],
       globalSetup: '<rootDir>/packages/testing/src/global-setup.ts',
+      globalTeardown: '<rootDir>/packages/testing/src/global-teardown.ts',
       slowTestThreshold: 30,
     },
     {
@@ -44,6 +45,7 @@ module.exports = {
       displayName: 'faults',
       testMatch: ['**/*.fault.test.ts'],
       globalSetup: '<rootDir>/packages/testing/src/global-setup.ts',
+      globalTeardown: '<rootDir>/packages/testing/src/global-teardown.ts',
       slowTestThreshold: 600,
     },
   ],
