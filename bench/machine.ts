@@ -30,14 +30,11 @@ function kafkaBrokerAge(): string | undefined {
   const pid = stackPid('kafka');
   if (pid === undefined) return undefined;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the command, starttime(19): clock ticks since boot (100 per second here).
-    const startedSeconds = Number(fields[19]) / 100;
+    const stat = procStat(pid);
     const uptimeSeconds = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-    const minutes = (uptimeSeconds - startedSeconds) / 60;
+    const minutes = (uptimeSeconds - stat.startedSeconds) / 60;
     if (!Number.isFinite(minutes)) return undefined;
-    return `the stack's Kafka broker up ${minutes < 10 ? minutes.toFixed(1) : Math.round(minutes)} min, ${Math.round(processCpuMs(pid) / 1000)} s of CPU so far`;
+    return `the stack's Kafka broker up ${minutes < 10 ? minutes.toFixed(1) : Math.round(minutes)} min, ${Math.round(stat.cpuMs / 1000)} s of CPU so far`;
   } catch {
     return undefined;
   }
@@ -209,15 +206,30 @@ export function ratioReport(options: {
  */
 export function processCpuMs(pid: number, children = false): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14), in clock
-    // ticks (100 per second here).
-    const ticks = Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
-    return (ticks * 1000) / 100;
+    const stat = procStat(pid);
+    return children ? stat.cpuMs + stat.childrenCpuMs : stat.cpuMs;
   } catch {
     return Number.NaN;
   }
+}
+
+/** Clock ticks per second of /proc's times (`getconf CLK_TCK`: 100 on Linux here). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * What /proc/<pid>/stat says of a process's CPU (user + system, ms; its exited and waited-for
+ * children's apart) and of its start (seconds after boot). Throws where unreadable.
+ */
+function procStat(pid: number): { cpuMs: number; childrenCpuMs: number; startedSeconds: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // After the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14) … starttime(19).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const ms = (ticks: number) => (ticks * 1000) / TICKS_PER_SECOND;
+  return {
+    cpuMs: ms((fields[11] as number) + (fields[12] as number)),
+    childrenCpuMs: ms((fields[13] as number) + (fields[14] as number)),
+    startedSeconds: (fields[19] as number) / TICKS_PER_SECOND,
+  };
 }
 
 /** A process's memory from /proc/<pid>/status, in MB: VmHWM is its peak RSS, the others its RSS now (RssAnon, RssFile by kind). */
