@@ -14,10 +14,10 @@ export function newTestRun(): string {
 /**
  * A name no other test (or test run) uses: topic prefixes, schemas, consumer groups. Inside a Jest
  * run it is `<prefix>_<run tag><8 hex>`, which the run's teardown recognises; elsewhere the tag is
- * the current time, the same shape.
+ * the current time, the same shape. `run` names it for another run (the cleanup's own tests).
  */
-export function uniqueName(prefix: string): string {
-  return `${prefix}_${process.env[TEST_RUN_VARIABLE] ?? newTestRun()}${randomBytes(4).toString('hex')}`;
+export function uniqueName(prefix: string, run: string = process.env[TEST_RUN_VARIABLE] ?? newTestRun()): string {
+  return `${prefix}_${run}${randomBytes(4).toString('hex')}`;
 }
 
 /** A topic prefix for one test: its topics and registry subjects are its own. */

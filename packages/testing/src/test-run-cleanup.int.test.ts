@@ -6,13 +6,13 @@ import { freePort } from './system';
 import { stackEnv } from './stack-env';
 import { waitFor } from './wait-for';
 import { removeTestRun } from './test-run-cleanup';
+import { uniqueName } from './names';
 
 // Two runs of their own, not the run this test is part of: the cleanup of `mine` must take all of
 // its names and none of `theirs`.
 const tag = () => `zz${randomBytes(3).toString('hex')}`;
 const mine = tag();
 const theirs = tag();
-const named = (prefix: string, run: string) => `${prefix}_${run}${randomBytes(4).toString('hex')}`;
 
 jest.setTimeout(60_000);
 
@@ -60,8 +60,8 @@ async function schemas(): Promise<string[]> {
 
 /** What a run leaves on the stack, as tests make it: a topic prefix, a service's schema and group. */
 async function leaveBehind(run: string) {
-  const prefix = `${named('t', run)}.`;
-  const system = named('sys', run);
+  const prefix = `${uniqueName('t', run)}.`;
+  const system = uniqueName('sys', run);
   const names = {
     topics: [`${prefix}auction.price.updated`, `${prefix}auction.price.updated.dlq`],
     group: `${system}.catalog`,
